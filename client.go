@@ -1,0 +1,426 @@
+package alletra
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Version is the SDK's version; it is sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Defaults used when no option says otherwise.
+const (
+	DefaultMaxRetries       = 4
+	DefaultRetryMinWait     = 500 * time.Millisecond
+	DefaultRetryMaxWait     = 8 * time.Second
+	DefaultRequestTimeout   = 2 * time.Minute
+	DefaultMaxInFlight      = 16
+	DefaultTaskPollInitial  = 100 * time.Millisecond
+	DefaultTaskPollMax      = 5 * time.Second
+	DefaultMaxResponseBytes = 256 << 20
+	maxErrorBodyBytes       = 1 << 20
+)
+
+// Client talks to one array's WSAPI. It is safe for concurrent use by many
+// goroutines, which share one session key. Create it with NewClient; release
+// its session with Close.
+type Client struct {
+	Volumes    *VolumesService    // virtual volumes
+	VolumeSets *VolumeSetsService // volume sets (LXD's pools)
+	Hosts      *HostsService      // hosts and their initiator paths
+	VLUNs      *VLUNsService      // exports of volumes to hosts
+	Snapshots  *SnapshotsService  // virtual and physical copies
+	Tasks      *TasksService      // asynchronous array tasks
+	Ports      *PortsService      // array ports and target addresses
+	System     *SystemService     // system info, WSAPI version, CPGs, space report
+
+	common service // shared by the services
+
+	rootURL  string // scheme://host[:port][/sub-path], no trailing slash
+	apiURL   string // rootURL + "/api/v1"
+	username string
+	password string
+
+	hc        *http.Client
+	rc        *retryablehttp.Client
+	logger    *slog.Logger
+	userAgent string
+	opts      clientOptions
+	sem       chan struct{}
+	sess      session
+
+	versionMu sync.Mutex
+	version   *APIVersion // cached by the first APIVersion call
+}
+
+// service is the shared core that every service type is a named copy of.
+type service struct{ client *Client }
+
+type clientOptions struct {
+	httpClient       *http.Client
+	tlsConfig        *tls.Config
+	insecure         bool
+	logger           *slog.Logger
+	userAgent        string
+	maxRetries       int
+	minWait, maxWait time.Duration
+	requestTimeout   time.Duration
+	maxInFlight      int
+	taskInitial      time.Duration
+	taskMax          time.Duration
+	maxNameLength    int
+	maxResponseBytes int64
+}
+
+// Option configures a Client. Options validate their arguments: NewClient
+// returns the first option's error.
+type Option func(*clientOptions) error
+
+// WithHTTPClient makes the Client send requests through a copy of hc. hc
+// itself is never modified. TLS options apply to a clone of its transport
+// when that is an *http.Transport.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *clientOptions) error {
+		if hc == nil {
+			return invalid("WithHTTPClient", "nil *http.Client")
+		}
+		o.httpClient = hc
+		return nil
+	}
+}
+
+// WithTLSConfig sets the TLS configuration, e.g. a CA pool that holds an
+// array's self-signed certificate. The config is cloned.
+func WithTLSConfig(cfg *tls.Config) Option {
+	return func(o *clientOptions) error {
+		if cfg == nil {
+			return invalid("WithTLSConfig", "nil *tls.Config")
+		}
+		o.tlsConfig = cfg.Clone()
+		return nil
+	}
+}
+
+// WithInsecureSkipVerify turns off verification of the array's certificate.
+// Certificates are verified unless this option is given.
+func WithInsecureSkipVerify() Option {
+	return func(o *clientOptions) error {
+		o.insecure = true
+		return nil
+	}
+}
+
+// WithLogger sends debug records (method, path, status, duration, WSAPI code,
+// attempt) to l. Passwords and session keys are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *clientOptions) error {
+		if l == nil {
+			return invalid("WithLogger", "nil *slog.Logger")
+		}
+		o.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent prepends ua to the User-Agent "go-alletra/<Version>".
+func WithUserAgent(ua string) Option {
+	return func(o *clientOptions) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return invalid("WithUserAgent", "contains a line break")
+		}
+		o.userAgent = strings.TrimSpace(ua)
+		return nil
+	}
+}
+
+// WithRetry sets how often a request that is safe to repeat is retried
+// (maxRetries, 0 = never) and the bounds of the jittered exponential backoff
+// between attempts. A Retry-After header from the array is honoured within
+// maxWait.
+func WithRetry(maxRetries int, minWait, maxWait time.Duration) Option {
+	return func(o *clientOptions) error {
+		switch {
+		case maxRetries < 0:
+			return invalid("WithRetry", "negative maxRetries")
+		case minWait < 0 || maxWait < 0:
+			return invalid("WithRetry", "negative wait")
+		case maxWait < minWait:
+			return invalid("WithRetry", "maxWait below minWait")
+		}
+		o.maxRetries, o.minWait, o.maxWait = maxRetries, minWait, maxWait
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds each attempt of a request (default 2 minutes).
+// The context bounds the whole call, retries included.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *clientOptions) error {
+		if d <= 0 {
+			return invalid("WithRequestTimeout", "must be positive")
+		}
+		o.requestTimeout = d
+		return nil
+	}
+}
+
+// WithMaxInFlight bounds the requests this Client has in flight at once
+// (default 16). Arrays serialise the requests of one session key, so a large
+// queue only adds latency.
+func WithMaxInFlight(n int) Option {
+	return func(o *clientOptions) error {
+		if n <= 0 {
+			return invalid("WithMaxInFlight", "must be positive")
+		}
+		o.maxInFlight = n
+		return nil
+	}
+}
+
+// WithTaskPolling sets the first and the longest interval between polls of
+// an array task (defaults 100 ms and 5 s). The interval grows with the time
+// the task has run.
+func WithTaskPolling(initial, maxInterval time.Duration) Option {
+	return func(o *clientOptions) error {
+		if initial <= 0 || maxInterval <= 0 {
+			return invalid("WithTaskPolling", "intervals must be positive")
+		}
+		if maxInterval < initial {
+			return invalid("WithTaskPolling", "max below initial")
+		}
+		o.taskInitial, o.taskMax = initial, maxInterval
+		return nil
+	}
+}
+
+// WithMaxNameLength makes the Client refuse names longer than n characters
+// before sending them (ErrNameTooLong). 0, the default, leaves the check to
+// the array, whose classic limit is 31.
+func WithMaxNameLength(n int) Option {
+	return func(o *clientOptions) error {
+		if n < 0 {
+			return invalid("WithMaxNameLength", "negative")
+		}
+		o.maxNameLength = n
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps the size of a successful response body (default
+// 256 MiB); a larger one fails with ErrBadResponse. Error bodies are always
+// capped at 1 MiB.
+func WithMaxResponseBytes(n int64) Option {
+	return func(o *clientOptions) error {
+		if n <= 0 {
+			return invalid("WithMaxResponseBytes", "must be positive")
+		}
+		o.maxResponseBytes = n
+		return nil
+	}
+}
+
+// NewClient returns a Client for the WSAPI at endpoint, e.g.
+// "https://array:8080" (3PAR) or "https://array" (Primera, Alletra; port
+// 443). A trailing "/api/v1" and a gateway sub-path are accepted. No request
+// is sent: the first call logs in.
+func NewClient(endpoint, username, password string, opts ...Option) (*Client, error) {
+	root, err := normalizeEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if username == "" {
+		return nil, invalid("username", "empty")
+	}
+	if password == "" {
+		return nil, invalid("password", "empty")
+	}
+	o := clientOptions{
+		maxRetries:       DefaultMaxRetries,
+		minWait:          DefaultRetryMinWait,
+		maxWait:          DefaultRetryMaxWait,
+		requestTimeout:   DefaultRequestTimeout,
+		maxInFlight:      DefaultMaxInFlight,
+		taskInitial:      DefaultTaskPollInitial,
+		taskMax:          DefaultTaskPollMax,
+		maxResponseBytes: DefaultMaxResponseBytes,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, invalid("opts", "nil Option")
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	hc, err := buildHTTPClient(&o)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		rootURL:  root,
+		apiURL:   root + "/api/v1",
+		username: username,
+		password: password,
+		hc:       hc,
+		logger:   o.logger,
+		opts:     o,
+		sem:      make(chan struct{}, o.maxInFlight),
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	c.userAgent = "go-alletra/" + Version
+	if o.userAgent != "" {
+		c.userAgent = o.userAgent + " " + c.userAgent
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   hc,
+		RetryWaitMin: o.minWait,
+		RetryWaitMax: o.maxWait,
+		RetryMax:     o.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: c.prepareRetry,
+	}
+	c.common.client = c
+	c.Volumes = (*VolumesService)(&c.common)
+	c.VolumeSets = (*VolumeSetsService)(&c.common)
+	c.Hosts = (*HostsService)(&c.common)
+	c.VLUNs = (*VLUNsService)(&c.common)
+	c.Snapshots = (*SnapshotsService)(&c.common)
+	c.Tasks = (*TasksService)(&c.common)
+	c.Ports = (*PortsService)(&c.common)
+	c.System = (*SystemService)(&c.common)
+	return c, nil
+}
+
+// String describes the Client without any secret.
+func (c *Client) String() string {
+	return fmt.Sprintf("alletra.Client{endpoint: %s, user: %s}", c.rootURL, c.username)
+}
+
+// GoString is like String, so that %#v does not print the password.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue makes slog print the Client without secrets.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Endpoint returns the normalised WSAPI base URL, ending in "/api/v1".
+func (c *Client) Endpoint() string { return c.apiURL }
+
+// normalizeEndpoint checks endpoint and returns scheme://host[:port][/sub-path]
+// without a trailing slash or "/api/v1".
+func normalizeEndpoint(endpoint string) (string, error) {
+	if strings.TrimSpace(endpoint) == "" {
+		return "", invalid("endpoint", "empty")
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "", invalid("endpoint", "not a URL: "+err.Error())
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", invalid("endpoint", `scheme must be "https" or "http" (e.g. https://array:8080)`)
+	case u.Host == "" || u.Hostname() == "":
+		return "", invalid("endpoint", "no host")
+	case u.User != nil:
+		return "", invalid("endpoint", "credentials in the URL are not allowed; pass them to NewClient")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return "", invalid("endpoint", "query or fragment not allowed")
+	}
+	if p := u.Port(); p != "" {
+		for _, r := range p {
+			if r < '0' || r > '9' {
+				return "", invalid("endpoint", "bad port")
+			}
+		}
+	}
+	p := strings.TrimRight(u.EscapedPath(), "/")
+	p = strings.TrimSuffix(p, "/api/v1")
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "api" || seg == "." || seg == ".." {
+			return "", invalid("endpoint", `path must be empty, "/api/v1" or a gateway sub-path before it`)
+		}
+	}
+	return u.Scheme + "://" + u.Host + p, nil
+}
+
+// buildHTTPClient returns the one *http.Client the Client uses: a copy of the
+// caller's, or a new one with a keep-alive pool sized for maxInFlight.
+func buildHTTPClient(o *clientOptions) (*http.Client, error) {
+	var hc http.Client
+	if o.httpClient != nil {
+		hc = *o.httpClient // copy; never mutate the caller's
+	}
+	needTLS := o.tlsConfig != nil || o.insecure
+	switch t := hc.Transport.(type) {
+	case nil:
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = 2 * o.maxInFlight
+		tr.MaxIdleConnsPerHost = o.maxInFlight
+		tr.IdleConnTimeout = 90 * time.Second
+		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		hc.Transport = tr
+	case *http.Transport:
+		tr := t.Clone()
+		if tr.MaxIdleConnsPerHost < o.maxInFlight {
+			tr.MaxIdleConnsPerHost = o.maxInFlight
+		}
+		hc.Transport = tr
+	default:
+		if needTLS {
+			return nil, invalid("WithTLSConfig", "the HTTP client's transport is not an *http.Transport; configure TLS on it instead")
+		}
+	}
+	if tr, ok := hc.Transport.(*http.Transport); ok && needTLS {
+		cfg := o.tlsConfig
+		if cfg == nil {
+			if tr.TLSClientConfig != nil {
+				cfg = tr.TLSClientConfig.Clone()
+			} else {
+				cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+			}
+		}
+		if o.insecure {
+			cfg.InsecureSkipVerify = true //nolint:gosec // explicit opt-in by the caller
+		}
+		tr.TLSClientConfig = cfg
+	}
+	if hc.Timeout == 0 || hc.Timeout > o.requestTimeout {
+		hc.Timeout = o.requestTimeout
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse // the WSAPI never redirects; never resend credentials elsewhere
+	}
+	return &hc, nil
+}
+
+// errBadResponse wraps ErrBadResponse with detail.
+func errBadResponse(method, path string, err error) error {
+	return &responseError{method: method, path: path, err: err}
+}
+
+// ErrBadResponse reports a response that could not be read or decoded: a
+// truncated stream, invalid JSON, or a body above the size cap.
+var ErrBadResponse = errors.New("alletra: malformed or truncated response")
+
+type responseError struct {
+	method, path string
+	err          error
+}
+
+func (e *responseError) Error() string {
+	return fmt.Sprintf("alletra: %s %s: bad response: %v", e.method, e.path, e.err)
+}
+func (e *responseError) Is(target error) bool { return target == ErrBadResponse }
+func (e *responseError) Unwrap() error        { return e.err }

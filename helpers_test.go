@@ -1,0 +1,101 @@
+package alletra
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+)
+
+// testEndpoint is mounted under a sub-path so that tests notice a client that
+// drops the gateway prefix.
+const (
+	testEndpoint = "https://array.test:8080/gw"
+	testAPI      = testEndpoint + "/api/v1"
+	testUser     = "3paradm"
+	testPassword = "s3cret-Passw0rd"
+	testKey      = "0-8a2b5c3d9e4f7a1b-session"
+)
+
+// mockArray is an httpmock transport with a login responder, injected into a
+// Client through WithHTTPClient. Each test makes its own.
+type mockArray struct {
+	*httpmock.MockTransport
+	logins atomic.Int32
+}
+
+// newMock returns a Client wired to a fresh mock transport that answers
+// POST /credentials with testKey. Retries wait at most a millisecond.
+func newMock(t *testing.T, opts ...Option) (*Client, *mockArray) {
+	t.Helper()
+	m := &mockArray{MockTransport: httpmock.NewMockTransport()}
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(req *http.Request) (*http.Response, error) {
+		m.logins.Add(1)
+		var body map[string]any
+		if err := json.NewDecoder(req.Body).Decode(&body); err != nil || body["user"] != testUser || body["password"] != testPassword {
+			return httpmock.NewStringResponse(http.StatusForbidden, `{"code":5,"desc":"invalid username or password"}`), nil
+		}
+		resp := httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+testKey+`"}`)
+		resp.Header.Set("Location", "/api/v1/credentials/"+testKey)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	})
+	all := append([]Option{WithHTTPClient(&http.Client{Transport: m}), WithRetry(3, time.Millisecond, time.Millisecond)}, opts...)
+	c, err := NewClient(testEndpoint, testUser, testPassword, all...)
+	require.NoError(t, err)
+	return c, m
+}
+
+// jsonResponder answers with status and the JSON encoding of v.
+func jsonResponder(status int, v any) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		resp, err := httpmock.NewJsonResponse(status, v)
+		return resp, err
+	}
+}
+
+// golden reads testdata/golden/<name>.
+func golden(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "golden", name))
+	require.NoError(t, err)
+	return b
+}
+
+// goldenResponder answers with status and the golden file's bytes.
+func goldenResponder(t *testing.T, status int, name string) httpmock.Responder {
+	b := golden(t, name)
+	return func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewBytesResponse(status, b)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
+
+// decodeBody decodes a request body into a generic map, so that tests assert
+// on the wire names and not on the SDK's structs.
+func decodeBody(t *testing.T, req *http.Request) map[string]any {
+	t.Helper()
+	b, err := io.ReadAll(req.Body)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m), "body %s", b)
+	return m
+}
+
+// errorResponder answers with a WSAPI error body.
+func errorResponder(status int, code ErrorCode, desc string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		b, _ := json.Marshal(map[string]any{"code": int(code), "desc": desc})
+		resp := httpmock.NewBytesResponse(status, b)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}

@@ -1,0 +1,4 @@
+package alletra
+
+// HostsService manages hosts and their initiator paths (WSAPI /hosts).
+type HostsService service

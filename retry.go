@@ -1,0 +1,141 @@
+package alletra
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// checkRetry is the retryablehttp CheckRetry policy. It retries only what the
+// request's safety allows:
+//
+//   - a dial error (the request never reached the array): always;
+//   - other transport errors, 502, 503, 504, 429 and WSAPI code 270: for
+//     idempotent, reconcilable and login requests (login not on 503, which
+//     means the session table is full);
+//   - nothing else: a grow, promote or copy is never repeated blindly.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	info, _ := ctx.Value(ctxKey{}).(*attemptInfo)
+	if info == nil {
+		info = &attemptInfo{safety: safeOnce}
+	}
+	info.attempts++
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	repeatable := info.safety != safeOnce
+	if err != nil {
+		switch {
+		case isPermanentTransportError(err):
+			return false, nil
+		case isDialError(err):
+			return true, nil
+		}
+		return repeatable, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusTooManyRequests:
+		return repeatable, nil
+	case http.StatusServiceUnavailable:
+		return repeatable && info.safety != safeLogin, nil
+	}
+	if resp.StatusCode >= 400 && repeatable && peekCode(resp) == CodeSystemBusy {
+		return true, nil
+	}
+	return false, nil
+}
+
+// peekCode reads the WSAPI code of an error answer and puts the body back.
+func peekCode(resp *http.Response) ErrorCode {
+	raw, _ := readCapped(resp.Body, maxErrorBodyBytes)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	peek := &http.Response{Body: io.NopCloser(bytes.NewReader(raw))}
+	body, _ := readCapped(bodyReader(peek), maxErrorBodyBytes)
+	var e APIError
+	parseErrorBody(&e, body)
+	return e.Code
+}
+
+// isDialError reports an error that happened before any byte of the request
+// was sent: connection refused, no route, DNS failure.
+func isDialError(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+// isPermanentTransportError reports errors that another attempt cannot fix:
+// certificate problems.
+func isPermanentTransportError(err error) bool {
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	var verifyErr *tls.CertificateVerificationError
+	return errors.As(err, &unknownCA) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalidCert) || errors.As(err, &verifyErr)
+}
+
+// backoff is the retryablehttp Backoff: exponential from minWait, capped at
+// maxWait, with jitter over the upper half; a Retry-After header (seconds or
+// HTTP date) is honoured up to maxWait.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+			return min(max(d, minWait), maxWait)
+		}
+	}
+	if maxWait <= 0 {
+		return 0
+	}
+	wait := minWait
+	for i := 0; i < attempt && wait < maxWait; i++ {
+		wait *= 2
+	}
+	wait = min(wait, maxWait)
+	if wait <= 1 {
+		return wait
+	}
+	half := wait / 2
+	return half + rand.N(wait-half+1)
+}
+
+func retryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
+}
+
+// prepareRetry stamps the session's current key on a retried request, so a
+// retry after a re-login by another goroutine does not send a stale key.
+func (c *Client) prepareRetry(req *http.Request) error {
+	old := req.Header.Get(sessionHeader)
+	if old == "" || strings.Contains(req.URL.Path, "/credentials") {
+		return nil
+	}
+	if key := c.currentKey(); key != "" && key != old {
+		req.Header = req.Header.Clone()
+		req.Header.Set(sessionHeader, key)
+	}
+	return nil
+}

@@ -1,0 +1,4 @@
+package alletra
+
+// SnapshotsService manages virtual copies (snapshots) and physical copies of volumes.
+type SnapshotsService service

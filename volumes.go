@@ -1,0 +1,407 @@
+package alletra
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+)
+
+// VolumesService manages virtual volumes (WSAPI /volumes).
+type VolumesService service
+
+// ProvisioningType is a volume's provisioning (WSAPI provisioningType).
+type ProvisioningType int
+
+// Provisioning types.
+const (
+	ProvisioningFull     ProvisioningType = 1 // fully provisioned (FPVV)
+	ProvisioningThin     ProvisioningType = 2 // thin (TPVV)
+	ProvisioningSnapshot ProvisioningType = 3 // a snapshot (SNP)
+	ProvisioningPeer     ProvisioningType = 4 // a peer volume
+	ProvisioningUnknown  ProvisioningType = 5
+	ProvisioningDedup    ProvisioningType = 6 // thin deduplicated (TDVV)
+	ProvisioningDDS      ProvisioningType = 7 // deduplicated data store
+)
+
+// String returns the WSAPI name of the provisioning type.
+func (p ProvisioningType) String() string {
+	return enumName(int(p), "FULL", "TPVV", "SNP", "PEER", "UNKNOWN", "TDVV", "DDS")
+}
+
+// CopyType tells a base volume from its copies (WSAPI copyType).
+type CopyType int
+
+// Copy types.
+const (
+	CopyBase         CopyType = 1 // a base volume
+	CopyPhysicalCopy CopyType = 2 // a physical copy (clone)
+	CopyVirtualCopy  CopyType = 3 // a virtual copy (snapshot)
+)
+
+// String returns the WSAPI name of the copy type.
+func (t CopyType) String() string {
+	return enumName(int(t), "BASE", "PHYSICAL_COPY", "VIRTUAL_COPY")
+}
+
+// enumName returns names[v-1], or the number for values out of range.
+func enumName(v int, names ...string) string {
+	if v >= 1 && v <= len(names) {
+		return names[v-1]
+	}
+	return fmt.Sprintf("%d", v)
+}
+
+// VolumeAction is the action of PUT /volumes/<name>.
+type VolumeAction int
+
+// Volume actions.
+const (
+	VolumeActionStopPhysicalCopy   VolumeAction = 1
+	VolumeActionResyncPhysicalCopy VolumeAction = 2
+	VolumeActionGrow               VolumeAction = 3 // sizeMiB is the amount to add
+	VolumeActionPromote            VolumeAction = 4 // on a snapshot: restore it onto its parent
+	VolumeActionStopPromote        VolumeAction = 5
+	VolumeActionTune               VolumeAction = 6
+)
+
+// String returns the WSAPI name of the action.
+func (a VolumeAction) String() string {
+	return enumName(int(a), "STOP_PHYSICAL_COPY", "RESYNC_PHYSICAL_COPY", "GROW_VOLUME",
+		"PROMOTE_VIRTUAL_COPY", "STOP_PROMOTE_VIRTUAL_COPY", "TUNE_VOLUME")
+}
+
+// Space is a space usage record of a volume.
+type Space struct {
+	ReservedMiB    int64 `json:"reservedMiB"`
+	RawReservedMiB int64 `json:"rawReservedMiB"`
+	UsedMiB        int64 `json:"usedMiB"`
+	FreeMiB        int64 `json:"freeMiB"`
+}
+
+// VolumePolicies are a volume's policy flags.
+type VolumePolicies struct {
+	StaleSS    *bool `json:"staleSS,omitempty"`
+	OneHost    *bool `json:"oneHost,omitempty"`
+	ZeroDetect *bool `json:"zeroDetect,omitempty"`
+	System     *bool `json:"system,omitempty"`
+	Caching    *bool `json:"caching,omitempty"`
+	HostDIF    int   `json:"hostDIF,omitempty"`
+}
+
+// Volume is a virtual volume, a snapshot or a physical copy.
+type Volume struct {
+	ID               int              `json:"id"`
+	UUID             string           `json:"uuid"`
+	Name             string           `json:"name"`
+	Domain           string           `json:"domain,omitempty"`
+	ProvisioningType ProvisioningType `json:"provisioningType"`
+	CopyType         CopyType         `json:"copyType"`
+	CopyOf           string           `json:"copyOf,omitempty"` // parent, for copies
+	BaseID           int              `json:"baseId"`
+	ReadOnly         bool             `json:"readOnly"`
+	State            int              `json:"state"`
+	SizeMiB          int64            `json:"sizeMiB"`
+	TotalUsedMiB     int64            `json:"totalUsedMiB"`
+	UserSpace        Space            `json:"userSpace"`
+	SnapshotSpace    Space            `json:"snapshotSpace"`
+	AdminSpace       Space            `json:"adminSpace"`
+	WWN              string           `json:"wwn"`
+	NGUID            string           `json:"nguid"` // 32 hex; the NVMe device id
+	UserCPG          string           `json:"userCPG"`
+	SnapCPG          string           `json:"snapCPG,omitempty"`
+	Comment          string           `json:"comment,omitempty"`
+	Policies         *VolumePolicies  `json:"policies,omitempty"`
+	CreationTime8601 string           `json:"creationTime8601,omitempty"`
+	CreationTimeSec  int64            `json:"creationTimeSec,omitempty"`
+	ExpirationTime   string           `json:"expirationTime8601,omitempty"`
+	RetentionTime    string           `json:"retentionTime8601,omitempty"`
+}
+
+// VolumeCreateRequest is the body of POST /volumes. Name, CPG and SizeMiB are
+// required. With none of TPVV, TDVV and Reduce set, the volume is thin
+// (tpvv=true), which every array family accepts.
+type VolumeCreateRequest struct {
+	Name        string          `json:"name"`
+	CPG         string          `json:"cpg"`
+	SizeMiB     int64           `json:"sizeMiB"` // the array rounds up to a multiple of 256 MiB; see VolumeSizeMiB
+	ID          int             `json:"id,omitempty"`
+	Comment     string          `json:"comment,omitempty"`
+	SnapCPG     string          `json:"snapCPG,omitempty"` // dropped on WSAPI builds >= 100000000, which refuse it
+	TPVV        *bool           `json:"tpvv,omitempty"`
+	TDVV        *bool           `json:"tdvv,omitempty"`
+	Reduce      *bool           `json:"reduce,omitempty"` // Primera/Alletra dedup+compression
+	Compression *bool           `json:"compression,omitempty"`
+	Policies    *VolumePolicies `json:"policies,omitempty"`
+
+	ExpirationHours       int `json:"expirationHours,omitempty"`
+	RetentionHours        int `json:"retentionHours,omitempty"`
+	SsSpcAllocWarningPct  int `json:"ssSpcAllocWarningPct,omitempty"`
+	SsSpcAllocLimitPct    int `json:"ssSpcAllocLimitPct,omitempty"`
+	UsrSpcAllocWarningPct int `json:"usrSpcAllocWarningPct,omitempty"`
+	UsrSpcAllocLimitPct   int `json:"usrSpcAllocLimitPct,omitempty"`
+}
+
+// VolumeUpdateRequest is the body of PUT /volumes/<name> without an action:
+// a rename, a new comment, new retention settings.
+type VolumeUpdateRequest struct {
+	NewName         string          `json:"newName,omitempty"`
+	Comment         *string         `json:"comment,omitempty"`
+	ExpirationHours int             `json:"expirationHours,omitempty"`
+	RetentionHours  int             `json:"retentionHours,omitempty"`
+	Policies        *VolumePolicies `json:"policies,omitempty"`
+	RmExpTime       bool            `json:"rmExpTime,omitempty"`
+}
+
+// VolumeListOptions filter Volumes.List on the array (WSAPI query).
+type VolumeListOptions struct {
+	// Query is any WSAPI expression, e.g. alletra.Eq("userCPG", "SSD_r6").
+	// It is combined with OR with the fields below that are set.
+	Query Query `url:"query,omitempty"`
+}
+
+type volumeGrowRequest struct {
+	Action  VolumeAction `json:"action"`
+	SizeMiB int64        `json:"sizeMiB"`
+}
+
+type collection[T any] struct {
+	Total   int `json:"total"`
+	Members []T `json:"members"`
+}
+
+// List returns the volumes (and snapshots) that match opts; nil opts lists all.
+//
+// WSAPI: GET /api/v1/volumes[?query="..."]. Idempotent; retried.
+func (s *VolumesService) List(ctx context.Context, opts *VolumeListOptions) ([]Volume, error) {
+	var out collection[Volume]
+	q, err := listQuery(opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/volumes", query: q,
+		out: &out, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return out.Members, nil
+}
+
+// Get returns the volume or snapshot called name.
+//
+// WSAPI: GET /api/v1/volumes/<name>. Idempotent; retried. A missing volume
+// gives an *APIError matching ErrNotFound (code 23).
+func (s *VolumesService) Get(ctx context.Context, name string) (*Volume, error) {
+	if err := s.client.checkName("name", name); err != nil {
+		return nil, err
+	}
+	v := new(Volume)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumes/%s", name),
+		out: v, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Create creates a volume. The array rounds SizeMiB up to a multiple of
+// 256 MiB; VolumeSizeMiB gives the same number in advance.
+//
+// WSAPI: POST /api/v1/volumes. Retried; when a retry meets "already exists"
+// (the first attempt was committed but its answer lost), the existing volume
+// is compared with req and a match counts as success. A volume of that name
+// created by someone else gives ErrAlreadyExists.
+func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) error {
+	if req == nil {
+		return invalid("req", "nil *VolumeCreateRequest")
+	}
+	if err := s.client.checkName("Name", req.Name); err != nil {
+		return err
+	}
+	if req.CPG == "" {
+		return invalid("CPG", "empty")
+	}
+	if err := s.client.checkName("CPG", req.CPG); err != nil {
+		return err
+	}
+	if req.SizeMiB <= 0 {
+		return invalid("SizeMiB", fmt.Sprintf("must be positive, got %d", req.SizeMiB))
+	}
+	body := *req // never modify the caller's request
+	if body.TPVV == nil && body.TDVV == nil && body.Reduce == nil {
+		thin := true
+		body.TPVV = &thin
+	}
+	if body.SnapCPG != "" {
+		if v, err := s.client.System.APIVersion(ctx); err == nil && v.Build >= buildNoSnapCPG {
+			body.SnapCPG = ""
+		}
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumes", body: &body,
+		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+			v, err := s.Get(ctx, req.Name)
+			if err != nil {
+				return false, err
+			}
+			return volumeMatches(v, &body), nil
+		}})
+	return err
+}
+
+// buildNoSnapCPG is the first WSAPI build ("WSAPI of 2023") that refuses snapCPG.
+const buildNoSnapCPG = 100000000
+
+// volumeMatches reports whether v is what req would have created.
+func volumeMatches(v *Volume, req *VolumeCreateRequest) bool {
+	want, err := roundMiB(req.SizeMiB)
+	if err != nil || v.SizeMiB != want || !strings.EqualFold(v.UserCPG, req.CPG) || v.CopyType == CopyVirtualCopy {
+		return false
+	}
+	if req.TPVV != nil && *req.TPVV && v.ProvisioningType == ProvisioningFull {
+		return false
+	}
+	return true
+}
+
+// roundMiB rounds a size in MiB up to the array's 256 MiB granularity.
+func roundMiB(mib int64) (int64, error) {
+	if mib <= 0 {
+		return 0, invalid("SizeMiB", "must be positive")
+	}
+	const g = 256
+	if mib > (1<<62)/1 {
+		return 0, invalid("SizeMiB", "too large")
+	}
+	return (mib + g - 1) / g * g, nil
+}
+
+// Delete deletes the volume or snapshot called name. The array refuses to
+// delete a volume that has snapshots (ErrInUse, code 32), is in a volume set
+// (code 34) or is exported (code 26).
+//
+// WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
+// does not exist gives ErrNotFound, which callers tearing down may ignore.
+func (s *VolumesService) Delete(ctx context.Context, name string) error {
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name), safety: safeIdempotent})
+	return err
+}
+
+// Grow adds byMiB to the volume's size; the array rounds the amount up to its
+// allocation unit (256 MiB on current arrays).
+//
+// WSAPI: PUT /api/v1/volumes/<name> {"action":3,"sizeMiB":byMiB}. Not
+// idempotent — the size is a delta — so it is never sent twice: a failure
+// whose outcome is unknown is returned, and the caller should read the size
+// (or use ResizeTo) before trying again.
+func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) error {
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	if byMiB <= 0 {
+		return &ValidationError{Field: "byMiB", Reason: fmt.Sprintf("must be positive, got %d", byMiB), Err: ErrCannotShrink}
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
+		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, safety: safeOnce})
+	return err
+}
+
+// ResizeTo makes the volume sizeMiB large (rounded up to 256 MiB): it reads
+// the current size, does nothing when the volume is already that large, and
+// refuses a smaller size with ErrCannotShrink before sending anything.
+//
+// WSAPI: GET /api/v1/volumes/<name>, then PUT with action 3 (grow) by the
+// difference. Because it reads first, calling it again after an unknown
+// outcome is safe.
+func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) error {
+	target, err := roundMiB(sizeMiB)
+	if err != nil {
+		return &ValidationError{Field: "sizeMiB", Reason: fmt.Sprintf("must be positive, got %d", sizeMiB)}
+	}
+	v, err := s.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case target == v.SizeMiB:
+		return nil
+	case target < v.SizeMiB:
+		return &ValidationError{Field: "sizeMiB",
+			Reason: fmt.Sprintf("volume %s is %d MiB; cannot shrink to %d MiB", name, v.SizeMiB, target), Err: ErrCannotShrink}
+	}
+	return s.Grow(ctx, name, target-v.SizeMiB)
+}
+
+// Update changes a volume's name, comment or retention settings.
+//
+// WSAPI: PUT /api/v1/volumes/<name> (no action). Idempotent; retried. A
+// missing volume gives ErrNotFound.
+func (s *VolumesService) Update(ctx context.Context, name string, req *VolumeUpdateRequest) error {
+	if req == nil {
+		return invalid("req", "nil *VolumeUpdateRequest")
+	}
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	if req.NewName != "" {
+		if err := s.client.checkName("NewName", req.NewName); err != nil {
+			return err
+		}
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, safety: safeIdempotent})
+	return err
+}
+
+// FindByWWN returns the volume whose WWN is wwn (compared without case and
+// colons). No match gives ErrNotFound.
+//
+// WSAPI: GET /api/v1/volumes?query="wwn==<wwn>". Idempotent; retried.
+func (s *VolumesService) FindByWWN(ctx context.Context, wwn string) (*Volume, error) {
+	norm := normalizeWWN(wwn)
+	if norm == "" {
+		return nil, invalid("wwn", "empty or not hexadecimal")
+	}
+	vols, err := s.List(ctx, &VolumeListOptions{Query: Eq("wwn", norm)})
+	if err != nil {
+		return nil, err
+	}
+	for i := range vols {
+		if normalizeWWN(vols[i].WWN) == norm {
+			return &vols[i], nil
+		}
+	}
+	return nil, fmt.Errorf("alletra: volume with WWN %s: %w", norm, ErrNotFound)
+}
+
+// normalizeWWN returns wwn in upper case without colons, or "" if it is not hex.
+func normalizeWWN(wwn string) string {
+	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(wwn), ":", ""))
+	if s == "" {
+		return ""
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'F') {
+			return ""
+		}
+	}
+	return s
+}
+
+// listQuery encodes list options with go-querystring; nil encodes nothing.
+func listQuery(opts any) (map[string][]string, error) {
+	if opts == nil {
+		return nil, nil
+	}
+	v, err := query.Values(opts)
+	if err != nil {
+		return nil, invalid("opts", err.Error())
+	}
+	return v, nil
+}
+
+// errNotFoundf wraps ErrNotFound for lookups the SDK does on the client side.
+func errNotFoundf(format string, args ...any) error {
+	return fmt.Errorf("alletra: "+format+": %w", append(args, ErrNotFound)...)
+}
