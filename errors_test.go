@@ -1,0 +1,221 @@
+package alletra
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestErrorMatrix(t *testing.T) {
+	t.Parallel()
+	all := []error{ErrNotFound, ErrAlreadyExists, ErrInUse, ErrExported, ErrNameTooLong, ErrBusy,
+		ErrInvalidInput, ErrSessionExpired, ErrAuthentication, ErrPermission, ErrTooLarge,
+		ErrCannotShrink, ErrParentGrown}
+	for _, tc := range []struct {
+		status int
+		code   ErrorCode
+		want   []error
+	}{
+		{404, CodeNonExistentHost, []error{ErrNotFound}},
+		{404, CodeNonExistentVLUN, []error{ErrNotFound}},
+		{404, CodeNonExistentVolume, []error{ErrNotFound}},
+		{404, CodeNonExistentSet, []error{ErrNotFound}},
+		{404, CodeNonExistentTask, []error{ErrNotFound}},
+		{404, 0, []error{ErrNotFound}},
+		{409, CodeExistentHost, []error{ErrAlreadyExists}},
+		{409, CodeExistentLUN, []error{ErrAlreadyExists}},
+		{409, CodeExistentVolume, []error{ErrAlreadyExists}},
+		{409, CodeExistentID, []error{ErrAlreadyExists}},
+		{409, CodeExistentPath, []error{ErrAlreadyExists}},
+		{409, CodeExistentSet, []error{ErrAlreadyExists}},
+		{409, CodeExportedVLUN, []error{ErrInUse, ErrExported}},
+		{409, CodeVolumeAlreadyExported, []error{ErrInUse, ErrExported}},
+		{409, CodeHasChild, []error{ErrInUse}},
+		{409, CodeInUse, []error{ErrInUse}},
+		{409, CodeVolumeBusy, []error{ErrInUse, ErrBusy}},
+		{403, CodeVolumeExported, []error{ErrInUse, ErrExported}},
+		{400, CodeInvalidInputExceedsLength, []error{ErrNameTooLong, ErrInvalidInput}},
+		{400, CodeInvalidInputIllegalChar, []error{ErrInvalidInput}},
+		{400, CodeTooLarge, []error{ErrTooLarge, ErrInvalidInput}},
+		{403, CodeNewSizeExceedsCPGLimit, []error{ErrTooLarge}},
+		{503, CodeSystemBusy, []error{ErrBusy}},
+		{503, 0, []error{ErrBusy}},
+		{403, CodeInvalidSessionKey, []error{ErrSessionExpired}},
+		{403, CodeInvalidUserPassword, []error{ErrAuthentication}},
+		{403, CodePermissionDenied, []error{ErrPermission}},
+		{409, CodeCopyParentTooBig, []error{ErrCannotShrink}},
+		{409, CodeParentSizeIncreased, []error{ErrParentGrown}},
+		{500, CodeInternalServerError, nil},
+	} {
+		t.Run(fmt.Sprintf("%d/%d", tc.status, tc.code), func(t *testing.T) {
+			t.Parallel()
+			for _, desc := range []string{"original text", "reworded in a later release"} {
+				err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: tc.status, Code: tc.code, Description: desc})
+				for _, sentinel := range all {
+					want := false
+					for _, w := range tc.want {
+						want = want || w == sentinel
+					}
+					assert.Equal(t, want, errors.Is(err, sentinel), "%v", sentinel)
+				}
+			}
+		})
+	}
+}
+
+func TestErrorBodiesDecodedLeniently(t *testing.T) {
+	t.Parallel()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(`{"code":23,"desc":"volume does not exist"}`))
+	require.NoError(t, zw.Close())
+	for _, tc := range []struct {
+		name        string
+		status      int
+		contentType string
+		encoding    string
+		body        []byte
+		code        ErrorCode
+		desc        string
+		sentinel    error
+	}{
+		{"json", 404, "application/json", "", []byte(`{"code":23,"desc":"volume does not exist"}`), 23, "volume does not exist", ErrNotFound},
+		{"charset", 404, "application/json; charset=utf-8", "", []byte(`{"code":23,"desc":"x"}`), 23, "x", ErrNotFound},
+		{"json under text/html", 409, "text/html", "", []byte(`{"code":22,"desc":"volume exists","ref":"name"}`), 22, "volume exists", ErrAlreadyExists},
+		{"no content type", 409, "", "", []byte(` {"code":"22","desc":"string code"}`), 22, "string code", ErrAlreadyExists},
+		{"flask message", 404, "application/json", "", []byte(`{"message":{"code":17,"desc":"host does not exist"}}`), 17, "host does not exist", ErrNotFound},
+		{"gzip", 404, "application/json", "gzip", gz.Bytes(), 23, "volume does not exist", ErrNotFound},
+		{"html from a proxy", 502, "text/html", "", []byte("<html><body><h1>502 Bad Gateway</h1></body></html>"), 0, "<html><body><h1>502 Bad Gateway</h1></body></html>", nil},
+		{"empty", 500, "", "", nil, 0, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t, WithRetry(0, 0, 0))
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", func(*http.Request) (*http.Response, error) {
+				resp := httpmock.NewBytesResponse(tc.status, tc.body)
+				if tc.contentType != "" {
+					resp.Header.Set("Content-Type", tc.contentType)
+				}
+				if tc.encoding != "" {
+					resp.Header.Set("Content-Encoding", tc.encoding)
+				}
+				return resp, nil
+			})
+			_, err := c.Volumes.Get(context.Background(), "vol1")
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, tc.desc, apiErr.Description)
+			assert.Equal(t, http.MethodGet, apiErr.Method)
+			assert.Equal(t, "/volumes/vol1", apiErr.Path)
+			if tc.sentinel != nil {
+				assert.ErrorIs(t, err, tc.sentinel)
+			}
+		})
+	}
+}
+
+func TestErrorBodyIsCapped(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithRetry(0, 0, 0))
+	huge := strings.Repeat("x", 4<<20)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", httpmock.NewStringResponder(500, huge))
+	_, err := c.Volumes.Get(context.Background(), "vol1")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.LessOrEqual(t, len(apiErr.Description), 520)
+}
+
+func TestSuccessBodyLenientAndCapped(t *testing.T) {
+	t.Parallel()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(`{"name":"vol1","sizeMiB":2048}`))
+	require.NoError(t, zw.Close())
+
+	c, m := newMock(t, WithMaxResponseBytes(1024))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/gz", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewBytesResponse(200, gz.Bytes())
+		resp.Header.Set("Content-Encoding", "gzip")
+		resp.Header.Set("Content-Type", "text/plain")
+		return resp, nil
+	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/big",
+		httpmock.NewStringResponder(200, `{"name":"big","comment":"`+strings.Repeat("y", 4096)+`"}`))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/cut", httpmock.NewStringResponder(200, `{"name":"cut","sizeM`))
+
+	v, err := c.Volumes.Get(context.Background(), "gz")
+	require.NoError(t, err)
+	assert.EqualValues(t, 2048, v.SizeMiB)
+
+	_, err = c.Volumes.Get(context.Background(), "big")
+	require.ErrorIs(t, err, ErrBadResponse)
+	_, err = c.Volumes.Get(context.Background(), "cut")
+	require.ErrorIs(t, err, ErrBadResponse)
+}
+
+func TestValidationErrors(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithMaxNameLength(31))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"empty name", c.Volumes.Create(ctx, &VolumeCreateRequest{CPG: "c", SizeMiB: 1}), "Name"},
+		{"nil request", c.Volumes.Create(ctx, nil), "req"},
+		{"zero size", c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "c"}), "SizeMiB"},
+		{"negative size", c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "c", SizeMiB: -1}), "SizeMiB"},
+		{"no cpg", c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", SizeMiB: 1}), "CPG"},
+		{"slash", func() error { _, err := c.Volumes.Get(ctx, "a/b"); return err }(), "name"},
+		{"dotdot", func() error { _, err := c.Volumes.Get(ctx, "../x"); return err }(), "name"},
+		{"query", func() error { _, err := c.Volumes.Get(ctx, "a?b"); return err }(), "name"},
+		{"percent", func() error { _, err := c.Volumes.Get(ctx, "a%2f"); return err }(), "name"},
+		{"leading dash", c.Volumes.Delete(ctx, "-x"), "name"},
+		{"space", c.Volumes.Delete(ctx, "a b"), "name"},
+		{"grow zero", c.Volumes.Grow(ctx, "v", 0), "byMiB"},
+		{"too long", c.Volumes.Create(ctx, &VolumeCreateRequest{Name: strings.Repeat("a", 32), CPG: "c", SizeMiB: 1}), "Name"},
+	} {
+		var ve *ValidationError
+		require.ErrorAs(t, tc.err, &ve, tc.name)
+		assert.Equal(t, tc.field, ve.Field, tc.name)
+		assert.ErrorIs(t, tc.err, ErrInvalidInput, tc.name)
+	}
+	err := c.Volumes.Create(ctx, &VolumeCreateRequest{Name: strings.Repeat("a", 32), CPG: "c", SizeMiB: 1})
+	assert.ErrorIs(t, err, ErrNameTooLong)
+	assert.Zero(t, m.GetTotalCallCount(), "bad input never reaches the wire")
+}
+
+func TestEscapingKeepsNamesInOneSegment(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"vol1": "vol1", "a/b": "a%2Fb", "a?b": "a%3Fb", "a%b": "a%25b", "..": "%2E%2E", ".": "%2E",
+		"a b": "a%20b", "é": "%C3%A9", "a,b": "a%2Cb",
+	} {
+		assert.Equal(t, want, escapeSegment(in), in)
+	}
+	assert.Equal(t, "/volumes/a%2Fb/x", pathf("/volumes/%s/x", "a/b"))
+	assert.Equal(t, "/tasks/12", pathf("/tasks/%s", 12))
+}
+
+func TestAPIErrorText(t *testing.T) {
+	t.Parallel()
+	e := &APIError{StatusCode: 409, Code: CodeExistentVolume, Description: "volume exists", Ref: "name",
+		Method: "POST", Path: "/volumes", Attempts: 2}
+	assert.Equal(t, "alletra: POST /volumes: HTTP 409 code 22 EXISTENT_VOL: volume exists (ref name) after 2 attempts", e.Error())
+	assert.Equal(t, "999", ErrorCode(999).String())
+	te := &TaskError{ID: 7, Status: TaskFailed, Name: "promote", Err: ErrTaskFailed}
+	assert.ErrorIs(t, te, ErrTaskFailed)
+	assert.Contains(t, te.Error(), "task 7")
+}

@@ -1,0 +1,225 @@
+package alletra
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sequence answers with the responders in turn, then repeats the last one.
+func sequence(rs ...httpmock.Responder) (httpmock.Responder, *atomic.Int32) {
+	var n atomic.Int32
+	return func(req *http.Request) (*http.Response, error) {
+		i := int(n.Add(1)) - 1
+		return rs[min(i, len(rs)-1)](req)
+	}, &n
+}
+
+func TestRetryBusyGetThreeAttempts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		busy httpmock.Responder
+	}{
+		{"503", errorResponder(http.StatusServiceUnavailable, 0, "busy")},
+		{"code 270", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "System is too busy")},
+		{"code 270 under 409", errorResponder(http.StatusConflict, CodeSystemBusy, "busy")},
+		{"502", httpmock.NewStringResponder(http.StatusBadGateway, "<html>bad gateway</html>")},
+		{"connection reset", httpmock.NewErrorResponder(errors.New("connection reset by peer"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			r, n := sequence(tc.busy, tc.busy, jsonResponder(200, map[string]any{"name": "vol1", "sizeMiB": 512}))
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", r)
+			v, err := c.Volumes.Get(context.Background(), "vol1")
+			require.NoError(t, err)
+			assert.EqualValues(t, 512, v.SizeMiB)
+			assert.EqualValues(t, 3, n.Load())
+		})
+	}
+}
+
+func TestRetryExhaustedKeepsTypedErrorWithAttempts(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithRetry(2, 0, 0))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"))
+	_, err := c.Volumes.Get(context.Background(), "vol1")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+	assert.Equal(t, CodeSystemBusy, apiErr.Code)
+	assert.Equal(t, 3, apiErr.Attempts)
+	assert.ErrorIs(t, err, ErrBusy)
+}
+
+func TestGrowIsNeverRepeated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		r    httpmock.Responder
+	}{
+		{"503", errorResponder(http.StatusServiceUnavailable, 0, "busy")},
+		{"270", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy")},
+		{"connection lost", httpmock.NewErrorResponder(errors.New("EOF"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			var puts atomic.Int32
+			m.RegisterResponder(http.MethodPut, testAPI+"/volumes/vol1", func(req *http.Request) (*http.Response, error) {
+				puts.Add(1)
+				return tc.r(req)
+			})
+			err := c.Volumes.Grow(context.Background(), "vol1", 512)
+			require.Error(t, err)
+			assert.EqualValues(t, 1, puts.Load(), "a grow is a delta: never sent twice")
+		})
+	}
+}
+
+func TestGrowRetriedAfterDialError(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	dialErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	r, n := sequence(httpmock.NewErrorResponder(dialErr), jsonResponder(200, nil))
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/vol1", r)
+	require.NoError(t, c.Volumes.Grow(context.Background(), "vol1", 256))
+	assert.EqualValues(t, 2, n.Load(), "a request that never reached the array may be sent again")
+}
+
+// createArray is a mock array for volume creates whose first POST commits
+// and then loses its answer.
+type createArray struct {
+	mu      sync.Mutex
+	volumes map[string]map[string]any
+	posts   int
+}
+
+func TestCreateCommittedButAnswerLostSucceedsOnce(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	a := &createArray{volumes: map[string]map[string]any{}}
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes", func(req *http.Request) (*http.Response, error) {
+		body := decodeBody(t, req)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.posts++
+		name := body["name"].(string)
+		if _, ok := a.volumes[name]; ok {
+			return errorResponder(http.StatusConflict, CodeExistentVolume, "volume exists")(req)
+		}
+		size := int64(body["sizeMiB"].(float64))
+		a.volumes[name] = map[string]any{"name": name, "userCPG": body["cpg"], "sizeMiB": (size + 255) / 256 * 256,
+			"provisioningType": 2, "copyType": 1}
+		if a.posts == 1 {
+			return nil, errors.New("connection reset by peer") // committed, answer lost
+		}
+		return httpmock.NewStringResponse(http.StatusCreated, ""), nil
+	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-a", func(req *http.Request) (*http.Response, error) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return httpmock.NewJsonResponse(200, a.volumes["c-a"])
+	})
+	err := c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "c-a", CPG: "SSD_r6", SizeMiB: 1000})
+	require.NoError(t, err)
+	assert.Equal(t, 2, a.posts)
+	assert.Len(t, a.volumes, 1)
+}
+
+func TestCreateOverDifferentVolumeIsAlreadyExists(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		retried bool
+	}{{"first attempt", false}, {"after a lost answer", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			conflict := errorResponder(http.StatusConflict, CodeExistentVolume, "volume exists")
+			r := conflict
+			if tc.retried {
+				r, _ = sequence(httpmock.NewErrorResponder(errors.New("EOF")), conflict)
+			}
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes", r)
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-a",
+				jsonResponder(200, map[string]any{"name": "c-a", "userCPG": "SSD_r6", "sizeMiB": 4096, "copyType": 1}))
+			err := c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "c-a", CPG: "SSD_r6", SizeMiB: 1024})
+			require.ErrorIs(t, err, ErrAlreadyExists)
+			gets := m.GetCallCountInfo()["GET "+testAPI+"/volumes/c-a"]
+			if tc.retried {
+				assert.Equal(t, 1, gets, "a retried create is reconciled")
+			} else {
+				assert.Equal(t, 0, gets, "a first-attempt conflict is someone else's volume")
+			}
+		})
+	}
+}
+
+func TestBackoffEndsPromptlyWithContext(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithRetry(5, time.Hour, time.Hour))
+	entered := make(chan struct{}, 1)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", func(*http.Request) (*http.Response, error) {
+		entered <- struct{}{}
+		return httpmock.NewStringResponse(http.StatusServiceUnavailable, ""), nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Volumes.Get(ctx, "vol1")
+		done <- err
+	}()
+	<-entered // the first attempt failed; the client now waits an hour
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(time.Minute):
+		t.Fatal("the backoff did not end with the context")
+	}
+}
+
+func TestBackoffBoundsAndRetryAfter(t *testing.T) {
+	t.Parallel()
+	for attempt := range 10 {
+		d := backoff(100*time.Millisecond, 2*time.Second, attempt, nil)
+		assert.GreaterOrEqual(t, d, 50*time.Millisecond)
+		assert.LessOrEqual(t, d, 2*time.Second)
+	}
+	resp := &http.Response{Header: http.Header{"Retry-After": {"3"}}}
+	assert.Equal(t, 3*time.Second, backoff(time.Millisecond, 10*time.Second, 0, resp))
+	assert.Equal(t, 2*time.Second, backoff(time.Millisecond, 2*time.Second, 0, resp), "Retry-After is capped by maxWait")
+	assert.Equal(t, time.Duration(0), backoff(0, 0, 3, nil))
+}
+
+func TestRetryStampsCurrentKey(t *testing.T) {
+	t.Parallel()
+	c, _ := newMock(t)
+	c.sess.key, c.sess.gen = "new-key", 2
+	req, err := http.NewRequest(http.MethodGet, testAPI+"/volumes/x", nil)
+	require.NoError(t, err)
+	req.Header.Set(sessionHeader, "old-key")
+	orig := req.Header
+	require.NoError(t, c.prepareRetry(req))
+	assert.Equal(t, "new-key", req.Header.Get(sessionHeader))
+	assert.Equal(t, "old-key", orig.Get(sessionHeader), "the previous attempt's headers are not mutated")
+}
+
+func TestReadErrorRetriedWhenIdempotent(t *testing.T) {
+	t.Parallel()
+	ok, err := (&Client{}).checkRetry(context.WithValue(context.Background(), ctxKey{}, &attemptInfo{safety: safeIdempotent}),
+		nil, &net.OpError{Op: "read", Err: errors.New("reset")})
+	require.NoError(t, err)
+	assert.True(t, ok)
+}

@@ -1,0 +1,275 @@
+package alletra
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// keyedArray models the array's session table on a mock transport: every
+// login issues a new key, and only the current key is accepted.
+type keyedArray struct {
+	*httpmock.MockTransport
+	mu      sync.Mutex
+	valid   map[string]bool
+	n       int
+	logins  atomic.Int32
+	logouts atomic.Int32
+	gets    atomic.Int32
+}
+
+func newKeyedArray(t *testing.T, opts ...Option) (*Client, *keyedArray) {
+	t.Helper()
+	a := &keyedArray{MockTransport: httpmock.NewMockTransport(), valid: map[string]bool{}}
+	a.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(req *http.Request) (*http.Response, error) {
+		a.logins.Add(1)
+		a.mu.Lock()
+		a.n++
+		key := fmt.Sprintf("key-%d-secretsecret", a.n)
+		a.valid[key] = true
+		a.mu.Unlock()
+		return httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+key+`"}`), nil
+	})
+	a.RegisterRegexpResponder(http.MethodDelete, regexp.MustCompile("^"+regexp.QuoteMeta(testAPI+"/credentials/")+"(.+)$"), func(req *http.Request) (*http.Response, error) {
+		a.logouts.Add(1)
+		key := httpmock.MustGetSubmatch(req, 1)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if !a.valid[key] || req.Header.Get(sessionHeader) != key {
+			return httpmock.NewStringResponse(http.StatusForbidden, `{"code":6,"desc":"invalid session key"}`), nil
+		}
+		delete(a.valid, key)
+		return httpmock.NewStringResponse(http.StatusOK, ""), nil
+	})
+	a.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", func(req *http.Request) (*http.Response, error) {
+		a.gets.Add(1)
+		a.mu.Lock()
+		ok := a.valid[req.Header.Get(sessionHeader)]
+		a.mu.Unlock()
+		if !ok {
+			return httpmock.NewStringResponse(http.StatusForbidden, `{"code":6,"desc":"invalid session key"}`), nil
+		}
+		return httpmock.NewStringResponse(http.StatusOK, `{"name":"vol1","sizeMiB":1024}`), nil
+	})
+	all := append([]Option{WithHTTPClient(&http.Client{Transport: a}), WithRetry(2, 0, 0), WithMaxInFlight(64)}, opts...)
+	c, err := NewClient(testEndpoint, testUser, testPassword, all...)
+	require.NoError(t, err)
+	return c, a
+}
+
+// forget makes the array drop every key, as after the idle timeout.
+func (a *keyedArray) forget() {
+	a.mu.Lock()
+	a.valid = map[string]bool{}
+	a.mu.Unlock()
+}
+
+func (a *keyedArray) live() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.valid)
+}
+
+func getConcurrently(t *testing.T, c *Client, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		wg.Go(func() {
+			<-start
+			v, err := c.Volumes.Get(context.Background(), "vol1")
+			if err == nil && v.Name != "vol1" {
+				err = fmt.Errorf("got %q", v.Name)
+			}
+			errs <- err
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+}
+
+func TestSessionColdConcurrentCallersLoginOnce(t *testing.T) {
+	t.Parallel()
+	c, a := newKeyedArray(t)
+	getConcurrently(t, c, 64)
+	assert.EqualValues(t, 1, a.logins.Load(), "64 cold callers must share one login")
+	assert.EqualValues(t, 64, a.gets.Load())
+}
+
+func TestSessionExpiredKeyReloginOnce(t *testing.T) {
+	t.Parallel()
+	c, a := newKeyedArray(t)
+	getConcurrently(t, c, 1)
+	a.forget()
+	getConcurrently(t, c, 64)
+	assert.EqualValues(t, 2, a.logins.Load(), "one login, then exactly one re-login after expiry")
+	assert.LessOrEqual(t, a.gets.Load(), int32(1+64+64), "each request replayed at most once")
+	assert.GreaterOrEqual(t, a.gets.Load(), int32(1+64+1))
+}
+
+func TestSessionReplayedOnlyOnce(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	var gets atomic.Int32
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", func(*http.Request) (*http.Response, error) {
+		gets.Add(1)
+		return httpmock.NewStringResponse(http.StatusForbidden, `{"code":6,"desc":"invalid session key"}`), nil
+	})
+	_, err := c.Volumes.Get(context.Background(), "vol1")
+	require.ErrorIs(t, err, ErrSessionExpired)
+	assert.EqualValues(t, 2, gets.Load(), "one replay after one re-login, then the error")
+	assert.EqualValues(t, 2, m.logins.Load())
+}
+
+func TestSessionStaleFailureKeepsFreshKey(t *testing.T) {
+	t.Parallel()
+	c, a := newKeyedArray(t)
+	ctx := context.Background()
+	_, gen1, err := c.sessionKey(ctx)
+	require.NoError(t, err)
+	c.invalidate(gen1)
+	key2, gen2, err := c.sessionKey(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, gen1, gen2)
+	c.invalidate(gen1) // a late failure of the old key
+	assert.Equal(t, key2, c.currentKey(), "a stale failure must not discard the fresh key")
+	assert.EqualValues(t, 2, a.logins.Load())
+}
+
+func TestCloseLogsOutOnceAndClientLogsInAgain(t *testing.T) {
+	t.Parallel()
+	c, a := newKeyedArray(t)
+	ctx := context.Background()
+	getConcurrently(t, c, 8)
+	require.Equal(t, 1, a.live())
+	require.NoError(t, c.Close(ctx))
+	require.NoError(t, c.Close(ctx), "a second Close has nothing to do")
+	assert.EqualValues(t, 1, a.logouts.Load())
+	assert.Equal(t, 0, a.live())
+
+	getConcurrently(t, c, 1)
+	assert.EqualValues(t, 2, a.logins.Load(), "a closed client logs in again on its next call")
+	require.NoError(t, c.Close(ctx))
+	assert.Equal(t, 0, a.live())
+}
+
+func TestCloseToleratesForgottenOrBusyKey(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		status int
+		code   ErrorCode
+		ok     bool
+	}{
+		{"forgotten key", http.StatusForbidden, CodeInvalidSessionKey, true},
+		{"key in use", http.StatusConflict, CodeInUse, true},
+		{"server error", http.StatusInternalServerError, CodeInternalServerError, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t, WithRetry(0, 0, 0))
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v", jsonResponder(200, map[string]any{"name": "v"}))
+			m.RegisterResponder(http.MethodDelete, testAPI+"/credentials/"+testKey, errorResponder(tc.status, tc.code, "x"))
+			_, err := c.Volumes.Get(context.Background(), "v")
+			require.NoError(t, err)
+			err = c.Close(context.Background())
+			if tc.ok {
+				assert.NoError(t, err)
+			} else {
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.NotContains(t, err.Error(), testKey, "the logout path holds the key")
+			}
+		})
+	}
+}
+
+func TestLoginFailureIsTypedAndNotRetried(t *testing.T) {
+	t.Parallel()
+	m := httpmock.NewMockTransport()
+	var logins atomic.Int32
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(*http.Request) (*http.Response, error) {
+		logins.Add(1)
+		return httpmock.NewStringResponse(http.StatusForbidden, `{"code":5,"desc":"invalid user or password"}`), nil
+	})
+	c, err := NewClient(testEndpoint, testUser, "wrong", WithHTTPClient(&http.Client{Transport: m}), WithRetry(5, 0, 0))
+	require.NoError(t, err)
+	for range 3 {
+		_, err = c.Volumes.Get(context.Background(), "vol1")
+		require.ErrorIs(t, err, ErrAuthentication)
+	}
+	assert.EqualValues(t, 3, logins.Load(), "one login attempt per call, never a loop")
+	assert.NotContains(t, err.Error(), "wrong")
+}
+
+func TestLoginSessionLimitIsTyped(t *testing.T) {
+	t.Parallel()
+	m := httpmock.NewMockTransport()
+	var logins atomic.Int32
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(*http.Request) (*http.Response, error) {
+		logins.Add(1)
+		return httpmock.NewStringResponse(http.StatusServiceUnavailable, `{"desc":"Maximum number of WSAPI connections reached"}`), nil
+	})
+	c, err := NewClient(testEndpoint, testUser, testPassword, WithHTTPClient(&http.Client{Transport: m}), WithRetry(5, 0, 0))
+	require.NoError(t, err)
+	_, err = c.Volumes.Get(context.Background(), "vol1")
+	require.ErrorIs(t, err, ErrSessionLimit)
+	assert.EqualValues(t, 1, logins.Load())
+}
+
+func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
+	t.Parallel()
+	m := httpmock.NewMockTransport()
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	var logins atomic.Int32
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(req *http.Request) (*http.Response, error) {
+		if logins.Add(1) == 1 {
+			close(entered)
+			<-req.Context().Done() // the first login hangs until its caller gives up
+			close(release)
+			return nil, req.Context().Err()
+		}
+		return httpmock.NewStringResponse(http.StatusCreated, `{"key":"k2-secret"}`), nil
+	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v", jsonResponder(200, map[string]any{"name": "v"}))
+	c, err := NewClient(testEndpoint, testUser, testPassword, WithHTTPClient(&http.Client{Transport: m}), WithRetry(0, 0, 0))
+	require.NoError(t, err)
+
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leaderDone := make(chan error, 1)
+	go func() {
+		_, err := c.Volumes.Get(leaderCtx, "v")
+		leaderDone <- err
+	}()
+	<-entered // the leader's login is in flight
+	require.NotNil(t, c.loginInFlight())
+	waiter := make(chan error, 1)
+	go func() {
+		_, err := c.Volumes.Get(context.Background(), "v")
+		waiter <- err
+	}()
+	cancel()
+	<-release
+	require.ErrorIs(t, <-leaderDone, context.Canceled)
+	require.NoError(t, <-waiter, "a waiter must not inherit the leader's cancellation")
+}
+
+func (c *Client) loginInFlight() *loginCall {
+	c.sess.mu.Lock()
+	defer c.sess.mu.Unlock()
+	return c.sess.login
+}
