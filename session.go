@@ -36,6 +36,12 @@ type credentialsRequest struct {
 	SessionType int    `json:"sessionType,omitempty"`
 }
 
+// String hides the password from fmt.
+func (r credentialsRequest) String() string { return "{user: " + r.User + ", password: REDACTED}" }
+
+// GoString hides the password from %#v.
+func (r credentialsRequest) GoString() string { return r.String() }
+
 type credentialsResponse struct {
 	Key string `json:"key"`
 }
