@@ -1,0 +1,117 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+type physicalCopyParams struct {
+	DestVolume   *string `json:"destVolume"`
+	DestCPG      *string `json:"destCPG"`
+	Online       *bool   `json:"online"`
+	SaveSnapshot *bool   `json:"saveSnapshot"`
+	Priority     *int    `json:"priority"`
+	TPVV         *bool   `json:"tpvv"`
+	TDVV         *bool   `json:"tdvv"`
+	Reduce       *bool   `json:"reduce"`
+	Compression  *bool   `json:"compression"`
+	SnapCPG      *string `json:"snapCPG"`
+	WWN          *string `json:"WWN"`
+	SkipZero     *bool   `json:"skipZero"`
+}
+
+// createPhysicalCopy handles POST /volumes/{src} {"action":"createPhysicalCopy"}.
+func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response {
+	var p physicalCopyParams
+	if err := decodeNested(raw, "parameters", &p); err != nil {
+		return errResponse(err)
+	}
+	if p.DestVolume == nil {
+		return errResponse(missing("parameters.destVolume"))
+	}
+	if err := e.validName("destVolume", *p.DestVolume); err != nil {
+		return errResponse(err)
+	}
+	online := isTrue(p.Online)
+	prio := 2
+	if p.Priority != nil {
+		if *p.Priority < 1 || *p.Priority > 3 {
+			return errResponse(withRef(errBadRequest(CodeExceedsRange, "invalid input: priority out of range"), "priority"))
+		}
+		prio = *p.Priority
+	}
+	switch {
+	case online && p.DestCPG == nil:
+		return errResponse(missing("parameters.destCPG"))
+	case !online && p.DestCPG != nil:
+		return errResponse(withRef(errBadRequest(CodeParamConflict, "invalid input: destCPG needs online"), "destCPG"))
+	case p.SnapCPG != nil && e.cfg.Build >= BuildNoSnapCPG:
+		return errResponse(withRef(errBadRequest(CodeInvalidInput, "invalid input: snapCPG not supported"), "snapCPG"))
+	}
+	srcName, destName := req.params[0], *p.DestVolume
+	e.lock()
+	defer e.unlock()
+	src := e.volumes[srcName]
+	if src == nil {
+		return errResponse(errNoVolume(srcName))
+	}
+	if srcName == destName {
+		return errResponse(withRef(errBadRequest(CodeInvalidInput, "invalid input: source and destination are the same"), "destVolume"))
+	}
+	if e.activeTaskFor(srcName) != nil {
+		return errResponse(errBusy(srcName))
+	}
+	typ := TaskTypeVVCopy
+	dest := e.volumes[destName]
+	if online {
+		if dest != nil {
+			return errResponse(errConflict(CodeExistentVolume, "volume exists"))
+		}
+		if e.cpgs[*p.DestCPG] == nil {
+			return errResponse(withRef(errNoCPG(*p.DestCPG), "destCPG"))
+		}
+		id, _ := e.volumeID(nil)
+		prov := ProvTPVV
+		if isTrue(p.Reduce) || isTrue(p.TDVV) {
+			prov = ProvTDVV
+		}
+		dest = &volume{id: id, uuid: newUUID(), name: destName, cpg: *p.DestCPG, snapCPG: *p.DestCPG,
+			sizeMiB: src.sizeMiB, provType: prov, baseID: id, created: e.now()}
+		e.volumes[destName] = dest
+		typ = TaskTypeOnlineCopy
+	} else {
+		switch {
+		case dest == nil:
+			return errResponse(errNoVolume(destName))
+		case e.activeTaskFor(destName) != nil:
+			return errResponse(errBusy(destName))
+		case dest.copyType == CopyVirtual:
+			return errResponse(errForbidden(CodeUnsupportedVVType, "destination %s is a virtual copy", destName))
+		case dest.sizeMiB < src.sizeMiB:
+			return errResponse(errConflict(CodeCopyParentTooBig, "copy source is bigger than the destination"))
+		case e.exported(destName):
+			return errResponse(errConflict(CodeExportedVLUN, "destination %s is exported", destName))
+		}
+	}
+	dest.copyType, dest.copyOf = CopyPhysical, srcName
+	t := e.startTask(typ, "vvcopy "+srcName+" "+destName, req.user, srcName, destName, prio)
+	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.id}}
+}
+
+// stopCopy handles PUT /volumes/{dest} {"action":1}: cancel the physical
+// copy into dest.
+func (e *Engine) stopCopy(name string) response {
+	e.lock()
+	defer e.unlock()
+	if e.volumes[name] == nil {
+		return errResponse(errNoVolume(name))
+	}
+	for _, t := range e.tasks {
+		if t.status == TaskActive && t.dest == name && (t.typ == TaskTypeVVCopy || t.typ == TaskTypeOnlineCopy) {
+			t.status, t.finish = TaskCancelled, e.now()
+			e.undoTask(t)
+			return response{status: http.StatusOK}
+		}
+	}
+	return errResponse(errBadRequest(CodeInvalidInput, "no physical copy in progress into %s", name))
+}

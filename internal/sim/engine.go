@@ -1,0 +1,207 @@
+package sim
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultUser               = "3paradm"
+	DefaultPassword           = "3pardata"
+	DefaultMaxNameLength      = 31
+	DefaultMaxVolumeSizeMiB   = 16 * 1024 * 1024 // 16 TiB
+	DefaultSessionLimit       = 36
+	DefaultSessionIdleTimeout = 15 * time.Minute
+	DefaultBuild              = 100500031 // Alletra MP, WSAPI 1.15
+	DefaultCPG                = "SSD_r6"
+
+	// BuildAPINeedsSession is the first build on which GET /api needs a
+	// session key (Alletra MP "Arcus R4").
+	BuildAPINeedsSession = 100500000
+	// BuildPrimera is the first build with Primera volume rules (thin or
+	// reduce only).
+	BuildPrimera = 40000000
+	// BuildNoSnapCPG is the first build that refuses snapCPG on create.
+	BuildNoSnapCPG = 100000000
+
+	maxLUN       = 16383
+	maxNVMeLUN   = 256
+	maxComment   = 511
+	maxHours     = 43800
+	chunkMiB     = 256
+	systemSerial = "00021F4B"
+	systemUUID   = "4b1e2f0a-9c3d-4e5f-8a6b-7c8d9e0f1a2b"
+	totalCapMiB  = 60 * 1024 * 1024
+)
+
+// Config holds the simulated array's settings. Zero fields take defaults.
+type Config struct {
+	User, Password     string
+	MaxNameLength      int
+	MaxVolumeSizeMiB   int64
+	SessionLimit       int
+	SessionIdleTimeout time.Duration
+	Clock              Clock
+	TaskDuration       time.Duration
+	Build              int64
+	CPGs               []string
+	SerializedSessions bool
+	Gzip               bool
+	PlainHTTP          bool
+}
+
+func (c *Config) fill() {
+	if c.User == "" && c.Password == "" {
+		c.User, c.Password = DefaultUser, DefaultPassword
+	}
+	if c.MaxNameLength <= 0 {
+		c.MaxNameLength = DefaultMaxNameLength
+	}
+	if c.MaxVolumeSizeMiB <= 0 {
+		c.MaxVolumeSizeMiB = DefaultMaxVolumeSizeMiB
+	}
+	if c.SessionLimit <= 0 {
+		c.SessionLimit = DefaultSessionLimit
+	}
+	if c.SessionIdleTimeout <= 0 {
+		c.SessionIdleTimeout = DefaultSessionIdleTimeout
+	}
+	if c.Clock == nil {
+		c.Clock = RealClock{}
+	}
+	if c.Build == 0 {
+		c.Build = DefaultBuild
+	}
+	if len(c.CPGs) == 0 {
+		c.CPGs = []string{DefaultCPG}
+	}
+}
+
+// Engine is the simulated array's state. All exported methods are safe for
+// concurrent use.
+type Engine struct {
+	cfg Config
+
+	mu          sync.Mutex
+	nextID      int
+	sessions    map[string]*session
+	volumes     map[string]*volume
+	sets        map[string]*volumeSet
+	hosts       map[string]*host
+	vluns       []*vlun
+	tasks       []*task
+	cpgs        map[string]*cpg
+	ports       []PortState
+	taskDur     time.Duration
+	failNext    bool
+	spaceUsed   int64
+	spaceFree   int64
+	spaceManual bool
+
+	faults faultQueue
+	stats  statsCounter
+}
+
+// NewEngine returns an engine configured by cfg (zero fields take defaults).
+func NewEngine(cfg Config) *Engine {
+	cfg.fill()
+	e := &Engine{
+		cfg:      cfg,
+		nextID:   1,
+		sessions: map[string]*session{},
+		volumes:  map[string]*volume{},
+		sets:     map[string]*volumeSet{},
+		hosts:    map[string]*host{},
+		cpgs:     map[string]*cpg{},
+		ports:    DefaultPorts(),
+		taskDur:  cfg.TaskDuration,
+	}
+	for _, n := range cfg.CPGs {
+		e.cpgs[n] = &cpg{id: e.newID(), uuid: newUUID(), name: n}
+	}
+	e.stats.requests = map[string]int{}
+	return e
+}
+
+// Config returns the engine's effective configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+func (e *Engine) now() time.Time { return e.cfg.Clock.Now() }
+
+// lock takes the engine mutex and brings tasks up to date with the clock.
+func (e *Engine) lock() {
+	e.mu.Lock()
+	e.settleTasks(e.now())
+}
+
+func (e *Engine) unlock() { e.mu.Unlock() }
+
+func (e *Engine) newID() int {
+	id := e.nextID
+	e.nextID++
+	return id
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+func newUUID() string {
+	h := randomHex(16)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
+}
+
+// validName checks a WSAPI name31-style name against the configured limit.
+func (e *Engine) validName(field, name string) *APIError {
+	if name == "" {
+		return withRef(errBadRequest(CodeEmptyString, "invalid input: empty string"), field)
+	}
+	if len(name) > e.cfg.MaxNameLength {
+		return withRef(errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit"), field)
+	}
+	if name[0] == '-' {
+		return withRef(errBadRequest(CodeIllegalChar, "invalid input: illegal character in name"), field)
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
+		if !ok {
+			return withRef(errBadRequest(CodeIllegalChar, "invalid input: illegal character in name"), field)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V, id func(V) int) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return id(out[i]) < id(out[j]) })
+	return out
+}
+
+func fmtTime8601(t time.Time) string { return t.Format("2006-01-02T15:04:05Z07:00") }
+
+func fmtTaskTime(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") }
+
+func wwnFor(id int) string   { return fmt.Sprintf("60002AC000000000%08X%s", id, systemSerial) }
+func nguidFor(id int) string { return fmt.Sprintf("%s%08X2AC0000000000000", systemSerial, id) }
+
+func roundUpMiB(n int64) int64 {
+	if n%chunkMiB == 0 {
+		return n
+	}
+	return (n/chunkMiB + 1) * chunkMiB
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

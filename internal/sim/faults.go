@@ -1,0 +1,107 @@
+package sim
+
+import (
+	"strconv"
+	"sync"
+	"time"
+)
+
+// FaultKind says how an injected fault disturbs a request.
+type FaultKind int
+
+// Fault kinds.
+const (
+	// FaultStatus answers Fault.Status with the JSON error {"code":Fault.Code}
+	// without touching state.
+	FaultStatus FaultKind = iota + 1
+	// FaultCommitThenDrop performs the operation, then aborts the connection
+	// without sending a response.
+	FaultCommitThenDrop
+	// FaultDropBeforeCommit aborts the connection without doing anything.
+	FaultDropBeforeCommit
+	// FaultDelay waits Fault.Delay (real time, even if the client gives up),
+	// then processes the request normally.
+	FaultDelay
+	// FaultHTMLBody answers Fault.Status (default 500) with an HTML page.
+	FaultHTMLBody
+	// FaultTruncateList processes the request, writes the first part of the
+	// body chunked, then aborts without the terminating chunk.
+	FaultTruncateList
+)
+
+// String returns the kind's name.
+func (k FaultKind) String() string {
+	switch k {
+	case FaultStatus:
+		return "FaultStatus"
+	case FaultCommitThenDrop:
+		return "FaultCommitThenDrop"
+	case FaultDropBeforeCommit:
+		return "FaultDropBeforeCommit"
+	case FaultDelay:
+		return "FaultDelay"
+	case FaultHTMLBody:
+		return "FaultHTMLBody"
+	case FaultTruncateList:
+		return "FaultTruncateList"
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Fault describes one injected fault.
+type Fault struct {
+	Kind   FaultKind
+	Status int           // HTTP status for FaultStatus and FaultHTMLBody
+	Code   int           // WSAPI code for FaultStatus (0 omits the member)
+	Times  int           // matching requests to disturb; 0 means 1, -1 means forever
+	Delay  time.Duration // for FaultDelay
+}
+
+type faultEntry struct {
+	method, route string
+	fault         Fault
+	left          int // -1 = forever
+}
+
+type faultQueue struct {
+	mu      sync.Mutex
+	entries []*faultEntry
+}
+
+// InjectFault queues f for requests matching method and route template
+// ("" method or "*" route match anything). Faults are consumed in FIFO order.
+func (e *Engine) InjectFault(method, route string, f Fault) {
+	left := f.Times
+	if left == 0 {
+		left = 1
+	}
+	e.faults.mu.Lock()
+	e.faults.entries = append(e.faults.entries, &faultEntry{method: method, route: route, fault: f, left: left})
+	e.faults.mu.Unlock()
+}
+
+// ClearFaults drops every queued fault.
+func (e *Engine) ClearFaults() {
+	e.faults.mu.Lock()
+	e.faults.entries = nil
+	e.faults.mu.Unlock()
+}
+
+// takeFault consumes the first fault matching the request, if any.
+func (e *Engine) takeFault(method, route string) (Fault, bool) {
+	q := &e.faults
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, fe := range q.entries {
+		if (fe.method == "" || fe.method == method) && (fe.route == "*" || fe.route == route) {
+			if fe.left > 0 {
+				fe.left--
+				if fe.left == 0 {
+					q.entries = append(q.entries[:i:i], q.entries[i+1:]...)
+				}
+			}
+			return fe.fault, true
+		}
+	}
+	return Fault{}, false
+}

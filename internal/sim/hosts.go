@@ -1,0 +1,329 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+const maxInitiatorLen = 223
+
+type descriptors struct {
+	Location *string `json:"location,omitempty"`
+	IPAddr   *string `json:"IPAddr,omitempty"`
+	OS       *string `json:"os,omitempty"`
+	Model    *string `json:"model,omitempty"`
+	Contact  *string `json:"contact,omitempty"`
+	Comment  *string `json:"comment,omitempty"`
+}
+
+type host struct {
+	id            int
+	name          string
+	persona       int
+	domain        string
+	iscsi         []string
+	fc            []string // normalised: upper-case hex, no colons
+	nqn           string
+	transportType int
+	desc          descriptors
+}
+
+// HostState is a test's view of one host.
+type HostState struct {
+	ID            int
+	Name          string
+	Persona       int
+	ISCSINames    []string
+	FCWWNs        []string
+	NQN           string
+	TransportType int
+	Comment       string
+}
+
+func (h *host) state() HostState {
+	s := HostState{ID: h.id, Name: h.name, Persona: h.persona, ISCSINames: slices.Clone(h.iscsi),
+		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: h.transportType}
+	if h.desc.Comment != nil {
+		s.Comment = *h.desc.Comment
+	}
+	return s
+}
+
+// protocol returns the port protocol the host's paths use (0 without paths).
+func (h *host) protocol() int {
+	switch {
+	case h.nqn != "":
+		return ProtocolNVMe
+	case len(h.iscsi) > 0:
+		return ProtocolISCSI
+	case len(h.fc) > 0:
+		return ProtocolFC
+	}
+	return 0
+}
+
+// initiators returns the host's path identities.
+func (h *host) initiators() []string {
+	if h.nqn != "" {
+		return []string{h.nqn}
+	}
+	return append(slices.Clone(h.iscsi), h.fc...)
+}
+
+type portPosJSON struct {
+	Node     int `json:"node"`
+	Slot     int `json:"slot"`
+	CardPort int `json:"cardPort"`
+}
+
+type fcPathJSON struct {
+	WWN       string       `json:"wwn"`
+	PortPos   *portPosJSON `json:"portPos,omitempty"`
+	HostSpeed int          `json:"hostSpeed"`
+}
+
+type iscsiPathJSON struct {
+	Name      string       `json:"name"`
+	IPAddr    string       `json:"IPAddr"`
+	PortPos   *portPosJSON `json:"portPos,omitempty"`
+	HostSpeed int          `json:"hostSpeed"`
+}
+
+type nvmePathJSON struct {
+	IP      string       `json:"IP"`
+	PortPos *portPosJSON `json:"portPos,omitempty"`
+	NQN     string       `json:"NQN"`
+}
+
+type hostJSON struct {
+	ID           int             `json:"id"`
+	Name         string          `json:"name"`
+	Domain       string          `json:"domain"`
+	Persona      int             `json:"persona"`
+	Descriptors  descriptors     `json:"descriptors"`
+	FCPaths      []fcPathJSON    `json:"FCPaths"`
+	ISCSIPaths   []iscsiPathJSON `json:"iSCSIPaths"`
+	NVMETCPPaths []nvmePathJSON  `json:"NVMETCPPaths"`
+}
+
+func (e *Engine) hostWire(h *host) hostJSON {
+	j := hostJSON{ID: h.id, Name: h.name, Domain: h.domain, Persona: h.persona, Descriptors: h.desc,
+		FCPaths: []fcPathJSON{}, ISCSIPaths: []iscsiPathJSON{}, NVMETCPPaths: []nvmePathJSON{}}
+	for _, w := range h.fc {
+		j.FCPaths = append(j.FCPaths, fcPathJSON{WWN: w, PortPos: e.firstReadyPort(ProtocolFC)})
+	}
+	for _, n := range h.iscsi {
+		j.ISCSIPaths = append(j.ISCSIPaths, iscsiPathJSON{Name: n, PortPos: e.firstReadyPort(ProtocolISCSI)})
+	}
+	if h.nqn != "" {
+		j.NVMETCPPaths = append(j.NVMETCPPaths, nvmePathJSON{NQN: h.nqn, PortPos: e.firstReadyPort(ProtocolNVMe)})
+	}
+	return j
+}
+
+func (h *host) record() Record {
+	r := Record{Fields: map[string][]string{"name": {h.name}, "id": {itoa(h.id)}}, Subs: map[string][]Record{}}
+	for _, n := range h.iscsi {
+		r.Subs["iSCSIPaths"] = append(r.Subs["iSCSIPaths"], Record{Fields: map[string][]string{"name": {n}, "IPAddr": {""}}})
+	}
+	for _, w := range h.fc {
+		r.Subs["FCPaths"] = append(r.Subs["FCPaths"], Record{Fields: map[string][]string{"wwn": {w}}})
+	}
+	if h.nqn != "" {
+		r.Subs["NVMETCPPaths"] = append(r.Subs["NVMETCPPaths"], Record{Fields: map[string][]string{"NQN": {h.nqn}, "IP": {""}}})
+	}
+	return r
+}
+
+var hostQuerySchema = &Schema{
+	Fields: map[string]bool{"name": true, "id": true},
+	Subs: map[string]*Schema{
+		"iSCSIPaths":   {Fields: map[string]bool{"name": true, "IPAddr": true}},
+		"FCPaths":      {Fields: map[string]bool{"wwn": true}},
+		"NVMETCPPaths": {Fields: map[string]bool{"NQN": true, "IP": true}},
+	},
+}
+
+func normWWN(w string) string { return strings.ToUpper(strings.ReplaceAll(w, ":", "")) }
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'F' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkInitiators validates and normalises iSCSI names or FC WWNs.
+func checkInitiators(field string, in []string, fc bool) ([]string, *APIError) {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		switch {
+		case s == "":
+			return nil, withRef(errBadRequest(CodeEmptyString, "invalid input: empty string"), field)
+		case len(s) > maxInitiatorLen:
+			return nil, withRef(errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit"), field)
+		}
+		if fc {
+			s = normWWN(s)
+			if len(s) != 16 || !isHex(s) {
+				return nil, withRef(errBadRequest(CodeInvalidInput, "invalid input: bad WWN"), field)
+			}
+		}
+		if slices.Contains(out, s) {
+			return nil, withRef(errBadRequest(98, "invalid input: duplicate path"), field)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// pathOwner returns the host owning an initiator. Callers hold e.mu.
+func (e *Engine) pathOwner(id string) *host {
+	for _, h := range e.hosts {
+		for _, x := range h.initiators() {
+			if strings.EqualFold(x, id) {
+				return h
+			}
+		}
+	}
+	return nil
+}
+
+type hostCreateBody struct {
+	Name          *string         `json:"name"`
+	ISCSINames    []string        `json:"iSCSINames"`
+	FCWWNs        []string        `json:"FCWWNs"`
+	NQN           *string         `json:"NQN"`
+	TransportType *int            `json:"transportType"`
+	Persona       *int            `json:"persona"`
+	Domain        *string         `json:"domain"`
+	ForceTearDown *bool           `json:"forceTearDown"`
+	Port          json.RawMessage `json:"port"`
+	ID            *int            `json:"id"`
+	Descriptors   json.RawMessage `json:"descriptors"`
+}
+
+// createHost handles POST /hosts.
+func (e *Engine) createHost(req *request) response {
+	var b hostCreateBody
+	if err := decodeStrict(req.body, &b); err != nil {
+		return errResponse(err)
+	}
+	var d descriptors
+	if err := decodeNested(b.Descriptors, "descriptors", &d); err != nil {
+		return errResponse(err)
+	}
+	if b.Name == nil {
+		return errResponse(missing("name"))
+	}
+	if err := e.validName("name", *b.Name); err != nil {
+		return errResponse(err)
+	}
+	kinds := 0
+	for _, present := range []bool{b.ISCSINames != nil, b.FCWWNs != nil, b.NQN != nil} {
+		if present {
+			kinds++
+		}
+	}
+	if kinds > 1 {
+		return errResponse(withRef(errBadRequest(CodeParamConflict, "invalid input: parameters conflict"), "iSCSINames,FCWWNs,NQN"))
+	}
+	if b.Persona != nil && (*b.Persona < 1 || *b.Persona > 11) {
+		return errResponse(withRef(errBadRequest(CodeBadEnumValue, "invalid input: bad enum value"), "persona"))
+	}
+	iscsi, aerr := checkInitiators("iSCSINames", b.ISCSINames, false)
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	fc, aerr := checkInitiators("FCWWNs", b.FCWWNs, true)
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	var nqn []string
+	if b.NQN != nil {
+		if nqn, aerr = checkInitiators("NQN", []string{*b.NQN}, false); aerr != nil {
+			return errResponse(aerr)
+		}
+	}
+	e.lock()
+	defer e.unlock()
+	if e.hosts[*b.Name] != nil {
+		return errResponse(errConflict(CodeExistentHost, "host exists"))
+	}
+	for _, id := range slices.Concat(iscsi, fc, nqn) {
+		if o := e.pathOwner(id); o != nil {
+			return errResponse(errConflict(CodeExistentPath, "path %s is already owned by host %s", id, o.name))
+		}
+	}
+	h := &host{id: e.newID(), name: *b.Name, persona: 2, iscsi: iscsi, fc: fc, desc: d}
+	if b.ID != nil {
+		h.id = *b.ID
+	}
+	if b.Persona != nil {
+		h.persona = *b.Persona
+	}
+	if len(nqn) == 1 {
+		h.nqn = nqn[0]
+		h.transportType = 2
+	}
+	if b.TransportType != nil {
+		h.transportType = *b.TransportType
+	}
+	if b.Domain != nil {
+		h.domain = *b.Domain
+	}
+	e.hosts[h.name] = h
+	return response{status: http.StatusCreated, location: "/api/v1/hosts/" + url.PathEscape(h.name)}
+}
+
+// getHost handles GET /hosts/{name}.
+func (e *Engine) getHost(req *request) response {
+	e.lock()
+	defer e.unlock()
+	h := e.hosts[req.params[0]]
+	if h == nil {
+		return errResponse(errNoHost(req.params[0]))
+	}
+	return okJSON(e.hostWire(h))
+}
+
+// listHosts handles GET /hosts[?query="..."].
+func (e *Engine) listHosts(req *request) response {
+	q, aerr := queryFrom(req, hostQuerySchema)
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	e.lock()
+	defer e.unlock()
+	out := []hostJSON{}
+	for _, h := range e.sortedHosts() {
+		if q.Match(h.record()) {
+			out = append(out, e.hostWire(h))
+		}
+	}
+	return listResponse(out)
+}
+
+func (e *Engine) sortedHosts() []*host {
+	return sortedKeys(e.hosts, func(h *host) int { return h.id })
+}
+
+// deleteHost handles DELETE /hosts/{name}.
+func (e *Engine) deleteHost(req *request) response {
+	name := req.params[0]
+	e.lock()
+	defer e.unlock()
+	if e.hosts[name] == nil {
+		return errResponse(errNoHost(name))
+	}
+	if slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == name }) {
+		return errResponse(errConflict(CodeExportedVLUN, "host %s has exported volumes", name))
+	}
+	delete(e.hosts, name)
+	return response{status: http.StatusOK}
+}

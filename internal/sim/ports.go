@@ -1,0 +1,220 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Port protocols, modes and link states (WSAPI).
+const (
+	ProtocolFC    = 1
+	ProtocolISCSI = 2
+	ProtocolNVMe  = 6
+
+	PortModeTarget = 2
+	LinkReady      = 4
+	LinkLossSync   = 5
+)
+
+// ISCSIVlanState is one VLAN-tagged iSCSI portal of a port.
+type ISCSIVlanState struct {
+	IPAddr  string
+	VlanTag int
+	Netmask string
+	Gateway string
+	MTU     int
+}
+
+// PortState describes one array port.
+type PortState struct {
+	Node, Slot, CardPort int
+	Mode                 int // 2 TARGET
+	LinkState            int // 4 READY
+	Type                 int // portConnType: 1 HOST, 8 ISCSI, ...
+	Protocol             int // 1 FC, 2 iSCSI, 6 NVMe
+	Label                string
+	NodeWWN              string // holds the target IP for NVMe/TCP ports
+	PortWWN              string
+	IPAddr               string
+	ISCSIName            string
+	HWAddr               string
+	VLANTagged           bool // iSCSIPortInfo.vlan == 1
+	ISCSIVlans           []ISCSIVlanState
+}
+
+// Pos returns the port position "n:s:p".
+func (p PortState) Pos() string { return fmt.Sprintf("%d:%d:%d", p.Node, p.Slot, p.CardPort) }
+
+// DefaultPorts returns the simulator's default ports: a ready FC port, two
+// ready iSCSI ports (one VLAN-tagged), a ready and a down NVMe/TCP port.
+func DefaultPorts() []PortState {
+	return []PortState{
+		{Node: 0, Slot: 1, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 1, Protocol: ProtocolFC,
+			Label: "FC01", NodeWWN: "2FF70002AC021F4B", PortWWN: "20110002AC021F4B"},
+		{Node: 0, Slot: 2, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 8, Protocol: ProtocolISCSI,
+			Label: "iSCSI01", IPAddr: "10.0.0.11", ISCSIName: "iqn.2000-05.com.3pardata:20210002ac021f4b", HWAddr: "98F2B3E01A21"},
+		{Node: 1, Slot: 2, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 8, Protocol: ProtocolISCSI,
+			Label: "iSCSI11", IPAddr: "10.0.0.12", ISCSIName: "iqn.2000-05.com.3pardata:21210002ac021f4b", HWAddr: "98F2B3E01B21",
+			VLANTagged: true, ISCSIVlans: []ISCSIVlanState{{IPAddr: "10.0.1.12", VlanTag: 100, Netmask: "255.255.255.0", Gateway: "10.0.1.1", MTU: 1500}}},
+		{Node: 0, Slot: 3, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 3, Protocol: ProtocolNVMe,
+			Label: "NVMe01", NodeWWN: "10.0.0.21", HWAddr: "98F2B3E01A31"},
+		{Node: 1, Slot: 3, CardPort: 1, Mode: PortModeTarget, LinkState: LinkLossSync, Type: 3, Protocol: ProtocolNVMe,
+			Label: "NVMe11", NodeWWN: "10.0.0.22", HWAddr: "98F2B3E01B31"},
+	}
+}
+
+type iscsiPortInfoJSON struct {
+	VLAN     int    `json:"vlan"`
+	MTU      int    `json:"mtu"`
+	Gateway  string `json:"gateway"`
+	Netmask  string `json:"netmask"`
+	ISNSAddr string `json:"iSNSAddr"`
+	ISNSPort int    `json:"iSNSPort"`
+	TCPPort  int    `json:"tcpPort"`
+}
+
+type iscsiVlanJSON struct {
+	IPAddr             string `json:"IPAddr"`
+	Netmask            string `json:"netmask"`
+	Gateway            string `json:"gateway"`
+	VlanTag            int    `json:"vlanTag"`
+	MTU                int    `json:"mtu"`
+	ISNSAddr           string `json:"iSNSAddr"`
+	ISNSPort           int    `json:"iSNSPort"`
+	TCPPort            int    `json:"tcpPort"`
+	SendTargetGroupTag int    `json:"sendTargetGroupTag"`
+}
+
+type portJSON struct {
+	PortPos       portPosJSON        `json:"portPos"`
+	Mode          int                `json:"mode"`
+	LinkState     int                `json:"linkState"`
+	Type          int                `json:"type"`
+	Protocol      int                `json:"protocol"`
+	Label         string             `json:"label,omitempty"`
+	NodeWWN       string             `json:"nodeWWN,omitempty"`
+	PortWWN       string             `json:"portWWN,omitempty"`
+	IPAddr        string             `json:"IPAddr,omitempty"`
+	ISCSIName     string             `json:"iSCSIName,omitempty"`
+	HWAddr        string             `json:"HWAddr,omitempty"`
+	FailoverState int                `json:"failoverState"`
+	ISCSIPortInfo *iscsiPortInfoJSON `json:"iSCSIPortInfo,omitempty"`
+	ISCSIVlans    []iscsiVlanJSON    `json:"iSCSIVlans,omitempty"`
+	Device        []string           `json:"device"`
+}
+
+func vlansWire(p PortState) []iscsiVlanJSON {
+	out := []iscsiVlanJSON{}
+	for _, v := range p.ISCSIVlans {
+		out = append(out, iscsiVlanJSON{IPAddr: v.IPAddr, Netmask: v.Netmask, Gateway: v.Gateway, VlanTag: v.VlanTag,
+			MTU: v.MTU, ISNSAddr: "0.0.0.0", ISNSPort: 3205, TCPPort: 3260, SendTargetGroupTag: 1})
+	}
+	return out
+}
+
+func portWire(p PortState) portJSON {
+	j := portJSON{PortPos: portPosJSON{p.Node, p.Slot, p.CardPort}, Mode: p.Mode, LinkState: p.LinkState,
+		Type: p.Type, Protocol: p.Protocol, Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
+		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, FailoverState: 1, Device: []string{}}
+	if p.Protocol == ProtocolISCSI {
+		vlan := 2
+		if p.VLANTagged {
+			vlan = 1
+			j.ISCSIVlans = vlansWire(p)
+		}
+		j.ISCSIPortInfo = &iscsiPortInfoJSON{VLAN: vlan, MTU: 1500, Gateway: "10.0.0.1", Netmask: "255.255.255.0",
+			ISNSAddr: "0.0.0.0", ISNSPort: 3205, TCPPort: 3260}
+	}
+	return j
+}
+
+// firstReadyPort returns the position of the first ready target port of a
+// protocol, or nil. Callers hold e.mu.
+func (e *Engine) firstReadyPort(protocol int) *portPosJSON {
+	for _, p := range e.ports {
+		if p.Protocol == protocol && p.LinkState == LinkReady && p.Mode == PortModeTarget {
+			return &portPosJSON{p.Node, p.Slot, p.CardPort}
+		}
+	}
+	return nil
+}
+
+// parsePortPos parses "n:s:p".
+func parsePortPos(s string) (portPosJSON, bool) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return portPosJSON{}, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 {
+			return portPosJSON{}, false
+		}
+		n[i] = v
+	}
+	return portPosJSON{n[0], n[1], n[2]}, true
+}
+
+func (e *Engine) findPort(s string) (PortState, *APIError) {
+	pos, ok := parsePortPos(s)
+	if !ok {
+		return PortState{}, errBadRequest(CodePortSpecification, "invalid port specification %q", s)
+	}
+	i := slices.IndexFunc(e.ports, func(p PortState) bool {
+		return p.Node == pos.Node && p.Slot == pos.Slot && p.CardPort == pos.CardPort
+	})
+	if i < 0 {
+		return PortState{}, errNotFound(CodeNonExistentPort, "port does not exist: %s", s)
+	}
+	return e.ports[i], nil
+}
+
+// listPorts handles GET /ports.
+func (e *Engine) listPorts(_ *request) response {
+	e.lock()
+	defer e.unlock()
+	out := make([]portJSON, 0, len(e.ports))
+	for _, p := range e.ports {
+		out = append(out, portWire(p))
+	}
+	return listResponse(out)
+}
+
+// getPort handles GET /ports/{n:s:p}.
+func (e *Engine) getPort(req *request) response {
+	e.lock()
+	defer e.unlock()
+	p, aerr := e.findPort(req.params[0])
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	return okJSON(portWire(p))
+}
+
+// listPortVlans handles GET /ports/{n:s:p}/iSCSIVlans.
+func (e *Engine) listPortVlans(req *request) response {
+	e.lock()
+	defer e.unlock()
+	p, aerr := e.findPort(req.params[0])
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	return listResponse(vlansWire(p))
+}
+
+// SetPorts replaces the array's ports.
+func (e *Engine) SetPorts(ports []PortState) {
+	e.mu.Lock()
+	e.ports = slices.Clone(ports)
+	e.mu.Unlock()
+}
+
+// Ports returns the array's ports.
+func (e *Engine) Ports() []PortState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.ports)
+}

@@ -1,0 +1,140 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+)
+
+type volumeActionBody struct {
+	Action     *string         `json:"action"`
+	Parameters json.RawMessage `json:"parameters"`
+}
+
+// volumeAction handles POST /volumes/{name} (createSnapshot, createPhysicalCopy).
+func (e *Engine) volumeAction(req *request) response {
+	var b volumeActionBody
+	if err := decodeStrict(req.body, &b); err != nil {
+		return errResponse(err)
+	}
+	if b.Action == nil {
+		return errResponse(missing("action"))
+	}
+	if len(b.Parameters) == 0 || string(b.Parameters) == "null" {
+		return errResponse(missing("parameters"))
+	}
+	switch *b.Action {
+	case "createSnapshot":
+		return e.createSnapshot(req, b.Parameters)
+	case "createPhysicalCopy":
+		return e.createPhysicalCopy(req, b.Parameters)
+	}
+	return errResponse(withRef(errBadRequest(CodeInvalidInput, "invalid input: unknown action %q", *b.Action), "action"))
+}
+
+type snapshotParams struct {
+	Name            *string `json:"name"`
+	ID              *int    `json:"id"`
+	Comment         *string `json:"comment"`
+	ReadOnly        *bool   `json:"readOnly"`
+	ExpirationHours *int    `json:"expirationHours"`
+	RetentionHours  *int    `json:"retentionHours"`
+	AddToSet        *string `json:"addToSet"`
+}
+
+func (e *Engine) createSnapshot(req *request, raw json.RawMessage) response {
+	var p snapshotParams
+	if err := decodeNested(raw, "parameters", &p); err != nil {
+		return errResponse(err)
+	}
+	if p.Name == nil {
+		return errResponse(missing("parameters.name"))
+	}
+	if err := e.validName("name", *p.Name); err != nil {
+		return errResponse(err)
+	}
+	for _, chk := range []*APIError{checkComment(p.Comment), checkHours("expirationHours", p.ExpirationHours), checkHours("retentionHours", p.RetentionHours)} {
+		if chk != nil {
+			return errResponse(chk)
+		}
+	}
+	parentName := req.params[0]
+	e.lock()
+	defer e.unlock()
+	parent := e.volumes[parentName]
+	if parent == nil {
+		return errResponse(errNoVolume(parentName))
+	}
+	if e.volumes[*p.Name] != nil {
+		return errResponse(errConflict(CodeExistentVolume, "volume exists"))
+	}
+	var set *volumeSet
+	if p.AddToSet != nil {
+		if set = e.sets[*p.AddToSet]; set == nil {
+			return errResponse(errNoSet(*p.AddToSet))
+		}
+	}
+	id, aerr := e.volumeID(p.ID)
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	now := e.now()
+	s := &volume{
+		id: id, uuid: newUUID(), name: *p.Name, cpg: parent.cpg, snapCPG: parent.snapCPG,
+		sizeMiB: parent.sizeMiB, provType: ProvSnap, copyType: CopyVirtual, copyOf: parent.name,
+		baseID: parent.baseID, readOnly: isTrue(p.ReadOnly), created: now, content: parent.content,
+	}
+	if p.Comment != nil {
+		s.comment = *p.Comment
+	}
+	setHours(now, &s.expires, p.ExpirationHours)
+	setHours(now, &s.retained, p.RetentionHours)
+	e.volumes[s.name] = s
+	if set != nil && !slices.Contains(set.members, s.name) {
+		set.members = append(set.members, s.name)
+	}
+	return response{status: http.StatusCreated, location: volumeLocation(s.name)}
+}
+
+type taskIDJSON struct {
+	TaskID int `json:"taskid"`
+}
+
+// promote handles PUT /volumes/{snapshot} {"action":4}: restore the
+// snapshot onto its parent in a PROMOTE_SV task.
+func (e *Engine) promote(req *request, name string, priority *int) response {
+	prio := 2
+	if priority != nil {
+		if *priority < 1 || *priority > 3 {
+			return errResponse(withRef(errBadRequest(CodeExceedsRange, "invalid input: priority out of range"), "priority"))
+		}
+		prio = *priority
+	}
+	e.lock()
+	defer e.unlock()
+	snap := e.volumes[name]
+	if snap == nil {
+		return errResponse(errNoVolume(name))
+	}
+	if snap.copyType != CopyVirtual {
+		return errResponse(errForbidden(CodeUnsupportedVVType, "volume %s is not a virtual copy", name))
+	}
+	parent := e.volumes[snap.copyOf]
+	if parent == nil {
+		return errResponse(errNoVolume(snap.copyOf))
+	}
+	if e.exported(parent.name) {
+		return errResponse(errForbidden(CodeVVExported, "parent volume %s is exported", parent.name))
+	}
+	if parent.sizeMiB > snap.sizeMiB {
+		return errResponse(errConflict(CodeParentSizeHasIncreased, "parent size has increased since the snapshot"))
+	}
+	if e.activeTaskFor(parent.name) != nil {
+		return errResponse(errBusy(parent.name))
+	}
+	if e.activeTaskFor(name) != nil {
+		return errResponse(errBusy(name))
+	}
+	t := e.startTask(TaskTypePromoteSV, "promotesv "+name, req.user, name, parent.name, prio)
+	return okJSON(taskIDJSON{TaskID: t.id})
+}

@@ -1,0 +1,241 @@
+package sim
+
+import "net/http"
+
+type cpg struct {
+	id         int
+	uuid, name string
+}
+
+type apiVersionJSON struct {
+	Major    int   `json:"major"`
+	Minor    int   `json:"minor"`
+	Revision int   `json:"revision"`
+	Build    int64 `json:"build"`
+}
+
+// apiVersion handles GET /api.
+func (e *Engine) apiVersion(_ *request) response {
+	minor := 15
+	switch b := e.cfg.Build; {
+	case b < BuildPrimera:
+		minor = 6
+	case b < BuildNoSnapCPG:
+		minor = 8
+	case b < BuildAPINeedsSession:
+		minor = 10
+	}
+	return okJSON(apiVersionJSON{Major: 1, Minor: minor, Build: e.cfg.Build})
+}
+
+type licenseJSON struct {
+	Name string `json:"name"`
+}
+
+type systemJSON struct {
+	ID                   int                      `json:"id"`
+	Name                 string                   `json:"name"`
+	SystemVersion        string                   `json:"systemVersion"`
+	IPv4Addr             string                   `json:"IPv4Addr"`
+	Model                string                   `json:"model"`
+	SerialNumber         string                   `json:"serialNumber"`
+	TotalNodes           int                      `json:"totalNodes"`
+	MasterNode           int                      `json:"masterNode"`
+	OnlineNodes          []int                    `json:"onlineNodes"`
+	ClusterNodes         []int                    `json:"clusterNodes"`
+	ChunkletSizeMiB      int                      `json:"chunkletSizeMiB"`
+	TotalCapacityMiB     int64                    `json:"totalCapacityMiB"`
+	AllocatedCapacityMiB int64                    `json:"allocatedCapacityMiB"`
+	FreeCapacityMiB      int64                    `json:"freeCapacityMiB"`
+	FailedCapacityMiB    int64                    `json:"failedCapacityMiB"`
+	Location             string                   `json:"location"`
+	Owner                string                   `json:"owner"`
+	Contact              string                   `json:"contact"`
+	Comment              string                   `json:"comment"`
+	TimeZone             string                   `json:"timeZone"`
+	Patches              []string                 `json:"patches"`
+	LicenseInfo          map[string][]licenseJSON `json:"licenseInfo"`
+}
+
+// getSystem handles GET /system.
+func (e *Engine) getSystem(_ *request) response {
+	e.lock()
+	defer e.unlock()
+	used, free := e.space("")
+	return okJSON(systemJSON{
+		ID: 139083, Name: "alletra-sim", SystemVersion: "10.4.5", IPv4Addr: "127.0.0.1",
+		Model: "HPE Alletra MP B10000", SerialNumber: "CZ2D2101QV", TotalNodes: 2, MasterNode: 0,
+		OnlineNodes: []int{0, 1}, ClusterNodes: []int{0, 1}, ChunkletSizeMiB: 1024,
+		TotalCapacityMiB: used + free, AllocatedCapacityMiB: used, FreeCapacityMiB: free,
+		TimeZone: "UTC", Patches: []string{},
+		LicenseInfo: map[string][]licenseJSON{"licenses": {{Name: "All-inclusive Single-System Software"}}},
+	})
+}
+
+// space returns used and free MiB, for one CPG or ("") the whole array.
+// Callers hold e.mu.
+func (e *Engine) space(cpgName string) (used, free int64) {
+	if e.spaceManual {
+		return e.spaceUsed, e.spaceFree
+	}
+	for _, v := range e.volumes {
+		if v.copyType != CopyVirtual && (cpgName == "" || v.cpg == cpgName) {
+			used += v.sizeMiB
+		}
+	}
+	return used, max(totalCapMiB-used, 0)
+}
+
+// SetSpaceReport fixes the used and free MiB reported by the space reporter,
+// the CPGs and the system (instead of the sum of volume sizes).
+func (e *Engine) SetSpaceReport(usedMiB, freeMiB int64) {
+	e.mu.Lock()
+	e.spaceUsed, e.spaceFree, e.spaceManual = usedMiB, freeMiB, true
+	e.mu.Unlock()
+}
+
+type usageJSON struct {
+	TotalMiB    int64 `json:"totalMiB"`
+	UsedMiB     int64 `json:"usedMiB"`
+	RawTotalMiB int64 `json:"rawTotalMiB"`
+	RawUsedMiB  int64 `json:"rawUsedMiB"`
+}
+
+type diskPatternJSON struct {
+	DiskType int `json:"diskType"`
+}
+
+type ldLayoutJSON struct {
+	RAIDType     int               `json:"RAIDType,omitempty"`
+	HA           int               `json:"HA"`
+	DiskPatterns []diskPatternJSON `json:"diskPatterns"`
+}
+
+type growthJSON struct {
+	IncrementMiB int64        `json:"incrementMiB"`
+	LimitMiB     int64        `json:"limitMiB"`
+	WarningMiB   int64        `json:"warningMiB"`
+	LDLayout     ldLayoutJSON `json:"LDLayout"`
+}
+
+type cpgJSON struct {
+	ID               int        `json:"id"`
+	UUID             string     `json:"uuid"`
+	Name             string     `json:"name"`
+	Domain           string     `json:"domain"`
+	State            int        `json:"state"`
+	NumFPVVs         int        `json:"numFPVVs"`
+	NumTPVVs         int        `json:"numTPVVs"`
+	NumTDVVs         int        `json:"numTDVVs"`
+	UsrUsage         usageJSON  `json:"UsrUsage"`
+	SAUsage          usageJSON  `json:"SAUsage"`
+	SDUsage          usageJSON  `json:"SDUsage"`
+	SAGrowth         growthJSON `json:"SAGrowth"`
+	SDGrowth         growthJSON `json:"SDGrowth"`
+	FailedStates     []int      `json:"failedStates"`
+	DegradedStates   []int      `json:"degradedStates"`
+	AdditionalStates []int      `json:"additionalStates"`
+}
+
+func (e *Engine) cpgWire(c *cpg) cpgJSON {
+	j := cpgJSON{ID: c.id, UUID: c.uuid, Name: c.name, State: 1,
+		SAGrowth:     growthJSON{IncrementMiB: 8192, LDLayout: ldLayoutJSON{HA: 2, DiskPatterns: []diskPatternJSON{{3}}}},
+		SDGrowth:     growthJSON{IncrementMiB: 32768, LDLayout: ldLayoutJSON{RAIDType: 4, HA: 2, DiskPatterns: []diskPatternJSON{{3}}}},
+		FailedStates: []int{}, DegradedStates: []int{}, AdditionalStates: []int{}}
+	for _, v := range e.volumes {
+		if v.cpg != c.name || v.copyType == CopyVirtual {
+			continue
+		}
+		switch v.provType {
+		case ProvFull:
+			j.NumFPVVs++
+		case ProvTPVV:
+			j.NumTPVVs++
+		case ProvTDVV:
+			j.NumTDVVs++
+		}
+	}
+	used, free := e.space(c.name)
+	j.UsrUsage = usageJSON{TotalMiB: used + free, UsedMiB: used, RawTotalMiB: (used + free) * 4 / 3, RawUsedMiB: used * 4 / 3}
+	j.SAUsage = usageJSON{TotalMiB: 8192, UsedMiB: 1024, RawTotalMiB: 24576, RawUsedMiB: 3072}
+	j.SDUsage = usageJSON{TotalMiB: 32768, RawTotalMiB: 43690}
+	return j
+}
+
+// listCPGs handles GET /cpgs.
+func (e *Engine) listCPGs(_ *request) response {
+	e.lock()
+	defer e.unlock()
+	out := []cpgJSON{}
+	for _, c := range sortedKeys(e.cpgs, func(c *cpg) int { return c.id }) {
+		out = append(out, e.cpgWire(c))
+	}
+	return listResponse(out)
+}
+
+// getCPG handles GET /cpgs/{name}.
+func (e *Engine) getCPG(req *request) response {
+	e.lock()
+	defer e.unlock()
+	c := e.cpgs[req.params[0]]
+	if c == nil {
+		return errResponse(errNoCPG(req.params[0]))
+	}
+	return okJSON(e.cpgWire(c))
+}
+
+type spaceReportBody struct {
+	CPG      *string        `json:"cpg"`
+	LDLayout map[string]any `json:"LDLayout"`
+}
+
+type spaceReportJSON struct {
+	RawFreeMiB             int64 `json:"rawFreeMiB"`
+	UsableFreeMiB          int64 `json:"usableFreeMiB"`
+	OverprovisionedUsedMiB int64 `json:"overprovisionedUsedMiB"`
+	OverProvisionedFreeMiB int64 `json:"overProvisionedFreeMiB"`
+}
+
+// spaceReport handles POST /spacereporter.
+func (e *Engine) spaceReport(req *request) response {
+	var b spaceReportBody
+	if err := decodeStrict(req.body, &b); err != nil {
+		return errResponse(err)
+	}
+	if b.CPG == nil && b.LDLayout == nil {
+		return errResponse(missing("cpg"))
+	}
+	e.lock()
+	defer e.unlock()
+	name := ""
+	if b.CPG != nil {
+		if e.cpgs[*b.CPG] == nil {
+			return errResponse(errNoCPG(*b.CPG))
+		}
+		name = *b.CPG
+	}
+	used, free := e.space(name)
+	return okJSON(spaceReportJSON{RawFreeMiB: free * 4 / 3, UsableFreeMiB: free, OverprovisionedUsedMiB: used, OverProvisionedFreeMiB: free})
+}
+
+type wsapiConfigJSON struct {
+	HTTPState           int    `json:"httpState"`
+	HTTPPort            int    `json:"httpPort"`
+	HTTPSState          int    `json:"httpsState"`
+	HTTPSPort           int    `json:"httpsPort"`
+	Version             string `json:"version"`
+	SessionsInUse       int    `json:"sessionsInUse"`
+	SystemResourceUsage int    `json:"systemResourceUsage"`
+}
+
+// wsapiConfig handles GET /wsapiconfiguration.
+func (e *Engine) wsapiConfig(_ *request) response {
+	e.lock()
+	defer e.unlock()
+	e.pruneSessions(e.now())
+	v := e.apiVersion(nil).body.(apiVersionJSON)
+	return response{status: http.StatusOK, body: wsapiConfigJSON{
+		HTTPState: 2, HTTPPort: 8008, HTTPSState: 1, HTTPSPort: 443,
+		Version: "1." + itoa(v.Minor) + ".0", SessionsInUse: len(e.sessions), SystemResourceUsage: e.cfg.SessionLimit,
+	}}
+}
