@@ -105,7 +105,9 @@ func (c ContentType) suffix() (string, bool) {
 // Volume identifies an LXD storage volume, or one of its snapshots, by what
 // its array name encodes.
 type Volume struct {
-	Type    VolumeType
+	// Type is the LXD volume type: the name's prefix letter.
+	Type VolumeType
+	// Content is the LXD content type: the name's suffix.
 	Content ContentType
 	// UUID is LXD's volatile.uuid of the volume, or for a snapshot of the
 	// snapshot itself (not of its parent). LXD and Compact accept it in any
@@ -128,7 +130,7 @@ var (
 	// ErrEmptyName: ValidateName was given an empty name.
 	ErrEmptyName = errors.New("naming: empty name")
 	// ErrIllegalName: a name has a character the WSAPI does not allow, or starts with '-'.
-	ErrIllegalName = errors.New("naming: illegal character in name")
+	ErrIllegalName = errors.New("naming: illegal name")
 	// ErrNameTooLong: a name is longer than the limit given to ValidateName.
 	ErrNameTooLong = errors.New("naming: name too long")
 )
