@@ -1,7 +1,6 @@
 package alletra
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -309,15 +308,42 @@ func truncateText(b []byte, n int) string {
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // bodyReader returns the response body, gunzipped when the array or a proxy
-// compressed it without the transport undoing it.
+// compressed it without the transport undoing it (recognised by the gzip
+// magic number, whatever the headers say).
 func bodyReader(resp *http.Response) io.Reader {
-	br := bufio.NewReader(resp.Body)
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		if zr, err := gzip.NewReader(br); err == nil {
+	p := &peekReader{r: resp.Body}
+	p.n, p.err = io.ReadFull(resp.Body, p.head[:])
+	if p.n == 2 && p.head[0] == 0x1f && p.head[1] == 0x8b {
+		if zr, err := gzip.NewReader(p); err == nil {
 			return zr
 		}
+		p.off = 0
 	}
-	return br
+	return p
+}
+
+// peekReader replays the first bytes read from r, then reads on.
+type peekReader struct {
+	r    io.Reader
+	head [2]byte
+	n    int // bytes in head
+	off  int // bytes of head already returned
+	err  error
+}
+
+func (p *peekReader) Read(b []byte) (int, error) {
+	if p.off < p.n {
+		k := copy(b, p.head[p.off:p.n])
+		p.off += k
+		return k, nil
+	}
+	if p.err != nil {
+		if p.err == io.ErrUnexpectedEOF {
+			return 0, io.EOF
+		}
+		return 0, p.err
+	}
+	return p.r.Read(b)
 }
 
 var errBodyTooLarge = errors.New("response body exceeds the size cap")

@@ -1,0 +1,64 @@
+// Package alletra is a client for the WSAPI, the REST API of HPE 3PAR,
+// Primera, Alletra 9000 and Alletra MP block arrays.
+//
+// # Getting started
+//
+//	c, err := alletra.NewClient("https://array:8080", user, password)
+//	if err != nil { ... }
+//	defer c.Close(ctx)
+//	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024})
+//
+// Each resource has a service on the Client: Volumes, VolumeSets, Hosts,
+// VLUNs, Snapshots, Tasks, Ports and System. Every method takes a context;
+// cancelling it ends the call, its retries and any task wait.
+//
+// # Authentication
+//
+// NewClient does no I/O. The first request logs in (POST
+// /api/v1/credentials) and every goroutine shares the session key: many
+// concurrent first calls cause one login. When the array answers that the
+// key is invalid (HTTP 403, WSAPI code 6), which happens after 15 idle
+// minutes, the Client logs in once more (one login however many goroutines
+// noticed) and sends each affected request again, once. [Client.Close]
+// deletes the key on the array; a closed Client logs in again when used.
+// Arrays allow few sessions (24 to 36 on two-node systems), so close
+// clients you no longer need.
+//
+// TLS certificates are verified unless [WithInsecureSkipVerify] is given;
+// [WithTLSConfig] takes the CA pool of a self-signed array. Passwords and
+// session keys never appear in logs, errors or fmt output.
+//
+// # Retries and idempotency
+//
+// Requests go through hashicorp/go-retryablehttp with a jittered exponential
+// backoff bounded by [WithRetry] and by the context, honouring Retry-After.
+// What is retried depends on what repeating the request would do:
+//
+//   - Reads, deletes and absolute updates are retried on connection failures,
+//     HTTP 502, 503, 504 and WSAPI code 270 (system busy).
+//   - Creates are retried the same way. If a retry meets "already exists",
+//     the first attempt was committed and only its answer was lost: the
+//     object is read back and compared with the request, and a match is a
+//     success. An existing object that differs is ErrAlreadyExists.
+//   - Grow adds a delta, and promote and copy start tasks: they are sent
+//     again only when the first attempt provably never reached the array (a
+//     dial error). [VolumesService.ResizeTo] reads the size first and so can
+//     be called again safely.
+//
+// # Errors
+//
+// An error answer of the array is an [*APIError] with the HTTP status, the
+// WSAPI code and the array's text. Test it with errors.Is against the
+// sentinels ([ErrNotFound], [ErrAlreadyExists], [ErrInUse], [ErrBusy], ...),
+// which are matched by status and code only (the text changes between
+// releases), or read its fields with errors.As. Bad arguments are refused
+// before any I/O with a [*ValidationError] naming the field. Failed and
+// cancelled array tasks are [*TaskError]s. A request that got no answer is a
+// [*TransportError]; an unreadable answer matches [ErrBadResponse].
+//
+// # Testing
+//
+// Package alletratest runs an in-memory WSAPI array over httptest, with
+// sessions, tasks, the real error codes and fault injection, for tests that
+// need no array.
+package alletra
