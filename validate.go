@@ -21,3 +21,6 @@ func (c *Client) checkName(field, name string) error {
 	}
 	return ve
 }
+
+// validName is naming.ValidateName, for checks that build their own error.
+func validName(name string, maxLen int) error { return naming.ValidateName(name, maxLen) }
