@@ -1,4 +1,280 @@
 package alletra
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
 // VolumeSetsService manages volume sets (WSAPI /volumesets), the pools of LXD's driver.
 type VolumeSetsService service
+
+// SetAction is the action of PUT /volumesets/<name> (and /hostsets/<name>).
+type SetAction int
+
+// Set actions.
+const (
+	SetActionMemAdd                 SetAction = 1 // add the listed members
+	SetActionMemRemove              SetAction = 2 // remove the listed members
+	SetActionResyncPhysicalCopy     SetAction = 3
+	SetActionStopPhysicalCopy       SetAction = 4
+	SetActionPromoteVirtualCopy     SetAction = 5
+	SetActionStopPromoteVirtualCopy SetAction = 6
+)
+
+// String returns the WSAPI name of the action.
+func (a SetAction) String() string {
+	return enumName(int(a), "MEM_ADD", "MEM_REMOVE", "RESYNC_PHYSICAL_COPY", "STOP_PHYSICAL_COPY",
+		"PROMOTE_VIRTUAL_COPY", "STOP_PROMOTE_VIRTUAL_COPY")
+}
+
+// VolumeSet is a volume set.
+type VolumeSet struct {
+	ID               int      `json:"id"`
+	UUID             string   `json:"uuid,omitempty"`
+	Name             string   `json:"name"`
+	Domain           string   `json:"domain,omitempty"`
+	Comment          string   `json:"comment,omitempty"`
+	SetMembers       []string `json:"setmembers"` // volume names
+	QoSEnabled       bool     `json:"qosEnabled"`
+	FlashCachePolicy int      `json:"flashCachePolicy,omitempty"` // 1 enabled, 2 disabled
+}
+
+// Has reports whether the set lists the volume called name.
+func (v *VolumeSet) Has(name string) bool {
+	for _, m := range v.SetMembers {
+		if m == name {
+			return true
+		}
+	}
+	return false
+}
+
+// VolumeSetCreateRequest is the body of POST /volumesets. Name is required.
+type VolumeSetCreateRequest struct {
+	Name       string   `json:"name"`
+	Domain     string   `json:"domain,omitempty"`
+	Comment    string   `json:"comment,omitempty"` // at most 511 characters
+	SetMembers []string `json:"setmembers,omitempty"`
+}
+
+// volumeSetModifyRequest is the body of a membership change.
+type volumeSetModifyRequest struct {
+	Action     SetAction `json:"action"`
+	SetMembers []string  `json:"setmembers"`
+}
+
+const maxCommentLen = 511
+
+// Get returns the volume set called name.
+//
+// WSAPI: GET /api/v1/volumesets/<name>. Idempotent; retried. A missing set
+// gives ErrNotFound (code 102).
+func (s *VolumeSetsService) Get(ctx context.Context, name string) (*VolumeSet, error) {
+	if err := s.client.checkName("name", name); err != nil {
+		return nil, err
+	}
+	v := new(VolumeSet)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumesets/%s", name),
+		out: v, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// List returns all volume sets.
+//
+// WSAPI: GET /api/v1/volumesets. Idempotent; retried.
+func (s *VolumeSetsService) List(ctx context.Context) ([]VolumeSet, error) {
+	var out collection[VolumeSet]
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/volumesets", out: &out, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return out.Members, nil
+}
+
+// Create creates a volume set, optionally with members.
+//
+// WSAPI: POST /api/v1/volumesets. Retried; when a retry meets "already
+// exists" (the first attempt was committed but its answer lost), the
+// existing set counts as created if its comment and domain are the ones
+// asked for and it holds the requested members. A set of that name made by
+// someone else gives ErrAlreadyExists (code 101).
+func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequest) error {
+	if req == nil {
+		return invalid("req", "nil *VolumeSetCreateRequest")
+	}
+	if err := s.client.checkName("Name", req.Name); err != nil {
+		return err
+	}
+	if req.Domain != "" {
+		if err := s.client.checkName("Domain", req.Domain); err != nil {
+			return err
+		}
+	}
+	if len(req.Comment) > maxCommentLen {
+		return invalid("Comment", fmt.Sprintf("%d characters, limit %d", len(req.Comment), maxCommentLen))
+	}
+	body := *req
+	if len(req.SetMembers) > 0 {
+		members, err := s.checkMembers("SetMembers", req.SetMembers)
+		if err != nil {
+			return err
+		}
+		body.SetMembers = members
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumesets", body: &body,
+		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+			set, err := s.Get(ctx, body.Name)
+			if err != nil {
+				return false, err
+			}
+			if set.Comment != body.Comment || !strings.EqualFold(set.Domain, body.Domain) {
+				return false, nil
+			}
+			for _, m := range body.SetMembers {
+				if !set.Has(m) {
+					return false, nil
+				}
+			}
+			return true, nil
+		}})
+	return err
+}
+
+// Delete deletes the volume set called name; its volumes remain. A set
+// that is exported gives ErrInUse (code 26).
+//
+// WSAPI: DELETE /api/v1/volumesets/<name>. Idempotent; retried. A missing
+// set gives ErrNotFound (code 102), which callers tearing down may ignore.
+func (s *VolumeSetsService) Delete(ctx context.Context, name string) error {
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumesets/%s", name), safety: safeIdempotent})
+	return err
+}
+
+// AddMembers adds the named volumes to the set. It is idempotent: volumes
+// that are already members count as added.
+//
+// WSAPI: PUT /api/v1/volumesets/<set> {"action":1,"setmembers":[...]}.
+// Retried. When the array refuses the batch because a volume is already a
+// member (MEMBER_IN_SET, or any 409), the set is read and the volumes still
+// missing are sent once more; nil when none is missing. A missing set gives
+// ErrNotFound (code 102), a missing volume ErrNotFound (code 23).
+func (s *VolumeSetsService) AddMembers(ctx context.Context, set string, names ...string) error {
+	return s.changeMembers(ctx, set, SetActionMemAdd, names)
+}
+
+// RemoveMembers removes the named volumes from the set. It is idempotent:
+// volumes that are not members (or no longer exist) count as removed.
+//
+// WSAPI: PUT /api/v1/volumesets/<set> {"action":2,"setmembers":[...]}.
+// Retried. When the array refuses the batch because a volume is not a
+// member (MEMBER_NOT_IN_SET, or a not-found answer other than for the set
+// itself), the set is read and the volumes still present are sent once
+// more; nil when none is left. A missing set gives ErrNotFound (code 102).
+func (s *VolumeSetsService) RemoveMembers(ctx context.Context, set string, names ...string) error {
+	return s.changeMembers(ctx, set, SetActionMemRemove, names)
+}
+
+func (s *VolumeSetsService) changeMembers(ctx context.Context, set string, action SetAction, names []string) error {
+	if err := s.client.checkName("set", set); err != nil {
+		return err
+	}
+	members, err := s.checkMembers("names", names)
+	if err != nil {
+		return err
+	}
+	put := func(ctx context.Context, pending []string) error {
+		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumesets/%s", set),
+			body: volumeSetModifyRequest{Action: action, SetMembers: pending}, safety: safeIdempotent})
+		return err
+	}
+	benign := isAlreadyMemberError
+	if action == SetActionMemRemove {
+		benign = isNotMemberError
+	}
+	return converge(ctx, members, put, benign, func(ctx context.Context, want []string) ([]string, error) {
+		v, err := s.Get(ctx, set)
+		if err != nil {
+			return nil, err
+		}
+		var pending []string
+		for _, n := range want {
+			if v.Has(n) != (action == SetActionMemAdd) {
+				pending = append(pending, n)
+			}
+		}
+		return pending, nil
+	})
+}
+
+// checkMembers validates volume names and drops duplicates, keeping order.
+func (s *VolumeSetsService) checkMembers(field string, names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, invalid(field, "no volume names")
+	}
+	out := make([]string, 0, len(names))
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if err := s.client.checkName(field, n); err != nil {
+			return nil, err
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// isAlreadyMemberError reports an answer to an add that may mean that some
+// of the members were already there: MEMBER_IN_SET or another 409.
+func isAlreadyMemberError(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && (apiErr.Code == CodeMemberInSet || apiErr.StatusCode == http.StatusConflict)
+}
+
+// isNotMemberError reports an answer to a removal that may mean that some
+// of the members were not there: MEMBER_NOT_IN_SET, or a not-found answer
+// that is not about the set itself (e.g. the volume no longer exists).
+func isNotMemberError(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.Code == CodeMemberNotInSet ||
+		(errors.Is(apiErr, ErrNotFound) && apiErr.Code != CodeNonExistentSet)
+}
+
+// converge applies an idempotent membership change whose batch the array
+// may refuse as a whole because part of it is already done. It sends want;
+// on an error that benign says may mean "partly done", it asks pending for
+// what is still to do: nothing left is a success; a smaller batch is sent
+// once more; an unchanged batch means the error was about something else
+// and is returned. At most two writes.
+func converge(ctx context.Context, want []string, put func(context.Context, []string) error,
+	benign func(error) bool, pending func(context.Context, []string) ([]string, error)) error {
+	todo := want
+	for round := 0; ; round++ {
+		err := put(ctx, todo)
+		if err == nil || !benign(err) {
+			return err
+		}
+		left, perr := pending(ctx, want)
+		if perr != nil {
+			return err
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		if round == 1 || len(left) == len(todo) {
+			return err // nothing of the batch was done: the error is not about membership
+		}
+		todo = left
+	}
+}
