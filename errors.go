@@ -155,9 +155,6 @@ var (
 	// ErrConflict: the object exists with a different specification (after a reconcile), or an
 	// initiator belongs to another host.
 	ErrConflict = errors.New("alletra: conflicting object exists")
-	// ErrClosed is reserved for operations on a client that cannot proceed; a closed Client
-	// logs in again on its next call.
-	errClosed = errors.New("alletra: client closed")
 )
 
 // APIError is an error answer of the array (any HTTP status >= 400). It keeps
