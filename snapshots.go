@@ -1,4 +1,270 @@
 package alletra
 
+import (
+	"context"
+	"fmt"
+	"net/http"
+)
+
 // SnapshotsService manages virtual copies (snapshots) and physical copies of volumes.
 type SnapshotsService service
+
+// Limits of the expiration and retention members (hours), per the WSAPI guide.
+const maxSnapshotHours = 43800
+
+// SnapshotCreateRequest describes a virtual copy (snapshot) of a volume. Name
+// is required; everything else is optional and left to the array's default
+// when zero.
+type SnapshotCreateRequest struct {
+	// Name of the new snapshot (a volume name: global on the array).
+	Name string `json:"name"`
+	// ID is the volume ID to give the snapshot; 0 lets the array choose.
+	ID int `json:"id,omitempty"`
+	// Comment is free text (up to 511 characters).
+	Comment string `json:"comment,omitempty"`
+	// ReadOnly makes a read-only snapshot; the array's default is read-write.
+	ReadOnly bool `json:"readOnly,omitempty"`
+	// ExpirationHours makes the array delete the snapshot after that many
+	// hours (1 to 43800); 0 means never.
+	ExpirationHours int `json:"expirationHours,omitempty"`
+	// RetentionHours keeps the snapshot from being deleted for that many
+	// hours (1 to 43800); 0 means no retention.
+	RetentionHours int `json:"retentionHours,omitempty"`
+}
+
+// snapshotCreateBody is the wire body of POST /volumes/<parent> for a snapshot.
+type snapshotCreateBody struct {
+	Action     string                 `json:"action"` // "createSnapshot"
+	Parameters *SnapshotCreateRequest `json:"parameters"`
+}
+
+// RestoreOptions are the optional members of a promote (restore).
+type RestoreOptions struct {
+	// Online promotes while the parent stays exported (arrays that support
+	// it); the default is an offline promote, which the array refuses while
+	// the parent has vLUNs (ErrExported).
+	Online bool
+	// Priority of the promote task; 0 leaves the array's default.
+	Priority TaskPriority
+	// AllowRemoteCopyParent allows the promote when the parent is in a
+	// remote-copy group.
+	AllowRemoteCopyParent bool
+}
+
+// restoreBody is the wire body of PUT /volumes/<snapshot> with action 4.
+type restoreBody struct {
+	Action                VolumeAction `json:"action"`
+	Online                bool         `json:"online,omitempty"`
+	Priority              TaskPriority `json:"priority,omitempty"`
+	AllowRemoteCopyParent bool         `json:"allowRemoteCopyParent,omitempty"`
+}
+
+// PhysicalCopyOptions are the options of an offline physical copy.
+type PhysicalCopyOptions struct {
+	// SaveSnapshot keeps the snapshot the array takes of the source for the
+	// copy, so that the copy can be resynchronised later.
+	SaveSnapshot bool
+	// Priority of the copy task; 0 means PriorityHigh (what LXD uses).
+	Priority TaskPriority
+}
+
+// physicalCopyParams are the parameters of an offline createPhysicalCopy.
+// destCPG is deliberately absent: it makes the copy an online one, and the
+// array refuses it on an offline copy into an existing volume.
+type physicalCopyParams struct {
+	DestVolume   string       `json:"destVolume"`
+	SaveSnapshot bool         `json:"saveSnapshot"`
+	Priority     TaskPriority `json:"priority"`
+}
+
+type physicalCopyBody struct {
+	Action     string             `json:"action"` // "createPhysicalCopy"
+	Parameters physicalCopyParams `json:"parameters"`
+}
+
+// Create makes a virtual copy (snapshot) of the volume parent.
+//
+// WSAPI: POST /api/v1/volumes/<parent>
+// {"action":"createSnapshot","parameters":{"name":...}}; 200 and 201 are
+// both accepted. Retried on transport errors and busy answers; when a retry
+// meets "already exists", the existing volume counts as this snapshot if it
+// is a virtual copy of parent (otherwise ErrAlreadyExists). A missing parent
+// gives ErrNotFound (code 23).
+func (s *SnapshotsService) Create(ctx context.Context, parent string, req *SnapshotCreateRequest) error {
+	if err := s.client.checkName("parent", parent); err != nil {
+		return err
+	}
+	if req == nil {
+		return invalid("req", "nil *SnapshotCreateRequest")
+	}
+	if err := s.client.checkName("Name", req.Name); err != nil {
+		return err
+	}
+	if err := checkHours("ExpirationHours", req.ExpirationHours); err != nil {
+		return err
+	}
+	if err := checkHours("RetentionHours", req.RetentionHours); err != nil {
+		return err
+	}
+	if req.ID < 0 {
+		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
+	}
+	params := *req // never keep a reference to the caller's request
+	name := params.Name
+	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumes/%s", parent),
+		body:   snapshotCreateBody{Action: "createSnapshot", Parameters: &params},
+		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+			v, err := s.client.Volumes.Get(ctx, name)
+			if err != nil {
+				return false, err
+			}
+			return v.CopyType == CopyVirtualCopy && v.CopyOf == parent, nil
+		}})
+	return err
+}
+
+func checkHours(field string, h int) error {
+	if h < 0 || h > maxSnapshotHours {
+		return invalid(field, fmt.Sprintf("must be between 0 (unset) and %d, got %d", maxSnapshotHours, h))
+	}
+	return nil
+}
+
+// List returns the snapshots (virtual copies) of parent. Physical copies of
+// parent, which the array also reports with copyOf == parent, are left out,
+// and so is anything whose copyOf is not exactly parent: the array's filter
+// is checked on the client side. A parent without snapshots, or one that
+// does not exist, gives an empty list.
+//
+// WSAPI: GET /api/v1/volumes?query="copyOf==<parent>". Idempotent; retried.
+func (s *SnapshotsService) List(ctx context.Context, parent string) ([]Volume, error) {
+	if err := s.client.checkName("parent", parent); err != nil {
+		return nil, err
+	}
+	vols, err := s.client.Volumes.List(ctx, &VolumeListOptions{Query: Eq("copyOf", parent)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Volume, 0, len(vols))
+	for _, v := range vols {
+		if v.CopyType == CopyVirtualCopy && v.CopyOf == parent {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// Delete deletes the volume called name. It is meant for snapshots but does
+// not check that name is one: it deletes whatever volume has that name. The
+// array refuses a snapshot that has snapshots of its own (ErrInUse, code 32).
+//
+// WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A missing
+// snapshot gives ErrNotFound (code 23), which callers tearing down may ignore.
+func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
+	return s.client.Volumes.Delete(ctx, name)
+}
+
+// Restore promotes the snapshot onto its parent (the parent's data becomes
+// the snapshot's again; the snapshot is kept) and waits for the array's task
+// to end. It is RestoreWithOptions with default options: an offline promote.
+//
+// WSAPI: PUT /api/v1/volumes/<snapshot> {"action":4} → {"taskid":N}, then
+// GET /api/v1/tasks/<N> until the task ends. Not repeated: a promote whose
+// outcome is unknown is returned as an error, never sent twice.
+//
+// Errors: a missing snapshot gives ErrNotFound; a parent that is still
+// exported gives ErrExported (403, code 300); a parent that grew since the
+// snapshot was taken gives ErrParentGrown (409, code 301); a task that fails
+// or is cancelled gives a *TaskError matching ErrTaskFailed or
+// ErrTaskCancelled; when ctx ends during the wait, a *TaskError with the task
+// id and the context's error (the promote goes on on the array; wait for it
+// again with Tasks.Wait).
+func (s *SnapshotsService) Restore(ctx context.Context, snapshot string) error {
+	return s.RestoreWithOptions(ctx, snapshot, nil)
+}
+
+// RestoreWithOptions is Restore with options: an online promote, a task
+// priority, a parent in a remote-copy group. nil opts is the default
+// (offline) promote.
+//
+// WSAPI: PUT /api/v1/volumes/<snapshot> {"action":4,"online":...,"priority":...}
+// → {"taskid":N}, then GET /api/v1/tasks/<N>. Not repeated; errors as Restore.
+func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot string, opts *RestoreOptions) error {
+	if err := s.client.checkName("snapshot", snapshot); err != nil {
+		return err
+	}
+	body := restoreBody{Action: VolumeActionPromote}
+	if opts != nil {
+		if opts.Priority < 0 || opts.Priority > PriorityLow {
+			return invalid("Priority", fmt.Sprintf("must be 0 (default) or 1-3, got %d", opts.Priority))
+		}
+		body.Online, body.Priority, body.AllowRemoteCopyParent = opts.Online, opts.Priority, opts.AllowRemoteCopyParent
+	}
+	var ref taskRef
+	path := pathf("/volumes/%s", snapshot)
+	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path, body: body,
+		out: &ref, safety: safeOnce}); err != nil {
+		return err
+	}
+	_, err := s.client.waitTaskRef(ctx, ref, path)
+	return err
+}
+
+// Copy copies the data of src into the existing volume dest (an offline
+// physical copy: dest must not be exported) and waits for the copy task to
+// end, which it returns. src may be a base volume or a snapshot.
+//
+// Both volumes are read first: a dest smaller than src is refused with a
+// *ValidationError matching ErrCannotShrink before anything is written; a
+// missing src or dest gives ErrNotFound.
+//
+// WSAPI: GET /api/v1/volumes/<src> and /<dest>, then POST
+// /api/v1/volumes/<src> {"action":"createPhysicalCopy","parameters":
+// {"destVolume":dest,"saveSnapshot":false,"priority":1}} → {"taskid":N}
+// (200 or 201), then GET /api/v1/tasks/<N> until the task ends. The POST is
+// not repeated: a copy whose outcome is unknown is returned as an error. A
+// copy already running into dest gives ErrBusy and ErrInUse (409, code 151).
+// A failed or cancelled task gives the *Task and a *TaskError; when ctx ends
+// during the wait, a *TaskError with the task id (the copy goes on).
+func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *PhysicalCopyOptions) (*Task, error) {
+	if err := s.client.checkName("src", src); err != nil {
+		return nil, err
+	}
+	if err := s.client.checkName("dest", dest); err != nil {
+		return nil, err
+	}
+	if src == dest {
+		return nil, invalid("dest", "same volume as src")
+	}
+	params := physicalCopyParams{DestVolume: dest, Priority: PriorityHigh}
+	if opts != nil {
+		if opts.Priority < 0 || opts.Priority > PriorityLow {
+			return nil, invalid("Priority", fmt.Sprintf("must be 0 (high) or 1-3, got %d", opts.Priority))
+		}
+		if opts.Priority != 0 {
+			params.Priority = opts.Priority
+		}
+		params.SaveSnapshot = opts.SaveSnapshot
+	}
+	sv, err := s.client.Volumes.Get(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	dv, err := s.client.Volumes.Get(ctx, dest)
+	if err != nil {
+		return nil, err
+	}
+	if dv.SizeMiB < sv.SizeMiB {
+		return nil, &ValidationError{Field: "dest",
+			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, dv.SizeMiB, sv.SizeMiB, src),
+			Err:    ErrCannotShrink}
+	}
+	var ref taskRef
+	path := pathf("/volumes/%s", src)
+	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: path,
+		body: physicalCopyBody{Action: "createPhysicalCopy", Parameters: params},
+		out:  &ref, safety: safeOnce}); err != nil {
+		return nil, err
+	}
+	return s.client.waitTaskRef(ctx, ref, path)
+}

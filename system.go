@@ -1,8 +1,13 @@
 package alletra
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // SystemService reads system information, the WSAPI version, CPGs, the
@@ -38,4 +43,331 @@ func (s *SystemService) APIVersion(ctx context.Context) (*APIVersion, error) {
 	c.version = v
 	out := *v
 	return &out, nil
+}
+
+// Build numbers that mark array generations (GET /api "build").
+const (
+	buildPrimera   = 40000128  // Primera 4.0, WSAPI 1.8.1: thin/DECO only, "reduce"
+	buildAlletraMP = 100500000 // "WSAPI of 2025" (1.15): Alletra MP
+)
+
+// IsPrimeraOrLater reports whether the array runs Primera OS 4.0 or later
+// (Primera, Alletra 9000, Alletra MP): volumes are thin or reduced
+// (dedup+compression), never fully provisioned, and "reduce" replaces
+// "tdvv" and "compression".
+func (v APIVersion) IsPrimeraOrLater() bool { return v.Build >= buildPrimera }
+
+// IsAlletraMP reports whether the array runs the WSAPI of 2025 (build
+// 100500000 or later), i.e. an Alletra MP.
+func (v APIVersion) IsAlletraMP() bool { return v.Build >= buildAlletraMP }
+
+// RefusesSnapCPG reports whether the array refuses the snapCPG member on
+// volume creates and copies (builds 100000000 and later, the "WSAPI of
+// 2023"). Volumes.Create drops it by itself.
+func (v APIVersion) RefusesSnapCPG() bool { return v.Build >= buildNoSnapCPG }
+
+// System is the answer of GET /system: the array's identity and capacity.
+type System struct {
+	ID                   int          `json:"id"`
+	Name                 string       `json:"name"`
+	SystemVersion        string       `json:"systemVersion"` // OS release, e.g. "10.4.5"
+	Model                string       `json:"model"`
+	SerialNumber         string       `json:"serialNumber"`
+	IPv4Addr             string       `json:"IPv4Addr,omitempty"`
+	TotalNodes           int          `json:"totalNodes"`
+	MasterNode           int          `json:"masterNode"`
+	OnlineNodes          []int        `json:"onlineNodes,omitempty"`
+	ClusterNodes         []int        `json:"clusterNodes,omitempty"`
+	ChunkletSizeMiB      int64        `json:"chunkletSizeMiB"`
+	TotalCapacityMiB     int64        `json:"totalCapacityMiB"`
+	AllocatedCapacityMiB int64        `json:"allocatedCapacityMiB"`
+	FreeCapacityMiB      int64        `json:"freeCapacityMiB"`
+	FailedCapacityMiB    int64        `json:"failedCapacityMiB"`
+	Location             string       `json:"location,omitempty"`
+	Owner                string       `json:"owner,omitempty"`
+	Contact              string       `json:"contact,omitempty"`
+	Comment              string       `json:"comment,omitempty"`
+	TimeZone             string       `json:"timeZone,omitempty"`
+	LicenseInfo          *LicenseInfo `json:"licenseInfo,omitempty"`
+}
+
+// LicenseInfo lists the array's licenses.
+type LicenseInfo struct {
+	Licenses []License `json:"licenses"`
+}
+
+// License is one installed license.
+type License struct {
+	Name string `json:"name"`
+}
+
+// Get returns the array's system information.
+//
+// WSAPI: GET /api/v1/system. Idempotent; retried.
+func (s *SystemService) Get(ctx context.Context) (*System, error) {
+	sys := new(System)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/system", out: sys, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return sys, nil
+}
+
+// RAIDType is the RAID level of a logical-disk layout.
+type RAIDType int
+
+// RAID types.
+const (
+	RAID0 RAIDType = 1
+	RAID1 RAIDType = 2
+	RAID5 RAIDType = 3
+	RAID6 RAIDType = 4
+)
+
+// String returns the WSAPI name of the RAID type.
+func (r RAIDType) String() string { return enumName(int(r), "R0", "R1", "R5", "R6") }
+
+// HAType is the availability level of a logical-disk layout.
+type HAType int
+
+// Availability levels.
+const (
+	HAPort     HAType = 1
+	HACage     HAType = 2
+	HAMagazine HAType = 3
+)
+
+// String returns the WSAPI name of the availability level.
+func (h HAType) String() string { return enumName(int(h), "PORT", "CAGE", "MAG") }
+
+// DiskType is a class of physical disks.
+type DiskType int
+
+// Disk types.
+const (
+	DiskFC  DiskType = 1
+	DiskNL  DiskType = 2
+	DiskSSD DiskType = 3
+)
+
+// String returns the WSAPI name of the disk type.
+func (d DiskType) String() string { return enumName(int(d), "FC", "NL", "SSD") }
+
+// DiskPattern selects disks for a logical-disk layout.
+type DiskPattern struct {
+	DiskType DiskType `json:"diskType,omitempty"`
+}
+
+// LDLayout is a CPG's logical-disk layout.
+type LDLayout struct {
+	RAIDType        RAIDType      `json:"RAIDType,omitempty"`
+	SetSize         int           `json:"setSize,omitempty"`
+	HA              HAType        `json:"HA,omitempty"`
+	ChunkletPosPref int           `json:"chunkletPosPref,omitempty"` // 1 first, 2 last
+	DiskPatterns    []DiskPattern `json:"diskPatterns,omitempty"`
+}
+
+// CPGUsage is a space record of a CPG.
+type CPGUsage struct {
+	TotalMiB    int64 `json:"totalMiB"`
+	UsedMiB     int64 `json:"usedMiB"`
+	RawTotalMiB int64 `json:"rawTotalMiB"`
+	RawUsedMiB  int64 `json:"rawUsedMiB"`
+}
+
+// CPGGrowth are a CPG's growth settings for one space class.
+type CPGGrowth struct {
+	IncrementMiB int64     `json:"incrementMiB"`
+	LimitMiB     int64     `json:"limitMiB,omitempty"`
+	WarningMiB   int64     `json:"warningMiB,omitempty"`
+	LDLayout     *LDLayout `json:"LDLayout,omitempty"`
+}
+
+// CPG is a common provisioning group, the pool volumes take space from.
+type CPG struct {
+	ID               int        `json:"id"`
+	UUID             string     `json:"uuid"`
+	Name             string     `json:"name"`
+	Domain           string     `json:"domain,omitempty"`
+	State            int        `json:"state"`
+	NumFPVVs         int        `json:"numFPVVs"`
+	NumTPVVs         int        `json:"numTPVVs"`
+	NumTDVVs         int        `json:"numTDVVs"`
+	UsrUsage         CPGUsage   `json:"UsrUsage"` // user space
+	SAUsage          CPGUsage   `json:"SAUsage"`  // snapshot administration space
+	SDUsage          CPGUsage   `json:"SDUsage"`  // snapshot data space
+	SAGrowth         *CPGGrowth `json:"SAGrowth,omitempty"`
+	SDGrowth         *CPGGrowth `json:"SDGrowth,omitempty"`
+	FailedStates     []int      `json:"failedStates,omitempty"`
+	DegradedStates   []int      `json:"degradedStates,omitempty"`
+	AdditionalStates []int      `json:"additionalStates,omitempty"`
+}
+
+// CPG returns the CPG called name.
+//
+// WSAPI: GET /api/v1/cpgs/<name>. Idempotent; retried. A missing CPG gives
+// ErrNotFound (404, code 15).
+func (s *SystemService) CPG(ctx context.Context, name string) (*CPG, error) {
+	if err := s.client.checkName("name", name); err != nil {
+		return nil, err
+	}
+	cpg := new(CPG)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/cpgs/%s", name),
+		out: cpg, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return cpg, nil
+}
+
+// CPGs returns every CPG of the array.
+//
+// WSAPI: GET /api/v1/cpgs. Idempotent; retried.
+func (s *SystemService) CPGs(ctx context.Context) ([]CPG, error) {
+	var out collection[CPG]
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/cpgs", out: &out, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return out.Members, nil
+}
+
+// SpaceReport is the array's estimate of the space left for new volumes in
+// a CPG. Arrays differ in which members they send: older ones send
+// rawFreeMiB and usableFreeMiB (top level, or nested in LDLayoutCapacity as
+// the WSAPI guide shows), newer ones the over-provisioning figures LXD
+// reads, spelt both overprovisioned... and overProvisioned.... Members the
+// array did not send are 0.
+type SpaceReport struct {
+	RawFreeMiB             int64 `json:"rawFreeMiB"`
+	UsableFreeMiB          int64 `json:"usableFreeMiB"`
+	OverprovisionedUsedMiB int64 `json:"overprovisionedUsedMiB"`
+	OverprovisionedFreeMiB int64 `json:"overprovisionedFreeMiB"`
+}
+
+// TotalMiB is the pool size LXD reports: over-provisioned used plus
+// over-provisioned free. It is 0 when the array sends neither.
+func (r *SpaceReport) TotalMiB() int64 { return r.OverprovisionedUsedMiB + r.OverprovisionedFreeMiB }
+
+// UnmarshalJSON reads every known spelling of the members by its exact key
+// (no reliance on encoding/json's case-insensitive matching): rawFreeMiB and
+// usableFreeMiB at the top level or under LDLayoutCapacity (top level wins),
+// overprovisionedUsedMiB or overProvisionedUsedMiB, overProvisionedFreeMiB
+// or overprovisionedFreeMiB. Numbers may be quoted.
+func (r *SpaceReport) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var nested map[string]json.RawMessage
+	if m, ok := raw["LDLayoutCapacity"]; ok && string(bytes.TrimSpace(m)) != "null" {
+		if err := json.Unmarshal(m, &nested); err != nil {
+			return fmt.Errorf("LDLayoutCapacity: %w", err)
+		}
+	}
+	type source struct {
+		m   map[string]json.RawMessage
+		key string
+	}
+	var out SpaceReport
+	for _, f := range []struct {
+		dst  *int64
+		from []source // the first present one wins
+	}{
+		{&out.RawFreeMiB, []source{{raw, "rawFreeMiB"}, {nested, "rawFreeMiB"}}},
+		{&out.UsableFreeMiB, []source{{raw, "usableFreeMiB"}, {nested, "usableFreeMiB"}}},
+		{&out.OverprovisionedUsedMiB, []source{{raw, "overprovisionedUsedMiB"}, {raw, "overProvisionedUsedMiB"}}},
+		{&out.OverprovisionedFreeMiB, []source{{raw, "overProvisionedFreeMiB"}, {raw, "overprovisionedFreeMiB"}}},
+	} {
+		for _, src := range f.from {
+			v, ok := src.m[src.key]
+			if !ok {
+				continue
+			}
+			n, err := decodeMiB(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", src.key, err)
+			}
+			*f.dst = n
+			break
+		}
+	}
+	*r = out
+	return nil
+}
+
+// decodeMiB decodes a JSON number, a string holding one, or null (0).
+func decodeMiB(b json.RawMessage) (int64, error) {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return 0, nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return 0, err
+		}
+		b = []byte(strings.TrimSpace(s))
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("not an integer: %s", truncateText(b, 32))
+	}
+	return n, nil
+}
+
+type spaceReportRequest struct {
+	CPG string `json:"cpg"`
+}
+
+// SpaceReport returns the space left for new volumes in the CPG called cpg.
+//
+// WSAPI: POST /api/v1/spacereporter {"cpg":"<cpg>"}. A read despite the
+// POST: idempotent, retried. A missing CPG gives ErrNotFound (code 15).
+func (s *SystemService) SpaceReport(ctx context.Context, cpg string) (*SpaceReport, error) {
+	if err := s.client.checkName("cpg", cpg); err != nil {
+		return nil, err
+	}
+	r := new(SpaceReport)
+	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/spacereporter",
+		body: spaceReportRequest{CPG: cpg}, out: r, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ServiceState tells whether the WSAPI's HTTP or HTTPS listener is enabled.
+// (1 and 2 as arrays report them; other values are shown as numbers.)
+type ServiceState int
+
+// Listener states.
+const (
+	ServiceEnabled  ServiceState = 1
+	ServiceDisabled ServiceState = 2
+)
+
+// String returns the name of the state.
+func (s ServiceState) String() string { return enumName(int(s), "ENABLED", "DISABLED") }
+
+// WSAPIConfiguration is the WSAPI server's configuration and session usage.
+type WSAPIConfiguration struct {
+	HTTPState     ServiceState `json:"httpState"`
+	HTTPPort      int          `json:"httpPort"`
+	HTTPSState    ServiceState `json:"httpsState"`
+	HTTPSPort     int          `json:"httpsPort"`
+	Version       string       `json:"version"`
+	SessionsInUse int          `json:"sessionsInUse"`
+	// SystemResourceUsage is, per the WSAPI guide, about the array's
+	// maximum number of sessions.
+	SystemResourceUsage int `json:"systemResourceUsage"`
+}
+
+// WSAPIConfiguration returns the WSAPI server's ports, states and session
+// usage.
+//
+// WSAPI: GET /api/v1/wsapiconfiguration. Idempotent; retried.
+func (s *SystemService) WSAPIConfiguration(ctx context.Context) (*WSAPIConfiguration, error) {
+	cfg := new(WSAPIConfiguration)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/wsapiconfiguration",
+		out: cfg, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }

@@ -1,0 +1,545 @@
+package alletra
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// routeCalls returns how often the responder registered for method and url
+// was called.
+func routeCalls(m *mockArray, method, url string) int {
+	return m.GetCallCountInfo()[method+" "+url]
+}
+
+// taskStatusResponder answers GET /tasks/<id> with the given status.
+func taskStatusResponder(id int, status TaskStatus) httpmock.Responder {
+	return jsonResponder(http.StatusOK, map[string]any{"id": id, "type": 4, "name": "promotesv", "status": int(status)})
+}
+
+// fastTasks makes task polling fast for tests.
+var fastTasks = WithTaskPolling(time.Millisecond, 5*time.Millisecond)
+
+func TestSnapshotsCreate(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusOK, http.StatusCreated} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			var body map[string]any
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-web01", func(req *http.Request) (*http.Response, error) {
+				body = decodeBody(t, req)
+				resp := httpmock.NewStringResponse(status, "")
+				resp.Header.Set("Location", "/api/v1/volumes/sc-web01-snap0")
+				return resp, nil
+			})
+			err := c.Snapshots.Create(context.Background(), "c-web01", &SnapshotCreateRequest{
+				Name: "sc-web01-snap0", ID: 77, Comment: "before upgrade", ReadOnly: true,
+				ExpirationHours: 48, RetentionHours: 24,
+			})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]any{
+				"action": "createSnapshot",
+				"parameters": map[string]any{
+					"name": "sc-web01-snap0", "id": float64(77), "comment": "before upgrade",
+					"readOnly": true, "expirationHours": float64(48), "retentionHours": float64(24),
+				},
+			}, body)
+		})
+	}
+}
+
+func TestSnapshotsCreateMinimalBody(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	var body map[string]any
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-web01", func(req *http.Request) (*http.Response, error) {
+		body = decodeBody(t, req)
+		return httpmock.NewStringResponse(http.StatusCreated, ""), nil
+	})
+	require.NoError(t, c.Snapshots.Create(context.Background(), "c-web01", &SnapshotCreateRequest{Name: "s1"}))
+	assert.Equal(t, map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "s1"}}, body)
+}
+
+func TestSnapshotsCreateValidation(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	cases := map[string]struct {
+		parent string
+		req    *SnapshotCreateRequest
+		field  string
+	}{
+		"nil request":        {"c-web01", nil, "req"},
+		"empty parent":       {"", &SnapshotCreateRequest{Name: "s"}, "parent"},
+		"illegal parent":     {"c/../x", &SnapshotCreateRequest{Name: "s"}, "parent"},
+		"empty name":         {"c-web01", &SnapshotCreateRequest{}, "Name"},
+		"illegal name":       {"c-web01", &SnapshotCreateRequest{Name: "a b"}, "Name"},
+		"negative exp":       {"c-web01", &SnapshotCreateRequest{Name: "s", ExpirationHours: -1}, "ExpirationHours"},
+		"retention too long": {"c-web01", &SnapshotCreateRequest{Name: "s", RetentionHours: 43801}, "RetentionHours"},
+		"negative id":        {"c-web01", &SnapshotCreateRequest{Name: "s", ID: -3}, "ID"},
+	}
+	for name, tc := range cases {
+		err := c.Snapshots.Create(ctx, tc.parent, tc.req)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, name)
+		assert.Equal(t, tc.field, ve.Field, name)
+		assert.ErrorIs(t, err, ErrInvalidInput, name)
+	}
+	assert.Zero(t, m.GetTotalCallCount(), "no request, not even a login")
+}
+
+func TestSnapshotsCreateNameTooLongClientSide(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithMaxNameLength(31))
+	err := c.Snapshots.Create(context.Background(), "c-web01",
+		&SnapshotCreateRequest{Name: "sc-fd87f109767d4f2fae1866c34276f351"})
+	assert.ErrorIs(t, err, ErrNameTooLong)
+	assert.Zero(t, m.GetTotalCallCount())
+}
+
+func TestSnapshotsCreateErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		status   int
+		code     ErrorCode
+		sentinel error
+	}{
+		{"parent missing", http.StatusNotFound, CodeNonExistentVolume, ErrNotFound},
+		{"name taken", http.StatusConflict, CodeExistentVolume, ErrAlreadyExists},
+		{"too long", http.StatusBadRequest, CodeInvalidInputExceedsLength, ErrNameTooLong},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-web01", errorResponder(tc.status, tc.code, "x"))
+			err := c.Snapshots.Create(context.Background(), "c-web01", &SnapshotCreateRequest{Name: "s1"})
+			require.ErrorIs(t, err, tc.sentinel)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-web01"), "errors that are not busy are not retried")
+			assert.Zero(t, routeCalls(m, http.MethodGet, testAPI+"/volumes/s1"), "no reconcile after a single attempt")
+		})
+	}
+}
+
+// A create whose first answer was lost (503) and whose retry meets "exists"
+// is a success when the existing volume is a virtual copy of the parent.
+func TestSnapshotsCreateReconcile(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		existing map[string]any
+		wantErr  error
+	}{
+		{"ours", map[string]any{"name": "s1", "copyOf": "c-web01", "copyType": 3}, nil},
+		{"snapshot of another volume", map[string]any{"name": "s1", "copyOf": "c-other", "copyType": 3}, ErrAlreadyExists},
+		{"physical copy", map[string]any{"name": "s1", "copyOf": "c-web01", "copyType": 2}, ErrAlreadyExists},
+		{"base volume", map[string]any{"name": "s1", "copyType": 1}, ErrAlreadyExists},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			var posts atomic.Int32
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-web01", func(req *http.Request) (*http.Response, error) {
+				if posts.Add(1) == 1 {
+					return errorResponder(http.StatusServiceUnavailable, 0, "busy")(req)
+				}
+				return errorResponder(http.StatusConflict, CodeExistentVolume, "volume exists")(req)
+			})
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/s1", jsonResponder(http.StatusOK, tc.existing))
+			err := c.Snapshots.Create(context.Background(), "c-web01", &SnapshotCreateRequest{Name: "s1"})
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tc.wantErr)
+			}
+			assert.Equal(t, 2, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-web01"))
+			assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/s1"))
+		})
+	}
+}
+
+func TestSnapshotsList(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	var rawQuery, query string
+	gold := goldenResponder(t, http.StatusOK, "volumes.json")
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes", func(req *http.Request) (*http.Response, error) {
+		rawQuery, query = req.URL.RawQuery, req.URL.Query().Get("query")
+		return gold(req)
+	})
+	snaps, err := c.Snapshots.List(context.Background(), "c-web01")
+	require.NoError(t, err)
+	assert.Equal(t, `"copyOf==c-web01"`, query)
+	assert.Equal(t, "query=%22copyOf%3D%3Dc-web01%22", rawQuery)
+	// volumes.json holds the base c-web01, the snapshot sc-web01-snap0 and
+	// the physical copy c-web02 (copyOf c-web01): only the snapshot is kept.
+	require.Len(t, snaps, 1)
+	assert.Equal(t, "sc-web01-snap0", snaps[0].Name)
+	assert.Equal(t, CopyVirtualCopy, snaps[0].CopyType)
+	assert.Equal(t, "c-web01", snaps[0].CopyOf)
+	assert.True(t, snaps[0].ReadOnly)
+}
+
+// The array's filter is not trusted: members of another parent are dropped.
+func TestSnapshotsListChecksParentClientSide(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes", jsonResponder(http.StatusOK, map[string]any{
+		"total": 4, "members": []map[string]any{
+			{"name": "s-a", "copyOf": "vol", "copyType": 3},
+			{"name": "s-b", "copyOf": "vol2", "copyType": 3},
+			{"name": "s-c", "copyOf": "VOL", "copyType": 3},
+			{"name": "p-d", "copyOf": "vol", "copyType": 2},
+		}}))
+	snaps, err := c.Snapshots.List(context.Background(), "vol")
+	require.NoError(t, err)
+	require.Len(t, snaps, 1)
+	assert.Equal(t, "s-a", snaps[0].Name)
+}
+
+func TestSnapshotsListEmptyAndErrors(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes", jsonResponder(http.StatusOK, map[string]any{"total": 0, "members": []any{}}))
+	snaps, err := c.Snapshots.List(context.Background(), "none")
+	require.NoError(t, err)
+	assert.Empty(t, snaps)
+
+	_, err = c.Snapshots.List(context.Background(), "")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "parent", ve.Field)
+	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes"))
+
+	c2, m2 := newMock(t)
+	m2.RegisterResponder(http.MethodGet, testAPI+"/volumes", errorResponder(http.StatusBadRequest, CodeInvalidQueryString, "bad query"))
+	_, err = c2.Snapshots.List(context.Background(), "vol")
+	assert.ErrorIs(t, err, ErrInvalidInput)
+}
+
+func TestSnapshotsDelete(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/sc-web01-snap0", httpmock.NewStringResponder(http.StatusOK, ""))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/gone", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "volume does not exist"))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/parent-snap", errorResponder(http.StatusConflict, CodeHasChild, "has children"))
+	ctx := context.Background()
+
+	require.NoError(t, c.Snapshots.Delete(ctx, "sc-web01-snap0"))
+	assert.Equal(t, 1, routeCalls(m, http.MethodDelete, testAPI+"/volumes/sc-web01-snap0"))
+	assert.ErrorIs(t, c.Snapshots.Delete(ctx, "gone"), ErrNotFound)
+	assert.ErrorIs(t, c.Snapshots.Delete(ctx, "parent-snap"), ErrInUse)
+
+	before := m.GetTotalCallCount()
+	assert.ErrorIs(t, c.Snapshots.Delete(ctx, "a b"), ErrInvalidInput)
+	assert.Equal(t, before, m.GetTotalCallCount())
+}
+
+func TestSnapshotsRestore(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, fastTasks)
+	var body map[string]any
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", func(req *http.Request) (*http.Response, error) {
+		body = decodeBody(t, req)
+		return httpmock.NewStringResponse(http.StatusOK, `{"taskid":"8843"}`), nil // a quoted id is accepted
+	})
+	var polls atomic.Int32
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/8843", func(req *http.Request) (*http.Response, error) {
+		status := TaskActive
+		if polls.Add(1) >= 3 {
+			status = TaskDone
+		}
+		return taskStatusResponder(8843, status)(req)
+	})
+	require.NoError(t, c.Snapshots.Restore(context.Background(), "sc-S"))
+	assert.Equal(t, map[string]any{"action": float64(4)}, body, "an offline promote sends the action only")
+	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+	assert.Equal(t, int32(3), polls.Load(), "waits until the task is done, and no longer")
+}
+
+func TestSnapshotsRestoreWithOptions(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, fastTasks)
+	var body map[string]any
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", func(req *http.Request) (*http.Response, error) {
+		body = decodeBody(t, req)
+		return httpmock.NewStringResponse(http.StatusOK, `{"taskid":9}`), nil
+	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/9", taskStatusResponder(9, TaskDone))
+	err := c.Snapshots.RestoreWithOptions(context.Background(), "sc-S",
+		&RestoreOptions{Online: true, Priority: PriorityMedium, AllowRemoteCopyParent: true})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"action": float64(4), "online": true, "priority": float64(2), "allowRemoteCopyParent": true}, body)
+
+	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S", &RestoreOptions{Priority: 4})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Priority", ve.Field)
+	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+}
+
+func TestSnapshotsRestoreErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		status    int
+		code      ErrorCode
+		sentinels []error
+	}{
+		{"exported", http.StatusForbidden, CodeVolumeExported, []error{ErrExported, ErrInUse}},
+		{"parent grown", http.StatusConflict, CodeParentSizeIncreased, []error{ErrParentGrown}},
+		{"missing snapshot", http.StatusNotFound, CodeNonExistentVolume, []error{ErrNotFound}},
+		{"busy is not retried", http.StatusServiceUnavailable, 0, []error{ErrBusy}},
+		{"system busy is not retried", http.StatusConflict, CodeSystemBusy, []error{ErrBusy}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t, fastTasks)
+			m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", errorResponder(tc.status, tc.code, "refused"))
+			err := c.Snapshots.Restore(context.Background(), "sc-S")
+			for _, s := range tc.sentinels {
+				assert.ErrorIs(t, err, s)
+			}
+			assert.NotErrorIs(t, err, ErrTaskFailed)
+			assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"), "a promote is sent once")
+			assert.Equal(t, 2, m.GetTotalCallCount(), "login + one PUT; no task poll")
+		})
+	}
+}
+
+func TestSnapshotsRestoreTaskFailed(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, fastTasks)
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", jsonResponder(http.StatusOK, map[string]any{"taskid": 51}))
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/51", jsonResponder(http.StatusOK,
+		map[string]any{"id": 51, "name": "promotesv sc-S", "status": int(TaskFailed)}))
+	err := c.Snapshots.Restore(context.Background(), "sc-S")
+	require.ErrorIs(t, err, ErrTaskFailed)
+	var te *TaskError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 51, te.ID)
+	assert.Equal(t, TaskFailed, te.Status)
+	assert.Equal(t, "promotesv sc-S", te.Name)
+}
+
+func TestSnapshotsRestoreNoTaskID(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, fastTasks)
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", httpmock.NewStringResponder(http.StatusOK, `{}`))
+	err := c.Snapshots.Restore(context.Background(), "sc-S")
+	assert.ErrorIs(t, err, ErrBadResponse)
+	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+}
+
+func TestSnapshotsRestoreContextEndsDuringWait(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, fastTasks)
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", jsonResponder(http.StatusOK, map[string]any{"taskid": 60}))
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/60", taskStatusResponder(60, TaskActive))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := c.Snapshots.Restore(ctx, "sc-S")
+	var te *TaskError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 60, te.ID, "the caller gets the id to wait again")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+}
+
+func TestSnapshotsRestoreValidation(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	for _, name := range []string{"", "-x", "a/b", "sc S"} {
+		err := c.Snapshots.Restore(context.Background(), name)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, name)
+		assert.Equal(t, "snapshot", ve.Field)
+	}
+	assert.Zero(t, m.GetTotalCallCount())
+}
+
+// copyMock registers GETs of src and dest with the given sizes.
+func copyMock(t *testing.T, srcMiB, destMiB int64) (*Client, *mockArray) {
+	t.Helper()
+	c, m := newMock(t, fastTasks)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK,
+		map[string]any{"name": "c-A", "sizeMiB": srcMiB, "copyType": 1}))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-B", jsonResponder(http.StatusOK,
+		map[string]any{"name": "c-B", "sizeMiB": destMiB, "copyType": 1}))
+	return c, m
+}
+
+func TestSnapshotsCopy(t *testing.T) {
+	t.Parallel()
+	c, m := copyMock(t, 1024, 1024)
+	var body map[string]any
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", func(req *http.Request) (*http.Response, error) {
+		body = decodeBody(t, req)
+		resp := httpmock.NewStringResponse(http.StatusOK, `{"taskid":"8842"}`)
+		resp.Header.Set("Location", "/api/v1/volumes/c-B")
+		return resp, nil
+	})
+	var polls atomic.Int32
+	done := goldenResponder(t, http.StatusOK, "task.json")
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/8842", func(req *http.Request) (*http.Response, error) {
+		if polls.Add(1) < 2 {
+			return taskStatusResponder(8842, TaskActive)(req)
+		}
+		return done(req)
+	})
+	task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{
+		"action":     "createPhysicalCopy",
+		"parameters": map[string]any{"destVolume": "c-B", "saveSnapshot": false, "priority": float64(1)},
+	}, body, "offline copy: no destCPG, priority high, saveSnapshot sent explicitly")
+	require.NotNil(t, task)
+	assert.Equal(t, 8842, task.ID)
+	assert.Equal(t, TaskDone, task.Status)
+	assert.Equal(t, TaskTypeVolumeCopy, task.Type)
+	assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-A"))
+}
+
+func TestSnapshotsCopyOptionsAnd201(t *testing.T) {
+	t.Parallel()
+	c, m := copyMock(t, 1024, 2048) // a larger destination is fine
+	var body map[string]any
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", func(req *http.Request) (*http.Response, error) {
+		body = decodeBody(t, req)
+		return httpmock.NewStringResponse(http.StatusCreated, `{"taskid":12}`), nil
+	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/12", taskStatusResponder(12, TaskDone))
+	task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", &PhysicalCopyOptions{SaveSnapshot: true, Priority: PriorityLow})
+	require.NoError(t, err)
+	assert.Equal(t, 12, task.ID)
+	assert.Equal(t, map[string]any{"destVolume": "c-B", "saveSnapshot": true, "priority": float64(3)}, body["parameters"])
+}
+
+func TestSnapshotsCopyRefusesSmallerDestBeforeWriting(t *testing.T) {
+	t.Parallel()
+	c, m := copyMock(t, 2048, 1024)
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK, map[string]any{"taskid": 1}))
+	task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
+	assert.Nil(t, task)
+	require.ErrorIs(t, err, ErrCannotShrink)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "dest", ve.Field)
+	assert.Zero(t, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-A"), "no write")
+	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/c-A"))
+	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/c-B"))
+}
+
+func TestSnapshotsCopyErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		status    int
+		code      ErrorCode
+		sentinels []error
+	}{
+		{"copy already running", http.StatusConflict, CodeVolumeBusy, []error{ErrBusy, ErrInUse}},
+		{"dest exported", http.StatusConflict, CodeExportedVLUN, []error{ErrInUse, ErrExported}},
+		{"unavailable is not retried", http.StatusServiceUnavailable, 0, []error{ErrBusy}},
+		{"parent too big", http.StatusConflict, CodeCopyParentTooBig, []error{ErrCannotShrink}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := copyMock(t, 1024, 1024)
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", errorResponder(tc.status, tc.code, "refused"))
+			task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
+			assert.Nil(t, task)
+			for _, s := range tc.sentinels {
+				assert.ErrorIs(t, err, s)
+			}
+			assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-A"), "a copy is sent once")
+		})
+	}
+}
+
+func TestSnapshotsCopyMissingVolumes(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-B", jsonResponder(http.StatusOK, map[string]any{"name": "c-B", "sizeMiB": 1024}))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-C", jsonResponder(http.StatusOK, map[string]any{"name": "c-C", "sizeMiB": 1024}))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-D", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
+	m.RegisterResponder(http.MethodPost, `=~/volumes/`, jsonResponder(http.StatusOK, map[string]any{"taskid": 1}))
+	_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
+	assert.ErrorIs(t, err, ErrNotFound)
+	_, err = c.Snapshots.Copy(context.Background(), "c-C", "c-D", nil)
+	assert.ErrorIs(t, err, ErrNotFound)
+	assert.Zero(t, routeCalls(m, http.MethodPost, `=~/volumes/`), "no copy was started")
+}
+
+func TestSnapshotsCopyTaskOutcome(t *testing.T) {
+	t.Parallel()
+	for _, st := range []struct {
+		status TaskStatus
+		err    error
+	}{{TaskFailed, ErrTaskFailed}, {TaskCancelled, ErrTaskCancelled}} {
+		t.Run(st.status.String(), func(t *testing.T) {
+			t.Parallel()
+			c, m := copyMock(t, 512, 512)
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK, map[string]any{"taskid": 33}))
+			m.RegisterResponder(http.MethodGet, testAPI+"/tasks/33", taskStatusResponder(33, st.status))
+			task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
+			require.ErrorIs(t, err, st.err)
+			var te *TaskError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, 33, te.ID)
+			require.NotNil(t, task, "the final task is returned with the error")
+			assert.Equal(t, st.status, task.Status)
+		})
+	}
+}
+
+func TestSnapshotsCopyValidation(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	cases := []struct {
+		src, dest string
+		opts      *PhysicalCopyOptions
+		field     string
+	}{
+		{"", "c-B", nil, "src"},
+		{"c-A", "", nil, "dest"},
+		{"c-A", "c-A", nil, "dest"},
+		{"c-A", "b/c", nil, "dest"},
+		{"c-A", "c-B", &PhysicalCopyOptions{Priority: -1}, "Priority"},
+		{"c-A", "c-B", &PhysicalCopyOptions{Priority: 4}, "Priority"},
+	}
+	for _, tc := range cases {
+		_, err := c.Snapshots.Copy(ctx, tc.src, tc.dest, tc.opts)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%+v", tc)
+		assert.Equal(t, tc.field, ve.Field)
+	}
+	assert.Zero(t, m.GetTotalCallCount())
+}
+
+func TestSnapshotsNilContext(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	var ctx context.Context // nil: refused, not dereferenced
+	err := c.Snapshots.Restore(ctx, "sc-S")
+	assert.True(t, errors.Is(err, ErrInvalidInput))
+	assert.Zero(t, m.GetTotalCallCount())
+}
