@@ -31,7 +31,7 @@ func TestSystemGet(t *testing.T) {
 		OnlineNodes: []int{0, 1}, ClusterNodes: []int{0, 1}, ChunkletSizeMiB: 1024,
 		TotalCapacityMiB: 62914560, AllocatedCapacityMiB: 10485760, FreeCapacityMiB: 52428800,
 		FailedCapacityMiB: 0, Location: "DC1 rack 12", Owner: "storage-team", Contact: "storage@example.com",
-		TimeZone: "Europe/Berlin",
+		TimeZone:    "Europe/Berlin",
 		LicenseInfo: &LicenseInfo{Licenses: []License{{Name: "All-inclusive Single-System Software"}}},
 	}, sys)
 }
@@ -95,7 +95,7 @@ func TestSystemAPIVersionErrorNotCached(t *testing.T) {
 func TestAPIVersionGenerations(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		build                   int
+		build                  int
 		primera, mp, noSnapCPG bool
 	}{
 		{30103230, false, false, false}, // 3PAR OS 3.1.3 MU1
