@@ -113,14 +113,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case FaultHTMLBody:
 			writeHTML(w, fault.Status)
 			return
-		case FaultDelay:
-			t := time.NewTimer(fault.Delay)
-			select {
-			case <-t.C:
-			case <-s.done:
-				t.Stop()
-				panic(http.ErrAbortHandler)
-			}
 		}
 	}
 	req := &request{method: r.Method, route: rt.template, params: params, raw: raw, query: r.URL.Query()}
@@ -143,6 +135,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		req.user = sess.user
+	}
+	if faulted && fault.Kind == FaultDelay {
+		// The key stays in use (and its serialisation slot held) while the
+		// array is slow.
+		t := time.NewTimer(fault.Delay)
+		select {
+		case <-t.C:
+		case <-s.done:
+			t.Stop()
+			panic(http.ErrAbortHandler)
+		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {

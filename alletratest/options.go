@@ -1,0 +1,66 @@
+package alletratest
+
+import (
+	"time"
+
+	"github.com/openalletra/go-alletra/internal/sim"
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct{ sim sim.Config }
+
+// WithPlainHTTP serves plain HTTP instead of TLS.
+func WithPlainHTTP() Option { return func(c *config) { c.sim.PlainHTTP = true } }
+
+// WithCredentials sets the accepted user name and password (default
+// "3paradm" / "3pardata").
+func WithCredentials(user, password string) Option {
+	return func(c *config) { c.sim.User, c.sim.Password = user, password }
+}
+
+// WithMaxNameLength sets the longest accepted volume, snapshot, host, set
+// and CPG name (default 31, the documented WSAPI limit). Longer names get
+// 400 with code 57.
+func WithMaxNameLength(n int) Option { return func(c *config) { c.sim.MaxNameLength = n } }
+
+// WithMaxVolumeSizeMiB sets the largest volume size (default 16 TiB,
+// 16777216 MiB). Larger creates and grows get 400 with code 28.
+func WithMaxVolumeSizeMiB(n int64) Option { return func(c *config) { c.sim.MaxVolumeSizeMiB = n } }
+
+// WithSessionLimit sets how many session keys may be alive at once (default
+// 36). Beyond it, POST /credentials gets 503 without a WSAPI code.
+func WithSessionLimit(n int) Option { return func(c *config) { c.sim.SessionLimit = n } }
+
+// WithSessionIdleTimeout sets how long an unused key lives (default 15
+// minutes), measured on the server's Clock.
+func WithSessionIdleTimeout(d time.Duration) Option {
+	return func(c *config) { c.sim.SessionIdleTimeout = d }
+}
+
+// WithClock sets the clock for session expiry and task progress (default
+// the wall clock). Use a ManualClock to control time.
+func WithClock(clk Clock) Option { return func(c *config) { c.sim.Clock = clk } }
+
+// WithTaskDuration sets how long promote and physical-copy tasks run on the
+// Clock (default 0: done at once, but still reported as a task).
+func WithTaskDuration(d time.Duration) Option { return func(c *config) { c.sim.TaskDuration = d } }
+
+// WithBuild sets the WSAPI build the array reports (default 100500031,
+// Alletra MP with WSAPI 1.15). From build 100500000 GET /api needs a
+// session key; from 40000000 volumes must be thin or reduced; from
+// 100000000 snapCPG is refused.
+func WithBuild(build int64) Option { return func(c *config) { c.sim.Build = build } }
+
+// WithCPG sets the CPGs that exist (default "SSD_r6").
+func WithCPG(names ...string) Option {
+	return func(c *config) { c.sim.CPGs = append([]string(nil), names...) }
+}
+
+// WithSerializedSessions makes the array serialise requests that share a
+// session key, as real arrays do.
+func WithSerializedSessions() Option { return func(c *config) { c.sim.SerializedSessions = true } }
+
+// WithGzip gzips responses when the client sends Accept-Encoding: gzip.
+func WithGzip() Option { return func(c *config) { c.sim.Gzip = true } }

@@ -1,0 +1,66 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPortsSystemAndSpace(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{CPGs: []string{"SSD_r6", "FC_r1"}})
+	ports := c.ok(200, "GET", "/ports", nil).members(t)
+	require.Len(t, ports, 5)
+	var nvmeReady []any
+	for _, p := range ports {
+		if p["protocol"] == 6.0 && p["linkState"] == 4.0 {
+			nvmeReady = append(nvmeReady, p["nodeWWN"])
+		}
+	}
+	assert.Equal(t, []any{"10.0.0.21"}, nvmeReady)
+	p := c.ok(200, "GET", "/ports/1:2:1", nil).json(t)
+	assert.EqualValues(t, 1, p["iSCSIPortInfo"].(map[string]any)["vlan"])
+	vl := c.ok(200, "GET", "/ports/1:2:1/iSCSIVlans/", nil).members(t)
+	require.Len(t, vl, 1)
+	assert.Equal(t, "10.0.1.12", vl[0]["IPAddr"])
+	assert.EqualValues(t, 100, vl[0]["vlanTag"])
+	c.fails(400, CodePortSpecification, "GET", "/ports/x:1", nil)
+	c.fails(404, CodeNonExistentPort, "GET", "/ports/9:9:9", nil)
+
+	c.srv.Engine.SetPorts([]PortState{{Node: 2, Slot: 2, CardPort: 2, Protocol: ProtocolISCSI, LinkState: LinkReady, Mode: PortModeTarget, IPAddr: "192.0.2.1"}})
+	assert.Len(t, c.ok(200, "GET", "/ports", nil).members(t), 1)
+	assert.Len(t, c.srv.Engine.Ports(), 1)
+
+	sys := c.ok(200, "GET", "/system", nil).json(t)
+	assert.Equal(t, "HPE Alletra MP B10000", sys["model"])
+
+	c.volume("v", 1024)
+	cpg := c.ok(200, "GET", "/cpgs/SSD_r6", nil).json(t)
+	assert.EqualValues(t, 1, cpg["numTPVVs"])
+	assert.Len(t, c.ok(200, "GET", "/cpgs", nil).members(t), 2)
+	c.fails(404, CodeNonExistentCPG, "GET", "/cpgs/nope", nil)
+	c.fails(404, CodeNonExistentCPG, "POST", "/spacereporter", map[string]any{"cpg": "nope"})
+	sr := c.ok(200, "POST", "/spacereporter", map[string]any{"cpg": "SSD_r6"}).json(t)
+	assert.EqualValues(t, 1024, sr["overprovisionedUsedMiB"])
+	c.srv.Engine.SetSpaceReport(300, 700)
+	sr = c.ok(200, "POST", "/spacereporter", map[string]any{"cpg": "FC_r1"}).json(t)
+	assert.EqualValues(t, 300, sr["overprovisionedUsedMiB"])
+	assert.EqualValues(t, 700, sr["overProvisionedFreeMiB"])
+
+	c.login()
+	cfg := c.ok(200, "GET", "/wsapiconfiguration", nil).json(t)
+	assert.EqualValues(t, 2, cfg["sessionsInUse"])
+	assert.EqualValues(t, DefaultSessionLimit, cfg["systemResourceUsage"])
+}
+
+func TestPlainHTTP(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{PlainHTTP: true})
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, c.srv.URL)
+	assert.Nil(t, c.srv.CertPool())
+	c.ok(200, "GET", "/system", nil)
+	tls := newTC(t, Config{})
+	assert.Regexp(t, `^https://`, tls.srv.URL)
+	assert.NotNil(t, tls.srv.CertPool())
+}

@@ -1,0 +1,165 @@
+package sim
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func snap(c *tc, parent, name string) {
+	c.t.Helper()
+	r := c.ok(201, "POST", "/volumes/"+parent, map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": name, "readOnly": true}})
+	assert.Equal(c.t, "/api/v1/volumes/"+name, r.header.Get("Location"))
+}
+
+func pcopy(c *tc, src, dest string) resp {
+	c.t.Helper()
+	return c.do("POST", "/volumes/"+src, map[string]any{"action": "createPhysicalCopy",
+		"parameters": map[string]any{"destVolume": dest, "saveSnapshot": false, "priority": 1}})
+}
+
+func TestSnapshotsAndInstantTasks(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("c-A", 1024)
+	require.NoError(t, c.srv.Engine.WriteContent("c-A", "S1"))
+	snap(c, "c-A", "sc-S1")
+	require.NoError(t, c.srv.Engine.WriteContent("c-A", "A"))
+	snap(c, "c-A", "sc-S2")
+	c.fails(409, CodeExistentVolume, "POST", "/volumes/c-A", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "sc-S1"}})
+	c.fails(404, CodeNonExistentVolume, "POST", "/volumes/nope", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "x"}})
+	c.fails(400, CodeMissingRequired, "POST", "/volumes/c-A", map[string]any{"action": "createSnapshot", "parameters": map[string]any{}})
+
+	s, _ := c.srv.Engine.Volume("sc-S1")
+	assert.Equal(t, CopyVirtual, s.CopyType)
+	assert.Equal(t, ProvSnap, s.ProvisioningType)
+	assert.Equal(t, "c-A", s.CopyOf)
+	assert.True(t, s.ReadOnly)
+	assert.EqualValues(t, 1024, s.SizeMiB)
+	assert.Equal(t, "S1", s.Content)
+
+	// An offline physical copy into a pre-created volume (task duration 0).
+	c.volume("c-X", 1024)
+	r := pcopy(c, "c-A", "c-X")
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, "/api/v1/volumes/c-X", r.header.Get("Location"))
+	id := c.taskID(r)
+	task := c.ok(200, "GET", "/tasks/"+strconv.Itoa(id)+"?view=excludeDetail", nil).json(t)
+	assert.EqualValues(t, TaskDone, task["status"])
+	assert.EqualValues(t, TaskTypeVVCopy, task["type"])
+	x, _ := c.srv.Engine.Volume("c-X")
+	assert.Equal(t, "A", x.Content)
+	assert.Equal(t, CopyBase, x.CopyType)
+
+	snaps := c.ok(200, "GET", "/volumes"+qs(`copyOf==c-A AND copyType==3`), nil).members(t)
+	require.Len(t, snaps, 2)
+	assert.Equal(t, "sc-S1", snaps[0]["name"])
+
+	// Promote restores the snapshot's content onto the parent.
+	r = c.ok(200, "PUT", "/volumes/sc-S1", map[string]any{"action": 4})
+	c.taskID(r)
+	content, _ := c.srv.Engine.Content("c-A")
+	assert.Equal(t, "S1", content)
+	_, ok := c.srv.Engine.Volume("sc-S1")
+	assert.True(t, ok, "the snapshot survives a promote")
+
+	c.volume("small", 256)
+	r = pcopy(c, "c-A", "small")
+	assert.Equal(t, 409, r.status)
+	assert.Equal(t, CodeCopyParentTooBig, r.code(t))
+	r = pcopy(c, "c-A", "nope")
+	assert.Equal(t, CodeNonExistentVolume, r.code(t))
+	c.fails(400, CodeParamConflict, "POST", "/volumes/c-A", map[string]any{"action": "createPhysicalCopy",
+		"parameters": map[string]any{"destVolume": "c-X", "destCPG": "SSD_r6"}})
+}
+
+func TestPromoteRefusals(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("c-A", 1024)
+	snap(c, "c-A", "sc-S")
+	c.iscsiHost("h", iqn1)
+	loc := c.export("c-A", "h")
+	c.fails(403, CodeVVExported, "PUT", "/volumes/sc-S", map[string]any{"action": 4})
+	c.ok(200, "DELETE", loc[len("/api/v1"):], nil)
+	c.ok(200, "PUT", "/volumes/c-A", map[string]any{"action": 3, "sizeMiB": 256})
+	c.fails(409, CodeParentSizeHasIncreased, "PUT", "/volumes/sc-S", map[string]any{"action": 4})
+	c.fails(403, CodeUnsupportedVVType, "PUT", "/volumes/c-A", map[string]any{"action": 4})
+}
+
+func TestSlowCopyOnManualClock(t *testing.T) {
+	t.Parallel()
+	clk := NewManualClock(epoch)
+	c := newTC(t, Config{Clock: clk, TaskDuration: 10 * time.Minute, SessionIdleTimeout: time.Hour})
+	c.volume("src", 1024)
+	c.volume("dst", 2048)
+	require.NoError(t, c.srv.Engine.WriteContent("src", "TOKEN"))
+	id := c.taskID(pcopy(c, "src", "dst"))
+
+	d, _ := c.srv.Engine.Volume("dst")
+	assert.Equal(t, CopyPhysical, d.CopyType)
+	assert.Equal(t, "src", d.CopyOf)
+	task := c.ok(200, "GET", "/tasks/"+strconv.Itoa(id), nil).json(t)
+	assert.EqualValues(t, TaskActive, task["status"])
+	assert.Equal(t, "-", task["finishTime"])
+
+	c.fails(409, CodeVolumeBusy, "DELETE", "/volumes/dst", nil)
+	c.fails(409, CodeVolumeBusy, "DELETE", "/volumes/src", nil)
+	c.fails(409, CodeVolumeBusy, "PUT", "/volumes/dst", map[string]any{"action": 3, "sizeMiB": 256})
+	r := pcopy(c, "src", "dst")
+	assert.Equal(t, CodeVolumeBusy, r.code(t))
+
+	clk.Advance(9 * time.Minute)
+	assert.Equal(t, TaskActive, c.srv.Engine.Tasks()[0].Status)
+	content, _ := c.srv.Engine.Content("dst")
+	assert.Empty(t, content)
+	clk.Advance(time.Minute)
+	// Accessors settle tasks too.
+	ts := c.srv.Engine.Tasks()
+	assert.Equal(t, TaskDone, ts[0].Status)
+	assert.Equal(t, epoch.Add(10*time.Minute), ts[0].Finish)
+	content, _ = c.srv.Engine.Content("dst")
+	assert.Equal(t, "TOKEN", content)
+	d, _ = c.srv.Engine.Volume("dst")
+	assert.Equal(t, CopyBase, d.CopyType)
+	assert.Empty(t, d.CopyOf)
+	c.ok(200, "DELETE", "/volumes/dst", nil)
+}
+
+func TestTaskCancelFailAndErrors(t *testing.T) {
+	t.Parallel()
+	clk := NewManualClock(epoch)
+	c := newTC(t, Config{Clock: clk, TaskDuration: time.Minute, SessionIdleTimeout: time.Hour})
+	c.volume("src", 256)
+	c.volume("dst", 256)
+	require.NoError(t, c.srv.Engine.WriteContent("src", "X"))
+	id := strconv.Itoa(c.taskID(pcopy(c, "src", "dst")))
+	c.ok(200, "PUT", "/tasks/"+id, map[string]any{"action": 1})
+	c.fails(400, CodeNonActiveTask, "PUT", "/tasks/"+id, map[string]any{"action": 1})
+	clk.Advance(time.Hour)
+	task := c.ok(200, "GET", "/tasks/"+id, nil).json(t)
+	assert.EqualValues(t, TaskCancelled, task["status"])
+	content, _ := c.srv.Engine.Content("dst")
+	assert.Empty(t, content, "a cancelled copy has no effect")
+
+	c.srv.Engine.FailNextTask()
+	id2 := strconv.Itoa(c.taskID(pcopy(c, "src", "dst")))
+	clk.Advance(time.Minute)
+	task = c.ok(200, "GET", "/tasks/"+id2, nil).json(t)
+	assert.EqualValues(t, TaskFailed, task["status"])
+	content, _ = c.srv.Engine.Content("dst")
+	assert.Empty(t, content)
+
+	c.srv.Engine.SetTaskDuration(0)
+	id3 := strconv.Itoa(c.taskID(pcopy(c, "src", "dst")))
+	assert.EqualValues(t, TaskDone, c.ok(200, "GET", "/tasks/"+id3, nil).json(t)["status"])
+
+	assert.Len(t, c.ok(200, "GET", "/tasks", nil).members(t), 3)
+	c.fails(400, CodeWrongType, "GET", "/tasks/abc", nil)
+	c.fails(400, CodeBelowRange, "GET", "/tasks/0", nil)
+	c.fails(404, CodeNonExistentTask, "GET", "/tasks/99", nil)
+	c.fails(400, CodeMissingRequired, "PUT", "/tasks/1", map[string]any{})
+}

@@ -1,0 +1,142 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestVolumeCreateGetListDelete(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	r := c.ok(201, "POST", "/volumes", map[string]any{"name": "c-web01", "cpg": "SSD_r6", "sizeMiB": 953, "tpvv": true, "comment": "hi"})
+	assert.Equal(t, "/api/v1/volumes/c-web01", r.header.Get("Location"))
+	assert.Empty(t, r.body)
+	assert.Empty(t, r.header.Get("Content-Type"))
+
+	v := c.ok(200, "GET", "/volumes/c-web01", nil).json(t)
+	assert.EqualValues(t, 1024, v["sizeMiB"])
+	assert.EqualValues(t, ProvTPVV, v["provisioningType"])
+	assert.EqualValues(t, CopyBase, v["copyType"])
+	assert.Regexp(t, "^[0-9A-F]{32}$", v["wwn"])
+	assert.Regexp(t, "^[0-9A-F]{32}$", v["nguid"])
+	assert.Equal(t, "hi", v["comment"])
+	assert.Equal(t, "SSD_r6", v["userCPG"])
+
+	c.ok(201, "POST", "/volumes", map[string]any{"name": "tiny", "cpg": "SSD_r6", "sizeMiB": 1, "reduce": true})
+	st, ok := c.srv.Engine.Volume("tiny")
+	require.True(t, ok)
+	assert.EqualValues(t, 256, st.SizeMiB)
+	assert.Equal(t, ProvTDVV, st.ProvisioningType)
+
+	list := c.ok(200, "GET", "/volumes", nil)
+	assert.Len(t, list.members(t), 2)
+	q := c.ok(200, "GET", `/volumes?query=%22wwn==`+strings.ToLower(st.WWN)+`%22`, nil).members(t)
+	require.Len(t, q, 1)
+	assert.Equal(t, "tiny", q[0]["name"])
+
+	c.ok(200, "DELETE", "/volumes/tiny", nil)
+	c.fails(404, CodeNonExistentVolume, "DELETE", "/volumes/tiny", nil)
+	c.fails(404, CodeNonExistentVolume, "GET", "/volumes/tiny", nil)
+}
+
+func TestVolumeCreateErrors(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("exists", 256)
+	long := strings.Repeat("a", 32)
+	for _, tt := range []struct {
+		name         string
+		body         any
+		status, code int
+	}{
+		{"empty name", map[string]any{"name": "", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true}, 400, CodeEmptyString},
+		{"long name", map[string]any{"name": long, "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true}, 400, CodeExceedsLength},
+		{"illegal char", map[string]any{"name": "a!b", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true}, 400, CodeIllegalChar},
+		{"leading dash", map[string]any{"name": "-ab", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true}, 400, CodeIllegalChar},
+		{"unknown cpg", map[string]any{"name": "v", "cpg": "nope", "sizeMiB": 256, "tpvv": true}, 404, CodeNonExistentCPG},
+		{"zero size", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 0, "tpvv": true}, 400, CodeExceedsRange},
+		{"too large", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 16777218, "tpvv": true}, 400, CodeTooLarge},
+		{"exists", map[string]any{"name": "exists", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true}, 409, CodeExistentVolume},
+		{"neither tpvv nor reduce", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 256}, 400, CodeOneRequired},
+		{"snapCPG", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true, "snapCPG": "SSD_r6"}, 400, CodeInvalidInput},
+		{"unknown member", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true, "bogus": 1}, 400, CodeInvalidInput},
+		{"member case", map[string]any{"name": "v", "cpg": "SSD_r6", "SizeMiB": 256, "tpvv": true}, 400, CodeInvalidInput},
+		{"malformed", `{"name":`, 400, CodeJSONSyntax},
+		{"wrong type", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": "256", "tpvv": true}, 400, CodeWrongType},
+		{"missing size", map[string]any{"name": "v", "cpg": "SSD_r6", "tpvv": true}, 400, CodeMissingRequired},
+		{"not an object", `[1]`, 400, CodeWrongType},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c.t = t
+			c.fails(tt.status, tt.code, "POST", "/volumes", tt.body)
+		})
+	}
+	c.t = t
+	r := c.do("POST", "/volumes", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 256})
+	assert.Equal(t, "tpvv,reduce", r.json(t)["ref"])
+	assert.Len(t, c.srv.Engine.Volumes(), 1)
+}
+
+func TestVolumeNameLimitOption(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{MaxNameLength: 40})
+	c.volume("c-5a2504b06a6c48498ee7ddb0b674fd14-b", 256)
+	old := newTC(t, Config{Build: 30103230})
+	old.ok(201, "POST", "/volumes", map[string]any{"name": "fat", "cpg": "SSD_r6", "sizeMiB": 256, "snapCPG": "SSD_r6"})
+	v, _ := old.srv.Engine.Volume("fat")
+	assert.Equal(t, ProvFull, v.ProvisioningType)
+}
+
+func TestVolumeGrowAndModify(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{MaxVolumeSizeMiB: 4096})
+	c.volume("v", 1024)
+	r := c.ok(200, "PUT", "/volumes/v", map[string]any{"action": 3, "sizeMiB": 512})
+	assert.Equal(t, "/api/v1/volumes/v", r.header.Get("Location"))
+	c.ok(200, "PUT", "/volumes/v", map[string]any{"action": 3, "sizeMiB": 100})
+	v, _ := c.srv.Engine.Volume("v")
+	assert.EqualValues(t, 1792, v.SizeMiB)
+	c.fails(400, CodeInvalidGrowSize, "PUT", "/volumes/v", map[string]any{"action": 3, "sizeMiB": 0})
+	c.fails(400, CodeInvalidGrowSize, "PUT", "/volumes/v", map[string]any{"action": 3, "sizeMiB": -256})
+	c.fails(400, CodeTooLarge, "PUT", "/volumes/v", map[string]any{"action": 3, "sizeMiB": 4096})
+	c.fails(404, CodeNonExistentVolume, "PUT", "/volumes/nope", map[string]any{"action": 3, "sizeMiB": 256})
+	c.ok(201, "POST", "/volumes/v", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "s"}})
+	c.fails(403, CodeUnsupportedVVType, "PUT", "/volumes/s", map[string]any{"action": 3, "sizeMiB": 256})
+
+	c.ok(200, "PUT", "/volumes/v", map[string]any{"comment": "new", "expirationHours": 24})
+	v, _ = c.srv.Engine.Volume("v")
+	assert.Equal(t, "new", v.Comment)
+	assert.False(t, v.Expiration.IsZero())
+	got := c.ok(200, "GET", "/volumes/v", nil).json(t)
+	assert.Contains(t, got, "expirationTime8601")
+
+	c.ok(200, "PUT", "/volumes/v", map[string]any{"newName": "w"})
+	s, _ := c.srv.Engine.Volume("s")
+	assert.Equal(t, "w", s.CopyOf)
+	c.fails(409, CodeExistentVolume, "PUT", "/volumes/w", map[string]any{"newName": "s"})
+	c.fails(400, CodeInvalidInput, "PUT", "/volumes/w", map[string]any{"bogus": true})
+}
+
+func TestVolumeDeleteRules(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("a", 256)
+	c.ok(201, "POST", "/volumes/a", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "s1"}})
+	c.ok(201, "POST", "/volumes/s1", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "s1a"}})
+	c.fails(409, CodeHasChild, "DELETE", "/volumes/a", nil)
+
+	c.ok(201, "POST", "/volumesets", map[string]any{"name": "pool1", "setmembers": []string{"a"}})
+	c.fails(409, CodeInUse, "DELETE", "/volumes/a?cascade=true", nil)
+	c.ok(200, "PUT", "/volumesets/pool1", map[string]any{"action": 2, "setmembers": []string{"a"}})
+
+	c.iscsiHost("h", "iqn.1993-08.org.debian:01:aa")
+	loc := c.export("s1a", "h")
+	c.fails(409, CodeExportedVLUN, "DELETE", "/volumes/a?cascade=true", nil)
+	c.ok(200, "DELETE", strings.TrimPrefix(loc, "/api/v1"), nil)
+
+	c.ok(200, "DELETE", "/volumes/a?cascade=true", nil)
+	assert.Empty(t, c.srv.Engine.Volumes())
+}
