@@ -3,6 +3,7 @@ package alletra
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 
@@ -268,9 +269,9 @@ func roundMiB(mib int64) (int64, error) {
 	if mib <= 0 {
 		return 0, invalid("SizeMiB", "must be positive")
 	}
-	const g = 256
-	if mib > (1<<62)/1 {
-		return 0, invalid("SizeMiB", "too large")
+	const g = VolumeGranularity / MiB
+	if mib > math.MaxInt64/MiB-g {
+		return 0, &ValidationError{Field: "SizeMiB", Reason: "too large", Err: ErrTooLarge}
 	}
 	return (mib + g - 1) / g * g, nil
 }
