@@ -1,4 +1,621 @@
 package alletra
 
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
 // HostsService manages hosts and their initiator paths (WSAPI /hosts).
 type HostsService service
+
+// HostPersona is a host's persona (WSAPI persona).
+type HostPersona int
+
+// Host personas.
+const (
+	PersonaGeneric       HostPersona = 1
+	PersonaGenericALUA   HostPersona = 2 // Linux with ALUA multipath
+	PersonaGenericLegacy HostPersona = 3
+	PersonaHPUXLegacy    HostPersona = 4
+	PersonaAIXLegacy     HostPersona = 5
+	PersonaEgenera       HostPersona = 6
+	PersonaONTAPLegacy   HostPersona = 7
+	PersonaVMware        HostPersona = 8
+	PersonaOpenVMS       HostPersona = 9
+	PersonaHPUX          HostPersona = 10
+	PersonaWindowsServer HostPersona = 11
+)
+
+// String returns the WSAPI name of the persona.
+func (p HostPersona) String() string {
+	return enumName(int(p), "GENERIC", "GENERIC_ALUA", "GENERIC_LEGACY", "HPUX_LEGACY", "AIX_LEGACY",
+		"EGENERA", "ONTAP_LEGACY", "VMWARE", "OPENVMS", "HPUX", "WINDOWS_SERVER")
+}
+
+// TransportType is the NVMe transport of a host (WSAPI transportType).
+type TransportType int
+
+// Transport types. Only TCP is documented (LXD sends 2 with the NQN).
+const (
+	TransportTCP TransportType = 2
+)
+
+// String returns the WSAPI name of the transport type.
+func (t TransportType) String() string {
+	if t == TransportTCP {
+		return "TCP"
+	}
+	return fmt.Sprintf("%d", int(t))
+}
+
+// PathOperation is the pathOperation of PUT /hosts/<name>.
+type PathOperation int
+
+// Path operations.
+const (
+	PathAdd    PathOperation = 1
+	PathRemove PathOperation = 2
+)
+
+// String returns the WSAPI name of the path operation.
+func (o PathOperation) String() string { return enumName(int(o), "ADD", "REMOVE") }
+
+// HostDescriptors are a host's free-text descriptors.
+type HostDescriptors struct {
+	Location string `json:"location,omitempty"`
+	IPAddr   string `json:"IPAddr,omitempty"`
+	OS       string `json:"os,omitempty"`
+	Model    string `json:"model,omitempty"`
+	Contact  string `json:"contact,omitempty"`
+	Comment  string `json:"comment,omitempty"`
+}
+
+// FCPath is a Fibre Channel initiator of a host.
+type FCPath struct {
+	WWN             string   `json:"wwn"`
+	PortPos         *PortPos `json:"portPos,omitempty"` // nil when not logged in
+	FirmwareVersion string   `json:"firmwareVersion,omitempty"`
+	Vendor          string   `json:"vendor,omitempty"`
+	Model           string   `json:"model,omitempty"`
+	DriverVersion   string   `json:"driverVersion,omitempty"`
+	HostSpeed       int      `json:"hostSpeed,omitempty"`
+}
+
+// ISCSIPath is an iSCSI initiator of a host.
+type ISCSIPath struct {
+	Name      string   `json:"name"` // the initiator IQN
+	IPAddr    string   `json:"IPAddr,omitempty"`
+	PortPos   *PortPos `json:"portPos,omitempty"` // nil when not logged in
+	HostSpeed int      `json:"hostSpeed,omitempty"`
+}
+
+// NVMETCPPath is an NVMe/TCP initiator of a host.
+type NVMETCPPath struct {
+	IP      string   `json:"IP,omitempty"`
+	PortPos *PortPos `json:"portPos,omitempty"`
+	NQN     string   `json:"NQN"` // the host NQN
+}
+
+// UnmarshalJSON reads the path with its NQN under the key "NQN" (HPE's
+// spelling) or "nqn" (LXD's). The keys are looked up explicitly instead of
+// relying on encoding/json's case-insensitive field matching, which a
+// strict decoder does not have.
+func (p *NVMETCPPath) UnmarshalJSON(b []byte) error {
+	var w struct {
+		IP      string   `json:"IP"`
+		PortPos *PortPos `json:"portPos"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return err
+	}
+	raw, ok := keys["NQN"]
+	if !ok {
+		raw, ok = keys["nqn"]
+	}
+	if !ok {
+		for k, v := range keys {
+			if strings.EqualFold(k, "nqn") {
+				raw, ok = v, true
+				break
+			}
+		}
+	}
+	*p = NVMETCPPath{IP: w.IP, PortPos: w.PortPos}
+	if ok && !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		if err := json.Unmarshal(raw, &p.NQN); err != nil {
+			return fmt.Errorf("NVMETCPPaths NQN: %w", err)
+		}
+	}
+	return nil
+}
+
+// Host is a host known to the array, with its initiator paths.
+type Host struct {
+	ID           int              `json:"id"`
+	Name         string           `json:"name"`
+	Persona      HostPersona      `json:"persona,omitempty"`
+	Domain       string           `json:"domain,omitempty"`
+	Descriptors  *HostDescriptors `json:"descriptors,omitempty"`
+	FCPaths      []FCPath         `json:"FCPaths,omitempty"`
+	ISCSIPaths   []ISCSIPath      `json:"iSCSIPaths,omitempty"`
+	NVMETCPPaths []NVMETCPPath    `json:"NVMETCPPaths,omitempty"`
+}
+
+// HasInitiator reports whether the host has the initiator id: an iSCSI
+// name or NVMe NQN (compared without case) or an FC WWN (compared without
+// case and colons).
+func (h *Host) HasInitiator(id string) bool {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return false
+	}
+	for _, p := range h.ISCSIPaths {
+		if strings.EqualFold(p.Name, id) {
+			return true
+		}
+	}
+	for _, p := range h.NVMETCPPaths {
+		if strings.EqualFold(p.NQN, id) {
+			return true
+		}
+	}
+	if w := normalizeWWN(id); w != "" {
+		for _, p := range h.FCPaths {
+			if normalizeWWN(p.WWN) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// initiators returns the host's initiators in comparable form.
+func (h *Host) initiators() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range h.ISCSIPaths {
+		m[strings.ToLower(p.Name)] = true
+	}
+	for _, p := range h.NVMETCPPaths {
+		m[strings.ToLower(p.NQN)] = true
+	}
+	for _, p := range h.FCPaths {
+		m[normalizeWWN(p.WWN)] = true
+	}
+	return m
+}
+
+// HostCreateRequest is the body of POST /hosts. Name is required; give at
+// most one kind of initiator: ISCSINames, FCWWNs or NQN (NVMe/TCP), or none
+// (paths can be added later for iSCSI and FC).
+type HostCreateRequest struct {
+	Name       string   `json:"name"`
+	ISCSINames []string `json:"iSCSINames,omitempty"` // iqn./eui./naa. names
+	FCWWNs     []string `json:"FCWWNs,omitempty"`     // 16 hex digits, colons allowed; sent upper case without colons
+	NQN        string   `json:"NQN,omitempty"`        // the host NQN of an NVMe/TCP host
+	// TransportType goes with NQN; zero sends TransportTCP, as LXD does.
+	TransportType TransportType    `json:"transportType,omitempty"`
+	Persona       HostPersona      `json:"persona,omitempty"` // zero: the array's default
+	Domain        string           `json:"domain,omitempty"`
+	ForceTearDown bool             `json:"forceTearDown,omitempty"`
+	Descriptors   *HostDescriptors `json:"descriptors,omitempty"`
+}
+
+// HostPathsRequest lists initiators to add to or remove from a host: iSCSI
+// names or FC WWNs, one kind per request. (The WSAPI has no path operation
+// for NVMe NQNs.)
+type HostPathsRequest struct {
+	ISCSINames []string
+	FCWWNs     []string
+}
+
+type hostModifyRequest struct {
+	PathOperation    PathOperation `json:"pathOperation"`
+	ISCSINames       []string      `json:"iSCSINames,omitempty"`
+	FCWWNs           []string      `json:"FCWWNs,omitempty"`
+	ForcePathRemoval bool          `json:"forcePathRemoval,omitempty"`
+}
+
+// HostListOptions filter Hosts.List on the array (WSAPI query).
+type HostListOptions struct {
+	// Query is a WSAPI expression, e.g.
+	// alletra.Sub("iSCSIPaths", alletra.Eq("name", iqn)).
+	Query Query `url:"query,omitempty"`
+}
+
+// maxInitiatorLen is the longest iSCSI name or NQN (RFC 3720, NVMe base spec).
+const maxInitiatorLen = 223
+
+// initiatorKind classifies an initiator string.
+type initiatorKind int
+
+const (
+	initiatorISCSI initiatorKind = iota + 1
+	initiatorNVMe
+	initiatorFC
+)
+
+// classifyInitiator tells an iSCSI name (iqn./eui./naa.), an NQN (nqn.)
+// and an FC WWN (16 hex digits, colons allowed) apart and checks its
+// format. It returns the form to send: the name unchanged, or the WWN in
+// upper case without colons.
+func classifyInitiator(field, s string) (initiatorKind, string, error) {
+	low := strings.ToLower(s)
+	switch {
+	case strings.HasPrefix(low, "iqn."), strings.HasPrefix(low, "eui."), strings.HasPrefix(low, "naa."):
+		return initiatorISCSI, s, checkISCSIName(field, s)
+	case strings.HasPrefix(low, "nqn."):
+		return initiatorNVMe, s, checkNQN(field, s)
+	}
+	w, err := checkWWN(field, s)
+	return initiatorFC, w, err
+}
+
+// checkPrintable refuses empty, over-long and non-printable-ASCII initiators.
+func checkPrintable(field, s string) error {
+	if s == "" {
+		return invalid(field, "empty initiator")
+	}
+	if len(s) > maxInitiatorLen {
+		return invalid(field, fmt.Sprintf("initiator is %d characters, limit %d", len(s), maxInitiatorLen))
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' || s[i] == ',' {
+			return invalid(field, fmt.Sprintf("initiator %q has an illegal character at %d", s, i))
+		}
+	}
+	return nil
+}
+
+// hasDatePrefix reports whether s (after "iqn." or "nqn.") starts with "yyyy-mm." and more.
+func hasDatePrefix(s string) bool {
+	if len(s) < 9 || s[4] != '-' || s[7] != '.' {
+		return false
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6} {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// checkISCSIName checks the format of an iSCSI name: iqn.yyyy-mm.<naming
+// authority>[:<unique>], eui.<16 hex> or naa.<16 or 32 hex>.
+func checkISCSIName(field, s string) error {
+	if err := checkPrintable(field, s); err != nil {
+		return err
+	}
+	rest := s[4:]
+	ok := false
+	switch strings.ToLower(s[:4]) {
+	case "iqn.":
+		ok = hasDatePrefix(rest)
+	case "eui.":
+		ok = len(rest) == 16 && isHex(rest)
+	case "naa.":
+		ok = (len(rest) == 16 || len(rest) == 32) && isHex(rest)
+	}
+	if !ok {
+		return invalid(field, fmt.Sprintf("%q is not an iSCSI name (iqn.yyyy-mm.authority[:id], eui.<16 hex>, naa.<16|32 hex>)", s))
+	}
+	return nil
+}
+
+// checkNQN checks the format of an NVMe qualified name: nqn.yyyy-mm.<authority>[:<id>].
+func checkNQN(field, s string) error {
+	if err := checkPrintable(field, s); err != nil {
+		return err
+	}
+	if !strings.EqualFold(s[:4], "nqn.") || !hasDatePrefix(s[4:]) {
+		return invalid(field, fmt.Sprintf("%q is not an NQN (nqn.yyyy-mm.authority[:id])", s))
+	}
+	return nil
+}
+
+// checkWWN checks an FC WWN (16 hex digits, colons allowed) and returns it
+// in upper case without colons.
+func checkWWN(field, s string) (string, error) {
+	w := normalizeWWN(s)
+	if len(w) != 16 || strings.Contains(s, "::") || strings.HasPrefix(s, ":") || strings.HasSuffix(s, ":") {
+		return "", invalid(field, fmt.Sprintf("%q is not a WWN (16 hex digits, colons allowed), an iSCSI name or an NQN", s))
+	}
+	return w, nil
+}
+
+// checkInitiators validates a list of one kind and returns the form to send.
+func checkInitiators(field string, kind initiatorKind, list []string) ([]string, error) {
+	out := make([]string, 0, len(list))
+	seen := map[string]bool{}
+	for _, s := range list {
+		k, v, err := classifyInitiator(field, s)
+		if err != nil {
+			return nil, err
+		}
+		if k != kind {
+			return nil, invalid(field, fmt.Sprintf("%q is not of the kind this list holds", s))
+		}
+		if key := strings.ToLower(v); !seen[key] {
+			seen[key] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// Get returns the host called name.
+//
+// WSAPI: GET /api/v1/hosts/<name>. Idempotent; retried. A missing host
+// gives ErrNotFound (code 17).
+func (s *HostsService) Get(ctx context.Context, name string) (*Host, error) {
+	if err := s.client.checkName("name", name); err != nil {
+		return nil, err
+	}
+	h := new(Host)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/hosts/%s", name),
+		out: h, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// List returns the hosts that match opts; nil opts lists all.
+//
+// WSAPI: GET /api/v1/hosts[?query="..."]. Idempotent; retried.
+func (s *HostsService) List(ctx context.Context, opts *HostListOptions) ([]Host, error) {
+	q, err := listQuery(opts)
+	if err != nil {
+		return nil, err
+	}
+	var out collection[Host]
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/hosts", query: q,
+		out: &out, safety: safeIdempotent}); err != nil {
+		return nil, err
+	}
+	return out.Members, nil
+}
+
+// Create creates a host with its initiators: iSCSI names, FC WWNs, or an
+// NVMe/TCP NQN (sent with transportType 2 unless told otherwise). Formats
+// are checked before any request: iqn./eui./naa. names, nqn. names, WWNs of
+// 16 hex digits (colons allowed, sent without them in upper case).
+//
+// A host of that name that already exists is an error, ErrAlreadyExists
+// (code 16) — never a success, because that host may carry other
+// initiators; find your host with FindByInitiator first. An initiator that
+// belongs to another host gives ErrAlreadyExists too (code 73,
+// EXISTENT_PATH); FindByInitiator then returns that host.
+//
+// WSAPI: POST /api/v1/hosts. Retried; when a retry meets "already exists"
+// (the first attempt was committed but its answer lost), the host counts as
+// created only if it has exactly the requested initiators (and persona and
+// domain, when given).
+func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error {
+	if req == nil {
+		return invalid("req", "nil *HostCreateRequest")
+	}
+	if err := s.client.checkName("Name", req.Name); err != nil {
+		return err
+	}
+	if req.Domain != "" {
+		if err := s.client.checkName("Domain", req.Domain); err != nil {
+			return err
+		}
+	}
+	kinds := 0
+	for _, has := range []bool{len(req.ISCSINames) > 0, len(req.FCWWNs) > 0, req.NQN != ""} {
+		if has {
+			kinds++
+		}
+	}
+	if kinds > 1 {
+		return invalid("req", "give one kind of initiator: ISCSINames, FCWWNs or NQN")
+	}
+	if req.Persona < 0 {
+		return invalid("Persona", fmt.Sprintf("negative persona %d", req.Persona))
+	}
+	body := *req
+	var err error
+	switch {
+	case len(req.ISCSINames) > 0:
+		body.ISCSINames, err = checkInitiators("ISCSINames", initiatorISCSI, req.ISCSINames)
+	case len(req.FCWWNs) > 0:
+		body.FCWWNs, err = checkInitiators("FCWWNs", initiatorFC, req.FCWWNs)
+	case req.NQN != "":
+		err = checkNQN("NQN", req.NQN)
+		if body.TransportType == 0 {
+			body.TransportType = TransportTCP
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if body.NQN == "" && body.TransportType != 0 {
+		return invalid("TransportType", "only for NVMe hosts (with NQN)")
+	}
+	_, err = s.client.do(ctx, &call{method: http.MethodPost, path: "/hosts", body: &body,
+		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+			h, err := s.Get(ctx, body.Name)
+			if err != nil {
+				return false, err
+			}
+			return hostMatches(h, &body), nil
+		}})
+	return err
+}
+
+// hostMatches reports whether h is what req would have created.
+func hostMatches(h *Host, req *HostCreateRequest) bool {
+	want := map[string]bool{}
+	for _, n := range req.ISCSINames {
+		want[strings.ToLower(n)] = true
+	}
+	for _, w := range req.FCWWNs {
+		want[normalizeWWN(w)] = true
+	}
+	if req.NQN != "" {
+		want[strings.ToLower(req.NQN)] = true
+	}
+	have := h.initiators()
+	if len(have) != len(want) {
+		return false
+	}
+	for k := range want {
+		if !have[k] {
+			return false
+		}
+	}
+	if req.Persona != 0 && h.Persona != req.Persona {
+		return false
+	}
+	return req.Domain == "" || strings.EqualFold(h.Domain, req.Domain)
+}
+
+// Delete deletes the host called name. A host that still has vLUNs gives
+// an error matching ErrInUse and ErrExported (409, code 26), and is kept.
+//
+// WSAPI: DELETE /api/v1/hosts/<name>. Idempotent; retried. A missing host
+// gives ErrNotFound (code 17), which callers tearing down may ignore.
+func (s *HostsService) Delete(ctx context.Context, name string) error {
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hosts/%s", name), safety: safeIdempotent})
+	return err
+}
+
+// AddPaths adds iSCSI names or FC WWNs to the host. It is idempotent:
+// initiators the host already has count as added.
+//
+// WSAPI: PUT /api/v1/hosts/<name> {"pathOperation":1,"iSCSINames"|"FCWWNs":[...]}.
+// Retried. When the array refuses the batch with a conflict (EXISTENT_PATH,
+// code 73, or another 409), the host is read and the initiators it still
+// lacks are sent once more; an initiator owned by another host stays an
+// error matching ErrAlreadyExists. A missing host gives ErrNotFound (17).
+func (s *HostsService) AddPaths(ctx context.Context, name string, req *HostPathsRequest) error {
+	return s.changePaths(ctx, name, req, PathAdd, false)
+}
+
+// RemovePaths removes iSCSI names or FC WWNs from the host; force removes
+// them even while they have active sessions (forcePathRemoval). It is
+// idempotent: initiators the host does not have count as removed.
+//
+// WSAPI: PUT /api/v1/hosts/<name> {"pathOperation":2,"iSCSINames"|"FCWWNs":[...],"forcePathRemoval":force}.
+// Retried. When the array answers NON_EXISTENT_PATH (code 80), the host is
+// read and the initiators it still has are sent once more. A missing host
+// gives ErrNotFound (17).
+func (s *HostsService) RemovePaths(ctx context.Context, name string, req *HostPathsRequest, force bool) error {
+	return s.changePaths(ctx, name, req, PathRemove, force)
+}
+
+func (s *HostsService) changePaths(ctx context.Context, name string, req *HostPathsRequest, op PathOperation, force bool) error {
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	if req == nil {
+		return invalid("req", "nil *HostPathsRequest")
+	}
+	var kind initiatorKind
+	var list []string
+	var err error
+	switch {
+	case len(req.ISCSINames) > 0 && len(req.FCWWNs) > 0:
+		return invalid("req", "give ISCSINames or FCWWNs, not both")
+	case len(req.ISCSINames) > 0:
+		kind = initiatorISCSI
+		list, err = checkInitiators("ISCSINames", kind, req.ISCSINames)
+	case len(req.FCWWNs) > 0:
+		kind = initiatorFC
+		list, err = checkInitiators("FCWWNs", kind, req.FCWWNs)
+	default:
+		return invalid("req", "no initiators")
+	}
+	if err != nil {
+		return err
+	}
+	put := func(ctx context.Context, paths []string) error {
+		body := hostModifyRequest{PathOperation: op, ForcePathRemoval: force && op == PathRemove}
+		if kind == initiatorISCSI {
+			body.ISCSINames = paths
+		} else {
+			body.FCWWNs = paths
+		}
+		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/hosts/%s", name), body: body, safety: safeIdempotent})
+		return err
+	}
+	benign := func(err error) bool {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			return false
+		}
+		if op == PathAdd {
+			return apiErr.Code == CodeExistentPath || apiErr.StatusCode == http.StatusConflict
+		}
+		return apiErr.Code == CodeNonExistentPath
+	}
+	return converge(ctx, list, put, benign, func(ctx context.Context, want []string) ([]string, error) {
+		h, err := s.Get(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		var pending []string
+		for _, p := range want {
+			if h.HasInitiator(p) != (op == PathAdd) {
+				pending = append(pending, p)
+			}
+		}
+		return pending, nil
+	})
+}
+
+// FindByInitiator returns the host that has the initiator: an iSCSI name
+// (iqn., eui., naa.), an NVMe NQN (nqn.) or an FC WWN (16 hex digits,
+// colons allowed). No such host gives an error matching ErrNotFound.
+//
+// iSCSI names and WWNs are looked up with a WSAPI query
+// (iSCSIPaths[name==X] / FCPaths[wwn==X]) and the answer is checked on the
+// client side; NQNs cannot be queried, so all hosts are listed and their
+// NVMETCPPaths compared (the NQN key may be spelled "NQN" or "nqn").
+//
+// WSAPI: GET /api/v1/hosts[?query="..."]. Idempotent; retried.
+func (s *HostsService) FindByInitiator(ctx context.Context, initiator string) (*Host, error) {
+	kind, id, err := classifyInitiator("initiator", strings.TrimSpace(initiator))
+	if err != nil {
+		return nil, err
+	}
+	var opts *HostListOptions
+	switch kind {
+	case initiatorISCSI:
+		opts = &HostListOptions{Query: Sub("iSCSIPaths", Eq("name", id))}
+	case initiatorFC:
+		opts = &HostListOptions{Query: Sub("FCPaths", Eq("wwn", id))}
+	}
+	hosts, err := s.List(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hosts {
+		if hosts[i].HasInitiator(id) {
+			return &hosts[i], nil
+		}
+	}
+	return nil, errNotFoundf("host with initiator %s", id)
+}

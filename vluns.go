@@ -1,4 +1,526 @@
 package alletra
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
 // VLUNsService manages exports of volumes to hosts (WSAPI /vluns).
 type VLUNsService service
+
+// MaxLUN is the highest SCSI LUN a vLUN may use. (NVMe hosts accept 1–256;
+// the array enforces that.)
+const MaxLUN = 16383
+
+// VLUNType is the kind of a vLUN (WSAPI type).
+type VLUNType int
+
+// vLUN types.
+const (
+	VLUNTypeEmpty      VLUNType = 1
+	VLUNTypePort       VLUNType = 2 // port present: any host on the port
+	VLUNTypeHost       VLUNType = 3 // host sees
+	VLUNTypeMatchedSet VLUNType = 4 // host and port
+	VLUNTypeHostSet    VLUNType = 5 // a host set
+)
+
+// String returns the WSAPI name of the type.
+func (t VLUNType) String() string {
+	return enumName(int(t), "EMPTY", "PORT", "HOST", "MATCHED_SET", "HOST_SET")
+}
+
+// Multipathing is a vLUN's multipathing mode (WSAPI multipathing).
+type Multipathing int
+
+// Multipathing modes.
+const (
+	MultipathingUnknown    Multipathing = 1
+	MultipathingRoundRobin Multipathing = 2
+	MultipathingFailover   Multipathing = 3
+)
+
+// String returns the WSAPI name of the mode.
+func (m Multipathing) String() string {
+	return enumName(int(m), "UNKNOWN", "ROUND_ROBIN", "FAILOVER")
+}
+
+// FailedPathPolicy is how a vLUN's failed paths are tested (WSAPI failedPathPol).
+type FailedPathPolicy int
+
+// Failed path policies.
+const (
+	FailedPathUnknown           FailedPathPolicy = 1
+	FailedPathSCSITestUnitReady FailedPathPolicy = 2
+	FailedPathInquiry           FailedPathPolicy = 3
+	FailedPathReadSector0       FailedPathPolicy = 4
+)
+
+// String returns the WSAPI name of the policy.
+func (p FailedPathPolicy) String() string {
+	return enumName(int(p), "UNKNOWN", "SCSI_TEST_UNIT_READY", "INQUIRY", "READ_SECTOR0")
+}
+
+// VLUN is an export of a volume. Every export has one template record
+// (Active false), which is what is created and deleted, and one active
+// record per path the host has logged in on (Active true).
+type VLUN struct {
+	LUN                int              `json:"lun"`
+	VolumeName         string           `json:"volumeName"`
+	HostName           string           `json:"hostname,omitempty"`   // "" for port-only vLUNs
+	RemoteName         string           `json:"remoteName,omitempty"` // initiator of an active record
+	PortPos            *PortPos         `json:"portPos,omitempty"`
+	Type               VLUNType         `json:"type"`
+	VolumeWWN          string           `json:"volumeWWN,omitempty"`
+	Multipathing       Multipathing     `json:"multipathing,omitempty"`
+	FailedPathPol      FailedPathPolicy `json:"failedPathPol,omitempty"`
+	FailedPathInterval int              `json:"failedPathInterval,omitempty"`
+	HostDeviceName     string           `json:"hostDeviceName,omitempty"`
+	Active             bool             `json:"active"`
+	// SubsystemNQN is the array's NVMe subsystem (target) NQN, on newer arrays.
+	SubsystemNQN string `json:"Subsystem_NQN,omitempty"`
+
+	// Existed is set by VLUNs.Create when the export was already there and
+	// nothing was created (so a caller's undo should not delete it).
+	Existed bool `json:"-"`
+}
+
+// ID returns the id that names the vLUN in WSAPI paths.
+func (v *VLUN) ID() VLUNID {
+	return VLUNID{Volume: v.VolumeName, LUN: v.LUN, Host: v.HostName, Port: v.PortPos}
+}
+
+// VLUNID names a vLUN: "volume,lun,host[,n:s:p]", or "volume,lun,,n:s:p"
+// for a port-only vLUN.
+type VLUNID struct {
+	Volume string
+	LUN    int
+	Host   string   // "" for a port-only vLUN
+	Port   *PortPos // nil for a host vLUN
+}
+
+// String returns the id as "volume,lun,host[,n:s:p]" (unescaped).
+func (id VLUNID) String() string {
+	s := id.Volume + "," + strconv.Itoa(id.LUN) + "," + id.Host
+	if id.Port != nil {
+		s += "," + id.Port.String()
+	}
+	return s
+}
+
+// path returns the escaped path of the vLUN: each name is escaped on its
+// own and the parts are joined with commas.
+func (id VLUNID) path() string {
+	p := "/vluns/" + escapeSegment(id.Volume) + "," + strconv.Itoa(id.LUN) + "," + escapeSegment(id.Host)
+	if id.Port != nil {
+		p += "," + escapeSegment(id.Port.String())
+	}
+	return p
+}
+
+// validate checks the id before it is sent.
+func (id VLUNID) validate(c *Client) error {
+	if err := c.checkVLUNName("volume", id.Volume); err != nil {
+		return err
+	}
+	if err := checkLUN("lun", id.LUN); err != nil {
+		return err
+	}
+	if id.Host == "" && id.Port == nil {
+		return invalid("host", "empty, and no port given")
+	}
+	if id.Host != "" {
+		if err := c.checkVLUNName("host", id.Host); err != nil {
+			return err
+		}
+	}
+	if id.Port != nil {
+		return id.Port.validate("port")
+	}
+	return nil
+}
+
+// checkVLUNName validates a volume or host name of a vLUN, which may name
+// a set as "set:<name>".
+func (c *Client) checkVLUNName(field, name string) error {
+	if rest, ok := strings.CutPrefix(name, "set:"); ok {
+		return c.checkName(field, rest)
+	}
+	return c.checkName(field, name)
+}
+
+func checkLUN(field string, lun int) error {
+	if lun < 0 || lun > MaxLUN {
+		return invalid(field, fmt.Sprintf("LUN %d out of range 0-%d", lun, MaxLUN))
+	}
+	return nil
+}
+
+// parseVLUNLocation reads the id of a created vLUN from the (unescaped)
+// Location header: [scheme://host][/api/v1]/vluns/<vol>,<lun>,<host>[,<n:s:p>].
+func parseVLUNLocation(loc string) (VLUNID, error) {
+	bad := func(why string) (VLUNID, error) {
+		return VLUNID{}, fmt.Errorf("vLUN location %q: %s", truncateText([]byte(loc), 128), why)
+	}
+	if !strings.HasPrefix(loc, "/") && !strings.Contains(loc, "://") {
+		loc = "/" + loc
+	}
+	i := strings.LastIndex(loc, "/vluns/")
+	if i < 0 {
+		return bad("no /vluns/ part")
+	}
+	rest := loc[i+len("/vluns/"):]
+	if j := strings.IndexAny(rest, "?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if strings.Contains(rest, "/") {
+		return bad("extra path segments")
+	}
+	parts := strings.Split(rest, ",")
+	if len(parts) != 3 && len(parts) != 4 {
+		return bad("not volume,lun,host[,n:s:p]")
+	}
+	var id VLUNID
+	id.Volume, id.Host = parts[0], parts[2]
+	if err := validName(strings.TrimPrefix(id.Volume, "set:"), 0); err != nil {
+		return bad("volume name: " + err.Error())
+	}
+	if id.Host != "" {
+		if err := validName(strings.TrimPrefix(id.Host, "set:"), 0); err != nil {
+			return bad("host name: " + err.Error())
+		}
+	}
+	lun := parts[1]
+	if lun == "" || len(lun) > 5 {
+		return bad("bad LUN")
+	}
+	for k := 0; k < len(lun); k++ {
+		if lun[k] < '0' || lun[k] > '9' {
+			return bad("bad LUN")
+		}
+		id.LUN = id.LUN*10 + int(lun[k]-'0')
+	}
+	if id.LUN > MaxLUN {
+		return bad("LUN out of range")
+	}
+	if len(parts) == 4 && parts[3] != "" {
+		p, err := ParsePortPos(parts[3])
+		if err != nil {
+			return bad("bad port position")
+		}
+		id.Port = &p
+	}
+	if id.Host == "" && id.Port == nil {
+		return bad("neither host nor port")
+	}
+	return id, nil
+}
+
+// VLUNCreateRequest is the body of POST /vluns. VolumeName is required, and
+// HostName or PortPos (or both).
+type VLUNCreateRequest struct {
+	VolumeName string `json:"volumeName"`         // a volume, or "set:<volume set>"
+	HostName   string `json:"hostname,omitempty"` // a host, or "set:<host set>"
+	// LUN is the LUN to use (0–16383); with AutoLUN it is the lowest LUN the
+	// array may pick.
+	LUN int `json:"lun"`
+	// AutoLUN lets the array pick a free LUN from LUN up to MaxAutoLUN.
+	AutoLUN    bool `json:"autoLun,omitempty"`
+	MaxAutoLUN int  `json:"maxAutoLun,omitempty"` // 0: no maximum
+	// PortPos limits the export to one array port (a port-present or
+	// matched-set vLUN).
+	PortPos               *PortPos `json:"portPos,omitempty"`
+	NoVCN                 bool     `json:"noVcn,omitempty"`
+	OverrideLowerPriority bool     `json:"overrideLowerPriority,omitempty"` // needs HostName
+}
+
+// VLUNListOptions select vLUNs. VolumeName and HostName are both optional.
+type VLUNListOptions struct {
+	VolumeName string // only vLUNs of this volume
+	HostName   string // only vLUNs of this host
+	// IncludeActive returns the active records (one per logged-in path)
+	// too. By default only templates (Active false) are returned: one per
+	// export, the records Create makes and Delete removes.
+	IncludeActive bool
+}
+
+// List returns the vLUNs selected by opts (nil: every template).
+//
+// The array filters with a WSAPI query — volumeName==V when a volume is
+// given (WSAPI 1.3 cannot AND two terms, so the host is then filtered
+// here), else hostname==H — and every record is checked again on the
+// client side, so an array that ignores the query gives the same answer.
+// Arrays too old for vLUN queries (INV_QUERY_STRING) are listed whole.
+// A template whose Subsystem_NQN is only reported on its active records
+// gets it copied from them.
+//
+// WSAPI: GET /api/v1/vluns[?query="..."]. Idempotent; retried.
+func (s *VLUNsService) List(ctx context.Context, opts *VLUNListOptions) ([]VLUN, error) {
+	var o VLUNListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.VolumeName != "" {
+		if err := s.client.checkVLUNName("VolumeName", o.VolumeName); err != nil {
+			return nil, err
+		}
+	}
+	if o.HostName != "" {
+		if err := s.client.checkVLUNName("HostName", o.HostName); err != nil {
+			return nil, err
+		}
+	}
+	var q Query
+	switch {
+	case o.VolumeName != "":
+		q = Eq("volumeName", o.VolumeName)
+	case o.HostName != "":
+		q = Eq("hostname", o.HostName)
+	}
+	var out collection[VLUN]
+	cl := &call{method: http.MethodGet, path: "/vluns", out: &out, safety: safeIdempotent}
+	if !q.IsZero() {
+		cl.query = url.Values{"query": {q.String()}}
+	}
+	_, err := s.client.do(ctx, cl)
+	var apiErr *APIError
+	if err != nil && errors.As(err, &apiErr) && apiErr.Code == CodeInvalidQueryString && cl.query != nil {
+		out, cl.query = collection[VLUN]{}, nil
+		_, err = s.client.do(ctx, cl)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var all []VLUN
+	for _, v := range out.Members {
+		if (o.VolumeName == "" || strings.EqualFold(v.VolumeName, o.VolumeName)) &&
+			(o.HostName == "" || strings.EqualFold(v.HostName, o.HostName)) {
+			all = append(all, v)
+		}
+	}
+	fillSubsystemNQN(all)
+	if o.IncludeActive {
+		return all, nil
+	}
+	templates := all[:0:0]
+	for _, v := range all {
+		if !v.Active {
+			templates = append(templates, v)
+		}
+	}
+	return templates, nil
+}
+
+// fillSubsystemNQN copies Subsystem_NQN from active records onto their
+// template when the template lacks it.
+func fillSubsystemNQN(vs []VLUN) {
+	for i := range vs {
+		t := &vs[i]
+		if t.Active || t.SubsystemNQN != "" {
+			continue
+		}
+		for _, a := range vs {
+			if a.Active && a.SubsystemNQN != "" && a.LUN == t.LUN &&
+				strings.EqualFold(a.VolumeName, t.VolumeName) && strings.EqualFold(a.HostName, t.HostName) {
+				t.SubsystemNQN = a.SubsystemNQN
+				break
+			}
+		}
+	}
+}
+
+// Create exports a volume and returns the vLUN's template record, with the
+// LUN the array assigned read from the Location header of the answer (one
+// round trip; when the header is missing or unreadable the vLUN is listed
+// instead). Only the identity fields (volume, LUN, host, port, type) are
+// filled in; List gives the full record.
+//
+// Create never duplicates an export: it first lists the volume's vLUNs and,
+// when a template for the same host (and port, if given) exists, returns it
+// with Existed set and creates nothing, whatever its LUN. (Arrays silently
+// add a second LUN for iSCSI hosts and refuse NVMe hosts with code 29.) If
+// the POST still answers code 29 because another client exported the
+// volume in between, the existing vLUN is listed and returned likewise.
+//
+// WSAPI: GET /api/v1/vluns?query="volumeName==V", then POST /api/v1/vluns.
+// The POST is never blindly resent: after a failure whose outcome is
+// unknown (a transport error, a gateway error) or a busy answer (503, code
+// 270), the check is repeated before sending again (up to the client's
+// retry count, with its backoff), so a create whose answer was lost is
+// found instead of duplicated.
+func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLUN, error) {
+	if err := s.checkCreate(req); err != nil {
+		return nil, err
+	}
+	body := *req
+	c := s.client
+	mayHaveCreated := false // an earlier attempt may have been carried out
+	for attempt := 0; ; attempt++ {
+		existing, err := s.findTemplate(ctx, &body)
+		if err != nil {
+			return nil, err
+		}
+		if existing != nil {
+			existing.Existed = !mayHaveCreated
+			return existing, nil
+		}
+		resp, err := c.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, safety: safeOnce})
+		if err == nil {
+			return s.created(ctx, &body, resp)
+		}
+		if errors.Is(err, ErrExported) {
+			if v, lerr := s.findTemplate(ctx, &body); lerr == nil && v != nil {
+				v.Existed = true
+				return v, nil
+			}
+			return nil, err
+		}
+		retry, sent := retryableCreate(err)
+		if !retry || attempt >= c.opts.maxRetries || ctx.Err() != nil {
+			return nil, err
+		}
+		mayHaveCreated = mayHaveCreated || sent
+		t := time.NewTimer(backoff(c.opts.minWait, c.opts.maxWait, attempt, nil))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("%w (not sent again: %w)", err, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// retryableCreate reports whether a failed POST is worth checking and
+// sending again: retry after a transport or gateway error (the request may
+// or may not have been carried out: sent) or a busy answer (503, 429, code
+// 270: refused, not carried out).
+func retryableCreate(err error) (retry, sent bool) {
+	var te *TransportError
+	if errors.As(err, &te) {
+		return true, true
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false, false
+	}
+	switch apiErr.StatusCode {
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true, true
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		return true, false
+	}
+	return apiErr.Code == CodeSystemBusy, false
+}
+
+func (s *VLUNsService) checkCreate(req *VLUNCreateRequest) error {
+	if req == nil {
+		return invalid("req", "nil *VLUNCreateRequest")
+	}
+	c := s.client
+	if err := c.checkVLUNName("VolumeName", req.VolumeName); err != nil {
+		return err
+	}
+	if req.HostName == "" && req.PortPos == nil {
+		return invalid("HostName", "empty, and no PortPos given")
+	}
+	if req.HostName != "" {
+		if err := c.checkVLUNName("HostName", req.HostName); err != nil {
+			return err
+		}
+	} else if req.OverrideLowerPriority {
+		return invalid("OverrideLowerPriority", "needs HostName")
+	}
+	if req.PortPos != nil {
+		if err := req.PortPos.validate("PortPos"); err != nil {
+			return err
+		}
+	}
+	if err := checkLUN("LUN", req.LUN); err != nil {
+		return err
+	}
+	if req.MaxAutoLUN != 0 {
+		switch {
+		case !req.AutoLUN:
+			return invalid("MaxAutoLUN", "only with AutoLUN")
+		case req.MaxAutoLUN < req.LUN || req.MaxAutoLUN > MaxLUN:
+			return invalid("MaxAutoLUN", fmt.Sprintf("%d outside %d-%d", req.MaxAutoLUN, req.LUN, MaxLUN))
+		}
+	}
+	return nil
+}
+
+// findTemplate returns the template that exports req's volume to req's
+// host (and port), or nil.
+func (s *VLUNsService) findTemplate(ctx context.Context, req *VLUNCreateRequest) (*VLUN, error) {
+	vs, err := s.List(ctx, &VLUNListOptions{VolumeName: req.VolumeName, HostName: req.HostName})
+	if err != nil {
+		return nil, err
+	}
+	for i := range vs {
+		v := &vs[i]
+		if req.HostName == "" && v.HostName != "" {
+			continue
+		}
+		if req.PortPos != nil && (v.PortPos == nil || *v.PortPos != *req.PortPos) {
+			continue
+		}
+		out := *v
+		return &out, nil
+	}
+	return nil, nil
+}
+
+// created builds the result of a successful POST from its Location, or
+// lists the vLUN when the Location cannot be used.
+func (s *VLUNsService) created(ctx context.Context, req *VLUNCreateRequest, resp *response) (*VLUN, error) {
+	id, err := parseVLUNLocation(resp.Location)
+	if err == nil && strings.EqualFold(id.Volume, req.VolumeName) && strings.EqualFold(id.Host, req.HostName) {
+		v := &VLUN{LUN: id.LUN, VolumeName: id.Volume, HostName: id.Host, PortPos: id.Port}
+		switch {
+		case strings.HasPrefix(id.Host, "set:"):
+			v.Type = VLUNTypeHostSet
+		case id.Host == "":
+			v.Type = VLUNTypePort
+		case id.Port != nil:
+			v.Type = VLUNTypeMatchedSet
+		default:
+			v.Type = VLUNTypeHost
+		}
+		return v, nil
+	}
+	v, lerr := s.findTemplate(ctx, req)
+	if lerr != nil {
+		return nil, lerr
+	}
+	if v == nil {
+		why := "no Location header"
+		if resp.Location != "" {
+			why = fmt.Sprintf("Location %q does not name the vLUN", truncateText([]byte(resp.Location), 128))
+		}
+		return nil, errBadResponse(http.MethodPost, "/vluns", fmt.Errorf("%s, and the vLUN is not listed", why))
+	}
+	return v, nil
+}
+
+// Delete removes the vLUN volume,lun,host[,port]; port is nil for a host
+// vLUN, host is "" for a port-only vLUN. Deleting a template removes its
+// active records too. Take lun from this host's template (List with
+// VolumeName and HostName), never from another host's record.
+//
+// WSAPI: DELETE /api/v1/vluns/<vol>,<lun>,<host>[,<n:s:p>]. Idempotent;
+// retried. A missing vLUN gives ErrNotFound (code 19), which callers
+// tearing down may ignore.
+func (s *VLUNsService) Delete(ctx context.Context, volume string, lun int, host string, port *PortPos) error {
+	id := VLUNID{Volume: volume, LUN: lun, Host: host, Port: port}
+	if err := id.validate(s.client); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: id.path(), safety: safeIdempotent})
+	return err
+}

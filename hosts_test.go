@@ -1,0 +1,472 @@
+package alletra
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testIQN  = "iqn.1993-08.org.debian:01:6b2f4c9a1e3d"
+	testNQN  = "nqn.2014-08.org.nvmexpress:uuid:5a2504b0-6a6c-4849-8ee7-ddb0b674fd14"
+	testWWN  = "10000090FA1B2C3D"
+	otherNQN = "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001"
+)
+
+func TestHostEnumsString(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "GENERIC", PersonaGeneric.String())
+	assert.Equal(t, "GENERIC_ALUA", PersonaGenericALUA.String())
+	assert.Equal(t, "VMWARE", PersonaVMware.String())
+	assert.Equal(t, "WINDOWS_SERVER", PersonaWindowsServer.String())
+	assert.Equal(t, 11, int(PersonaWindowsServer))
+	assert.Equal(t, "12", HostPersona(12).String())
+	assert.Equal(t, "TCP", TransportTCP.String())
+	assert.Equal(t, "1", TransportType(1).String())
+	assert.Equal(t, "ADD", PathAdd.String())
+	assert.Equal(t, "REMOVE", PathRemove.String())
+}
+
+func TestNVMETCPPathUnmarshal(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"NQN":"` + testNQN + `"}`,
+		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"nqn":"` + testNQN + `"}`,
+		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"Nqn":"` + testNQN + `"}`,
+	} {
+		var p NVMETCPPath
+		require.NoError(t, json.Unmarshal([]byte(in), &p), in)
+		assert.Equal(t, NVMETCPPath{IP: "10.0.0.101", PortPos: &PortPos{0, 3, 1}, NQN: testNQN}, p, in)
+	}
+	var p NVMETCPPath
+	require.NoError(t, json.Unmarshal([]byte(`{"NQN":null,"IP":"1.2.3.4"}`), &p))
+	assert.Equal(t, NVMETCPPath{IP: "1.2.3.4"}, p)
+	assert.Error(t, json.Unmarshal([]byte(`{"NQN":7}`), &p))
+	assert.Error(t, json.Unmarshal([]byte(`[1]`), &p))
+
+	// Both spellings inside a host.
+	var h Host
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"h","NVMETCPPaths":[{"nqn":"`+testNQN+`"},{"NQN":"`+otherNQN+`"}]}`), &h))
+	require.Len(t, h.NVMETCPPaths, 2)
+	assert.Equal(t, testNQN, h.NVMETCPPaths[0].NQN)
+	assert.Equal(t, otherNQN, h.NVMETCPPaths[1].NQN)
+
+	// Encoding uses HPE's spelling.
+	b, err := json.Marshal(NVMETCPPath{NQN: testNQN})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"NQN":"`+testNQN+`"}`, string(b))
+}
+
+func TestHostHasInitiator(t *testing.T) {
+	t.Parallel()
+	h := Host{
+		ISCSIPaths:   []ISCSIPath{{Name: testIQN}},
+		NVMETCPPaths: []NVMETCPPath{{NQN: testNQN}},
+		FCPaths:      []FCPath{{WWN: testWWN}},
+	}
+	assert.True(t, h.HasInitiator(testIQN))
+	assert.True(t, h.HasInitiator(strings.ToUpper(testIQN)))
+	assert.True(t, h.HasInitiator(testNQN))
+	assert.True(t, h.HasInitiator("10:00:00:90:fa:1b:2c:3d"))
+	assert.False(t, h.HasInitiator(otherNQN))
+	assert.False(t, h.HasInitiator("10000090FA1B2C3E"))
+	assert.False(t, h.HasInitiator(""))
+}
+
+func TestHostsGet(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "host does not exist"))
+
+	h, err := c.Hosts.Get(context.Background(), "node1-nvme-tcp")
+	require.NoError(t, err)
+	assert.Equal(t, &Host{ID: 8, Name: "node1-nvme-tcp", Persona: PersonaGenericALUA,
+		Descriptors:  &HostDescriptors{Comment: "Created by LXD"},
+		FCPaths:      []FCPath{},
+		ISCSIPaths:   []ISCSIPath{},
+		NVMETCPPaths: []NVMETCPPath{{IP: "10.0.0.101", PortPos: &PortPos{0, 3, 1}, NQN: testNQN}},
+	}, h)
+
+	h, err = c.Hosts.Get(context.Background(), "node1-iscsi")
+	require.NoError(t, err)
+	assert.Equal(t, []ISCSIPath{{Name: testIQN, IPAddr: "10.0.0.101", PortPos: &PortPos{0, 2, 1}}}, h.ISCSIPaths)
+	assert.Equal(t, &HostDescriptors{Comment: "Created by LXD", OS: "Linux"}, h.Descriptors)
+
+	_, err = c.Hosts.Get(context.Background(), "gone")
+	assert.ErrorIs(t, err, ErrNotFound)
+
+	n := m.GetTotalCallCount()
+	_, err = c.Hosts.Get(context.Background(), "node1/../x")
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Equal(t, n, m.GetTotalCallCount())
+}
+
+func TestHostsList(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	var query []string
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", func(req *http.Request) (*http.Response, error) {
+		query = append(query, req.URL.Query().Get("query"))
+		return goldenResponder(t, http.StatusOK, "hosts.json")(req)
+	})
+	hosts, err := c.Hosts.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, hosts, 3)
+	assert.Equal(t, "esx01", hosts[2].Name)
+	assert.Equal(t, PersonaVMware, hosts[2].Persona)
+	assert.Equal(t, []FCPath{{WWN: testWWN, PortPos: &PortPos{0, 1, 1}}}, hosts[2].FCPaths)
+
+	_, err = c.Hosts.List(context.Background(), &HostListOptions{Query: Eq("name", "esx01")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"", `"name==esx01"`}, query)
+}
+
+// hostPOSTs records the bodies of POST /hosts and answers with answers in turn (the last repeats).
+func hostPOSTs(t *testing.T, m *mockArray, answers ...httpmock.Responder) *[]map[string]any {
+	var mu sync.Mutex
+	bodies := &[]map[string]any{}
+	m.RegisterResponder(http.MethodPost, testAPI+"/hosts", func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		*bodies = append(*bodies, decodeBody(t, req))
+		return answers[min(len(*bodies), len(answers))-1](req)
+	})
+	return bodies
+}
+
+func createdResponder(location string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusCreated, "")
+		if location != "" {
+			resp.Header.Set("Location", location)
+		}
+		return resp, nil
+	}
+}
+
+func TestHostsCreate(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	bodies := hostPOSTs(t, m, createdResponder("/api/v1/hosts/h"))
+
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
+		Name: "node1-iscsi", ISCSINames: []string{testIQN}, Persona: PersonaGenericALUA,
+		Descriptors: &HostDescriptors{Comment: "Created by LXD", OS: "Linux", IPAddr: "10.0.0.101", Location: "rack 1", Model: "x", Contact: "ops"},
+	}))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
+		Name: "node1-nvme-tcp", NQN: testNQN, Descriptors: &HostDescriptors{Comment: "Created by LXD"},
+	}))
+	wwns := []string{"10:00:00:90:fa:1b:2c:3d", "10000090fa1b2c3e", "10:00:00:90:FA:1B:2C:3D"}
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
+		Name: "esx01", FCWWNs: wwns, Persona: PersonaVMware, Domain: "D1", ForceTearDown: true,
+	}))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "empty"}))
+	require.Len(t, *bodies, 4)
+
+	assert.Equal(t, map[string]any{
+		"name": "node1-iscsi", "iSCSINames": []any{testIQN}, "persona": float64(2),
+		"descriptors": map[string]any{"comment": "Created by LXD", "os": "Linux", "IPAddr": "10.0.0.101",
+			"location": "rack 1", "model": "x", "contact": "ops"},
+	}, (*bodies)[0])
+	assert.Equal(t, map[string]any{
+		"name": "node1-nvme-tcp", "NQN": testNQN, "transportType": float64(2),
+		"descriptors": map[string]any{"comment": "Created by LXD"},
+	}, (*bodies)[1])
+	assert.Equal(t, map[string]any{
+		"name": "esx01", "FCWWNs": []any{"10000090FA1B2C3D", "10000090FA1B2C3E"}, "persona": float64(8),
+		"domain": "D1", "forceTearDown": true,
+	}, (*bodies)[2])
+	assert.Equal(t, map[string]any{"name": "empty"}, (*bodies)[3])
+	assert.Equal(t, "10:00:00:90:fa:1b:2c:3d", wwns[0], "the caller's slice is not modified")
+}
+
+func TestHostsCreateValidation(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	for _, req := range []*HostCreateRequest{
+		nil,
+		{},
+		{Name: "bad name", NQN: testNQN},
+		{Name: "h", Domain: "bad/domain"},
+		{Name: "h", ISCSINames: []string{testIQN}, NQN: testNQN},
+		{Name: "h", ISCSINames: []string{testIQN}, FCWWNs: []string{testWWN}},
+		{Name: "h", FCWWNs: []string{testWWN}, NQN: testNQN},
+		{Name: "h", ISCSINames: []string{"iqn.bad"}},
+		{Name: "h", ISCSINames: []string{"iqn.1993-08.org.debian 01"}},
+		{Name: "h", ISCSINames: []string{"iqn.1993-8x.org.debian"}},
+		{Name: "h", ISCSINames: []string{"eui.0123"}},
+		{Name: "h", ISCSINames: []string{"naa.0123456789abcdeg"}},
+		{Name: "h", ISCSINames: []string{testIQN, ""}},
+		{Name: "h", ISCSINames: []string{testIQN, testWWN}},
+		{Name: "h", ISCSINames: []string{"iqn.2000-01.x:" + strings.Repeat("a", 220)}},
+		{Name: "h", FCWWNs: []string{"10000090FA1B2C"}},
+		{Name: "h", FCWWNs: []string{"10000090FA1B2C3D00"}},
+		{Name: "h", FCWWNs: []string{"10000090FA1B2C3G"}},
+		{Name: "h", FCWWNs: []string{":10000090FA1B2C3D"}},
+		{Name: "h", FCWWNs: []string{"10::00:00:90:FA:1B:2C:3D"}},
+		{Name: "h", FCWWNs: []string{testIQN}},
+		{Name: "h", NQN: "nqn.uuid"},
+		{Name: "h", NQN: "nqn.2014-08.org.nvme xpress:uuid:1"},
+		{Name: "h", NQN: "iqn.1993-08.org.debian:01:6b"},
+		{Name: "h", TransportType: TransportTCP},
+		{Name: "h", ISCSINames: []string{testIQN}, TransportType: TransportTCP},
+		{Name: "h", Persona: -1},
+	} {
+		err := c.Hosts.Create(context.Background(), req)
+		var ve *ValidationError
+		assert.ErrorAs(t, err, &ve, "%+v", req)
+	}
+	assert.Zero(t, m.GetTotalCallCount())
+
+	// Accepted shapes.
+	hostPOSTs(t, m, createdResponder(""))
+	for _, req := range []*HostCreateRequest{
+		{Name: "h", ISCSINames: []string{"eui.0123456789ABCDEF", "naa.0123456789abcdef0123456789abcdef", "IQN.2000-01.com.example"}},
+		{Name: "h", NQN: "nqn.2014-08.org.nvmexpress.discovery", TransportType: 3},
+	} {
+		assert.NoError(t, c.Hosts.Create(context.Background(), req), "%+v", req)
+	}
+}
+
+func TestHostsCreateConflicts(t *testing.T) {
+	t.Parallel()
+	// The name exists: an error, never a success, and the existing host is not even read.
+	c, m := newMock(t)
+	hostPOSTs(t, m, errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
+	err := c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: testNQN})
+	assert.ErrorIs(t, err, ErrAlreadyExists)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, CodeExistentHost, apiErr.Code)
+	assert.Zero(t, m.GetCallCountInfo()["GET "+testAPI+"/hosts/node1-nvme-tcp"])
+
+	// The initiator belongs to another host.
+	c, m = newMock(t)
+	hostPOSTs(t, m, errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
+	err = c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "new", NQN: testNQN})
+	assert.ErrorIs(t, err, ErrAlreadyExists)
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, CodeExistentPath, apiErr.Code)
+
+	c, m = newMock(t)
+	hostPOSTs(t, m, errorResponder(http.StatusNotFound, CodeNonExistentDomain, "no domain"))
+	err = c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "new", Domain: "D9"})
+	assert.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestHostsCreateReconcile(t *testing.T) {
+	t.Parallel()
+	// First attempt committed, answer lost (503); the retry meets 16 and the host has exactly our NQN.
+	c, m := newMock(t)
+	bodies := hostPOSTs(t, m, errorResponder(http.StatusServiceUnavailable, 0, "busy"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: testNQN, Persona: PersonaGenericALUA}))
+	assert.Len(t, *bodies, 2)
+	assert.Equal(t, 1, m.GetCallCountInfo()["GET "+testAPI+"/hosts/node1-nvme-tcp"])
+
+	// Same after a retry, but the host has another NQN, another persona, or an extra initiator: conflict.
+	for _, req := range []*HostCreateRequest{
+		{Name: "node1-nvme-tcp", NQN: otherNQN},
+		{Name: "node1-nvme-tcp", NQN: testNQN, Persona: PersonaVMware},
+		{Name: "node1-nvme-tcp", NQN: testNQN, Domain: "D1"},
+		{Name: "node1-nvme-tcp"},
+	} {
+		c, m := newMock(t)
+		hostPOSTs(t, m, errorResponder(http.StatusServiceUnavailable, 0, "busy"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
+		err := c.Hosts.Create(context.Background(), req)
+		assert.ErrorIs(t, err, ErrAlreadyExists, "%+v", req)
+	}
+
+	// iSCSI with case differences and FC with colons reconcile too.
+	c, m = newMock(t)
+	hostPOSTs(t, m, errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-iscsi", ISCSINames: []string{strings.ToUpper(testIQN)}}))
+	c, m = newMock(t)
+	hostPOSTs(t, m, errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/esx01", jsonResponder(http.StatusOK, map[string]any{
+		"name": "esx01", "FCPaths": []map[string]any{{"wwn": testWWN}}}))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "esx01", FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}))
+}
+
+func TestHostsDelete(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/node1-iscsi", okResponder)
+	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/busy", errorResponder(http.StatusConflict, CodeExportedVLUN, "exported"))
+	require.NoError(t, c.Hosts.Delete(context.Background(), "node1-iscsi"))
+	assert.Equal(t, 1, m.GetCallCountInfo()["DELETE "+testAPI+"/hosts/node1-iscsi"])
+	assert.ErrorIs(t, c.Hosts.Delete(context.Background(), "gone"), ErrNotFound)
+	err := c.Hosts.Delete(context.Background(), "busy")
+	assert.ErrorIs(t, err, ErrInUse)
+	assert.ErrorIs(t, err, ErrExported)
+	n := m.GetTotalCallCount()
+	assert.ErrorIs(t, c.Hosts.Delete(context.Background(), ""), ErrInvalidInput)
+	assert.Equal(t, n, m.GetTotalCallCount())
+}
+
+// hostPUTs records the bodies of PUT /hosts/<name>.
+func hostPUTs(t *testing.T, m *mockArray, name string, answers ...httpmock.Responder) *[]map[string]any {
+	var mu sync.Mutex
+	bodies := &[]map[string]any{}
+	m.RegisterResponder(http.MethodPut, testAPI+"/hosts/"+name, func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		*bodies = append(*bodies, decodeBody(t, req))
+		return answers[min(len(*bodies), len(answers))-1](req)
+	})
+	return bodies
+}
+
+func TestHostsAddRemovePaths(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	bodies := hostPUTs(t, m, "node1-iscsi", okResponder)
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:a"}}))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{testIQN}}, true))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}, false))
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{testWWN}}))
+	require.Len(t, *bodies, 4)
+	assert.Equal(t, map[string]any{"pathOperation": float64(1), "iSCSINames": []any{"iqn.2000-01.com.example:a"}}, (*bodies)[0])
+	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{testIQN}, "forcePathRemoval": true}, (*bodies)[1])
+	assert.Equal(t, map[string]any{"pathOperation": float64(2), "FCWWNs": []any{testWWN}}, (*bodies)[2])
+	assert.Equal(t, map[string]any{"pathOperation": float64(1), "FCWWNs": []any{testWWN}}, (*bodies)[3])
+
+	n := m.GetTotalCallCount()
+	for _, req := range []*HostPathsRequest{
+		nil, {}, {ISCSINames: []string{testIQN}, FCWWNs: []string{testWWN}},
+		{ISCSINames: []string{testNQN}}, {FCWWNs: []string{"xyz"}}, {ISCSINames: []string{testWWN}},
+	} {
+		assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", req), ErrInvalidInput, "%+v", req)
+		assert.ErrorIs(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", req, false), ErrInvalidInput, "%+v", req)
+	}
+	assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "", &HostPathsRequest{ISCSINames: []string{testIQN}}), ErrInvalidInput)
+	assert.Equal(t, n, m.GetTotalCallCount())
+}
+
+func TestHostsPathsIdempotent(t *testing.T) {
+	t.Parallel()
+	// Adding an initiator the host already has (73) plus a new one: the new one is sent again.
+	c, m := newMock(t)
+	bodies := hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"), okResponder)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{testIQN, "iqn.2000-01.com.example:b"}}))
+	require.Len(t, *bodies, 2)
+	assert.Equal(t, []any{"iqn.2000-01.com.example:b"}, (*bodies)[1]["iSCSINames"])
+
+	// Only initiators it has: done after the read.
+	c, m = newMock(t)
+	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{testIQN}}))
+	assert.Len(t, *bodies, 1)
+
+	// The initiator belongs to another host: the 73 is returned, with no resend.
+	c, m = newMock(t)
+	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	err := c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:other"}})
+	assert.ErrorIs(t, err, ErrAlreadyExists)
+	assert.Len(t, *bodies, 1)
+
+	// Removing an initiator the host does not have (80): done after the read.
+	c, m = newMock(t)
+	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), okResponder)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone"}}, false))
+	assert.Len(t, *bodies, 1)
+	// ... and one it has among them is sent again.
+	c, m = newMock(t)
+	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), okResponder)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi",
+		&HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone", testIQN}}, true))
+	require.Len(t, *bodies, 2)
+	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{testIQN}, "forcePathRemoval": true}, (*bodies)[1])
+
+	// A missing host is not a path question.
+	c, m = newMock(t)
+	hostPUTs(t, m, "gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
+	err = c.Hosts.RemovePaths(context.Background(), "gone", &HostPathsRequest{ISCSINames: []string{testIQN}}, false)
+	assert.ErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, 2, m.GetTotalCallCount(), "login + PUT")
+}
+
+func TestHostsFindByInitiator(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	var mu sync.Mutex
+	var queries []string
+	// The mock ignores the query and answers every host: the client-side check picks the right one.
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		queries = append(queries, req.URL.Query().Get("query"))
+		mu.Unlock()
+		return goldenResponder(t, http.StatusOK, "hosts.json")(req)
+	})
+
+	h, err := c.Hosts.FindByInitiator(context.Background(), testIQN)
+	require.NoError(t, err)
+	assert.Equal(t, "node1-iscsi", h.Name)
+
+	h, err = c.Hosts.FindByInitiator(context.Background(), "10:00:00:90:fa:1b:2c:3d")
+	require.NoError(t, err)
+	assert.Equal(t, "esx01", h.Name)
+
+	h, err = c.Hosts.FindByInitiator(context.Background(), " "+testNQN+" ")
+	require.NoError(t, err)
+	assert.Equal(t, "node1-nvme-tcp", h.Name)
+	assert.Equal(t, testNQN, h.NVMETCPPaths[0].NQN)
+
+	_, err = c.Hosts.FindByInitiator(context.Background(), otherNQN)
+	assert.ErrorIs(t, err, ErrNotFound)
+	_, err = c.Hosts.FindByInitiator(context.Background(), "iqn.2000-01.com.example:none")
+	assert.ErrorIs(t, err, ErrNotFound)
+
+	assert.Equal(t, []string{
+		`"iSCSIPaths[name==` + testIQN + `]"`,
+		`"FCPaths[wwn==` + testWWN + `]"`,
+		"", // NQN: no query form exists
+		"",
+		`"iSCSIPaths[name==iqn.2000-01.com.example:none]"`,
+	}, queries)
+
+	n := m.GetTotalCallCount()
+	for _, bad := range []string{"", "  ", "host1", "iqn.", "nqn.x", "1000", "10000090FA1B2C3D1", "eui.12"} {
+		_, err := c.Hosts.FindByInitiator(context.Background(), bad)
+		assert.ErrorIs(t, err, ErrInvalidInput, "%q", bad)
+	}
+	assert.Equal(t, n, m.GetTotalCallCount())
+}
+
+func TestHostsFindByInitiatorLowercaseNQNKey(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", func(req *http.Request) (*http.Response, error) {
+		b := strings.ReplaceAll(string(golden(t, "hosts.json")), `"NQN"`, `"nqn"`)
+		resp := httpmock.NewStringResponse(http.StatusOK, b)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	})
+	h, err := c.Hosts.FindByInitiator(context.Background(), testNQN)
+	require.NoError(t, err)
+	assert.Equal(t, "node1-nvme-tcp", h.Name)
+
+	c, m = newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"))
+	_, err = c.Hosts.FindByInitiator(context.Background(), testNQN)
+	assert.ErrorIs(t, err, ErrBusy)
+	assert.Equal(t, 4, m.GetCallCountInfo()["GET "+testAPI+"/hosts"], "an idempotent GET is retried")
+}
