@@ -14,10 +14,10 @@ import (
 )
 
 const (
-	testIQN  = "iqn.1993-08.org.debian:01:6b2f4c9a1e3d"
-	testNQN  = "nqn.2014-08.org.nvmexpress:uuid:5a2504b0-6a6c-4849-8ee7-ddb0b674fd14"
-	testWWN  = "10000090FA1B2C3D"
-	otherNQN = "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001"
+	iqnNode1 = "iqn.1993-08.org.debian:01:6b2f4c9a1e3d"
+	nqnNode1 = "nqn.2014-08.org.nvmexpress:uuid:5a2504b0-6a6c-4849-8ee7-ddb0b674fd14"
+	wwnESX01 = "10000090FA1B2C3D"
+	nqnOther = "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-000000000001"
 )
 
 func TestHostEnumsString(t *testing.T) {
@@ -37,13 +37,13 @@ func TestHostEnumsString(t *testing.T) {
 func TestNVMETCPPathUnmarshal(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
-		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"NQN":"` + testNQN + `"}`,
-		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"nqn":"` + testNQN + `"}`,
-		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"Nqn":"` + testNQN + `"}`,
+		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"NQN":"` + nqnNode1 + `"}`,
+		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"nqn":"` + nqnNode1 + `"}`,
+		`{"IP":"10.0.0.101","portPos":{"node":0,"slot":3,"cardPort":1},"Nqn":"` + nqnNode1 + `"}`,
 	} {
 		var p NVMETCPPath
 		require.NoError(t, json.Unmarshal([]byte(in), &p), in)
-		assert.Equal(t, NVMETCPPath{IP: "10.0.0.101", PortPos: &PortPos{0, 3, 1}, NQN: testNQN}, p, in)
+		assert.Equal(t, NVMETCPPath{IP: "10.0.0.101", PortPos: &PortPos{0, 3, 1}, NQN: nqnNode1}, p, in)
 	}
 	var p NVMETCPPath
 	require.NoError(t, json.Unmarshal([]byte(`{"NQN":null,"IP":"1.2.3.4"}`), &p))
@@ -53,29 +53,29 @@ func TestNVMETCPPathUnmarshal(t *testing.T) {
 
 	// Both spellings inside a host.
 	var h Host
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"h","NVMETCPPaths":[{"nqn":"`+testNQN+`"},{"NQN":"`+otherNQN+`"}]}`), &h))
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"h","NVMETCPPaths":[{"nqn":"`+nqnNode1+`"},{"NQN":"`+nqnOther+`"}]}`), &h))
 	require.Len(t, h.NVMETCPPaths, 2)
-	assert.Equal(t, testNQN, h.NVMETCPPaths[0].NQN)
-	assert.Equal(t, otherNQN, h.NVMETCPPaths[1].NQN)
+	assert.Equal(t, nqnNode1, h.NVMETCPPaths[0].NQN)
+	assert.Equal(t, nqnOther, h.NVMETCPPaths[1].NQN)
 
 	// Encoding uses HPE's spelling.
-	b, err := json.Marshal(NVMETCPPath{NQN: testNQN})
+	b, err := json.Marshal(NVMETCPPath{NQN: nqnNode1})
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"NQN":"`+testNQN+`"}`, string(b))
+	assert.JSONEq(t, `{"NQN":"`+nqnNode1+`"}`, string(b))
 }
 
 func TestHostHasInitiator(t *testing.T) {
 	t.Parallel()
 	h := Host{
-		ISCSIPaths:   []ISCSIPath{{Name: testIQN}},
-		NVMETCPPaths: []NVMETCPPath{{NQN: testNQN}},
-		FCPaths:      []FCPath{{WWN: testWWN}},
+		ISCSIPaths:   []ISCSIPath{{Name: iqnNode1}},
+		NVMETCPPaths: []NVMETCPPath{{NQN: nqnNode1}},
+		FCPaths:      []FCPath{{WWN: wwnESX01}},
 	}
-	assert.True(t, h.HasInitiator(testIQN))
-	assert.True(t, h.HasInitiator(strings.ToUpper(testIQN)))
-	assert.True(t, h.HasInitiator(testNQN))
+	assert.True(t, h.HasInitiator(iqnNode1))
+	assert.True(t, h.HasInitiator(strings.ToUpper(iqnNode1)))
+	assert.True(t, h.HasInitiator(nqnNode1))
 	assert.True(t, h.HasInitiator("10:00:00:90:fa:1b:2c:3d"))
-	assert.False(t, h.HasInitiator(otherNQN))
+	assert.False(t, h.HasInitiator(nqnOther))
 	assert.False(t, h.HasInitiator("10000090FA1B2C3E"))
 	assert.False(t, h.HasInitiator(""))
 }
@@ -93,12 +93,12 @@ func TestHostsGet(t *testing.T) {
 		Descriptors:  &HostDescriptors{Comment: "Created by LXD"},
 		FCPaths:      []FCPath{},
 		ISCSIPaths:   []ISCSIPath{},
-		NVMETCPPaths: []NVMETCPPath{{IP: "10.0.0.101", PortPos: &PortPos{0, 3, 1}, NQN: testNQN}},
+		NVMETCPPaths: []NVMETCPPath{{IP: "10.0.0.101", PortPos: &PortPos{0, 3, 1}, NQN: nqnNode1}},
 	}, h)
 
 	h, err = c.Hosts.Get(context.Background(), "node1-iscsi")
 	require.NoError(t, err)
-	assert.Equal(t, []ISCSIPath{{Name: testIQN, IPAddr: "10.0.0.101", PortPos: &PortPos{0, 2, 1}}}, h.ISCSIPaths)
+	assert.Equal(t, []ISCSIPath{{Name: iqnNode1, IPAddr: "10.0.0.101", PortPos: &PortPos{0, 2, 1}}}, h.ISCSIPaths)
 	assert.Equal(t, &HostDescriptors{Comment: "Created by LXD", OS: "Linux"}, h.Descriptors)
 
 	_, err = c.Hosts.Get(context.Background(), "gone")
@@ -123,7 +123,7 @@ func TestHostsList(t *testing.T) {
 	require.Len(t, hosts, 3)
 	assert.Equal(t, "esx01", hosts[2].Name)
 	assert.Equal(t, PersonaVMware, hosts[2].Persona)
-	assert.Equal(t, []FCPath{{WWN: testWWN, PortPos: &PortPos{0, 1, 1}}}, hosts[2].FCPaths)
+	assert.Equal(t, []FCPath{{WWN: wwnESX01, PortPos: &PortPos{0, 1, 1}}}, hosts[2].FCPaths)
 
 	_, err = c.Hosts.List(context.Background(), &HostListOptions{Query: Eq("name", "esx01")})
 	require.NoError(t, err)
@@ -143,7 +143,7 @@ func hostPOSTs(t *testing.T, m *mockArray, answers ...httpmock.Responder) *[]map
 	return bodies
 }
 
-func createdResponder(location string) httpmock.Responder {
+func respondCreatedAt(location string) httpmock.Responder {
 	return func(*http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(http.StatusCreated, "")
 		if location != "" {
@@ -156,14 +156,14 @@ func createdResponder(location string) httpmock.Responder {
 func TestHostsCreate(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := hostPOSTs(t, m, createdResponder("/api/v1/hosts/h"))
+	bodies := hostPOSTs(t, m, respondCreatedAt("/api/v1/hosts/h"))
 
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
-		Name: "node1-iscsi", ISCSINames: []string{testIQN}, Persona: PersonaGenericALUA,
+		Name: "node1-iscsi", ISCSINames: []string{iqnNode1}, Persona: PersonaGenericALUA,
 		Descriptors: &HostDescriptors{Comment: "Created by LXD", OS: "Linux", IPAddr: "10.0.0.101", Location: "rack 1", Model: "x", Contact: "ops"},
 	}))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
-		Name: "node1-nvme-tcp", NQN: testNQN, Descriptors: &HostDescriptors{Comment: "Created by LXD"},
+		Name: "node1-nvme-tcp", NQN: nqnNode1, Descriptors: &HostDescriptors{Comment: "Created by LXD"},
 	}))
 	wwns := []string{"10:00:00:90:fa:1b:2c:3d", "10000090fa1b2c3e", "10:00:00:90:FA:1B:2C:3D"}
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
@@ -173,12 +173,12 @@ func TestHostsCreate(t *testing.T) {
 	require.Len(t, *bodies, 4)
 
 	assert.Equal(t, map[string]any{
-		"name": "node1-iscsi", "iSCSINames": []any{testIQN}, "persona": float64(2),
+		"name": "node1-iscsi", "iSCSINames": []any{iqnNode1}, "persona": float64(2),
 		"descriptors": map[string]any{"comment": "Created by LXD", "os": "Linux", "IPAddr": "10.0.0.101",
 			"location": "rack 1", "model": "x", "contact": "ops"},
 	}, (*bodies)[0])
 	assert.Equal(t, map[string]any{
-		"name": "node1-nvme-tcp", "NQN": testNQN, "transportType": float64(2),
+		"name": "node1-nvme-tcp", "NQN": nqnNode1, "transportType": float64(2),
 		"descriptors": map[string]any{"comment": "Created by LXD"},
 	}, (*bodies)[1])
 	assert.Equal(t, map[string]any{
@@ -195,30 +195,30 @@ func TestHostsCreateValidation(t *testing.T) {
 	for _, req := range []*HostCreateRequest{
 		nil,
 		{},
-		{Name: "bad name", NQN: testNQN},
+		{Name: "bad name", NQN: nqnNode1},
 		{Name: "h", Domain: "bad/domain"},
-		{Name: "h", ISCSINames: []string{testIQN}, NQN: testNQN},
-		{Name: "h", ISCSINames: []string{testIQN}, FCWWNs: []string{testWWN}},
-		{Name: "h", FCWWNs: []string{testWWN}, NQN: testNQN},
+		{Name: "h", ISCSINames: []string{iqnNode1}, NQN: nqnNode1},
+		{Name: "h", ISCSINames: []string{iqnNode1}, FCWWNs: []string{wwnESX01}},
+		{Name: "h", FCWWNs: []string{wwnESX01}, NQN: nqnNode1},
 		{Name: "h", ISCSINames: []string{"iqn.bad"}},
 		{Name: "h", ISCSINames: []string{"iqn.1993-08.org.debian 01"}},
 		{Name: "h", ISCSINames: []string{"iqn.1993-8x.org.debian"}},
 		{Name: "h", ISCSINames: []string{"eui.0123"}},
 		{Name: "h", ISCSINames: []string{"naa.0123456789abcdeg"}},
-		{Name: "h", ISCSINames: []string{testIQN, ""}},
-		{Name: "h", ISCSINames: []string{testIQN, testWWN}},
+		{Name: "h", ISCSINames: []string{iqnNode1, ""}},
+		{Name: "h", ISCSINames: []string{iqnNode1, wwnESX01}},
 		{Name: "h", ISCSINames: []string{"iqn.2000-01.x:" + strings.Repeat("a", 220)}},
 		{Name: "h", FCWWNs: []string{"10000090FA1B2C"}},
 		{Name: "h", FCWWNs: []string{"10000090FA1B2C3D00"}},
 		{Name: "h", FCWWNs: []string{"10000090FA1B2C3G"}},
 		{Name: "h", FCWWNs: []string{":10000090FA1B2C3D"}},
 		{Name: "h", FCWWNs: []string{"10::00:00:90:FA:1B:2C:3D"}},
-		{Name: "h", FCWWNs: []string{testIQN}},
+		{Name: "h", FCWWNs: []string{iqnNode1}},
 		{Name: "h", NQN: "nqn.uuid"},
 		{Name: "h", NQN: "nqn.2014-08.org.nvme xpress:uuid:1"},
 		{Name: "h", NQN: "iqn.1993-08.org.debian:01:6b"},
 		{Name: "h", TransportType: TransportTCP},
-		{Name: "h", ISCSINames: []string{testIQN}, TransportType: TransportTCP},
+		{Name: "h", ISCSINames: []string{iqnNode1}, TransportType: TransportTCP},
 		{Name: "h", Persona: -1},
 	} {
 		err := c.Hosts.Create(context.Background(), req)
@@ -228,7 +228,7 @@ func TestHostsCreateValidation(t *testing.T) {
 	assert.Zero(t, m.GetTotalCallCount())
 
 	// Accepted shapes.
-	hostPOSTs(t, m, createdResponder(""))
+	hostPOSTs(t, m, respondCreatedAt(""))
 	for _, req := range []*HostCreateRequest{
 		{Name: "h", ISCSINames: []string{"eui.0123456789ABCDEF", "naa.0123456789abcdef0123456789abcdef", "IQN.2000-01.com.example"}},
 		{Name: "h", NQN: "nqn.2014-08.org.nvmexpress.discovery", TransportType: 3},
@@ -243,7 +243,7 @@ func TestHostsCreateConflicts(t *testing.T) {
 	c, m := newMock(t)
 	hostPOSTs(t, m, errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
-	err := c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: testNQN})
+	err := c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1})
 	assert.ErrorIs(t, err, ErrAlreadyExists)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -253,7 +253,7 @@ func TestHostsCreateConflicts(t *testing.T) {
 	// The initiator belongs to another host.
 	c, m = newMock(t)
 	hostPOSTs(t, m, errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
-	err = c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "new", NQN: testNQN})
+	err = c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "new", NQN: nqnNode1})
 	assert.ErrorIs(t, err, ErrAlreadyExists)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, CodeExistentPath, apiErr.Code)
@@ -270,15 +270,15 @@ func TestHostsCreateReconcile(t *testing.T) {
 	c, m := newMock(t)
 	bodies := hostPOSTs(t, m, errorResponder(http.StatusServiceUnavailable, 0, "busy"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
-	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: testNQN, Persona: PersonaGenericALUA}))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1, Persona: PersonaGenericALUA}))
 	assert.Len(t, *bodies, 2)
 	assert.Equal(t, 1, m.GetCallCountInfo()["GET "+testAPI+"/hosts/node1-nvme-tcp"])
 
 	// Same after a retry, but the host has another NQN, another persona, or an extra initiator: conflict.
 	for _, req := range []*HostCreateRequest{
-		{Name: "node1-nvme-tcp", NQN: otherNQN},
-		{Name: "node1-nvme-tcp", NQN: testNQN, Persona: PersonaVMware},
-		{Name: "node1-nvme-tcp", NQN: testNQN, Domain: "D1"},
+		{Name: "node1-nvme-tcp", NQN: nqnOther},
+		{Name: "node1-nvme-tcp", NQN: nqnNode1, Persona: PersonaVMware},
+		{Name: "node1-nvme-tcp", NQN: nqnNode1, Domain: "D1"},
 		{Name: "node1-nvme-tcp"},
 	} {
 		c, m := newMock(t)
@@ -292,18 +292,18 @@ func TestHostsCreateReconcile(t *testing.T) {
 	c, m = newMock(t)
 	hostPOSTs(t, m, errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
-	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-iscsi", ISCSINames: []string{strings.ToUpper(testIQN)}}))
+	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-iscsi", ISCSINames: []string{strings.ToUpper(iqnNode1)}}))
 	c, m = newMock(t)
 	hostPOSTs(t, m, errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/esx01", jsonResponder(http.StatusOK, map[string]any{
-		"name": "esx01", "FCPaths": []map[string]any{{"wwn": testWWN}}}))
+		"name": "esx01", "FCPaths": []map[string]any{{"wwn": wwnESX01}}}))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "esx01", FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}))
 }
 
 func TestHostsDelete(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/node1-iscsi", okResponder)
+	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/node1-iscsi", respondOKEmpty)
 	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
 	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/busy", errorResponder(http.StatusConflict, CodeExportedVLUN, "exported"))
 	require.NoError(t, c.Hosts.Delete(context.Background(), "node1-iscsi"))
@@ -333,26 +333,26 @@ func hostPUTs(t *testing.T, m *mockArray, name string, answers ...httpmock.Respo
 func TestHostsAddRemovePaths(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := hostPUTs(t, m, "node1-iscsi", okResponder)
+	bodies := hostPUTs(t, m, "node1-iscsi", respondOKEmpty)
 	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:a"}}))
-	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{testIQN}}, true))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}}, true))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}, false))
-	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{testWWN}}))
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{wwnESX01}}))
 	require.Len(t, *bodies, 4)
 	assert.Equal(t, map[string]any{"pathOperation": float64(1), "iSCSINames": []any{"iqn.2000-01.com.example:a"}}, (*bodies)[0])
-	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{testIQN}, "forcePathRemoval": true}, (*bodies)[1])
-	assert.Equal(t, map[string]any{"pathOperation": float64(2), "FCWWNs": []any{testWWN}}, (*bodies)[2])
-	assert.Equal(t, map[string]any{"pathOperation": float64(1), "FCWWNs": []any{testWWN}}, (*bodies)[3])
+	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{iqnNode1}, "forcePathRemoval": true}, (*bodies)[1])
+	assert.Equal(t, map[string]any{"pathOperation": float64(2), "FCWWNs": []any{wwnESX01}}, (*bodies)[2])
+	assert.Equal(t, map[string]any{"pathOperation": float64(1), "FCWWNs": []any{wwnESX01}}, (*bodies)[3])
 
 	n := m.GetTotalCallCount()
 	for _, req := range []*HostPathsRequest{
-		nil, {}, {ISCSINames: []string{testIQN}, FCWWNs: []string{testWWN}},
-		{ISCSINames: []string{testNQN}}, {FCWWNs: []string{"xyz"}}, {ISCSINames: []string{testWWN}},
+		nil, {}, {ISCSINames: []string{iqnNode1}, FCWWNs: []string{wwnESX01}},
+		{ISCSINames: []string{nqnNode1}}, {FCWWNs: []string{"xyz"}}, {ISCSINames: []string{wwnESX01}},
 	} {
 		assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", req), ErrInvalidInput, "%+v", req)
 		assert.ErrorIs(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", req, false), ErrInvalidInput, "%+v", req)
 	}
-	assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "", &HostPathsRequest{ISCSINames: []string{testIQN}}), ErrInvalidInput)
+	assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "", &HostPathsRequest{ISCSINames: []string{iqnNode1}}), ErrInvalidInput)
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
@@ -360,9 +360,9 @@ func TestHostsPathsIdempotent(t *testing.T) {
 	t.Parallel()
 	// Adding an initiator the host already has (73) plus a new one: the new one is sent again.
 	c, m := newMock(t)
-	bodies := hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"), okResponder)
+	bodies := hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
-	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{testIQN, "iqn.2000-01.com.example:b"}}))
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1, "iqn.2000-01.com.example:b"}}))
 	require.Len(t, *bodies, 2)
 	assert.Equal(t, []any{"iqn.2000-01.com.example:b"}, (*bodies)[1]["iSCSINames"])
 
@@ -370,7 +370,7 @@ func TestHostsPathsIdempotent(t *testing.T) {
 	c, m = newMock(t)
 	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
-	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{testIQN}}))
+	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}}))
 	assert.Len(t, *bodies, 1)
 
 	// The initiator belongs to another host: the 73 is returned, with no resend.
@@ -383,23 +383,23 @@ func TestHostsPathsIdempotent(t *testing.T) {
 
 	// Removing an initiator the host does not have (80): done after the read.
 	c, m = newMock(t)
-	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), okResponder)
+	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone"}}, false))
 	assert.Len(t, *bodies, 1)
 	// ... and one it has among them is sent again.
 	c, m = newMock(t)
-	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), okResponder)
+	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi",
-		&HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone", testIQN}}, true))
+		&HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone", iqnNode1}}, true))
 	require.Len(t, *bodies, 2)
-	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{testIQN}, "forcePathRemoval": true}, (*bodies)[1])
+	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{iqnNode1}, "forcePathRemoval": true}, (*bodies)[1])
 
 	// A missing host is not a path question.
 	c, m = newMock(t)
 	hostPUTs(t, m, "gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
-	err = c.Hosts.RemovePaths(context.Background(), "gone", &HostPathsRequest{ISCSINames: []string{testIQN}}, false)
+	err = c.Hosts.RemovePaths(context.Background(), "gone", &HostPathsRequest{ISCSINames: []string{iqnNode1}}, false)
 	assert.ErrorIs(t, err, ErrNotFound)
 	assert.Equal(t, 2, m.GetTotalCallCount(), "login + PUT")
 }
@@ -417,7 +417,7 @@ func TestHostsFindByInitiator(t *testing.T) {
 		return goldenResponder(t, http.StatusOK, "hosts.json")(req)
 	})
 
-	h, err := c.Hosts.FindByInitiator(context.Background(), testIQN)
+	h, err := c.Hosts.FindByInitiator(context.Background(), iqnNode1)
 	require.NoError(t, err)
 	assert.Equal(t, "node1-iscsi", h.Name)
 
@@ -425,19 +425,19 @@ func TestHostsFindByInitiator(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "esx01", h.Name)
 
-	h, err = c.Hosts.FindByInitiator(context.Background(), " "+testNQN+" ")
+	h, err = c.Hosts.FindByInitiator(context.Background(), " "+nqnNode1+" ")
 	require.NoError(t, err)
 	assert.Equal(t, "node1-nvme-tcp", h.Name)
-	assert.Equal(t, testNQN, h.NVMETCPPaths[0].NQN)
+	assert.Equal(t, nqnNode1, h.NVMETCPPaths[0].NQN)
 
-	_, err = c.Hosts.FindByInitiator(context.Background(), otherNQN)
+	_, err = c.Hosts.FindByInitiator(context.Background(), nqnOther)
 	assert.ErrorIs(t, err, ErrNotFound)
 	_, err = c.Hosts.FindByInitiator(context.Background(), "iqn.2000-01.com.example:none")
 	assert.ErrorIs(t, err, ErrNotFound)
 
 	assert.Equal(t, []string{
-		`"iSCSIPaths[name==` + testIQN + `]"`,
-		`"FCPaths[wwn==` + testWWN + `]"`,
+		`"iSCSIPaths[name==` + iqnNode1 + `]"`,
+		`"FCPaths[wwn==` + wwnESX01 + `]"`,
 		"", // NQN: no query form exists
 		"",
 		`"iSCSIPaths[name==iqn.2000-01.com.example:none]"`,
@@ -460,13 +460,13 @@ func TestHostsFindByInitiatorLowercaseNQNKey(t *testing.T) {
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	})
-	h, err := c.Hosts.FindByInitiator(context.Background(), testNQN)
+	h, err := c.Hosts.FindByInitiator(context.Background(), nqnNode1)
 	require.NoError(t, err)
 	assert.Equal(t, "node1-nvme-tcp", h.Name)
 
 	c, m = newMock(t)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"))
-	_, err = c.Hosts.FindByInitiator(context.Background(), testNQN)
+	_, err = c.Hosts.FindByInitiator(context.Background(), nqnNode1)
 	assert.ErrorIs(t, err, ErrBusy)
 	assert.Equal(t, 4, m.GetCallCountInfo()["GET "+testAPI+"/hosts"], "an idempotent GET is retried")
 }

@@ -218,7 +218,7 @@ func TestVLUNsCreateAutoLUN(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
 	r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs},
-		[]httpmock.Responder{createdResponder("/api/v1/vluns/c-web01,5,node1-iscsi")})
+		[]httpmock.Responder{respondCreatedAt("/api/v1/vluns/c-web01,5,node1-iscsi")})
 	v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	require.NoError(t, err)
 	assert.Equal(t, &VLUN{LUN: 5, VolumeName: "c-web01", HostName: "node1-iscsi", Type: VLUNTypeHost}, v)
@@ -232,10 +232,10 @@ func TestVLUNsCreateBody(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
 	r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs}, []httpmock.Responder{
-		createdResponder("/api/v1/vluns/v1,12,h1,1:2:3"),
-		createdResponder("/api/v1/vluns/v1,4,,1:2:3"),
-		createdResponder("/api/v1/vluns/v1,7,h1"),
-		createdResponder("/api/v1/vluns/set:vs,0,set:hs"),
+		respondCreatedAt("/api/v1/vluns/v1,12,h1,1:2:3"),
+		respondCreatedAt("/api/v1/vluns/v1,4,,1:2:3"),
+		respondCreatedAt("/api/v1/vluns/v1,7,h1"),
+		respondCreatedAt("/api/v1/vluns/set:vs,0,set:hs"),
 	})
 	ctx := context.Background()
 	v, err := c.VLUNs.Create(ctx, &VLUNCreateRequest{VolumeName: "v1", HostName: "h1", LUN: 10, AutoLUN: true, MaxAutoLUN: 20,
@@ -271,7 +271,7 @@ func TestVLUNsCreateExisting(t *testing.T) {
 	// The volume is already exported to this host (iSCSI would silently duplicate): nothing is posted.
 	c, m := newMock(t)
 	r := newVLUNRoutes(t, m, []httpmock.Responder{goldenResponder(t, http.StatusOK, "vluns.json")},
-		[]httpmock.Responder{createdResponder("/api/v1/vluns/c-web02,1,node1-iscsi")})
+		[]httpmock.Responder{respondCreatedAt("/api/v1/vluns/c-web02,1,node1-iscsi")})
 	v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	require.NoError(t, err)
 	assert.True(t, v.Existed)
@@ -292,7 +292,7 @@ func TestVLUNsCreateExisting(t *testing.T) {
 	r = newVLUNRoutes(t, m, []httpmock.Responder{vlunList(
 		map[string]any{"lun": 2, "volumeName": "v", "hostname": "h", "portPos": map[string]int{"node": 0, "slot": 2, "cardPort": 1}, "type": 4, "active": false},
 		map[string]any{"lun": 4, "volumeName": "v", "portPos": map[string]int{"node": 1, "slot": 2, "cardPort": 1}, "type": 2, "active": false},
-	)}, []httpmock.Responder{createdResponder("/api/v1/vluns/v,3,h,1:2:1")})
+	)}, []httpmock.Responder{respondCreatedAt("/api/v1/vluns/v,3,h,1:2:1")})
 	v, err = c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "v", HostName: "h", PortPos: &PortPos{0, 2, 1}})
 	require.NoError(t, err)
 	assert.True(t, v.Existed)
@@ -336,7 +336,7 @@ func TestVLUNsCreateLocationFallback(t *testing.T) {
 		c, m := newMock(t)
 		r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs, vlunList(
 			map[string]any{"lun": 6, "volumeName": "c-web01", "hostname": "node1-iscsi", "type": 3, "active": false, "volumeWWN": "60002AC0"},
-		)}, []httpmock.Responder{createdResponder(loc)})
+		)}, []httpmock.Responder{respondCreatedAt(loc)})
 		v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 		require.NoError(t, err, loc)
 		assert.Equal(t, 6, v.LUN, loc)
@@ -347,7 +347,7 @@ func TestVLUNsCreateLocationFallback(t *testing.T) {
 
 	// Percent-encoded Location: the core unescapes it.
 	c, m := newMock(t)
-	r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs}, []httpmock.Responder{createdResponder("/api/v1/vluns/c%2Dweb01%2C8%2Cnode1-iscsi")})
+	r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs}, []httpmock.Responder{respondCreatedAt("/api/v1/vluns/c%2Dweb01%2C8%2Cnode1-iscsi")})
 	v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	require.NoError(t, err)
 	assert.Equal(t, 8, v.LUN)
@@ -355,7 +355,7 @@ func TestVLUNsCreateLocationFallback(t *testing.T) {
 
 	// No Location and not listed: a bad response.
 	c, m = newMock(t)
-	newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs}, []httpmock.Responder{createdResponder("")})
+	newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs}, []httpmock.Responder{respondCreatedAt("")})
 	_, err = c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	assert.ErrorIs(t, err, ErrBadResponse)
 }
@@ -366,7 +366,7 @@ func TestVLUNsCreateBusyAndLostAnswer(t *testing.T) {
 	c, m := newMock(t)
 	r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs}, []httpmock.Responder{
 		errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"),
-		createdResponder("/api/v1/vluns/c-web01,2,node1-iscsi"),
+		respondCreatedAt("/api/v1/vluns/c-web01,2,node1-iscsi"),
 	})
 	v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	require.NoError(t, err)
@@ -404,7 +404,7 @@ func TestVLUNsCreateBusyAndLostAnswer(t *testing.T) {
 	// The pre-check fails: nothing is posted.
 	c, m = newMock(t)
 	r = newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")},
-		[]httpmock.Responder{createdResponder("/api/v1/vluns/c-web01,2,node1-iscsi")})
+		[]httpmock.Responder{respondCreatedAt("/api/v1/vluns/c-web01,2,node1-iscsi")})
 	_, err = c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	assert.ErrorIs(t, err, ErrPermission)
 	assert.Empty(t, r.posts)
@@ -474,7 +474,7 @@ func TestVLUNsDelete(t *testing.T) {
 		if strings.Contains(req.URL.Path, "gone") {
 			return errorResponder(http.StatusNotFound, CodeNonExistentVLUN, "no vlun")(req)
 		}
-		return okResponder(req)
+		return respondOKEmpty(req)
 	})
 	ctx := context.Background()
 	require.NoError(t, c.VLUNs.Delete(ctx, "c-web02", 3, "esx01", nil))

@@ -121,8 +121,8 @@ func TestVolumeSetsCreateErrors(t *testing.T) {
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
-// flakyThen answers the first call with a 503 and the following ones with then.
-func flakyThen(then httpmock.Responder) httpmock.Responder {
+// first503Then answers the first call with a 503 and the following ones with then.
+func first503Then(then httpmock.Responder) httpmock.Responder {
 	var mu sync.Mutex
 	calls := 0
 	return func(req *http.Request) (*http.Response, error) {
@@ -141,7 +141,7 @@ func TestVolumeSetsCreateReconcile(t *testing.T) {
 	t.Parallel()
 	// The first attempt was committed but answered 503; the retry meets 101.
 	c, m := newMock(t)
-	m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", flakyThen(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", first503Then(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	err := c.VolumeSets.Create(context.Background(), &VolumeSetCreateRequest{Name: "pool1", Comment: "Created and managed by LXD",
 		SetMembers: []string{"c-web01"}})
@@ -155,7 +155,7 @@ func TestVolumeSetsCreateReconcile(t *testing.T) {
 		{Name: "pool1", Comment: "Created and managed by LXD", SetMembers: []string{"c-web09"}},
 	} {
 		c, m := newMock(t)
-		m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", flakyThen(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
+		m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", first503Then(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		err := c.VolumeSets.Create(context.Background(), req)
 		assert.ErrorIs(t, err, ErrAlreadyExists, "%+v", req)
@@ -199,14 +199,14 @@ func setPUTs(t *testing.T, m *mockArray, name string, answers ...httpmock.Respon
 	return bodies
 }
 
-func okResponder(req *http.Request) (*http.Response, error) {
+func respondOKEmpty(req *http.Request) (*http.Response, error) {
 	return httpmock.NewStringResponse(http.StatusOK, ""), nil
 }
 
 func TestVolumeSetsAddMembers(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := setPUTs(t, m, "pool1", okResponder)
+	bodies := setPUTs(t, m, "pool1", respondOKEmpty)
 	require.NoError(t, c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web03", "c-web04", "c-web03"))
 	require.Len(t, *bodies, 1)
 	assert.Equal(t, map[string]any{"action": float64(1), "setmembers": []any{"c-web03", "c-web04"}}, (*bodies)[0])
@@ -220,7 +220,7 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 	} {
 		// c-web01 is a member (golden set): only c-web03 is sent again.
 		c, m := newMock(t)
-		bodies := setPUTs(t, m, "pool1", answer, okResponder)
+		bodies := setPUTs(t, m, "pool1", answer, respondOKEmpty)
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		require.NoError(t, c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web01", "c-web03"))
 		require.Len(t, *bodies, 2)
@@ -283,7 +283,7 @@ func TestVolumeSetsAddMembersErrors(t *testing.T) {
 func TestVolumeSetsRemoveMembers(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := setPUTs(t, m, "pool1", okResponder)
+	bodies := setPUTs(t, m, "pool1", respondOKEmpty)
 	require.NoError(t, c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web01"))
 	require.Len(t, *bodies, 1)
 	assert.Equal(t, map[string]any{"action": float64(2), "setmembers": []any{"c-web01"}}, (*bodies)[0])
@@ -294,7 +294,7 @@ func TestVolumeSetsRemoveMembers(t *testing.T) {
 	} {
 		// c-web09 is not a member: only c-web02 is sent again.
 		c, m := newMock(t)
-		bodies := setPUTs(t, m, "pool1", answer, okResponder)
+		bodies := setPUTs(t, m, "pool1", answer, respondOKEmpty)
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		require.NoError(t, c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web09", "c-web02"))
 		require.Len(t, *bodies, 2)
