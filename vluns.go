@@ -256,7 +256,9 @@ type VLUNListOptions struct {
 // given (WSAPI 1.3 cannot AND two terms, so the host is then filtered
 // here), else hostname==H — and every record is checked again on the
 // client side, so an array that ignores the query gives the same answer.
-// Arrays too old for vLUN queries (INV_QUERY_STRING) are listed whole.
+// Arrays too old for vLUN queries (before 3.2.1 MU2) refuse the query
+// with a 400 (INV_QUERY_STRING; its code number is unverified, so any 400
+// counts); the vLUNs are then listed whole.
 // A template whose Subsystem_NQN is only reported on its active records
 // gets it copied from them.
 //
@@ -290,7 +292,7 @@ func (s *VLUNsService) List(ctx context.Context, opts *VLUNListOptions) ([]VLUN,
 	}
 	_, err := s.client.do(ctx, cl)
 	var apiErr *APIError
-	if err != nil && errors.As(err, &apiErr) && apiErr.Code == CodeInvalidQueryString && cl.query != nil {
+	if err != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && cl.query != nil {
 		out, cl.query = collection[VLUN]{}, nil
 		_, err = s.client.do(ctx, cl)
 	}
