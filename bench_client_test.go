@@ -27,8 +27,10 @@ type benchArray struct {
 	logins atomic.Int64
 	conns  atomic.Int64
 	body   []byte
-	mu     sync.Mutex
-	keys   map[string]bool
+	// listBody, when set, answers GET /api/v1/volumes.
+	listBody []byte
+	mu       sync.Mutex
+	keys     map[string]bool
 }
 
 func newBenchArray(tb testing.TB) *benchArray {
@@ -63,6 +65,9 @@ func (a *benchArray) serve(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]string{"key": key})
 	case r.Method == http.MethodDelete:
 		w.WriteHeader(http.StatusOK)
+	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes" && a.listBody != nil:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(a.listBody)
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes/vol1":
 		a.mu.Lock()
 		ok := a.keys[r.Header.Get("X-HP3PAR-WSAPI-SessionKey")]
