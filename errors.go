@@ -225,6 +225,8 @@ func (e *APIError) Is(target error) bool {
 		return oneOf(e.Code, CodeCopyParentTooBig)
 	case ErrParentGrown:
 		return e.Code == CodeParentSizeIncreased
+	case ErrConflict:
+		return e.Code == CodeExistentPath
 	}
 	return false
 }

@@ -19,7 +19,7 @@ func TestErrorMatrix(t *testing.T) {
 	t.Parallel()
 	all := []error{ErrNotFound, ErrAlreadyExists, ErrInUse, ErrExported, ErrNameTooLong, ErrBusy,
 		ErrInvalidInput, ErrSessionExpired, ErrAuthentication, ErrPermission, ErrTooLarge,
-		ErrCannotShrink, ErrParentGrown}
+		ErrCannotShrink, ErrParentGrown, ErrConflict}
 	for _, tc := range []struct {
 		status int
 		code   ErrorCode
@@ -35,7 +35,7 @@ func TestErrorMatrix(t *testing.T) {
 		{409, CodeExistentLUN, []error{ErrAlreadyExists}},
 		{409, CodeExistentVolume, []error{ErrAlreadyExists}},
 		{409, CodeExistentID, []error{ErrAlreadyExists}},
-		{409, CodeExistentPath, []error{ErrAlreadyExists}},
+		{409, CodeExistentPath, []error{ErrAlreadyExists, ErrConflict}},
 		{409, CodeExistentSet, []error{ErrAlreadyExists}},
 		{409, CodeExportedVLUN, []error{ErrInUse, ErrExported}},
 		{409, CodeVolumeAlreadyExported, []error{ErrInUse, ErrExported}},

@@ -35,6 +35,12 @@ const (
 	// safeLogin: retried on transport errors and 502/504/270, but a 503
 	// (session table full) is returned at once.
 	safeLogin
+	// safeChecked: a create whose repetition the array would not refuse
+	// (a vLUN: iSCSI arrays silently export twice). Retried like
+	// safeIdempotent, but before each retry the call's precheck looks on the
+	// array; when it finds the object, the earlier attempt was carried out and
+	// the call ends as a success without sending again.
+	safeChecked
 )
 
 // call is one WSAPI operation, built by a service method and run by do.
@@ -53,6 +59,10 @@ type call struct {
 	// once and ended in ErrAlreadyExists, whether the existing object is the
 	// one requested. true makes the call a success.
 	reconcile func(ctx context.Context) (bool, error)
+
+	// precheck, for a safeChecked call, is run before every retry; true means
+	// the object exists and the call is done.
+	precheck func(ctx context.Context) (bool, error)
 }
 
 // response is what a service method may need beyond the decoded body.
@@ -61,6 +71,9 @@ type response struct {
 	Header     http.Header
 	Location   string // the Location header, unescaped path ("" when absent)
 	Attempts   int
+	// Prechecked: a safeChecked call's precheck found the object before a
+	// retry; there is no answer of the array to read.
+	Prechecked bool
 }
 
 type ctxKey struct{}
@@ -70,7 +83,15 @@ type ctxKey struct{}
 type attemptInfo struct {
 	safety   safety
 	attempts int
+	precheck func(ctx context.Context) (bool, error)
 }
+
+// slotHeld marks a context whose request already holds an in-flight slot,
+// so that a precheck run during its retry does not wait for another.
+type slotHeld struct{}
+
+// errPrechecked ends a retry loop whose precheck found the object.
+var errPrechecked = errors.New("alletra: the object exists; not sent again")
 
 // newRequest builds the HTTP request for cl with the given session key.
 func (c *Client) newRequest(ctx context.Context, cl *call, body []byte, key string) (*retryablehttp.Request, error) {
@@ -122,7 +143,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 			return nil, invalid("body", err.Error())
 		}
 	}
-	info := &attemptInfo{safety: cl.safety}
+	info := &attemptInfo{safety: cl.safety, precheck: cl.precheck}
 	ctx = context.WithValue(ctx, ctxKey{}, info)
 	logPath := redactPath(cl.path)
 	for replayed := false; ; replayed = true {
@@ -134,6 +155,11 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 			}
 		}
 		resp, err := c.send(ctx, cl, body, key, info)
+		if errors.Is(err, errPrechecked) {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
+				slog.String("method", cl.method), slog.String("path", logPath), slog.Int("attempts", info.attempts))
+			return &response{Attempts: info.attempts, Prechecked: true}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -183,14 +209,22 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, key string, in
 	if err != nil {
 		return nil, err
 	}
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if ctx.Value(slotHeld{}) == nil {
+		select {
+		case c.sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		defer func() { <-c.sem }()
 	}
-	defer func() { <-c.sem }()
 	start := time.Now()
 	resp, err := c.rc.Do(req)
+	if errors.Is(err, errPrechecked) {
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
 	logPath := redactPath(cl.path)
 	if err != nil {
 		if resp != nil && resp.Body != nil {

@@ -126,9 +126,20 @@ func retryAfter(v string) (time.Duration, bool) {
 	return 0, false
 }
 
-// prepareRetry stamps the session's current key on a retried request, so a
-// retry after a re-login by another goroutine does not send a stale key.
+// prepareRetry runs a safeChecked request's precheck (ending the retries
+// with errPrechecked when the object exists), and stamps the session's
+// current key on the retried request, so a retry after a re-login by another
+// goroutine does not send a stale key.
 func (c *Client) prepareRetry(req *http.Request) error {
+	if info, _ := req.Context().Value(ctxKey{}).(*attemptInfo); info != nil && info.precheck != nil {
+		done, err := info.precheck(context.WithValue(req.Context(), slotHeld{}, true))
+		if err != nil {
+			return err
+		}
+		if done {
+			return errPrechecked
+		}
+	}
 	old := req.Header.Get(sessionHeader)
 	if old == "" || strings.Contains(req.URL.Path, "/credentials") {
 		return nil

@@ -206,7 +206,7 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 		out: &ref, safety: safeOnce}); err != nil {
 		return err
 	}
-	_, err := s.client.waitTaskRef(ctx, ref, path)
+	_, err := s.client.waitTaskRef(ctx, ref, http.MethodPut, path)
 	return err
 }
 
@@ -266,5 +266,5 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 		out:  &ref, safety: safeOnce}); err != nil {
 		return nil, err
 	}
-	return s.client.waitTaskRef(ctx, ref, path)
+	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)
 }

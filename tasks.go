@@ -189,10 +189,12 @@ func (c *Client) pollInterval(elapsed time.Duration) time.Duration {
 	return min(max(elapsed*15/100, c.opts.taskInitial), c.opts.taskMax)
 }
 
-// waitTaskRef waits for the task an action answered with.
-func (c *Client) waitTaskRef(ctx context.Context, ref taskRef, what string) (*Task, error) {
+// waitTaskRef waits for the task that the action method path answered with.
+// An answer without a task id is ErrBadResponse; the array accepted the
+// action, so it may be running.
+func (c *Client) waitTaskRef(ctx context.Context, ref taskRef, method, path string) (*Task, error) {
 	if ref.TaskID <= 0 {
-		return nil, errBadResponse(http.MethodPost, what, fmt.Errorf("no task id in the answer"))
+		return nil, errBadResponse(method, path, fmt.Errorf("the array accepted the action but named no task to wait for"))
 	}
 	return c.Tasks.Wait(ctx, int(ref.TaskID))
 }

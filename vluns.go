@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // VLUNsService manages exports of volumes to hosts (WSAPI /vluns).
@@ -353,7 +352,7 @@ func fillSubsystemNQN(vs []VLUN) {
 // WSAPI: GET /api/v1/vluns?query="volumeName==V", then POST /api/v1/vluns.
 // The POST is never blindly resent: after a failure whose outcome is
 // unknown (a transport error, a gateway error) or a busy answer (503, code
-// 270), the check is repeated before sending again (up to the client's
+// 270), the vLUNs are listed again before each retry (up to the client's
 // retry count, with its backoff), so a create whose answer was lost is
 // found instead of duplicated.
 func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLUN, error) {
@@ -361,63 +360,34 @@ func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLU
 		return nil, err
 	}
 	body := *req
-	c := s.client
-	mayHaveCreated := false // an earlier attempt may have been carried out
-	for attempt := 0; ; attempt++ {
-		existing, err := s.findTemplate(ctx, &body)
-		if err != nil {
-			return nil, err
-		}
-		if existing != nil {
-			existing.Existed = !mayHaveCreated
-			return existing, nil
-		}
-		resp, err := c.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, safety: safeOnce})
-		if err == nil {
-			return s.created(ctx, &body, resp)
-		}
-		if errors.Is(err, ErrExported) {
-			if v, lerr := s.findTemplate(ctx, &body); lerr == nil && v != nil {
-				v.Existed = true
-				return v, nil
-			}
-			return nil, err
-		}
-		retry, sent := retryableCreate(err)
-		if !retry || attempt >= c.opts.maxRetries || ctx.Err() != nil {
-			return nil, err
-		}
-		mayHaveCreated = mayHaveCreated || sent
-		t := time.NewTimer(backoff(c.opts.minWait, c.opts.maxWait, attempt, nil))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("%w (not sent again: %w)", err, ctx.Err())
-		case <-t.C:
+	existing, err := s.findTemplate(ctx, &body)
+	if err != nil {
+		return nil, err
+	}
+	if existing != nil {
+		existing.Existed = true
+		return existing, nil
+	}
+	var found *VLUN
+	resp, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, safety: safeChecked,
+		precheck: func(ctx context.Context) (bool, error) {
+			v, err := s.findTemplate(ctx, &body)
+			found = v
+			return v != nil, err
+		}})
+	switch {
+	case err == nil && resp.Prechecked:
+		return found, nil // an earlier attempt was carried out
+	case err == nil:
+		return s.created(ctx, &body, resp)
+	case errors.Is(err, ErrExported):
+		// Another client exported it in between (NVMe answers code 29).
+		if v, lerr := s.findTemplate(ctx, &body); lerr == nil && v != nil {
+			v.Existed = true
+			return v, nil
 		}
 	}
-}
-
-// retryableCreate reports whether a failed POST is worth checking and
-// sending again: retry after a transport or gateway error (the request may
-// or may not have been carried out: sent) or a busy answer (503, 429, code
-// 270: refused, not carried out).
-func retryableCreate(err error) (retry, sent bool) {
-	var te *TransportError
-	if errors.As(err, &te) {
-		return true, true
-	}
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return false, false
-	}
-	switch apiErr.StatusCode {
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true, true
-	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
-		return true, false
-	}
-	return apiErr.Code == CodeSystemBusy, false
+	return nil, err
 }
 
 func (s *VLUNsService) checkCreate(req *VLUNCreateRequest) error {
