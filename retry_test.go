@@ -223,3 +223,25 @@ func TestReadErrorRetriedWhenIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 }
+
+func TestPrecheckBeforeRetryWithOneSlot(t *testing.T) {
+	t.Parallel()
+	// One in-flight slot: the precheck runs while the create holds it, and must not wait for another.
+	c, m := newMock(t, WithMaxInFlight(1))
+	r, posts := sequence(httpmock.NewErrorResponder(errors.New("connection reset by peer")), jsonResponder(201, nil))
+	m.RegisterResponder(http.MethodPost, testAPI+"/things", r)
+	m.RegisterResponder(http.MethodGet, testAPI+"/things/t1", jsonResponder(200, map[string]any{"name": "t1"}))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	checks := 0
+	resp, err := c.do(ctx, &call{method: http.MethodPost, path: "/things", body: map[string]string{"name": "t1"},
+		safety: safeChecked, precheck: func(ctx context.Context) (bool, error) {
+			checks++
+			_, err := c.do(ctx, &call{method: http.MethodGet, path: "/things/t1", safety: safeIdempotent})
+			return err == nil, err
+		}})
+	require.NoError(t, err)
+	assert.True(t, resp.Prechecked)
+	assert.Equal(t, 1, checks)
+	assert.EqualValues(t, 1, posts.Load(), "found by the precheck: not sent again")
+}
