@@ -12,12 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
+	"github.com/openalletra/go-alletra/alletratest"
 )
 
 // benchArray is a TLS server that answers login and GET /volumes/vol1 with
@@ -181,16 +183,50 @@ func BenchmarkVolumesGet(b *testing.B) {
 
 // BenchmarkVolumesGetRatio measures, in one process, batches of each client
 // in turn and reports the median ratios: sdk/bare (goal <= 1.5) and
-// transport-per-request/sdk (goal >= 10).
+// transport-per-request/sdk (goal >= 10). "static" serves a fixed answer;
+// "simulator" is alletratest's array (TLS), whose own work is in both sides.
 //
 //	go test -run '^$' -bench BenchmarkVolumesGetRatio -benchtime 1x .
 func BenchmarkVolumesGetRatio(b *testing.B) {
-	a := newBenchArray(b)
+	b.Run("static", func(b *testing.B) {
+		a := newBenchArray(b)
+		measureGetRatio(b, a.client(b), a.Client(), a.URL, a.login(b), "vol1")
+	})
+	b.Run("simulator", func(b *testing.B) {
+		srv := alletratest.NewTestServer(b)
+		c, err := srv.Client()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Volumes.Create(context.Background(), &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+			b.Fatal(err)
+		}
+		hc := srv.HTTPClient()
+		defer hc.CloseIdleConnections()
+		measureGetRatio(b, c, hc, srv.URL, simLogin(b, hc, srv), "vol1")
+	})
+}
+
+// simLogin opens a session on the simulator with a plain client.
+func simLogin(tb testing.TB, hc *http.Client, srv *alletratest.Server) string {
+	tb.Helper()
+	resp, err := hc.Post(srv.URL+"/api/v1/credentials", "application/json",
+		strings.NewReader(`{"user":"`+srv.Username()+`","password":"`+srv.Password()+`"}`))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Key string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		tb.Fatal(err)
+	}
+	return out.Key
+}
+
+func measureGetRatio(b *testing.B, c *alletra.Client, hc *http.Client, base, key, name string) {
 	ctx := context.Background()
-	url := a.URL + "/api/v1/volumes/vol1"
-	c := a.client(b)
 	defer c.Close(ctx)
-	hc, key := a.Client(), a.login(b)
+	url := base + "/api/v1/volumes/" + name
 	cfg := hc.Transport.(*http.Transport).TLSClientConfig
 	const rounds, batch = 9, 200
 	timeBatch := func(n int, f func() error) time.Duration {
@@ -205,7 +241,7 @@ func BenchmarkVolumesGetRatio(b *testing.B) {
 	var sdkBare, tprSDK []float64
 	for range b.N {
 		for range rounds {
-			sdk := timeBatch(batch, func() error { _, err := c.Volumes.Get(ctx, "vol1"); return err })
+			sdk := timeBatch(batch, func() error { _, err := c.Volumes.Get(ctx, name); return err })
 			bare := timeBatch(batch, func() error { _, err := bareGet(ctx, hc, url, key); return err })
 			tpr := timeBatch(batch/10, func() error { _, err := transportPerRequestGet(ctx, cfg, url, key); return err })
 			sdkBare = append(sdkBare, float64(sdk)/float64(bare))
