@@ -1,0 +1,289 @@
+package alletra_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	alletra "github.com/openalletra/go-alletra"
+	"github.com/openalletra/go-alletra/alletratest"
+)
+
+// The examples run on the simulator of package alletratest; against an array,
+// pass its URL and credentials to NewClient instead.
+
+func ExampleNewClient() {
+	ctx := context.Background()
+	srv := alletratest.NewServer() // stands in for https://array:8080
+	defer srv.Close()
+
+	// WithHTTPClient: the simulator's certificate is self-signed; for a real
+	// array with one, use WithTLSConfig and a CA pool instead.
+	c, err := alletra.NewClient(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(srv.HTTPClient()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx) // logs out: arrays have few sessions
+
+	v, err := c.System.APIVersion(ctx) // the first call logs in
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("WSAPI %d.%d, Alletra MP: %t\n", v.Major, v.Minor, v.IsAlletraMP())
+	fmt.Println("sessions:", srv.Sessions())
+	// Output:
+	// WSAPI 1.15, Alletra MP: true
+	// sessions: 1
+}
+
+func ExampleClient_Close() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.System.Get(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("sessions before Close:", srv.Sessions())
+	if err := c.Close(ctx); err != nil { // DELETE /credentials/<key>
+		log.Fatal(err)
+	}
+	fmt.Println("sessions after Close:", srv.Sessions())
+	// Output:
+	// sessions before Close: 1
+	// sessions after Close: 0
+}
+
+func ExampleVolumesService_Create() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+
+	// Ask for what the array will allocate: 10^9 bytes round up to 1024 MiB.
+	size, err := alletra.VolumeSizeMiB(1_000_000_000)
+	if err != nil {
+		log.Fatal(err)
+	}
+	req := &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: size}
+	if err := c.Volumes.Create(ctx, req); err != nil {
+		log.Fatal(err)
+	}
+	vol, err := c.Volumes.Get(ctx, "vol1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(vol.Name, vol.SizeMiB, "MiB", vol.ProvisioningType)
+
+	// A second create of the same name is someone else's volume.
+	err = c.Volumes.Create(ctx, req)
+	fmt.Println("again:", errors.Is(err, alletra.ErrAlreadyExists))
+	// Output:
+	// vol1 1024 MiB TPVV
+	// again: true
+}
+
+func ExampleVolumesService_ResizeTo() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		log.Fatal(err)
+	}
+
+	// ResizeTo takes the new size (the WSAPI grow takes a delta) and rounds
+	// it up to 256 MiB: 1500 becomes 1536.
+	if err := c.Volumes.ResizeTo(ctx, "vol1", 1500); err != nil {
+		log.Fatal(err)
+	}
+	vol, err := c.Volumes.Get(ctx, "vol1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("size:", vol.SizeMiB)
+
+	// Calling it again is safe: the volume is already that large, nothing is sent.
+	if err := c.Volumes.ResizeTo(ctx, "vol1", 1536); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("grow requests:", srv.Requests("PUT", "/api/v1/volumes/{name}"))
+
+	// Volumes cannot shrink.
+	err = c.Volumes.ResizeTo(ctx, "vol1", 1024)
+	fmt.Println("shrink:", errors.Is(err, alletra.ErrCannotShrink))
+	// Output:
+	// size: 1536
+	// grow requests: 1
+	// shrink: true
+}
+
+func ExampleSnapshotsService_Restore() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		log.Fatal(err)
+	}
+	_ = srv.WriteContent("vol1", "monday") // the simulator's stand-in for data
+	if err := c.Snapshots.Create(ctx, "vol1", &alletra.SnapshotCreateRequest{Name: "vol1.snap"}); err != nil {
+		log.Fatal(err)
+	}
+	_ = srv.WriteContent("vol1", "tuesday")
+
+	// The array refuses to restore onto an exported volume: unmap it first.
+	if err := c.Hosts.Create(ctx, &alletra.HostCreateRequest{Name: "node1", ISCSINames: []string{"iqn.1993-08.org.debian:01:node1"}}); err != nil {
+		log.Fatal(err)
+	}
+	v, err := c.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: "vol1", HostName: "node1", AutoLUN: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = c.Snapshots.Restore(ctx, "vol1.snap")
+	fmt.Println("while exported:", errors.Is(err, alletra.ErrExported))
+	if err := c.VLUNs.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil {
+		log.Fatal(err)
+	}
+
+	// Restore promotes the snapshot and waits for the array's task.
+	if err := c.Snapshots.Restore(ctx, "vol1.snap"); err != nil {
+		log.Fatal(err)
+	}
+	data, _ := srv.Content("vol1")
+	fmt.Println("restored:", data)
+	// Output:
+	// while exported: true
+	// restored: monday
+}
+
+func ExampleVLUNsService_Create() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		log.Fatal(err)
+	}
+	nqn := "nqn.2014-08.org.nvmexpress:uuid:0f6e3d2c-1b0a-4998-8776-655443322110"
+	if err := c.Hosts.Create(ctx, &alletra.HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqn}); err != nil {
+		log.Fatal(err)
+	}
+
+	// Export with a LUN the array picks; the LUN comes from the Location header.
+	req := &alletra.VLUNCreateRequest{VolumeName: "vol1", HostName: "node1-nvme-tcp", AutoLUN: true}
+	v, err := c.VLUNs.Create(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v.ID(), "existed:", v.Existed)
+
+	// Exporting again creates nothing and returns the existing export.
+	v, err = c.VLUNs.Create(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v.ID(), "existed:", v.Existed)
+
+	// Where the host connects to.
+	addrs, err := c.Ports.TargetAddresses(ctx, alletra.ProtocolNVMe)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range addrs {
+		fmt.Println("target:", a.IP, "port", a.PortPos)
+	}
+	// Output:
+	// vol1,1,node1-nvme-tcp existed: false
+	// vol1,1,node1-nvme-tcp existed: true
+	// target: 10.0.0.21 port 0:3:1
+}
+
+func ExampleHostsService_FindByInitiator() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+
+	// LXD's ensureHost: find this server's host by its NQN, or create it.
+	nqn := "nqn.2014-08.org.nvmexpress:uuid:0f6e3d2c-1b0a-4998-8776-655443322110"
+	for range 2 {
+		h, err := c.Hosts.FindByInitiator(ctx, nqn)
+		switch {
+		case errors.Is(err, alletra.ErrNotFound):
+			fmt.Println("no host has", nqn)
+			err = c.Hosts.Create(ctx, &alletra.HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqn})
+			if err != nil {
+				log.Fatal(err)
+			}
+		case err != nil:
+			log.Fatal(err)
+		default:
+			fmt.Println("found", h.Name)
+		}
+	}
+	// Output:
+	// no host has nqn.2014-08.org.nvmexpress:uuid:0f6e3d2c-1b0a-4998-8776-655443322110
+	// found node1-nvme-tcp
+}
+
+// Errors are matched with errors.Is against the sentinels, by HTTP status
+// and WSAPI code; errors.As gives the details.
+func Example_errors() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+
+	_, err = c.Volumes.Get(ctx, "missing")
+	fmt.Println("not found:", errors.Is(err, alletra.ErrNotFound))
+	var apiErr *alletra.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("HTTP", apiErr.StatusCode, "code", apiErr.Code)
+	}
+
+	// Deleting a volume that is already gone is fine when tearing down.
+	if err := c.Volumes.Delete(ctx, "missing"); err != nil && !errors.Is(err, alletra.ErrNotFound) {
+		log.Fatal(err)
+	}
+
+	// Bad arguments are refused before any request.
+	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "bad/name", CPG: "SSD_r6", SizeMiB: 1024})
+	var verr *alletra.ValidationError
+	fmt.Println("invalid:", errors.Is(err, alletra.ErrInvalidInput), errors.As(err, &verr) && verr.Field == "Name")
+	fmt.Println("create requests:", srv.Requests("POST", "/api/v1/volumes"))
+	// Output:
+	// not found: true
+	// HTTP 404 code 23 NON_EXISTENT_VOL
+	// invalid: true true
+	// create requests: 0
+}
