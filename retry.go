@@ -22,7 +22,11 @@ import (
 //   - other transport errors, 502, 503, 504, 429 and WSAPI code 270: for
 //     idempotent, reconcilable and login requests (login not on 503, which
 //     means the session table is full);
-//   - nothing else: a grow, promote or copy is never repeated blindly.
+//   - nothing else: a grow, promote or copy is never repeated blindly;
+//   - a checked create (safeChecked, a vLUN) is not repeated after a
+//     timeout or a 504 either: the array may still be carrying out the
+//     first attempt, which the precheck cannot see yet, and a second POST
+//     would export the volume twice once both are done.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	info, _ := ctx.Value(ctxKey{}).(*attemptInfo)
 	if info == nil {
@@ -39,11 +43,15 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			return false, nil
 		case isDialError(err):
 			return true, nil
+		case info.safety == safeChecked && isTimeout(err):
+			return false, nil
 		}
 		return repeatable, nil
 	}
 	switch resp.StatusCode {
-	case http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusTooManyRequests:
+	case http.StatusGatewayTimeout:
+		return repeatable && info.safety != safeChecked, nil
+	case http.StatusBadGateway, http.StatusTooManyRequests:
 		return repeatable, nil
 	case http.StatusServiceUnavailable:
 		return repeatable && info.safety != safeLogin, nil
@@ -75,6 +83,13 @@ func isDialError(err error) bool {
 	}
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr)
+}
+
+// isTimeout reports a transport error that is a timeout (the request may
+// have reached the array, which may still be working on it).
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // isPermanentTransportError reports errors that another attempt cannot fix:

@@ -245,3 +245,34 @@ func TestPrecheckBeforeRetryWithOneSlot(t *testing.T) {
 	assert.Equal(t, 1, checks)
 	assert.EqualValues(t, 1, posts.Load(), "found by the precheck: not sent again")
 }
+
+// timeoutErr is a net.Error that timed out, like http.Client's Timeout.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "Client.Timeout exceeded while awaiting headers" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+func TestCheckedCreateNotRetriedAfterTimeout(t *testing.T) {
+	t.Parallel()
+	ctxFor := func(s safety) context.Context {
+		return context.WithValue(context.Background(), ctxKey{}, &attemptInfo{safety: s})
+	}
+	gw := &http.Response{StatusCode: http.StatusGatewayTimeout, Body: http.NoBody}
+	// The array may still be making the vLUN: a second POST would export it twice.
+	ok, err := (&Client{}).checkRetry(ctxFor(safeChecked), nil, timeoutErr{})
+	require.NoError(t, err)
+	assert.False(t, ok, "timeout")
+	ok, _ = (&Client{}).checkRetry(ctxFor(safeChecked), gw, nil)
+	assert.False(t, ok, "504")
+	// A refused connection never reached the array.
+	ok, _ = (&Client{}).checkRetry(ctxFor(safeChecked), nil, &net.OpError{Op: "dial", Err: errors.New("refused")})
+	assert.True(t, ok, "dial error")
+	// Other kinds of requests keep retrying timeouts.
+	for _, s := range []safety{safeIdempotent, safeReconcile} {
+		ok, _ = (&Client{}).checkRetry(ctxFor(s), nil, timeoutErr{})
+		assert.True(t, ok, "timeout, safety %d", s)
+		ok, _ = (&Client{}).checkRetry(ctxFor(s), gw, nil)
+		assert.True(t, ok, "504, safety %d", s)
+	}
+}

@@ -354,7 +354,10 @@ func fillSubsystemNQN(vs []VLUN) {
 // unknown (a transport error, a gateway error) or a busy answer (503, code
 // 270), the vLUNs are listed again before each retry (up to the client's
 // retry count, with its backoff), so a create whose answer was lost is
-// found instead of duplicated.
+// found instead of duplicated. After a timeout or a 504 the POST is not
+// sent again (the array may still be carrying it out, unseen by the
+// check): the error is returned, and a later Create finds the vLUN if the
+// array made it.
 func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLUN, error) {
 	if err := s.checkCreate(req); err != nil {
 		return nil, err
