@@ -398,4 +398,3 @@ func TestFlowIdempotentDelete(t *testing.T) {
 	assert.Equal(t, 1, srv.Requests("DELETE", "/api/v1/vluns/{id}"))
 	closeFlow(t, srv, c)
 }
-
