@@ -8,6 +8,8 @@ package alletra_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -241,8 +243,46 @@ func TestFlowNamingAndLimits(t *testing.T) {
 	assert.Equal(t, 1, srv.Requests("POST", "/api/v1/volumes")-len(compactNames), "a 400 is not retried")
 	_, ok := srv.Volume(long)
 	assert.False(t, ok)
+
+	// And literally on the wire, without the SDK: 400 with code 57.
+	status, body := rawPOST(t, ctx, srv, "/api/v1/volumes", `{"name":"`+long+`","cpg":"`+flowCPG+`","sizeMiB":256,"tpvv":true}`)
+	assert.Equal(t, 400, status)
+	assert.EqualValues(t, alletra.CodeInvalidInputExceedsLength, body["code"])
 	assert.Len(t, srv.Volumes(), len(compactNames))
 	closeFlow(t, srv, strict, loose)
+}
+
+// rawPOST logs in to srv with net/http alone, POSTs body to path, logs out
+// and returns the answer's status and decoded JSON body.
+func rawPOST(t *testing.T, ctx context.Context, srv *alletratest.Server, path, body string) (int, map[string]any) {
+	t.Helper()
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	send := func(method, path, key, body string) (*http.Response, map[string]any) {
+		req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set(alletratest.SessionHeader, key)
+		}
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp, out
+	}
+	resp, login := send(http.MethodPost, "/api/v1/credentials", "",
+		`{"user":"`+srv.Username()+`","password":"`+srv.Password()+`"}`)
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	key, _ := login["key"].(string)
+	require.NotEmpty(t, key)
+	defer func() {
+		resp, _ := send(http.MethodDelete, "/api/v1/credentials/"+key, "", "")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+	}()
+	resp, out := send(http.MethodPost, path, key, body)
+	return resp.StatusCode, out
 }
 
 var hex32 = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
@@ -329,10 +369,19 @@ func TestFlowIdempotentCreate(t *testing.T) {
 	gets := srv.Requests("GET", "/api/v1/volumes/{name}")
 	err := createVolume(ctx, c, flowPool, other, 1024)
 	require.ErrorIs(t, err, alletra.ErrAlreadyExists)
+	require.ErrorIs(t, err, alletra.ErrConflict, "the reconcile found a spec mismatch")
 	var apiErr *alletra.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, alletra.CodeExistentVolume, apiErr.Code)
 	assert.Equal(t, 1, srv.Requests("GET", "/api/v1/volumes/{name}")-gets, "the existing volume was compared")
+
+	// Without a lost answer, an existing volume is someone else's: plain
+	// AlreadyExists, no compare.
+	gets = srv.Requests("GET", "/api/v1/volumes/{name}")
+	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: other, CPG: flowCPG, SizeMiB: 1024})
+	require.ErrorIs(t, err, alletra.ErrAlreadyExists)
+	assert.NotErrorIs(t, err, alletra.ErrConflict)
+	assert.Equal(t, gets, srv.Requests("GET", "/api/v1/volumes/{name}"))
 	st, _ = srv.Volume(other)
 	assert.EqualValues(t, 2048, st.SizeMiB, "the other volume is untouched")
 	set, _ = srv.VolumeSet(flowPool)

@@ -191,6 +191,9 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 						slog.String("method", cl.method), slog.String("path", logPath), slog.Int("attempts", info.attempts))
 					return out, nil
 				}
+				// The object is there, but not as asked: ErrConflict (as
+				// documented), still an *APIError matching ErrAlreadyExists.
+				return out, fmt.Errorf("%w (it differs from the request: %w)", apiErr, ErrConflict)
 			}
 			return out, apiErr
 		}
