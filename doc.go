@@ -35,11 +35,16 @@
 // What is retried depends on what repeating the request would do:
 //
 //   - Reads, deletes and absolute updates are retried on connection failures,
-//     HTTP 502, 503, 504 and WSAPI code 270 (system busy).
+//     HTTP 502, 503, 504 and WSAPI code 270 (system busy). A retried delete
+//     that finds the object gone counts as done (an earlier attempt deleted
+//     it); a delete whose first attempt finds nothing is ErrNotFound.
 //   - Creates are retried the same way. If a retry meets "already exists",
 //     the first attempt was committed and only its answer was lost: the
 //     object is read back and compared with the request, and a match is a
 //     success. An existing object that differs is ErrAlreadyExists.
+//   - A vLUN create is checked for on the array before each retry, since
+//     arrays would export the volume twice rather than refuse; after a timeout
+//     it is not sent again, as the first attempt may still be under way.
 //   - Grow adds a delta, and promote and copy start tasks: they are sent
 //     again only when the first attempt provably never reached the array (a
 //     dial error). [VolumesService.ResizeTo] reads the size first and so can

@@ -180,6 +180,12 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 				out.Location = loc
 			}
 		}
+		if apiErr != nil && cl.method == http.MethodDelete && info.attempts > 1 && apiErr.StatusCode == http.StatusNotFound {
+			// An earlier attempt whose answer was lost deleted it.
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
+				slog.String("path", logPath), slog.Int("attempts", info.attempts))
+			return out, nil
+		}
 		if apiErr != nil {
 			if cl.reconcile != nil && info.attempts > 1 && errors.Is(apiErr, ErrAlreadyExists) {
 				ok, rerr := cl.reconcile(ctx)

@@ -276,3 +276,17 @@ func TestCheckedCreateNotRetriedAfterTimeout(t *testing.T) {
 		assert.True(t, ok, "504, safety %d", s)
 	}
 }
+
+func TestDeleteWhoseAnswerWasLostSucceeds(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	r, n := sequence(httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+		errorResponder(http.StatusNotFound, CodeNonExistentVolume, "volume does not exist"))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/vol1", r)
+	require.NoError(t, c.Volumes.Delete(context.Background(), "vol1"), "the first attempt deleted it")
+	assert.EqualValues(t, 2, n.Load())
+
+	c, m = newMock(t)
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/vol1", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
+	require.ErrorIs(t, c.Volumes.Delete(context.Background(), "vol1"), ErrNotFound, "a first-attempt 404 is reported")
+}

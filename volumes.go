@@ -281,7 +281,8 @@ func roundMiB(mib int64) (int64, error) {
 // (code 34) or is exported (code 26).
 //
 // WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
-// does not exist gives ErrNotFound, which callers tearing down may ignore.
+// does not exist gives ErrNotFound (unless a retry finds it gone after an
+// earlier attempt whose answer was lost), which callers tearing down may ignore.
 func (s *VolumesService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
