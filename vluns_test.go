@@ -101,7 +101,6 @@ type vlunRoutes struct {
 	mu      sync.Mutex
 	queries []string
 	posts   []map[string]any
-	deletes []string
 }
 
 func newVLUNRoutes(t *testing.T, m *mockArray, lists []httpmock.Responder, posts []httpmock.Responder) *vlunRoutes {
