@@ -153,23 +153,11 @@ func export(ctx context.Context, c *alletra.Client, volume, host string) (*allet
 	return c.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: volume, HostName: host, AutoLUN: true})
 }
 
-// unexport is LXD's DisconnectHostFromVolume done right: the template vLUN
-// of this volume for this host (not members[0]), deleted by its LUN. No
-// such vLUN gives ErrNotFound.
+// unexport is LXD's DisconnectHostFromVolume done right, with
+// VLUNs.DeleteForHost: the template vLUN of this volume for this host (not
+// members[0]), deleted by its LUN. No such vLUN gives ErrNotFound.
 func unexport(ctx context.Context, c *alletra.Client, volume, host string) error {
-	vs, err := c.VLUNs.List(ctx, &alletra.VLUNListOptions{VolumeName: volume, HostName: host})
-	if err != nil {
-		return err
-	}
-	if len(vs) == 0 {
-		return fmt.Errorf("no vLUN of %s for host %s: %w", volume, host, alletra.ErrNotFound)
-	}
-	for _, v := range vs {
-		if err := c.VLUNs.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.VLUNs.DeleteForHost(ctx, volume, host)
 }
 
 // deleteVolume is LXD's DeleteVolume with cascade, done without the

@@ -499,3 +499,35 @@ func (s *VLUNsService) Delete(ctx context.Context, volume string, lun int, host 
 	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: id.path(), safety: safeIdempotent})
 	return err
 }
+
+// DeleteForHost removes every export of volume to host: it lists the
+// volume's template vLUNs for exactly that host (never another host's
+// record, whatever the array lists first) and deletes each by its own LUN,
+// which removes their active records too. It is what LXD's driver means by
+// unmapping a volume from a server.
+//
+// WSAPI: GET /api/v1/vluns?query="volumeName==V", then DELETE
+// /api/v1/vluns/<vol>,<lun>,<host> per template. Idempotent; retried. When
+// the volume is not exported to host it returns ErrNotFound, which callers
+// tearing down may ignore.
+func (s *VLUNsService) DeleteForHost(ctx context.Context, volume, host string) error {
+	if err := s.client.checkVLUNName("volume", volume); err != nil {
+		return err
+	}
+	if err := s.client.checkVLUNName("host", host); err != nil {
+		return err
+	}
+	vs, err := s.List(ctx, &VLUNListOptions{VolumeName: volume, HostName: host})
+	if err != nil {
+		return err
+	}
+	if len(vs) == 0 {
+		return errNotFoundf("vLUN of volume %s for host %s", volume, host)
+	}
+	for _, v := range vs {
+		if err := s.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
