@@ -47,8 +47,11 @@ type Client struct {
 
 	rootURL  string // scheme://host[:port][/sub-path], no trailing slash
 	apiURL   string // rootURL + "/api/v1"
+	apiPath  string // the escaped path of apiURL, e.g. "/api/v1" or "/gw/api/v1"
 	username string
-	password string
+	// creds and sess sit behind pointers so that printing a copied Client
+	// value (fmt's %+v of *c) shows addresses, not the password or the key.
+	creds *credentials
 
 	hc        *http.Client
 	rc        *retryablehttp.Client
@@ -56,7 +59,7 @@ type Client struct {
 	userAgent string
 	opts      clientOptions
 	sem       chan struct{}
-	sess      session
+	sess      *session
 
 	versionMu sync.Mutex
 	version   *APIVersion // cached by the first APIVersion call
@@ -268,8 +271,10 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	c := &Client{
 		rootURL:  root,
 		apiURL:   root + "/api/v1",
+		apiPath:  apiPathOf(root),
 		username: username,
-		password: password,
+		creds:    &credentials{password: password},
+		sess:     &session{},
 		hc:       hc,
 		logger:   o.logger,
 		opts:     o,
@@ -326,7 +331,8 @@ func normalizeEndpoint(endpoint string) (string, error) {
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil {
-		return "", invalid("endpoint", "not a URL: "+err.Error())
+		// url's error repeats the input, which may hold credentials: say less.
+		return "", invalid("endpoint", "not a valid URL (expected e.g. https://array:8080)")
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
@@ -353,6 +359,15 @@ func normalizeEndpoint(endpoint string) (string, error) {
 		}
 	}
 	return u.Scheme + "://" + u.Host + p, nil
+}
+
+// apiPathOf returns the escaped path of root + "/api/v1".
+func apiPathOf(root string) string {
+	u, err := url.Parse(root + "/api/v1")
+	if err != nil {
+		return "/api/v1"
+	}
+	return u.EscapedPath()
 }
 
 // buildHTTPClient returns the one *http.Client the Client uses: a copy of the

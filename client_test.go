@@ -75,7 +75,10 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		var ve *ValidationError
 		require.ErrorAs(t, err, &ve, name)
 	}
-	_, err := NewClient("https://array", "", "p")
+	_, err := NewClient("https://admin:S3cret@array:80 80", "u", "p")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.NotContains(t, err.Error(), "S3cret", "a bad endpoint is not echoed")
+	_, err = NewClient("https://array", "", "p")
 	require.ErrorIs(t, err, ErrInvalidInput)
 	_, err = NewClient("https://array", "u", "")
 	require.ErrorIs(t, err, ErrInvalidInput)
@@ -229,6 +232,8 @@ func TestSecretsNeverLogged(t *testing.T) {
 		assert.NotContains(t, closeErr.Error(), secret)
 		for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 			assert.NotContains(t, fmt.Sprintf(format, c), secret, format)
+			assert.NotContains(t, fmt.Sprintf(format, c.creds), secret, format)
+			assert.NotContains(t, fmt.Sprintf(format, c.sess), secret, format)
 		}
 		b, _ := json.Marshal(c)
 		assert.NotContains(t, string(b), secret)

@@ -277,7 +277,11 @@ func (e *TaskError) Error() string {
 	if e.Name != "" {
 		s += " (" + e.Name + ")"
 	}
-	return s + " " + e.Status.String() + ": " + e.Err.Error()
+	s += " " + e.Status.String()
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
 }
 
 // Unwrap returns ErrTaskFailed, ErrTaskCancelled or the context's error.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -218,4 +219,52 @@ func TestAPIErrorText(t *testing.T) {
 	te := &TaskError{ID: 7, Status: TaskFailed, Name: "promote", Err: ErrTaskFailed}
 	assert.ErrorIs(t, te, ErrTaskFailed)
 	assert.Contains(t, te.Error(), "task 7")
+}
+
+func TestBodyStartingWithGzipMagicIsNotCorrupted(t *testing.T) {
+	t.Parallel()
+	body := "\x1f\x8b not gzip at all, but plain text"
+	resp := &http.Response{Body: io.NopCloser(strings.NewReader(body))}
+	got, err := io.ReadAll(bodyReader(resp))
+	require.NoError(t, err)
+	assert.Equal(t, body, string(got))
+}
+
+func TestVolumeRequestRanges(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	long := strings.Repeat("c", 512)
+	base := func(f func(*VolumeCreateRequest)) error {
+		r := &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 1024}
+		f(r)
+		return c.Volumes.Create(ctx, r)
+	}
+	for field, err := range map[string]error{
+		"Comment":             base(func(r *VolumeCreateRequest) { r.Comment = long }),
+		"ExpirationHours":     base(func(r *VolumeCreateRequest) { r.ExpirationHours = -1 }),
+		"RetentionHours":      base(func(r *VolumeCreateRequest) { r.RetentionHours = 43801 }),
+		"ID":                  base(func(r *VolumeCreateRequest) { r.ID = -2 }),
+		"UsrSpcAllocLimitPct": base(func(r *VolumeCreateRequest) { r.UsrSpcAllocLimitPct = 101 }),
+		"SizeMiB":             base(func(r *VolumeCreateRequest) { r.SizeMiB = 1 << 33 }),
+		"SnapCPG":             base(func(r *VolumeCreateRequest) { r.SnapCPG = "a/b" }),
+		"req":                 c.Volumes.Update(ctx, "v", &VolumeUpdateRequest{}),
+	} {
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, field)
+		assert.Equal(t, field, ve.Field)
+	}
+	assert.ErrorIs(t, base(func(r *VolumeCreateRequest) { r.SizeMiB = 1 << 33 }), ErrTooLarge)
+	comment := long
+	var ve *ValidationError
+	require.ErrorAs(t, c.Volumes.Update(ctx, "v", &VolumeUpdateRequest{Comment: &comment}), &ve)
+	assert.Equal(t, "Comment", ve.Field)
+	require.ErrorAs(t, c.Snapshots.Create(ctx, "v", &SnapshotCreateRequest{Name: "s", Comment: long}), &ve)
+	assert.Equal(t, "Comment", ve.Field)
+	assert.Zero(t, m.GetTotalCallCount(), "refused before any I/O")
+}
+
+func TestTaskErrorWithoutCause(t *testing.T) {
+	t.Parallel()
+	assert.NotPanics(t, func() { _ = (&TaskError{ID: 3}).Error() })
 }

@@ -3,6 +3,7 @@ package alletra
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -266,9 +267,9 @@ func TestHostsCreateConflicts(t *testing.T) {
 
 func TestHostsCreateReconcile(t *testing.T) {
 	t.Parallel()
-	// First attempt committed, answer lost (503); the retry meets 16 and the host has exactly our NQN.
+	// First attempt committed, answer lost; the retry meets 16 and the host has exactly our NQN.
 	c, m := newMock(t)
-	bodies := hostPOSTs(t, m, errorResponder(http.StatusServiceUnavailable, 0, "busy"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	bodies := hostPOSTs(t, m, httpmock.NewErrorResponder(errors.New("connection reset by peer")), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1, Persona: PersonaGenericALUA}))
 	assert.Len(t, *bodies, 2)
@@ -282,7 +283,7 @@ func TestHostsCreateReconcile(t *testing.T) {
 		{Name: "node1-nvme-tcp"},
 	} {
 		c, m := newMock(t)
-		hostPOSTs(t, m, errorResponder(http.StatusServiceUnavailable, 0, "busy"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+		hostPOSTs(t, m, httpmock.NewErrorResponder(errors.New("connection reset by peer")), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 		err := c.Hosts.Create(context.Background(), req)
 		assert.ErrorIs(t, err, ErrAlreadyExists, "%+v", req)

@@ -1,6 +1,7 @@
 package alletra
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -51,14 +52,18 @@ type call struct {
 	body   any        // JSON-encoded once; nil for no body
 	out    any        // decoded from a successful response when non-nil
 	safety safety
-	noAuth bool   // login: no session key
-	root   bool   // path is relative to the endpoint root (GET /api)
-	key    string // send this key instead of the session's (logout)
+	noAuth bool // login: no session key
+	// retryInUse retries 409 code 34 (logout of a key still in use).
+	retryInUse bool
+	root       bool   // path is relative to the endpoint root (GET /api)
+	key        string // send this key instead of the session's (logout)
 
-	// reconcile is asked, for a safeReconcile call that was sent more than
-	// once and ended in ErrAlreadyExists, whether the existing object is the
-	// one requested. true makes the call a success.
-	reconcile func(ctx context.Context) (bool, error)
+	// reconcile is asked, when an attempt's outcome was unknown and a later
+	// attempt ended in an error matching reconcileOn (ErrAlreadyExists when
+	// nil), whether the array is now as the call asked. true makes the call
+	// a success: the earlier attempt was carried out.
+	reconcile   func(ctx context.Context) (bool, error)
+	reconcileOn error
 
 	// precheck, for a safeChecked call, is run before every retry; true means
 	// the object exists and the call is done.
@@ -81,9 +86,11 @@ type ctxKey struct{}
 // attemptInfo travels in the request context so that checkRetry knows the
 // request's safety and counts its attempts.
 type attemptInfo struct {
-	safety   safety
-	attempts int
-	precheck func(ctx context.Context) (bool, error)
+	safety     safety
+	attempts   int
+	unknown    bool // an attempt may have been carried out without us seeing the answer
+	retryInUse bool // retry 409 code 34 (a logout whose key is busy)
+	precheck   func(ctx context.Context) (bool, error)
 }
 
 // slotHeld marks a context whose request already holds an in-flight slot,
@@ -143,7 +150,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 			return nil, invalid("body", err.Error())
 		}
 	}
-	info := &attemptInfo{safety: cl.safety, precheck: cl.precheck}
+	info := &attemptInfo{safety: cl.safety, precheck: cl.precheck, retryInUse: cl.retryInUse}
 	ctx = context.WithValue(ctx, ctxKey{}, info)
 	logPath := redactPath(cl.path)
 	for replayed := false; ; replayed = true {
@@ -164,6 +171,9 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 			return nil, err
 		}
 		apiErr := c.check(resp, cl.method, logPath, info.attempts)
+		if apiErr != nil {
+			apiErr.Description = redactKey(apiErr.Description, key) // in case the array echoes it
+		}
 		if apiErr != nil && apiErr.Code == CodeInvalidSessionKey && !cl.noAuth && cl.key == "" && !replayed {
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: session key rejected; logging in again",
 				slog.String("method", cl.method), slog.String("path", logPath))
@@ -180,14 +190,18 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 				out.Location = loc
 			}
 		}
-		if apiErr != nil && cl.method == http.MethodDelete && info.attempts > 1 && apiErr.StatusCode == http.StatusNotFound {
+		if apiErr != nil && cl.method == http.MethodDelete && info.unknown && apiErr.StatusCode == http.StatusNotFound {
 			// An earlier attempt whose answer was lost deleted it.
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
 				slog.String("path", logPath), slog.Int("attempts", info.attempts))
 			return out, nil
 		}
 		if apiErr != nil {
-			if cl.reconcile != nil && info.attempts > 1 && errors.Is(apiErr, ErrAlreadyExists) {
+			on := cl.reconcileOn
+			if on == nil {
+				on = ErrAlreadyExists
+			}
+			if cl.reconcile != nil && info.unknown && errors.Is(apiErr, on) {
 				ok, rerr := cl.reconcile(ctx)
 				if rerr != nil {
 					return out, fmt.Errorf("%w (checking the existing object: %v)", apiErr, rerr)
@@ -218,7 +232,7 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, key string, in
 	if err != nil {
 		return nil, err
 	}
-	if ctx.Value(slotHeld{}) == nil {
+	if ctx.Value(slotHeld{}) == nil && !cl.noAuth {
 		select {
 		case c.sem <- struct{}{}:
 		case <-ctx.Done():
@@ -271,18 +285,34 @@ func (e *TransportError) Error() string {
 // Unwrap returns the underlying network error.
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// scrubError rewrites err's text without the session key (a logout URL holds it).
+// scrubError returns err without the session key, which a logout URL
+// holds. A *url.Error keeps its type and cause, with the URL redacted.
 func scrubError(err error, key string) error {
-	if key == "" || !strings.Contains(err.Error(), key) {
+	if key == "" {
 		return err
 	}
-	return errors.New(redactError(err, key))
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: redactKey(ue.URL, key), Err: scrubError(ue.Err, key)}
+	}
+	if msg := err.Error(); msg != redactKey(msg, key) {
+		return errors.New(redactKey(msg, key))
+	}
+	return err
 }
 
-func redactError(err error, key string) string {
-	s := err.Error()
-	if key != "" {
-		s = strings.ReplaceAll(s, key, "REDACTED")
+func redactError(err error, key string) string { return redactKey(err.Error(), key) }
+
+// redactKey replaces the key, raw or escaped, in s.
+func redactKey(s, key string) string {
+	if key == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, key, "REDACTED")
+	if esc := url.PathEscape(key); esc != key {
+		s = strings.ReplaceAll(s, esc, "REDACTED")
+	}
+	if esc := url.QueryEscape(key); esc != key {
+		s = strings.ReplaceAll(s, esc, "REDACTED")
 	}
 	return s
 }
@@ -352,15 +382,20 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // bodyReader returns the response body, gunzipped when the array or a proxy
 // compressed it without the transport undoing it (recognised by the gzip
-// magic number, whatever the headers say).
+// header, whatever the headers say). Other bodies pass through unchanged.
 func bodyReader(resp *http.Response) io.Reader {
 	p := &peekReader{r: resp.Body}
 	p.n, p.err = io.ReadFull(resp.Body, p.head[:])
 	if p.n == 2 && p.head[0] == 0x1f && p.head[1] == 0x8b {
-		if zr, err := gzip.NewReader(p); err == nil {
-			return zr
+		// Look further before committing, so that a body that merely starts
+		// with the magic bytes is not corrupted by a failed gzip reader.
+		br := bufio.NewReader(p)
+		if h, err := br.Peek(10); err == nil && h[2] == 8 && h[3]&0xe0 == 0 {
+			if zr, err := gzip.NewReader(br); err == nil {
+				return zr
+			}
 		}
-		p.off = 0
+		return br
 	}
 	return p
 }

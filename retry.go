@@ -20,13 +20,20 @@ import (
 //
 //   - a dial error (the request never reached the array): always;
 //   - other transport errors, 502, 503, 504, 429 and WSAPI code 270: for
-//     idempotent, reconcilable and login requests (login not on 503, which
-//     means the session table is full);
+//     idempotent, reconcilable and checked requests;
+//   - a login only when it was surely not carried out (a dial error, 429 or
+//     code 270), so that no lost answer leaves an orphan session behind; a
+//     503 (session table full) is returned at once;
+//   - a logout also on 409 code 34 (the key is busy with another request);
 //   - nothing else: a grow, promote or copy is never repeated blindly;
 //   - a checked create (safeChecked, a vLUN) is not repeated after a
 //     timeout or a 504 either: the array may still be carrying out the
 //     first attempt, which the precheck cannot see yet, and a second POST
 //     would export the volume twice once both are done.
+//
+// It also records whether an attempt's outcome on the array is unknown (a
+// transport error after connecting, 502, 504): only then may a later
+// "already exists" or "not found" be the work of this very call.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	info, _ := ctx.Value(ctxKey{}).(*attemptInfo)
 	if info == nil {
@@ -36,27 +43,39 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	repeatable := info.safety != safeOnce
+	repeatable := info.safety != safeOnce && info.safety != safeLogin
 	if err != nil {
 		switch {
 		case isPermanentTransportError(err):
 			return false, nil
 		case isDialError(err):
 			return true, nil
-		case info.safety == safeChecked && isTimeout(err):
+		}
+		info.unknown = true
+		if info.safety == safeChecked && isTimeout(err) {
 			return false, nil
 		}
 		return repeatable, nil
 	}
 	switch resp.StatusCode {
 	case http.StatusGatewayTimeout:
+		info.unknown = true
 		return repeatable && info.safety != safeChecked, nil
-	case http.StatusBadGateway, http.StatusTooManyRequests:
+	case http.StatusBadGateway:
+		info.unknown = true
 		return repeatable, nil
+	case http.StatusTooManyRequests:
+		return info.safety != safeOnce, nil
 	case http.StatusServiceUnavailable:
-		return repeatable && info.safety != safeLogin, nil
+		return repeatable, nil
 	}
-	if resp.StatusCode >= 400 && repeatable && peekCode(resp) == CodeSystemBusy {
+	if resp.StatusCode < 400 || info.safety == safeOnce {
+		return false, nil
+	}
+	switch code := peekCode(resp); {
+	case code == CodeSystemBusy:
+		return true, nil
+	case code == CodeInUse && resp.StatusCode == http.StatusConflict && info.retryInUse:
 		return true, nil
 	}
 	return false, nil
@@ -156,8 +175,8 @@ func (c *Client) prepareRetry(req *http.Request) error {
 		}
 	}
 	old := req.Header.Get(sessionHeader)
-	if old == "" || strings.Contains(req.URL.Path, "/credentials") {
-		return nil
+	if old == "" || strings.HasPrefix(req.URL.EscapedPath(), c.apiPath+"/credentials") {
+		return nil // login, or a logout, which must keep its own key
 	}
 	if key := c.currentKey(); key != "" && key != old {
 		req.Header = req.Header.Clone()

@@ -290,3 +290,67 @@ func TestDeleteWhoseAnswerWasLostSucceeds(t *testing.T) {
 	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/vol1", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
 	require.ErrorIs(t, c.Volumes.Delete(context.Background(), "vol1"), ErrNotFound, "a first-attempt 404 is reported")
 }
+
+func TestOnlyUnknownOutcomesAreReconciled(t *testing.T) {
+	t.Parallel()
+	expired := errorResponder(http.StatusForbidden, CodeInvalidSessionKey, "invalid session key")
+	busy := errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy")
+	for _, tc := range []struct {
+		name  string
+		first httpmock.Responder
+	}{
+		{"after a re-login", expired},
+		{"after a refused (busy) attempt", busy},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			r, _ := sequence(tc.first, errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no such volume"))
+			m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/ghost", r)
+			require.ErrorIs(t, c.Volumes.Delete(context.Background(), "ghost"), ErrNotFound,
+				"no attempt of this call can have deleted it")
+
+			r, _ = sequence(tc.first, errorResponder(http.StatusConflict, CodeExistentVolume, "volume exists"))
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes", r)
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/theirs",
+				jsonResponder(200, map[string]any{"name": "theirs", "userCPG": "SSD_r6", "sizeMiB": 1024, "copyType": 1}))
+			err := c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "theirs", CPG: "SSD_r6", SizeMiB: 1024})
+			require.ErrorIs(t, err, ErrAlreadyExists, "someone else's identical volume is not ours")
+			assert.Zero(t, m.GetCallCountInfo()["GET "+testAPI+"/volumes/theirs"])
+		})
+	}
+}
+
+func TestLoginIsNotRepeatedAfterAnUnknownOutcome(t *testing.T) {
+	t.Parallel()
+	m := httpmock.NewMockTransport()
+	r, n := sequence(httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+		httpmock.NewStringResponder(http.StatusCreated, `{"key":"k"}`))
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", r)
+	c, err := NewClient(testEndpoint, testUser, testPassword, WithHTTPClient(&http.Client{Transport: m}), WithRetry(3, 0, 0))
+	require.NoError(t, err)
+	_, err = c.Volumes.Get(context.Background(), "v")
+	var te *TransportError
+	require.ErrorAs(t, err, &te)
+	assert.EqualValues(t, 1, n.Load(), "a login that may have been carried out is not repeated: it would orphan a session")
+}
+
+func TestRenameAndCancelWhoseAnswerWasLost(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	lost := httpmock.NewErrorResponder(errors.New("connection reset by peer"))
+	r, puts := sequence(lost, errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no such volume"))
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/old", r)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/new", jsonResponder(200, map[string]any{"name": "new"}))
+	require.NoError(t, c.Volumes.Update(context.Background(), "old", &VolumeUpdateRequest{NewName: "new"}))
+	assert.EqualValues(t, 2, puts.Load())
+
+	r, _ = sequence(lost, errorResponder(http.StatusBadRequest, CodeNonActiveTask, "task is not active"))
+	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/9", r)
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/9", jsonResponder(200, map[string]any{"id": 9, "status": 3}))
+	require.NoError(t, c.Tasks.Cancel(context.Background(), 9))
+
+	// Without a lost answer the errors stand.
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/gone", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
+	require.ErrorIs(t, c.Volumes.Update(context.Background(), "gone", &VolumeUpdateRequest{NewName: "new"}), ErrNotFound)
+}

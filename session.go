@@ -23,6 +23,21 @@ type session struct {
 	login *loginCall // non-nil while a login is in flight
 }
 
+// credentials holds the password. Its String hides it from fmt.
+type credentials struct{ password string }
+
+// String implements fmt.Stringer without revealing the password.
+func (*credentials) String() string { return "REDACTED" }
+
+// GoString hides the password from %#v.
+func (*credentials) GoString() string { return "REDACTED" }
+
+// String implements fmt.Stringer without revealing the key.
+func (*session) String() string { return "session{key: REDACTED}" }
+
+// GoString hides the key from %#v.
+func (s *session) GoString() string { return s.String() }
+
 type loginCall struct {
 	done chan struct{}
 	key  string
@@ -123,7 +138,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 	_, err := c.do(ctx, &call{
 		method: http.MethodPost,
 		path:   "/credentials",
-		body:   credentialsRequest{User: c.username, Password: c.password},
+		body:   credentialsRequest{User: c.username, Password: c.creds.password},
 		safety: safeLogin,
 		noAuth: true,
 		out:    &out,
@@ -138,24 +153,44 @@ func (c *Client) login(ctx context.Context) (string, error) {
 }
 
 // Close logs out: it deletes the session key on the array (DELETE
-// /api/v1/credentials/<key>). A key the array already forgot (403 code 6) or
-// one still in use by a request of another goroutine (409 code 34) is not an
-// error. The Client stays usable: its next call logs in again.
+// /api/v1/credentials/<key>). A login still in flight is waited for first, so
+// that its key is not left behind. A key the array already forgot (403 code
+// 6) is not an error; a key still in use by a request of another goroutine
+// (409 code 34) is retried with the client's backoff and, if still busy,
+// left to the array's idle timeout. The Client stays usable: its next call
+// logs in again.
 func (c *Client) Close(ctx context.Context) error {
-	c.sess.mu.Lock()
-	key := c.sess.key
-	c.sess.key = ""
-	c.sess.gen++
-	c.sess.mu.Unlock()
+	if ctx == nil {
+		return invalid("ctx", "nil context")
+	}
 	defer c.hc.CloseIdleConnections()
+	var key string
+	for {
+		c.sess.mu.Lock()
+		call := c.sess.login
+		if call == nil {
+			key = c.sess.key
+			c.sess.key = ""
+			c.sess.gen++
+			c.sess.mu.Unlock()
+			break
+		}
+		c.sess.mu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	if key == "" {
 		return nil
 	}
 	_, err := c.do(ctx, &call{
-		method: http.MethodDelete,
-		path:   "/credentials/" + escapeSegment(key),
-		safety: safeIdempotent,
-		key:    key,
+		method:     http.MethodDelete,
+		path:       "/credentials/" + escapeSegment(key),
+		safety:     safeIdempotent,
+		retryInUse: true,
+		key:        key,
 	})
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && (apiErr.Code == CodeInvalidSessionKey || apiErr.Code == CodeInUse) {

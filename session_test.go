@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -272,4 +273,47 @@ func (c *Client) loginInFlight() *loginCall {
 	c.sess.mu.Lock()
 	defer c.sess.mu.Unlock()
 	return c.sess.login
+}
+
+func TestCloseWaitsForLoginInFlight(t *testing.T) {
+	t.Parallel()
+	c, a := newKeyedArray(t)
+	entered, release := make(chan struct{}), make(chan struct{})
+	inner := a.MockTransport
+	wrapped := httpmock.NewMockTransport()
+	wrapped.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		if req.Method == http.MethodPost {
+			close(entered)
+			<-release
+		}
+		return inner.RoundTrip(req)
+	})
+	c.hc.Transport = wrapped
+	loggedIn := make(chan error, 1)
+	go func() { _, _, err := c.sessionKey(context.Background()); loggedIn <- err }()
+	<-entered
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close(context.Background()) }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a login was in flight: its key would be left behind", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	require.NoError(t, <-loggedIn)
+	require.NoError(t, <-closed)
+	assert.Equal(t, 0, a.live(), "the key of the login Close waited for was logged out")
+	assert.EqualValues(t, 1, a.logouts.Load())
+}
+
+func TestCloseRetriesAKeyInUse(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v", jsonResponder(200, map[string]any{"name": "v"}))
+	r, n := sequence(errorResponder(http.StatusConflict, CodeInUse, "resource in use"), jsonResponder(200, nil))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/credentials/"+testKey, r)
+	_, err := c.Volumes.Get(context.Background(), "v")
+	require.NoError(t, err)
+	require.NoError(t, c.Close(context.Background()))
+	assert.EqualValues(t, 2, n.Load(), "a busy key is logged out once the other request is done")
 }

@@ -109,6 +109,9 @@ func (s *SnapshotsService) Create(ctx context.Context, parent string, req *Snaps
 	if req.ID < 0 {
 		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
 	}
+	if err := checkComment(req.Comment); err != nil {
+		return err
+	}
 	params := *req // never keep a reference to the caller's request
 	name := params.Name
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumes/%s", parent),
@@ -121,6 +124,17 @@ func (s *SnapshotsService) Create(ctx context.Context, parent string, req *Snaps
 			return v.CopyType == CopyVirtualCopy && v.CopyOf == parent, nil
 		}})
 	return err
+}
+
+// maxCommentLen is the WSAPI limit of comments (print511).
+const maxCommentLen = 511
+
+// checkComment refuses a comment the array would refuse.
+func checkComment(c string) error {
+	if len(c) > maxCommentLen {
+		return invalid("Comment", fmt.Sprintf("%d characters, the limit is %d", len(c), maxCommentLen))
+	}
+	return nil
 }
 
 func checkHours(field string, h int) error {
@@ -174,7 +188,10 @@ func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
 //
 // Errors: a missing snapshot gives ErrNotFound; a parent that is still
 // exported gives ErrExported (403, code 300); a parent that grew since the
-// snapshot was taken gives ErrParentGrown (409, code 301); a task that fails
+// snapshot was taken gives ErrParentGrown (409, code 301) — these two code
+// numbers are go-alletra's assignment, not confirmed by a public source
+// (see CodeVolumeExported); the *APIError keeps the array's status and code
+// either way. A task that fails
 // or is cancelled gives a *TaskError matching ErrTaskFailed or
 // ErrTaskCancelled; when ctx ends during the wait, a *TaskError with the task
 // id and the context's error (the promote goes on on the array; wait for it

@@ -134,7 +134,7 @@ func TestSnapshotsCreateErrors(t *testing.T) {
 	}
 }
 
-// A create whose first answer was lost (503) and whose retry meets "exists"
+// A create whose first answer was lost and whose retry meets "exists"
 // is a success when the existing volume is a virtual copy of the parent.
 func TestSnapshotsCreateReconcile(t *testing.T) {
 	t.Parallel()
@@ -155,7 +155,7 @@ func TestSnapshotsCreateReconcile(t *testing.T) {
 			var posts atomic.Int32
 			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-web01", func(req *http.Request) (*http.Response, error) {
 				if posts.Add(1) == 1 {
-					return errorResponder(http.StatusServiceUnavailable, 0, "busy")(req)
+					return nil, errors.New("connection reset by peer") // carried out, answer lost
 				}
 				return errorResponder(http.StatusConflict, CodeExistentVolume, "volume exists")(req)
 			})

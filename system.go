@@ -31,16 +31,23 @@ type APIVersion struct {
 func (s *SystemService) APIVersion(ctx context.Context) (*APIVersion, error) {
 	c := s.client
 	c.versionMu.Lock()
-	defer c.versionMu.Unlock()
-	if c.version != nil {
-		v := *c.version
+	cached := c.version
+	c.versionMu.Unlock()
+	if cached != nil {
+		v := *cached
 		return &v, nil
 	}
+	// Not under the lock: a slow array must not hold other callers past
+	// their own contexts. Concurrent first calls may each ask; all get the answer.
 	v := new(APIVersion)
 	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/api", root: true, out: v, safety: safeIdempotent}); err != nil {
 		return nil, err
 	}
-	c.version = v
+	c.versionMu.Lock()
+	if c.version == nil {
+		c.version = v
+	}
+	c.versionMu.Unlock()
 	out := *v
 	return &out, nil
 }

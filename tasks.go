@@ -137,7 +137,14 @@ func (s *TasksService) Cancel(ctx context.Context, id int) error {
 		return invalid("id", fmt.Sprintf("task id must be positive, got %d", id))
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/tasks/%s", id),
-		body: taskActionRequest{Action: 1}, safety: safeIdempotent})
+		body: taskActionRequest{Action: 1}, safety: safeIdempotent,
+		// A cancel whose answer was lost makes the retry find the task no
+		// longer active: cancelled means done.
+		reconcileOn: ErrInvalidInput,
+		reconcile: func(ctx context.Context) (bool, error) {
+			t, err := s.Get(ctx, id)
+			return err == nil && t.Status == TaskCancelled, err
+		}})
 	return err
 }
 

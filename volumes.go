@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -159,7 +160,6 @@ type VolumeUpdateRequest struct {
 // VolumeListOptions filter Volumes.List on the array (WSAPI query).
 type VolumeListOptions struct {
 	// Query is any WSAPI expression, e.g. alletra.Eq("userCPG", "SSD_r6").
-	// It is combined with OR with the fields below that are set.
 	Query Query `url:"query,omitempty"`
 }
 
@@ -228,6 +228,9 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 	if req.SizeMiB <= 0 {
 		return invalid("SizeMiB", fmt.Sprintf("must be positive, got %d", req.SizeMiB))
 	}
+	if err := checkVolumeCreate(req); err != nil {
+		return err
+	}
 	body := *req // never modify the caller's request
 	if body.TPVV == nil && body.TDVV == nil && body.Reduce == nil {
 		thin := true
@@ -247,6 +250,38 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 			return volumeMatches(v, &body), nil
 		}})
 	return err
+}
+
+// checkVolumeCreate checks the optional members of a create against the
+// WSAPI's ranges.
+func checkVolumeCreate(req *VolumeCreateRequest) error {
+	if req.SizeMiB > math.MaxUint32 {
+		return &ValidationError{Field: "SizeMiB", Reason: fmt.Sprintf("%d exceeds the WSAPI's 32-bit size", req.SizeMiB), Err: ErrTooLarge}
+	}
+	if req.ID < 0 {
+		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
+	}
+	if req.SnapCPG != "" {
+		if err := validName(req.SnapCPG, 0); err != nil {
+			return invalid("SnapCPG", err.Error())
+		}
+	}
+	for _, p := range []struct {
+		field string
+		v     int
+	}{{"SsSpcAllocWarningPct", req.SsSpcAllocWarningPct}, {"SsSpcAllocLimitPct", req.SsSpcAllocLimitPct},
+		{"UsrSpcAllocWarningPct", req.UsrSpcAllocWarningPct}, {"UsrSpcAllocLimitPct", req.UsrSpcAllocLimitPct}} {
+		if p.v < 0 || p.v > 100 {
+			return invalid(p.field, fmt.Sprintf("a percentage, got %d", p.v))
+		}
+	}
+	if err := checkHours("ExpirationHours", req.ExpirationHours); err != nil {
+		return err
+	}
+	if err := checkHours("RetentionHours", req.RetentionHours); err != nil {
+		return err
+	}
+	return checkComment(req.Comment)
 }
 
 // buildNoSnapCPG is the first WSAPI build ("WSAPI of 2023") that refuses snapCPG.
@@ -302,8 +337,11 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	if byMiB <= 0 {
+	switch {
+	case byMiB < 0:
 		return &ValidationError{Field: "byMiB", Reason: fmt.Sprintf("must be positive, got %d", byMiB), Err: ErrCannotShrink}
+	case byMiB == 0:
+		return invalid("byMiB", "must be positive, got 0")
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
 		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, safety: safeOnce})
@@ -320,7 +358,11 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) error {
 	target, err := roundMiB(sizeMiB)
 	if err != nil {
-		return &ValidationError{Field: "sizeMiB", Reason: fmt.Sprintf("must be positive, got %d", sizeMiB)}
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.Field = "sizeMiB"
+		}
+		return err
 	}
 	v, err := s.Get(ctx, name)
 	if err != nil {
@@ -338,8 +380,9 @@ func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int6
 
 // Update changes a volume's name, comment or retention settings.
 //
-// WSAPI: PUT /api/v1/volumes/<name> (no action). Idempotent; retried. A
-// missing volume gives ErrNotFound.
+// WSAPI: PUT /api/v1/volumes/<name> (no action). Idempotent; retried (a
+// rename whose answer was lost is recognised by the new name). A missing
+// volume gives ErrNotFound.
 func (s *VolumesService) Update(ctx context.Context, name string, req *VolumeUpdateRequest) error {
 	if req == nil {
 		return invalid("req", "nil *VolumeUpdateRequest")
@@ -352,7 +395,34 @@ func (s *VolumesService) Update(ctx context.Context, name string, req *VolumeUpd
 			return err
 		}
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, safety: safeIdempotent})
+	if *req == (VolumeUpdateRequest{}) {
+		return invalid("req", "nothing to change")
+	}
+	if req.Comment != nil {
+		if err := checkComment(*req.Comment); err != nil {
+			return err
+		}
+	}
+	if err := checkHours("ExpirationHours", req.ExpirationHours); err != nil {
+		return err
+	}
+	if err := checkHours("RetentionHours", req.RetentionHours); err != nil {
+		return err
+	}
+	cl := &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, safety: safeIdempotent}
+	if req.NewName != "" {
+		// A rename whose answer was lost makes the retry miss the old name:
+		// the volume under the new name means it was carried out.
+		cl.reconcileOn = ErrNotFound
+		cl.reconcile = func(ctx context.Context) (bool, error) {
+			_, err := s.Get(ctx, req.NewName)
+			if errors.Is(err, ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		}
+	}
+	_, err := s.client.do(ctx, cl)
 	return err
 }
 

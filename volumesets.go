@@ -3,7 +3,6 @@ package alletra
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -66,8 +65,6 @@ type volumeSetModifyRequest struct {
 	SetMembers []string  `json:"setmembers"`
 }
 
-const maxCommentLen = 511
-
 // Get returns the volume set called name.
 //
 // WSAPI: GET /api/v1/volumesets/<name>. Idempotent; retried. A missing set
@@ -114,8 +111,8 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 			return err
 		}
 	}
-	if len(req.Comment) > maxCommentLen {
-		return invalid("Comment", fmt.Sprintf("%d characters, limit %d", len(req.Comment), maxCommentLen))
+	if err := checkComment(req.Comment); err != nil {
+		return err
 	}
 	body := *req
 	if len(req.SetMembers) > 0 {

@@ -121,8 +121,8 @@ func TestVolumeSetsCreateErrors(t *testing.T) {
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
-// first503Then answers the first call with a 503 and the following ones with then.
-func first503Then(then httpmock.Responder) httpmock.Responder {
+// firstLostThen answers the first call with a 503 and the following ones with then.
+func firstLostThen(then httpmock.Responder) httpmock.Responder {
 	var mu sync.Mutex
 	calls := 0
 	return func(req *http.Request) (*http.Response, error) {
@@ -130,8 +130,8 @@ func first503Then(then httpmock.Responder) httpmock.Responder {
 		calls++
 		first := calls == 1
 		mu.Unlock()
-		if first {
-			return errorResponder(http.StatusServiceUnavailable, 0, "busy")(req)
+		if first { // carried out, but the answer never arrives
+			return nil, errors.New("connection reset by peer")
 		}
 		return then(req)
 	}
@@ -139,9 +139,9 @@ func first503Then(then httpmock.Responder) httpmock.Responder {
 
 func TestVolumeSetsCreateReconcile(t *testing.T) {
 	t.Parallel()
-	// The first attempt was committed but answered 503; the retry meets 101.
+	// The first attempt was committed but its answer lost; the retry meets 101.
 	c, m := newMock(t)
-	m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", first503Then(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", firstLostThen(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	err := c.VolumeSets.Create(context.Background(), &VolumeSetCreateRequest{Name: "pool1", Comment: "Created and managed by LXD",
 		SetMembers: []string{"c-web01"}})
@@ -155,7 +155,7 @@ func TestVolumeSetsCreateReconcile(t *testing.T) {
 		{Name: "pool1", Comment: "Created and managed by LXD", SetMembers: []string{"c-web09"}},
 	} {
 		c, m := newMock(t)
-		m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", first503Then(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
+		m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", firstLostThen(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		err := c.VolumeSets.Create(context.Background(), req)
 		assert.ErrorIs(t, err, ErrAlreadyExists, "%+v", req)
