@@ -39,7 +39,8 @@ func (*session) String() string { return "session{key: REDACTED}" }
 func (s *session) GoString() string { return s.String() }
 
 type loginCall struct {
-	done chan struct{}
+	done    chan struct{}
+	waiters int // goroutines waiting for this login (under session.mu)
 	key  string
 	gen  uint64
 	err  error
@@ -76,6 +77,8 @@ func (c *Client) sessionKey(ctx context.Context) (string, uint64, error) {
 		if leader {
 			call = &loginCall{done: make(chan struct{})}
 			c.sess.login = call
+		} else {
+			call.waiters++
 		}
 		c.sess.mu.Unlock()
 

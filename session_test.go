@@ -263,6 +263,19 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 		_, err := c.Volumes.Get(context.Background(), "v")
 		waiter <- err
 	}()
+	// Cancel the leader only once the waiter is parked on its login.
+	for parked := false; !parked; {
+		c.sess.mu.Lock()
+		parked = c.sess.login != nil && c.sess.login.waiters == 1
+		c.sess.mu.Unlock()
+		if !parked {
+			select {
+			case err := <-waiter:
+				t.Fatalf("the waiter ended before the leader's login: %v", err)
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
 	cancel()
 	<-release
 	require.ErrorIs(t, <-leaderDone, context.Canceled)
