@@ -41,9 +41,9 @@ func (s *session) GoString() string { return s.String() }
 type loginCall struct {
 	done    chan struct{}
 	waiters int // goroutines waiting for this login (under session.mu)
-	key  string
-	gen  uint64
-	err  error
+	key     string
+	gen     uint64
+	err     error
 }
 
 type credentialsRequest struct {
