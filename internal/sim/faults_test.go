@@ -2,6 +2,7 @@ package sim
 
 import (
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -90,15 +91,26 @@ func TestFaultHTMLAndTruncate(t *testing.T) {
 func TestFaultDelayOutlivesClient(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, Config{})
-	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", Fault{Kind: FaultDelay, Delay: 200 * time.Millisecond})
+	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", Fault{Kind: FaultDelay, Delay: time.Second})
 	hc := c.srv.HTTPClient()
 	defer hc.CloseIdleConnections()
-	hc.Timeout = 20 * time.Millisecond
-	req, _ := http.NewRequest("POST", c.srv.URL+"/api/v1/volumes", strings.NewReader(`{"name":"late","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", c.srv.URL+"/api/v1/volumes", strings.NewReader(`{"name":"late","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`))
 	req.Header.Set(SessionHeader, c.key)
-	_, err := hc.Do(req)
-	require.Error(t, err)
-	require.Eventually(t, func() bool { _, ok := c.srv.Engine.Volume("late"); return ok }, 5*time.Second, 5*time.Millisecond,
+	done := make(chan error, 1)
+	go func() {
+		resp, err := hc.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	// The client gives up once the array has the request (however slow the machine).
+	require.Eventually(t, func() bool { return c.srv.Engine.Requests("POST", "/api/v1/volumes") == 1 }, 30*time.Second, time.Millisecond)
+	cancel()
+	require.Error(t, <-done)
+	require.Eventually(t, func() bool { _, ok := c.srv.Engine.Volume("late"); return ok }, 30*time.Second, 5*time.Millisecond,
 		"the array finishes the request after the client gave up")
 }
 
