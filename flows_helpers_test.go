@@ -109,43 +109,18 @@ func mustVolume(t *testing.T, ctx context.Context, c *alletra.Client, srv *allet
 	}
 }
 
-// errHostConflict is what ensureHost returns when the host name it wants is
-// taken by a host with other initiators.
-var errHostConflict = fmt.Errorf("host conflict: %w", alletra.ErrConflict)
-
-// ensureHost is LXD's ensureHost with the SDK: find the host by initiator;
-// else create it; a host of that name with other initiators is a conflict
-// (LXD swallows EXISTENT_HOST and would use it).
+// ensureHost is LXD's ensureHost with the SDK's Hosts.Ensure: find the host
+// by initiator, else create it; a host of that name with other initiators is
+// a conflict (LXD swallows EXISTENT_HOST and would use it).
 func ensureHost(ctx context.Context, c *alletra.Client, name, initiator string) (*alletra.Host, error) {
-	h, err := c.Hosts.FindByInitiator(ctx, initiator)
-	if err == nil {
-		return h, nil
-	}
-	if !errors.Is(err, alletra.ErrNotFound) {
-		return nil, err
-	}
 	req := &alletra.HostCreateRequest{Name: name, Persona: alletra.PersonaGenericALUA}
 	if strings.HasPrefix(initiator, "nqn.") {
 		req.NQN = initiator
 	} else {
 		req.ISCSINames = []string{initiator}
 	}
-	err = c.Hosts.Create(ctx, req)
-	var apiErr *alletra.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == alletra.CodeExistentHost {
-		existing, gerr := c.Hosts.Get(ctx, name)
-		if gerr != nil {
-			return nil, gerr
-		}
-		if !existing.HasInitiator(initiator) {
-			return nil, fmt.Errorf("%s is not an initiator of host %s: %w", initiator, name, errHostConflict)
-		}
-		return existing, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.Hosts.Get(ctx, name)
+	h, _, err := c.Hosts.Ensure(ctx, req)
+	return h, err
 }
 
 // export is LXD's ConnectHostToVolume: a vLUN with an automatic LUN.

@@ -462,6 +462,60 @@ func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error
 	return err
 }
 
+// Ensure returns the host that owns req's initiator, creating it from req
+// when no host has it: what LXD's driver does before every map. created
+// tells whether this call made the host.
+//
+// A host called req.Name that exists with other initiators is never taken
+// for ours (LXD's client does, and may later delete a stranger's host): it
+// gives an error matching ErrConflict and ErrAlreadyExists, and nothing is
+// changed. An initiator taken by another host between the lookup and the
+// create returns that host.
+//
+// WSAPI: GET /api/v1/hosts[?query=...] (see FindByInitiator), then POST
+// /api/v1/hosts and GET /api/v1/hosts/<name> when it must create. Safe to
+// call again.
+func (s *HostsService) Ensure(ctx context.Context, req *HostCreateRequest) (host *Host, created bool, err error) {
+	if req == nil {
+		return nil, false, invalid("req", "nil *HostCreateRequest")
+	}
+	var initiator string
+	switch {
+	case req.NQN != "":
+		initiator = req.NQN
+	case len(req.ISCSINames) > 0:
+		initiator = req.ISCSINames[0]
+	case len(req.FCWWNs) > 0:
+		initiator = req.FCWWNs[0]
+	default:
+		return nil, false, invalid("req", "no initiator: give ISCSINames, FCWWNs or NQN")
+	}
+	h, err := s.FindByInitiator(ctx, initiator)
+	if err == nil || !errors.Is(err, ErrNotFound) {
+		return h, false, err
+	}
+	err = s.Create(ctx, req)
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		h, err := s.Get(ctx, req.Name)
+		return h, err == nil, err
+	case errors.As(err, &apiErr) && apiErr.Code == CodeExistentPath:
+		h, ferr := s.FindByInitiator(ctx, initiator) // another client was quicker
+		if ferr != nil {
+			return nil, false, err
+		}
+		return h, false, nil
+	case errors.As(err, &apiErr) && apiErr.Code == CodeExistentHost:
+		h, gerr := s.Get(ctx, req.Name)
+		if gerr == nil && h.HasInitiator(initiator) {
+			return h, false, nil
+		}
+		return nil, false, fmt.Errorf("alletra: host %s exists without initiator %s: %w (%w)", req.Name, initiator, ErrConflict, err)
+	}
+	return nil, false, err
+}
+
 // hostMatches reports whether h is what req would have created.
 func hostMatches(h *Host, req *HostCreateRequest) bool {
 	want := map[string]bool{}
