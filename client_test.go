@@ -226,6 +226,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	out := buf.String()
 	require.Contains(t, out, "/volumes/vol1", "the log has the requests")
 	require.Contains(t, out, "/credentials/REDACTED")
+	require.Contains(t, out, `"code":23`, "error answers are logged with their WSAPI code")
 	for _, secret := range []string{testPassword, testKey} {
 		assert.NotContains(t, out, secret)
 		assert.NotContains(t, err.Error(), secret)

@@ -173,6 +173,9 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 		apiErr := c.check(resp, cl.method, logPath, info.attempts)
 		if apiErr != nil {
 			apiErr.Description = redactKey(apiErr.Description, key) // in case the array echoes it
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: error answer",
+				slog.String("method", cl.method), slog.String("path", logPath),
+				slog.Int("status", apiErr.StatusCode), slog.Int("code", int(apiErr.Code)))
 		}
 		if apiErr != nil && apiErr.Code == CodeInvalidSessionKey && !cl.noAuth && cl.key == "" && !replayed {
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: session key rejected; logging in again",
