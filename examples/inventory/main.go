@@ -22,6 +22,7 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
+	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
 )
 
 // inventory is the -json document.
@@ -41,7 +42,7 @@ func main() {
 }
 
 func run(asJSON bool) error {
-	c, sim, err := connect()
+	c, sim, err := exampleenv.Connect()
 	if err != nil {
 		return err
 	}

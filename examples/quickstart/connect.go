@@ -2,10 +2,7 @@ package main
 
 import (
 	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
@@ -17,6 +14,7 @@ import (
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
+	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
 )
 
 // target is the array the flow runs on: the in-process simulator, or a real
@@ -38,8 +36,7 @@ type target struct {
 func connect() (*target, error) {
 	counter := &counter{}
 	poll := alletra.WithTaskPolling(50*time.Millisecond, time.Second)
-	endpoint := os.Getenv("ALLETRA_URL")
-	if endpoint == "" {
+	if !exampleenv.Real() {
 		srv := alletratest.NewServer(alletratest.WithMaxNameLength(64),
 			alletratest.WithTaskDuration(200*time.Millisecond))
 		hc := srv.HTTPClient() // trusts the simulator's self-signed certificate
@@ -53,37 +50,25 @@ func connect() (*target, error) {
 			where: "the in-process simulator (" + srv.URL + ", names up to 64 characters)", close: srv.Close}, nil
 	}
 
-	user, password := os.Getenv("ALLETRA_USER"), os.Getenv("ALLETRA_PASSWORD")
-	if user == "" || password == "" {
-		return nil, errors.New("ALLETRA_URL is set: ALLETRA_USER and ALLETRA_PASSWORD are required too")
+	endpoint, user, password, err := exampleenv.Credentials()
+	if err != nil {
+		return nil, err
 	}
 	// The counting RoundTripper wraps the transport, and the client applies
 	// its TLS options only to a bare *http.Transport; so TLS is set up here,
 	// on the inner transport (what WithTLSConfig / WithInsecureSkipVerify
 	// would do).
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	if os.Getenv("ALLETRA_INSECURE") == "1" {
-		tr.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // explicit opt-in
-	}
-	if file := os.Getenv("ALLETRA_CA"); file != "" {
-		pem, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("ALLETRA_CA: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("ALLETRA_CA: no PEM certificate in %s", file)
-		}
-		tr.TLSClientConfig.RootCAs = pool
+	if tr.TLSClientConfig, err = exampleenv.TLSConfig(); err != nil {
+		return nil, err
 	}
 	c, err := alletra.NewClient(endpoint, user, password,
 		alletra.WithHTTPClient(&http.Client{Transport: counter.wrap(tr)}), poll)
 	if err != nil {
 		return nil, err
 	}
-	cpg := envOr("ALLETRA_CPG", "SSD_r6")
-	mode := envOr("ALLETRA_MODE", "nvme/tcp")
+	cpg := exampleenv.CPG()
+	mode := exampleenv.Getenv("ALLETRA_MODE", "nvme/tcp")
 	if mode != "nvme/tcp" && mode != "iscsi" {
 		return nil, fmt.Errorf("ALLETRA_MODE must be nvme/tcp or iscsi, not %q", mode)
 	}
@@ -94,14 +79,6 @@ func connect() (*target, error) {
 	return &target{client: c, counter: counter, cpg: cpg, mode: mode,
 		compact: os.Getenv("ALLETRA_NAMES") != "lxd", // classic arrays cap names at 31
 		where:   "the array at " + host + " (CPG " + cpg + ")", close: tr.CloseIdleConnections}, nil
-}
-
-// envOr returns the environment variable key, or def when it is empty.
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }
 
 // counter is an http.RoundTripper that counts what the client sends: round

@@ -19,6 +19,7 @@ import (
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
+	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
 )
 
 func main() {
@@ -29,7 +30,7 @@ func main() {
 }
 
 func run() error {
-	c, sim, err := connect()
+	c, sim, err := exampleenv.Connect()
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func run() error {
 		}
 	}()
 
-	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: vol, CPG: cpg(), SizeMiB: 1024}); err != nil {
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: vol, CPG: exampleenv.CPG(), SizeMiB: 1024}); err != nil {
 		return err
 	}
 	fmt.Println("created volume", vol)
