@@ -210,13 +210,15 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 					return out, fmt.Errorf("%w (checking the existing object: %v)", apiErr, rerr)
 				}
 				if ok {
-					c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: create was committed by an earlier attempt",
+					c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
 						slog.String("method", cl.method), slog.String("path", logPath), slog.Int("attempts", info.attempts))
 					return out, nil
 				}
-				// The object is there, but not as asked: ErrConflict (as
-				// documented), still an *APIError matching ErrAlreadyExists.
-				return out, fmt.Errorf("%w (it differs from the request: %w)", apiErr, ErrConflict)
+				if on == ErrAlreadyExists {
+					// The object is there, but not as asked: ErrConflict (as
+					// documented), still an *APIError matching ErrAlreadyExists.
+					return out, fmt.Errorf("%w (it differs from the request: %w)", apiErr, ErrConflict)
+				}
 			}
 			return out, apiErr
 		}

@@ -354,3 +354,15 @@ func TestRenameAndCancelWhoseAnswerWasLost(t *testing.T) {
 	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/gone", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
 	require.ErrorIs(t, c.Volumes.Update(context.Background(), "gone", &VolumeUpdateRequest{NewName: "new"}), ErrNotFound)
 }
+
+func TestLostRenameThatDidNotHappenIsNotFound(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	r, _ := sequence(httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+		errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no such volume"))
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/old", r)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/new", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
+	err := c.Volumes.Update(context.Background(), "old", &VolumeUpdateRequest{NewName: "new"})
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.NotErrorIs(t, err, ErrConflict)
+}
