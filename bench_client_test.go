@@ -1,6 +1,7 @@
 package alletra_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -12,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -130,8 +130,17 @@ func transportPerRequestGet(ctx context.Context, tlsCfg *tls.Config, url, key st
 }
 
 func (a *benchArray) login(tb testing.TB) string {
+	return rawLogin(tb, a.Client(), a.URL, "u", "p")
+}
+
+// rawLogin opens a session with a plain net/http client and returns its key.
+func rawLogin(tb testing.TB, hc *http.Client, base, user, password string) string {
 	tb.Helper()
-	resp, err := a.Client().Post(a.URL+"/api/v1/credentials", "application/json", nil)
+	body, _ := json.Marshal(struct {
+		User     string `json:"user"`
+		Password string `json:"password"`
+	}{user, password})
+	resp, err := hc.Post(base+"/api/v1/credentials", "application/json", bytes.NewReader(body))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -203,24 +212,8 @@ func BenchmarkVolumesGetRatio(b *testing.B) {
 		}
 		hc := srv.HTTPClient()
 		defer hc.CloseIdleConnections()
-		measureGetRatio(b, c, hc, srv.URL, simLogin(b, hc, srv), "vol1")
+		measureGetRatio(b, c, hc, srv.URL, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password()), "vol1")
 	})
-}
-
-// simLogin opens a session on the simulator with a plain client.
-func simLogin(tb testing.TB, hc *http.Client, srv *alletratest.Server) string {
-	tb.Helper()
-	resp, err := hc.Post(srv.URL+"/api/v1/credentials", "application/json",
-		strings.NewReader(`{"user":"`+srv.Username()+`","password":"`+srv.Password()+`"}`))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct{ Key string }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		tb.Fatal(err)
-	}
-	return out.Key
 }
 
 func measureGetRatio(b *testing.B, c *alletra.Client, hc *http.Client, base, key, name string) {

@@ -45,16 +45,9 @@ func rawList(tb testing.TB, srv *alletratest.Server) []byte {
 	tb.Helper()
 	hc := srv.HTTPClient()
 	defer hc.CloseIdleConnections()
-	login, err := hc.Post(srv.URL+"/api/v1/credentials", "application/json",
-		bytes.NewReader([]byte(`{"user":"`+srv.Username()+`","password":"`+srv.Password()+`"}`)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var k struct{ Key string }
-	_ = json.NewDecoder(login.Body).Decode(&k)
-	login.Body.Close()
+	key := rawLogin(tb, hc, srv.URL, srv.Username(), srv.Password())
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/volumes", nil)
-	req.Header.Set(alletratest.SessionHeader, k.Key)
+	req.Header.Set(alletratest.SessionHeader, key)
 	resp, err := hc.Do(req)
 	if err != nil {
 		tb.Fatal(err)
@@ -64,7 +57,7 @@ func rawList(tb testing.TB, srv *alletratest.Server) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	del, _ := http.NewRequest(http.MethodDelete, srv.URL+"/api/v1/credentials/"+k.Key, nil)
+	del, _ := http.NewRequest(http.MethodDelete, srv.URL+"/api/v1/credentials/"+key, nil)
 	if r, err := hc.Do(del); err == nil {
 		r.Body.Close()
 	}

@@ -129,7 +129,8 @@ func TestRequestHeaders(t *testing.T) {
 func TestMaxInFlightBoundsConcurrency(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t, WithMaxInFlight(3))
-	var cur, peak atomic.Int32
+	var cur, peak, started atomic.Int32
+	entered := make(chan struct{}, 20)
 	gate := make(chan struct{})
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v", func(*http.Request) (*http.Response, error) {
 		n := cur.Add(1)
@@ -139,19 +140,33 @@ func TestMaxInFlightBoundsConcurrency(t *testing.T) {
 				break
 			}
 		}
+		entered <- struct{}{}
 		<-gate
 		cur.Add(-1)
 		return httpmock.NewStringResponse(200, `{"name":"v"}`), nil
 	})
 	done := make(chan error, 20)
 	for range 20 {
-		go func() { _, err := c.Volumes.Get(context.Background(), "v"); done <- err }()
+		go func() {
+			started.Add(1)
+			_, err := c.Volumes.Get(context.Background(), "v")
+			done <- err
+		}()
 	}
+	for range 3 {
+		<-entered // the bound is reached
+	}
+	// Give the other 17, all started, a window to (wrongly) get in too.
+	for started.Load() < 20 {
+		<-time.After(time.Millisecond)
+	}
+	<-time.After(20 * time.Millisecond)
+	assert.EqualValues(t, 3, cur.Load(), "no request beyond the bound reaches the array")
 	close(gate)
 	for range 20 {
 		require.NoError(t, <-done)
 	}
-	assert.LessOrEqual(t, peak.Load(), int32(3))
+	assert.EqualValues(t, 3, peak.Load(), "the bound is reached and never exceeded")
 }
 
 // tlsArray is an httptest TLS server with a self-signed certificate that

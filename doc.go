@@ -35,13 +35,16 @@
 // What is retried depends on what repeating the request would do:
 //
 //   - Reads, deletes and absolute updates are retried on connection failures,
-//     HTTP 502, 503, 504 and WSAPI code 270 (system busy). A retried delete
-//     that finds the object gone counts as done (an earlier attempt deleted
-//     it); a delete whose first attempt finds nothing is ErrNotFound.
-//   - Creates are retried the same way. If a retry meets "already exists",
-//     the first attempt was committed and only its answer was lost: the
-//     object is read back and compared with the request, and a match is a
-//     success. An existing object that differs is ErrAlreadyExists.
+//     HTTP 502, 503, 504 and WSAPI code 270 (system busy).
+//   - Creates are retried the same way.
+//   - When an attempt's outcome was unknown (the connection broke after the
+//     request was sent, or a gateway answered 502 or 504), a later answer may
+//     describe that attempt's work: a create that meets "already exists"
+//     reads the object back and a match is a success (an object that differs
+//     is ErrAlreadyExists and ErrConflict); a delete that meets "not found",
+//     a rename that misses the old name and a task cancel that finds the task
+//     no longer active are checked the same way. After a refusal (503, code
+//     270) or a re-login no such check is made: the error stands.
 //   - A vLUN create is checked for on the array before each retry, since
 //     arrays would export the volume twice rather than refuse; after a timeout
 //     it is not sent again, as the first attempt may still be under way.
@@ -49,6 +52,9 @@
 //     again only when the first attempt provably never reached the array (a
 //     dial error). [VolumesService.ResizeTo] reads the size first and so can
 //     be called again safely.
+//   - A login is sent again only when it surely was not carried out (a dial
+//     error, 429 or code 270), so that a lost answer leaves no orphan
+//     session on the array.
 //
 // # Errors
 //

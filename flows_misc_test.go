@@ -6,6 +6,7 @@ package alletra_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -213,7 +214,7 @@ func TestFlowErrorMatrix(t *testing.T) {
 			_, err := c.Volumes.Get(ctx, vol)
 			require.Error(t, err)
 			for _, s := range allSentinels {
-				assert.Equal(t, contains(tc.want, s), errors.Is(err, s), "%v", s)
+				assert.Equal(t, slices.Contains(tc.want, s), errors.Is(err, s), "%v", s)
 			}
 			var apiErr *alletra.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -337,15 +338,6 @@ func TestFlowErrorMatrixEncodings(t *testing.T) {
 	tr.mu.Unlock()
 	assert.Positive(t, gzipped, "the array gzipped its answers")
 	closeFlow(t, srv, c)
-}
-
-func contains(list []error, e error) bool {
-	for _, x := range list {
-		if x == e {
-			return true
-		}
-	}
-	return false
 }
 
 // Flow 18.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -96,6 +97,42 @@ func errorResponder(status int, code ErrorCode, desc string) httpmock.Responder 
 		b, _ := json.Marshal(map[string]any{"code": int(code), "desc": desc})
 		resp := httpmock.NewBytesResponse(status, b)
 		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
+
+// recordBodies registers method url on m: it records each decoded request
+// body and answers with answers in turn (the last one repeats).
+func recordBodies(t *testing.T, m *mockArray, method, url string, answers ...httpmock.Responder) *[]map[string]any {
+	t.Helper()
+	var mu sync.Mutex
+	bodies := &[]map[string]any{}
+	m.RegisterResponder(method, url, func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		*bodies = append(*bodies, decodeBody(t, req))
+		return answers[min(len(*bodies), len(answers))-1](req)
+	})
+	return bodies
+}
+
+// sequence answers with the responders in turn, then repeats the last one,
+// and counts the calls.
+func sequence(rs ...httpmock.Responder) (httpmock.Responder, *atomic.Int32) {
+	var n atomic.Int32
+	return func(req *http.Request) (*http.Response, error) {
+		i := int(n.Add(1)) - 1
+		return rs[min(i, len(rs)-1)](req)
+	}, &n
+}
+
+// respondCreatedAt answers 201 with the given Location header ("" for none).
+func respondCreatedAt(location string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusCreated, "")
+		if location != "" {
+			resp.Header.Set("Location", location)
+		}
 		return resp, nil
 	}
 }

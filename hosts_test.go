@@ -131,33 +131,10 @@ func TestHostsList(t *testing.T) {
 	assert.Equal(t, []string{"", `"name==esx01"`}, query)
 }
 
-// hostPOSTs records the bodies of POST /hosts and answers with answers in turn (the last repeats).
-func hostPOSTs(t *testing.T, m *mockArray, answers ...httpmock.Responder) *[]map[string]any {
-	var mu sync.Mutex
-	bodies := &[]map[string]any{}
-	m.RegisterResponder(http.MethodPost, testAPI+"/hosts", func(req *http.Request) (*http.Response, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		*bodies = append(*bodies, decodeBody(t, req))
-		return answers[min(len(*bodies), len(answers))-1](req)
-	})
-	return bodies
-}
-
-func respondCreatedAt(location string) httpmock.Responder {
-	return func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(http.StatusCreated, "")
-		if location != "" {
-			resp.Header.Set("Location", location)
-		}
-		return resp, nil
-	}
-}
-
 func TestHostsCreate(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := hostPOSTs(t, m, respondCreatedAt("/api/v1/hosts/h"))
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/hosts", respondCreatedAt("/api/v1/hosts/h"))
 
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{
 		Name: "node1-iscsi", ISCSINames: []string{iqnNode1}, Persona: PersonaGenericALUA,
@@ -229,7 +206,7 @@ func TestHostsCreateValidation(t *testing.T) {
 	assert.Zero(t, m.GetTotalCallCount())
 
 	// Accepted shapes.
-	hostPOSTs(t, m, respondCreatedAt(""))
+	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", respondCreatedAt(""))
 	for _, req := range []*HostCreateRequest{
 		{Name: "h", ISCSINames: []string{"eui.0123456789ABCDEF", "naa.0123456789abcdef0123456789abcdef", "IQN.2000-01.com.example"}},
 		{Name: "h", NQN: "nqn.2014-08.org.nvmexpress.discovery", TransportType: 3},
@@ -242,7 +219,7 @@ func TestHostsCreateConflicts(t *testing.T) {
 	t.Parallel()
 	// The name exists: an error, never a success, and the existing host is not even read.
 	c, m := newMock(t)
-	hostPOSTs(t, m, errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 	err := c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1})
 	assert.ErrorIs(t, err, ErrAlreadyExists)
@@ -253,14 +230,14 @@ func TestHostsCreateConflicts(t *testing.T) {
 
 	// The initiator belongs to another host.
 	c, m = newMock(t)
-	hostPOSTs(t, m, errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
+	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
 	err = c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "new", NQN: nqnNode1})
 	assert.ErrorIs(t, err, ErrAlreadyExists)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, CodeExistentPath, apiErr.Code)
 
 	c, m = newMock(t)
-	hostPOSTs(t, m, errorResponder(http.StatusNotFound, CodeNonExistentDomain, "no domain"))
+	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", errorResponder(http.StatusNotFound, CodeNonExistentDomain, "no domain"))
 	err = c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "new", Domain: "D9"})
 	assert.ErrorIs(t, err, ErrNotFound)
 }
@@ -269,7 +246,7 @@ func TestHostsCreateReconcile(t *testing.T) {
 	t.Parallel()
 	// First attempt committed, answer lost; the retry meets 16 and the host has exactly our NQN.
 	c, m := newMock(t)
-	bodies := hostPOSTs(t, m, httpmock.NewErrorResponder(errors.New("connection reset by peer")), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/hosts", httpmock.NewErrorResponder(errors.New("connection reset by peer")), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1, Persona: PersonaGenericALUA}))
 	assert.Len(t, *bodies, 2)
@@ -283,7 +260,7 @@ func TestHostsCreateReconcile(t *testing.T) {
 		{Name: "node1-nvme-tcp"},
 	} {
 		c, m := newMock(t)
-		hostPOSTs(t, m, httpmock.NewErrorResponder(errors.New("connection reset by peer")), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+		recordBodies(t, m, http.MethodPost, testAPI+"/hosts", httpmock.NewErrorResponder(errors.New("connection reset by peer")), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 		err := c.Hosts.Create(context.Background(), req)
 		assert.ErrorIs(t, err, ErrAlreadyExists, "%+v", req)
@@ -291,11 +268,11 @@ func TestHostsCreateReconcile(t *testing.T) {
 
 	// iSCSI with case differences and FC with colons reconcile too.
 	c, m = newMock(t)
-	hostPOSTs(t, m, errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-iscsi", ISCSINames: []string{strings.ToUpper(iqnNode1)}}))
 	c, m = newMock(t)
-	hostPOSTs(t, m, errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
+	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", errorResponder(http.StatusBadGateway, 0, "gw"), errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/esx01", jsonResponder(http.StatusOK, map[string]any{
 		"name": "esx01", "FCPaths": []map[string]any{{"wwn": wwnESX01}}}))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "esx01", FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}))
@@ -318,23 +295,10 @@ func TestHostsDelete(t *testing.T) {
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
-// hostPUTs records the bodies of PUT /hosts/<name>.
-func hostPUTs(t *testing.T, m *mockArray, name string, answers ...httpmock.Responder) *[]map[string]any {
-	var mu sync.Mutex
-	bodies := &[]map[string]any{}
-	m.RegisterResponder(http.MethodPut, testAPI+"/hosts/"+name, func(req *http.Request) (*http.Response, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		*bodies = append(*bodies, decodeBody(t, req))
-		return answers[min(len(*bodies), len(answers))-1](req)
-	})
-	return bodies
-}
-
 func TestHostsAddRemovePaths(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := hostPUTs(t, m, "node1-iscsi", respondOKEmpty)
+	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", respondOKEmpty)
 	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:a"}}))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}}, true))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}, false))
@@ -361,7 +325,7 @@ func TestHostsPathsIdempotent(t *testing.T) {
 	t.Parallel()
 	// Adding an initiator the host already has (73) plus a new one: the new one is sent again.
 	c, m := newMock(t)
-	bodies := hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"), respondOKEmpty)
+	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1, "iqn.2000-01.com.example:b"}}))
 	require.Len(t, *bodies, 2)
@@ -369,14 +333,14 @@ func TestHostsPathsIdempotent(t *testing.T) {
 
 	// Only initiators it has: done after the read.
 	c, m = newMock(t)
-	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}}))
 	assert.Len(t, *bodies, 1)
 
 	// The initiator belongs to another host: the 73 is returned, with no resend.
 	c, m = newMock(t)
-	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusConflict, CodeExistentPath, "path exists"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	err := c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:other"}})
 	assert.ErrorIs(t, err, ErrAlreadyExists)
@@ -384,13 +348,13 @@ func TestHostsPathsIdempotent(t *testing.T) {
 
 	// Removing an initiator the host does not have (80): done after the read.
 	c, m = newMock(t)
-	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone"}}, false))
 	assert.Len(t, *bodies, 1)
 	// ... and one it has among them is sent again.
 	c, m = newMock(t)
-	bodies = hostPUTs(t, m, "node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi",
 		&HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone", iqnNode1}}, true))
@@ -399,7 +363,7 @@ func TestHostsPathsIdempotent(t *testing.T) {
 
 	// A missing host is not a path question.
 	c, m = newMock(t)
-	hostPUTs(t, m, "gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
+	recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
 	err = c.Hosts.RemovePaths(context.Background(), "gone", &HostPathsRequest{ISCSINames: []string{iqnNode1}}, false)
 	assert.ErrorIs(t, err, ErrNotFound)
 	assert.Equal(t, 2, m.GetTotalCallCount(), "login + PUT")

@@ -475,9 +475,9 @@ func (c *Client) decode(resp *http.Response, v any) error {
 	return err
 }
 
-// flexInt decodes a JSON number or a string holding one (some proxies and
-// older arrays quote task ids and codes).
-type flexInt int
+// flexInt decodes a JSON number, a string holding one, or null (some
+// proxies and older arrays quote task ids, codes and sizes).
+type flexInt int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexInt) UnmarshalJSON(b []byte) error {
@@ -496,7 +496,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	var n int
+	var n int64
 	if err := json.Unmarshal(b, &n); err != nil {
 		return fmt.Errorf("not an integer: %s", truncateText(b, 32))
 	}

@@ -15,15 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// sequence answers with the responders in turn, then repeats the last one.
-func sequence(rs ...httpmock.Responder) (httpmock.Responder, *atomic.Int32) {
-	var n atomic.Int32
-	return func(req *http.Request) (*http.Response, error) {
-		i := int(n.Add(1)) - 1
-		return rs[min(i, len(rs)-1)](req)
-	}, &n
-}
-
 func TestRetryBusyGetThreeAttempts(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 )
 
 // SystemService reads system information, the WSAPI version, CPGs, the
@@ -288,36 +286,16 @@ func (r *SpaceReport) UnmarshalJSON(b []byte) error {
 			if !ok {
 				continue
 			}
-			n, err := decodeMiB(v)
-			if err != nil {
+			var n flexInt
+			if err := n.UnmarshalJSON(v); err != nil {
 				return fmt.Errorf("%s: %w", src.key, err)
 			}
-			*f.dst = n
+			*f.dst = int64(n)
 			break
 		}
 	}
 	*r = out
 	return nil
-}
-
-// decodeMiB decodes a JSON number, a string holding one, or null (0).
-func decodeMiB(b json.RawMessage) (int64, error) {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
-		return 0, nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return 0, err
-		}
-		b = []byte(strings.TrimSpace(s))
-	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("not an integer: %s", truncateText(b, 32))
-	}
-	return n, nil
 }
 
 type spaceReportRequest struct {

@@ -450,13 +450,8 @@ func (s *VolumesService) FindByWWN(ctx context.Context, wwn string) (*Volume, er
 // normalizeWWN returns wwn in upper case without colons, or "" if it is not hex.
 func normalizeWWN(wwn string) string {
 	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(wwn), ":", ""))
-	if s == "" {
+	if !isHex(s) {
 		return ""
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'F') {
-			return ""
-		}
 	}
 	return s
 }

@@ -158,17 +158,9 @@ func createMock(t *testing.T, build int, post httpmock.Responder) (*Client, *moc
 	return c, m, bodies
 }
 
-func created() httpmock.Responder {
-	return func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(http.StatusCreated, "")
-		resp.Header.Set("Location", "/api/v1/volumes/x")
-		return resp, nil
-	}
-}
-
 func TestVolumesCreateThinByDefault(t *testing.T) {
 	t.Parallel()
-	c, m, bodies := createMock(t, 0, created())
+	c, m, bodies := createMock(t, 0, respondCreatedAt("/api/v1/volumes/x"))
 	req := &VolumeCreateRequest{Name: "c-5a2504b06a6c48498ee7ddb0b674fd14", CPG: "SSD_r6", SizeMiB: 1024}
 	require.NoError(t, c.Volumes.Create(context.Background(), req))
 	require.Len(t, *bodies, 1)
@@ -181,7 +173,7 @@ func TestVolumesCreateThinByDefault(t *testing.T) {
 
 func TestVolumesCreateReduce(t *testing.T) {
 	t.Parallel()
-	c, _, bodies := createMock(t, 0, created())
+	c, _, bodies := createMock(t, 0, respondCreatedAt("/api/v1/volumes/x"))
 	reduce := true
 	require.NoError(t, c.Volumes.Create(context.Background(), &VolumeCreateRequest{
 		Name: "v1", CPG: "SSD_r6", SizeMiB: 2048, Reduce: &reduce, Comment: "c", ID: 9, ExpirationHours: 5,
@@ -209,7 +201,7 @@ func TestVolumesCreateSnapCPGByBuild(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, m, bodies := createMock(t, tc.build, created())
+			c, m, bodies := createMock(t, tc.build, respondCreatedAt("/api/v1/volumes/x"))
 			req := &VolumeCreateRequest{Name: "v1", CPG: "SSD_r6", SnapCPG: "SSD_r6", SizeMiB: 256}
 			require.NoError(t, c.Volumes.Create(context.Background(), req))
 			assert.Equal(t, 1, routeCalls(m, http.MethodGet, testEndpoint+"/api"))

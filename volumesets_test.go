@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -121,27 +120,13 @@ func TestVolumeSetsCreateErrors(t *testing.T) {
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
-// firstLostThen answers the first call with a 503 and the following ones with then.
-func firstLostThen(then httpmock.Responder) httpmock.Responder {
-	var mu sync.Mutex
-	calls := 0
-	return func(req *http.Request) (*http.Response, error) {
-		mu.Lock()
-		calls++
-		first := calls == 1
-		mu.Unlock()
-		if first { // carried out, but the answer never arrives
-			return nil, errors.New("connection reset by peer")
-		}
-		return then(req)
-	}
-}
-
 func TestVolumeSetsCreateReconcile(t *testing.T) {
 	t.Parallel()
 	// The first attempt was committed but its answer lost; the retry meets 101.
 	c, m := newMock(t)
-	m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", firstLostThen(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
+	lostThenExists, _ := sequence(httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+		errorResponder(http.StatusConflict, CodeExistentSet, "set exists")) // carried out, answer lost
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", lostThenExists)
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	err := c.VolumeSets.Create(context.Background(), &VolumeSetCreateRequest{Name: "pool1", Comment: "Created and managed by LXD",
 		SetMembers: []string{"c-web01"}})
@@ -155,7 +140,9 @@ func TestVolumeSetsCreateReconcile(t *testing.T) {
 		{Name: "pool1", Comment: "Created and managed by LXD", SetMembers: []string{"c-web09"}},
 	} {
 		c, m := newMock(t)
-		m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", firstLostThen(errorResponder(http.StatusConflict, CodeExistentSet, "set exists")))
+		lostThenExists, _ := sequence(httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+			errorResponder(http.StatusConflict, CodeExistentSet, "set exists")) // carried out, answer lost
+		m.RegisterResponder(http.MethodPost, testAPI+"/volumesets", lostThenExists)
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		err := c.VolumeSets.Create(context.Background(), req)
 		assert.ErrorIs(t, err, ErrAlreadyExists, "%+v", req)
@@ -184,21 +171,6 @@ func TestVolumeSetsDelete(t *testing.T) {
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
-// setPUTs records the bodies of PUT /volumesets/<name> and answers each
-// with the next responder of answers (the last one repeats).
-func setPUTs(t *testing.T, m *mockArray, name string, answers ...httpmock.Responder) *[]map[string]any {
-	var mu sync.Mutex
-	bodies := &[]map[string]any{}
-	m.RegisterResponder(http.MethodPut, testAPI+"/volumesets/"+name, func(req *http.Request) (*http.Response, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		*bodies = append(*bodies, decodeBody(t, req))
-		a := answers[min(len(*bodies), len(answers))-1]
-		return a(req)
-	})
-	return bodies
-}
-
 func respondOKEmpty(req *http.Request) (*http.Response, error) {
 	return httpmock.NewStringResponse(http.StatusOK, ""), nil
 }
@@ -206,7 +178,7 @@ func respondOKEmpty(req *http.Request) (*http.Response, error) {
 func TestVolumeSetsAddMembers(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := setPUTs(t, m, "pool1", respondOKEmpty)
+	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", respondOKEmpty)
 	require.NoError(t, c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web03", "c-web04", "c-web03"))
 	require.Len(t, *bodies, 1)
 	assert.Equal(t, map[string]any{"action": float64(1), "setmembers": []any{"c-web03", "c-web04"}}, (*bodies)[0])
@@ -220,7 +192,7 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 	} {
 		// c-web01 is a member (golden set): only c-web03 is sent again.
 		c, m := newMock(t)
-		bodies := setPUTs(t, m, "pool1", answer, respondOKEmpty)
+		bodies := recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", answer, respondOKEmpty)
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		require.NoError(t, c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web01", "c-web03"))
 		require.Len(t, *bodies, 2)
@@ -230,14 +202,14 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 
 	// Everything already there: no second PUT.
 	c, m := newMock(t)
-	bodies := setPUTs(t, m, "pool1", errorResponder(http.StatusConflict, CodeMemberInSet, "member in set"))
+	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusConflict, CodeMemberInSet, "member in set"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	require.NoError(t, c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web02", "c-web01"))
 	assert.Len(t, *bodies, 1)
 
 	// A 409 about something else (nothing of the batch is there): returned after one read, no resend.
 	c, m = newMock(t)
-	bodies = setPUTs(t, m, "pool1", errorResponder(http.StatusConflict, CodeInUse, "in a domain set"))
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusConflict, CodeInUse, "in a domain set"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	err := c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web07")
 	assert.ErrorIs(t, err, ErrInUse)
@@ -245,7 +217,7 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 
 	// The resend fails as well: its error is returned, and nothing more is sent.
 	c, m = newMock(t)
-	bodies = setPUTs(t, m, "pool1", errorResponder(http.StatusConflict, CodeMemberInSet, "member in set"))
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusConflict, CodeMemberInSet, "member in set"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	err = c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web01", "c-web08")
 	assert.ErrorIs(t, err, ErrAlreadyExists)
@@ -256,8 +228,8 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 func TestVolumeSetsAddMembersErrors(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	setPUTs(t, m, "gone", errorResponder(http.StatusNotFound, CodeNonExistentSet, "no set"))
-	setPUTs(t, m, "pool1", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no volume"))
+	recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"gone", errorResponder(http.StatusNotFound, CodeNonExistentSet, "no set"))
+	recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no volume"))
 	err := c.VolumeSets.AddMembers(context.Background(), "gone", "v1")
 	assert.ErrorIs(t, err, ErrNotFound)
 	err = c.VolumeSets.AddMembers(context.Background(), "pool1", "v1")
@@ -283,7 +255,7 @@ func TestVolumeSetsAddMembersErrors(t *testing.T) {
 func TestVolumeSetsRemoveMembers(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	bodies := setPUTs(t, m, "pool1", respondOKEmpty)
+	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", respondOKEmpty)
 	require.NoError(t, c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web01"))
 	require.Len(t, *bodies, 1)
 	assert.Equal(t, map[string]any{"action": float64(2), "setmembers": []any{"c-web01"}}, (*bodies)[0])
@@ -294,7 +266,7 @@ func TestVolumeSetsRemoveMembers(t *testing.T) {
 	} {
 		// c-web09 is not a member: only c-web02 is sent again.
 		c, m := newMock(t)
-		bodies := setPUTs(t, m, "pool1", answer, respondOKEmpty)
+		bodies := recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", answer, respondOKEmpty)
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 		require.NoError(t, c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web09", "c-web02"))
 		require.Len(t, *bodies, 2)
@@ -303,21 +275,21 @@ func TestVolumeSetsRemoveMembers(t *testing.T) {
 
 	// None of them is a member: done after the read.
 	c, m = newMock(t)
-	bodies = setPUTs(t, m, "pool1", errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"))
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	require.NoError(t, c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web09"))
 	assert.Len(t, *bodies, 1)
 
 	// The set itself is missing: ErrNotFound without a read.
 	c, m = newMock(t)
-	setPUTs(t, m, "gone", errorResponder(http.StatusNotFound, CodeNonExistentSet, "no set"))
+	recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"gone", errorResponder(http.StatusNotFound, CodeNonExistentSet, "no set"))
 	err := c.VolumeSets.RemoveMembers(context.Background(), "gone", "v1")
 	assert.ErrorIs(t, err, ErrNotFound)
 	assert.Equal(t, 2, m.GetTotalCallCount(), "login + PUT")
 
 	// The read fails: the PUT's error is returned.
 	c, m = newMock(t)
-	setPUTs(t, m, "pool1", errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"))
+	recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
 	err = c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web01")
 	var apiErr *APIError
