@@ -335,7 +335,7 @@ func TestVolumesDelete(t *testing.T) {
 		{http.StatusConflict, CodeHasChild, []error{ErrInUse}},
 		{http.StatusConflict, CodeInUse, []error{ErrInUse}},
 		{http.StatusConflict, CodeExportedVLUN, []error{ErrInUse, ErrExported}},
-		{http.StatusConflict, CodeVolumeBusy, []error{ErrInUse, ErrBusy}},
+		{http.StatusConflict, CodeTuneInProgress, []error{ErrInUse, ErrBusy}},
 	}
 	for _, tc := range cases {
 		c, m := newMock(t)
