@@ -214,16 +214,25 @@ func (s *PortsService) List(ctx context.Context) ([]Port, error) {
 	return out.Members, nil
 }
 
+// iscsiVlansAnswer is the answer of GET /ports/<n:s:p>/iSCSIVlans/. HPE's
+// sources disagree on its shape: python-3parclient reads an "iSCSIVlans"
+// member, HPE's PowerShell toolkit the "members" of a collection. Both are
+// read.
+type iscsiVlansAnswer struct {
+	Members    []ISCSIVlan `json:"members"`
+	ISCSIVlans []ISCSIVlan `json:"iSCSIVlans"`
+}
+
 // iscsiVlans returns the VLAN addresses of the iSCSI port at pos.
 //
 // WSAPI: GET /api/v1/ports/<n:s:p>/iSCSIVlans/.
 func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan, error) {
-	var out collection[ISCSIVlan]
+	var out iscsiVlansAnswer
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/ports/%s/iSCSIVlans/", pos.String()),
 		out: &out, safety: safeIdempotent}); err != nil {
 		return nil, err
 	}
-	return out.Members, nil
+	return append(out.Members, out.ISCSIVlans...), nil
 }
 
 // TargetAddresses returns the addresses hosts connect to for protocol,
@@ -237,7 +246,9 @@ func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan
 //   - ProtocolNVMe: the IP address the array carries in nodeWWN; a value
 //     that is not an IP address is skipped.
 //
-// Unparsable or unspecified IP addresses are skipped. Other protocols give
+// Unparsable, empty or unspecified IP addresses are skipped: a VLAN-tagged
+// port reports IPAddr 0.0.0.0 and is reached by its VLAN addresses, so no
+// 0.0.0.0 or empty address is ever returned. Other protocols give
 // a *ValidationError before any request. When no address is found the
 // error matches ErrNotFound (LXD treats an empty list as an error too).
 //

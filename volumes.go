@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -83,6 +84,25 @@ type Space struct {
 	FreeMiB        int64 `json:"freeMiB"`
 }
 
+// UnmarshalJSON reads the sizes as integers written as such, as integral
+// floats (HPE's fixtures) or quoted.
+func (sp *Space) UnmarshalJSON(b []byte) error {
+	type plain Space
+	w := struct {
+		*plain
+		ReservedMiB    flexInt `json:"reservedMiB"`
+		RawReservedMiB flexInt `json:"rawReservedMiB"`
+		UsedMiB        flexInt `json:"usedMiB"`
+		FreeMiB        flexInt `json:"freeMiB"`
+	}{plain: (*plain)(sp)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	sp.ReservedMiB, sp.RawReservedMiB = int64(w.ReservedMiB), int64(w.RawReservedMiB)
+	sp.UsedMiB, sp.FreeMiB = int64(w.UsedMiB), int64(w.FreeMiB)
+	return nil
+}
+
 // VolumePolicies are a volume's policy flags.
 type VolumePolicies struct {
 	StaleSS    *bool `json:"staleSS,omitempty"`
@@ -120,6 +140,26 @@ type Volume struct {
 	CreationTimeSec  int64            `json:"creationTimeSec,omitempty"`
 	ExpirationTime   string           `json:"expirationTime8601,omitempty"`
 	RetentionTime    string           `json:"retentionTime8601,omitempty"`
+}
+
+// UnmarshalJSON reads the id and sizes leniently, as Space does (the
+// space records decode themselves).
+func (v *Volume) UnmarshalJSON(b []byte) error {
+	type plain Volume
+	w := struct {
+		*plain
+		ID              flexInt `json:"id"`
+		BaseID          flexInt `json:"baseId"`
+		SizeMiB         flexInt `json:"sizeMiB"`
+		TotalUsedMiB    flexInt `json:"totalUsedMiB"`
+		CreationTimeSec flexInt `json:"creationTimeSec"`
+	}{plain: (*plain)(v)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	v.ID, v.BaseID = int(w.ID), int(w.BaseID)
+	v.SizeMiB, v.TotalUsedMiB, v.CreationTimeSec = int64(w.SizeMiB), int64(w.TotalUsedMiB), int64(w.CreationTimeSec)
+	return nil
 }
 
 // VolumeCreateRequest is the body of POST /volumes. Name, CPG and SizeMiB are

@@ -598,3 +598,19 @@ func TestVolumeEnumStrings(t *testing.T) {
 	assert.Equal(t, "PROMOTE_VIRTUAL_COPY", VolumeActionPromote.String())
 	assert.Equal(t, "TUNE_VOLUME", VolumeActionTune.String())
 }
+
+func TestVolumesGetHPEStyleFloats(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/osv-db01", goldenResponder(t, http.StatusOK, "hpe/volume.json"))
+	v, err := c.Volumes.Get(context.Background(), "osv-db01")
+	require.NoError(t, err)
+	assert.Equal(t, 3121, v.ID)
+	assert.EqualValues(t, 10240, v.SizeMiB)
+	assert.EqualValues(t, 2304, v.TotalUsedMiB)
+	assert.Equal(t, Space{ReservedMiB: 2560, RawReservedMiB: 7680, UsedMiB: 2048, FreeMiB: 512}, v.UserSpace)
+	assert.EqualValues(t, 256, v.SnapshotSpace.UsedMiB)
+	assert.Equal(t, "FC_r6", v.UserCPG)
+	assert.Equal(t, ProvisioningThin, v.ProvisioningType)
+	assert.EqualValues(t, 1762103691, v.CreationTimeSec)
+}
