@@ -168,7 +168,7 @@ func (v *Volume) UnmarshalJSON(b []byte) error {
 type VolumeCreateRequest struct {
 	Name        string          `json:"name"`
 	CPG         string          `json:"cpg"`
-	SizeMiB     int64           `json:"sizeMiB"` // the array rounds up to a multiple of 256 MiB; see VolumeSizeMiB
+	SizeMiB     int64           `json:"sizeMiB"` // in MiB, at most 16 TiB; the array rounds up to a multiple of 256 MiB; see VolumeSizeMiB
 	ID          int             `json:"id,omitempty"`
 	Comment     string          `json:"comment,omitempty"`
 	SnapCPG     string          `json:"snapCPG,omitempty"` // dropped on WSAPI builds >= 100000000, which refuse it
@@ -295,8 +295,8 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 // checkVolumeCreate checks the optional members of a create against the
 // WSAPI's ranges.
 func checkVolumeCreate(req *VolumeCreateRequest) error {
-	if req.SizeMiB > math.MaxUint32 {
-		return &ValidationError{Field: "SizeMiB", Reason: fmt.Sprintf("%d exceeds the WSAPI's 32-bit size", req.SizeMiB), Err: ErrTooLarge}
+	if err := checkMiB("SizeMiB", req.SizeMiB); err != nil {
+		return err
 	}
 	if req.ID < 0 {
 		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
@@ -322,6 +322,22 @@ func checkVolumeCreate(req *VolumeCreateRequest) error {
 		return err
 	}
 	return checkComment(req.Comment)
+}
+
+// maxVolumeMiB is the largest size the WSAPI takes: 16 TiB, the
+// architectural limit in HPE's python-3parclient mock server, whose tests
+// expect 16777218 MiB to be refused with 400 (TOO_LARGE). No larger limit
+// is published for newer arrays.
+const maxVolumeMiB = 16 << 20
+
+// checkMiB refuses a size in MiB above maxVolumeMiB before any I/O: such a
+// number is most likely a byte count (even 256 MiB in bytes is above it).
+func checkMiB(field string, mib int64) error {
+	if mib > maxVolumeMiB {
+		return &ValidationError{Field: field, Err: ErrTooLarge, Reason: fmt.Sprintf(
+			"%d MiB is above the WSAPI's limit of %d MiB (16 TiB): sizes are in MiB; use VolumeSizeMiB", mib, maxVolumeMiB)}
+	}
+	return nil
 }
 
 // buildNoSnapCPG is the first WSAPI build ("WSAPI of 2023") that refuses snapCPG.
@@ -367,7 +383,8 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 }
 
 // Grow adds byMiB to the volume's size; the array rounds the amount up to its
-// allocation unit (256 MiB on current arrays).
+// allocation unit (256 MiB on current arrays). An amount above the WSAPI's
+// 16 TiB limit (most likely bytes) is refused before any request.
 //
 // WSAPI: PUT /api/v1/volumes/<name> {"action":3,"sizeMiB":byMiB}. Not
 // idempotent — the size is a delta — so it is never sent twice: a failure
@@ -383,6 +400,9 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 	case byMiB == 0:
 		return invalid("byMiB", "must be positive, got 0")
 	}
+	if err := checkMiB("byMiB", byMiB); err != nil {
+		return err
+	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
 		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, safety: safeOnce})
 	return err
@@ -390,12 +410,16 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 
 // ResizeTo makes the volume sizeMiB large (rounded up to 256 MiB): it reads
 // the current size, does nothing when the volume is already that large, and
-// refuses a smaller size with ErrCannotShrink before sending anything.
+// refuses a smaller size with ErrCannotShrink before sending anything, as
+// it does a size above the WSAPI's 16 TiB limit (most likely bytes).
 //
 // WSAPI: GET /api/v1/volumes/<name>, then PUT with action 3 (grow) by the
 // difference. Because it reads first, calling it again after an unknown
 // outcome is safe.
 func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) error {
+	if err := checkMiB("sizeMiB", sizeMiB); err != nil {
+		return err
+	}
 	target, err := roundMiB(sizeMiB)
 	if err != nil {
 		var ve *ValidationError

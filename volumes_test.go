@@ -614,3 +614,30 @@ func TestVolumesGetHPEStyleFloats(t *testing.T) {
 	assert.Equal(t, ProvisioningThin, v.ProvisioningType)
 	assert.EqualValues(t, 1762103691, v.CreationTimeSec)
 }
+
+// A byte count where MiB is asked is refused before any I/O, with a hint.
+func TestVolumesSizesLookingLikeBytes(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	const gib = 1 << 30 // one GiB in bytes: 1 PiB if read as MiB
+	for field, err := range map[string]error{
+		"SizeMiB": c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: gib}),
+		"byMiB":   c.Volumes.Grow(ctx, "v", 10*gib),
+		"sizeMiB": c.Volumes.ResizeTo(ctx, "v", 20*gib),
+	} {
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, field)
+		assert.Equal(t, field, ve.Field)
+		assert.Contains(t, err.Error(), "sizes are in MiB; use VolumeSizeMiB", field)
+		assert.ErrorIs(t, err, ErrTooLarge, field)
+		assert.ErrorIs(t, err, ErrInvalidInput, field)
+	}
+	assert.Zero(t, m.GetTotalCallCount(), "refused before any I/O")
+
+	// 16 TiB itself is within the range.
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/volumes", respondCreatedAt(""))
+	require.NoError(t, c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 16 << 20}))
+	require.Len(t, *bodies, 1)
+	assert.EqualValues(t, 16<<20, (*bodies)[0]["sizeMiB"])
+}
