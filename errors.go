@@ -243,7 +243,7 @@ func is(e ...error) []error            { return e }
 
 // rules is the one table that maps (operation, HTTP status, WSAPI code) to
 // the sentinels. The first rule that matches decides. Named-only errors
-// (wsapi.md lists them as having no public number) match by operation and
+// (the WSAPI publishes a name and status but no number) match by operation and
 // status only, and only when the code is unknown: a number we know keeps
 // its meaning. Where a read can confirm the class cheaply, the service
 // settles it after the answer (see settle): Snapshots.Restore and Copy read
