@@ -456,3 +456,19 @@ func TestTaskErrorWithoutCause(t *testing.T) {
 	t.Parallel()
 	assert.NotPanics(t, func() { _ = (&TaskError{ID: 3}).Error() })
 }
+
+// A delete retried after a lost answer counts a "not found" as its own
+// work, but not a wrong endpoint's 404.
+func TestDeleteAfterLostAnswerNotFooledByWrongEndpoint(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	lost := httpmock.NewErrorResponder(errors.New("connection reset by peer"))
+	r, _ := sequence(lost, errorResponder(http.StatusNotFound, CodeResourceNotFound, "URI resource not found"))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/vol1", r)
+	err := c.Volumes.Delete(context.Background(), "vol1")
+	assert.ErrorIs(t, err, ErrEndpoint)
+
+	r, _ = sequence(lost, errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no such volume"))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/vol2", r)
+	require.NoError(t, c.Volumes.Delete(context.Background(), "vol2"))
+}

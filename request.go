@@ -194,7 +194,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 				out.Location = loc
 			}
 		}
-		if apiErr != nil && cl.method == http.MethodDelete && info.unknown && apiErr.StatusCode == http.StatusNotFound {
+		if apiErr != nil && cl.method == http.MethodDelete && info.unknown && errors.Is(apiErr, ErrNotFound) {
 			// An earlier attempt whose answer was lost deleted it.
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
 				slog.String("path", logPath), slog.Int("attempts", info.attempts))
