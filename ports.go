@@ -194,7 +194,10 @@ type Port struct {
 // TargetAddress is an address a host connects to.
 type TargetAddress struct {
 	Protocol PortProtocol // ProtocolISCSI or ProtocolNVMe
-	IP       string       // the portal (iSCSI) or transport (NVMe/TCP) address
+	// IP is the portal (iSCSI) or transport (NVMe/TCP) address; never empty
+	// nor 0.0.0.0 (a VLAN-tagged port reports IPAddr 0.0.0.0 and is reached
+	// by its VLAN addresses).
+	IP string
 	// TargetName is the port's iSCSI target name (IQN). Each 3PAR-family
 	// port has its own, so pair it with IP. Empty for NVMe: the subsystem
 	// NQN is in VLUN.SubsystemNQN or comes from NVMe discovery.
@@ -246,9 +249,7 @@ func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan
 //   - ProtocolNVMe: the IP address the array carries in nodeWWN; a value
 //     that is not an IP address is skipped.
 //
-// Unparsable, empty or unspecified IP addresses are skipped: a VLAN-tagged
-// port reports IPAddr 0.0.0.0 and is reached by its VLAN addresses, so no
-// 0.0.0.0 or empty address is ever returned. Other protocols give
+// Unparsable or unspecified IP addresses are skipped. Other protocols give
 // a *ValidationError before any request. When no address is found the
 // error matches ErrNotFound (LXD treats an empty list as an error too).
 //

@@ -355,10 +355,15 @@ func volumeMatches(v *Volume, req *VolumeCreateRequest) bool {
 	return true
 }
 
-// roundMiB rounds a size in MiB up to the array's 256 MiB granularity.
+// roundMiB rounds a size in MiB up to the array's 256 MiB granularity. A
+// size above the WSAPI's 16 TiB limit is refused (checkMiB): ResizeTo gets
+// that check through it.
 func roundMiB(mib int64) (int64, error) {
 	if mib <= 0 {
 		return 0, invalid("SizeMiB", "must be positive")
+	}
+	if err := checkMiB("SizeMiB", mib); err != nil {
+		return 0, err
 	}
 	const g = VolumeGranularity / MiB
 	if mib > math.MaxInt64/MiB-g {
@@ -410,16 +415,12 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 
 // ResizeTo makes the volume sizeMiB large (rounded up to 256 MiB): it reads
 // the current size, does nothing when the volume is already that large, and
-// refuses a smaller size with ErrCannotShrink before sending anything, as
-// it does a size above the WSAPI's 16 TiB limit (most likely bytes).
+// refuses a smaller size with ErrCannotShrink before sending anything.
 //
 // WSAPI: GET /api/v1/volumes/<name>, then PUT with action 3 (grow) by the
 // difference. Because it reads first, calling it again after an unknown
 // outcome is safe.
 func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) error {
-	if err := checkMiB("sizeMiB", sizeMiB); err != nil {
-		return err
-	}
 	target, err := roundMiB(sizeMiB)
 	if err != nil {
 		var ve *ValidationError
