@@ -201,8 +201,9 @@ func probeOnce(ctx context.Context, opts Options, cpg string) (*run, error) {
 	err = r.readOnly(ctx)
 	out := &run{}
 	if err == nil && opts.Write {
-		if werr := r.write(ctx); werr != nil {
-			out.stopped = r.steps[len(r.steps)-1].Step
+		var stop *stopError
+		if errors.As(r.write(ctx), &stop) {
+			out.stopped = stop.step
 		}
 		r.removeAll(ctx)
 	}

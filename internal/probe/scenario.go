@@ -16,12 +16,12 @@ import (
 // names are the object names one probe run makes up. All start with the
 // run's prefix, so nothing the probe touches can be a customer's object.
 type names struct {
-	prefix                       string
-	set, vol31, vol63, snap      string
-	copyVol, host, iqn           string
-	missVol, missHost, missSet   string
-	missIQN, missWWN             string
-	labels                       map[string]string // name → label
+	prefix                     string
+	set, vol31, vol63, snap    string
+	copyVol, host, iqn         string
+	missVol, missHost, missSet string
+	missIQN, missWWN           string
+	labels                     map[string]string // name → label
 }
 
 func newNames() (*names, error) {
@@ -227,15 +227,19 @@ func unusedTaskID(tasks []alletra.Task) int {
 	return id
 }
 
-// errStop ends the write scenario after a step that had to succeed.
-var errStop = errors.New("probe: write scenario stopped")
+// stopError ends the write scenario after a step that had to succeed.
+type stopError struct{ step, outcome string }
+
+func (e *stopError) Error() string {
+	return "probe: write scenario stopped at " + e.step + ": " + e.outcome
+}
 
 // write is the opt-in scenario on objects the probe names itself. A step
 // that must succeed and fails stops it; the caller then runs the cleanup.
 func (r *runner) write(ctx context.Context) error {
 	must := func(name string, f func(ctx context.Context) error) error {
 		if err := r.step(ctx, name, f); err != nil {
-			return fmt.Errorf("%w at %s: %s", errStop, name, outcome(err))
+			return &stopError{name, outcome(err)}
 		}
 		return nil
 	}
@@ -259,7 +263,7 @@ func (r *runner) write(ctx context.Context) error {
 	err63 := r.step(ctx, "write.volume63.create", volume(r.n.vol63, 256))
 	r.info.NamesAccepted["63"] = err63 == nil
 	if err31 != nil {
-		return fmt.Errorf("%w at write.volume31.create: %s", errStop, outcome(err31))
+		return &stopError{"write.volume31.create", outcome(err31)}
 	}
 	if err63 == nil {
 		_ = r.step(ctx, "write.volume63.get", func(ctx context.Context) error {
