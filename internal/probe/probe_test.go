@@ -309,6 +309,25 @@ func TestProbeWriteRemovesEverythingAfterAnInjectedFailure(t *testing.T) {
 	}
 }
 
+func TestProbeWriteRemovesAVolumeLeftInItsSet(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	opts, _ := arrayOptions(srv)
+	opts.Write, opts.CPG = true, "SSD_r6"
+	// The add and the second add pass (faults on a route are used in
+	// order), the remove fails: the volume is still in the set when the
+	// scenario stops.
+	pass := alletratest.Fault{Kind: alletratest.FaultDelay, Delay: time.Nanosecond}
+	srv.InjectFault("PUT", "/api/v1/volumesets/{name}", pass)
+	srv.InjectFault("PUT", "/api/v1/volumesets/{name}", pass)
+	srv.InjectFault("PUT", "/api/v1/volumesets/{name}", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 500, Code: 1})
+	rep, err := probe.Run(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, "write.volumeset.remove", rep.Stopped)
+	assert.Empty(t, rep.Leftovers)
+	requireNothingLeft(t, srv)
+}
+
 func TestProbeReportsWhatItCouldNotRemove(t *testing.T) {
 	t.Parallel()
 	srv := alletratest.NewTestServer(t)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -378,17 +379,31 @@ func (r *runner) pushIfMaybe(err error, kind, name string, del func(ctx context.
 	r.cleanup = append(r.cleanup, cleanupItem{kind, name, del})
 }
 
-// removeAll deletes what the write scenario created, newest first, on a
-// context that outlives ctx's cancellation, and keeps what it could not
-// remove. A not-found counts as removed.
+// removalOrder is the order in which kinds of objects are removed: an
+// export blocks its volume and host; a set member cannot be deleted (the
+// set can, members and all); a snapshot blocks its parent.
+var removalOrder = []string{"vlun", "volumeset", "host", "snapshot", "volume"}
+
+// removeAll deletes what the write scenario created, kind by kind in
+// removalOrder and newest first within a kind, on a context that outlives
+// ctx's cancellation, and keeps what it could not remove. A not-found
+// counts as removed.
 func (r *runner) removeAll(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
 	defer cancel()
-	for i := len(r.cleanup) - 1; i >= 0; i-- {
-		c := r.cleanup[i]
+	items := slices.Clone(r.cleanup)
+	slices.Reverse(items)
+	rank := func(c cleanupItem) int {
+		if i := slices.Index(removalOrder, c.kind); i >= 0 {
+			return i
+		}
+		return len(removalOrder) // an unlisted kind: last, but never forgotten
+	}
+	slices.SortStableFunc(items, func(a, b cleanupItem) int { return rank(a) - rank(b) })
+	for _, c := range items {
 		label := r.n.labels[c.name]
 		if label == "" {
-			label = "probe-vlun" // "<volume> to <host>"
+			label = "probe-" + c.kind // a vLUN: "<volume> to <host>"
 		}
 		err := r.step(ctx, "cleanup."+c.kind+"."+label, c.del)
 		if err != nil && !errors.Is(err, alletra.ErrNotFound) {

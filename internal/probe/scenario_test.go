@@ -46,3 +46,45 @@ func TestOutcome(t *testing.T) {
 	assert.Equal(t, "interrupted", outcome(context.Canceled))
 	assert.Equal(t, "error", outcome(errors.New("dial tcp 10.1.2.3:8080: refused")))
 }
+
+func TestRemoveAllOrder(t *testing.T) {
+	t.Parallel()
+	n, err := newNames()
+	require.NoError(t, err)
+	r := &runner{n: n}
+	var order []string
+	push := func(kind, name string, fail error) {
+		r.pushIfMaybe(nil, kind, name, func(context.Context) error {
+			order = append(order, kind+" "+name)
+			return fail
+		})
+	}
+	push("volumeset", n.set, nil)
+	push("volume", n.vol31, nil)
+	push("snapshot", n.snap, nil)
+	push("volume", n.copyVol, &alletra.APIError{StatusCode: 404, Code: 23})
+	push("host", n.host, nil)
+	push("vlun", n.vol31+" to "+n.host, errors.New("transport"))
+	push("mystery", "prbzzz", nil)
+	push("host", n.host, nil) // pushed twice: removed once
+	r.removeAll(context.Background())
+	assert.Equal(t, []string{"vlun " + n.vol31 + " to " + n.host, "volumeset " + n.set, "host " + n.host,
+		"snapshot " + n.snap, "volume " + n.copyVol, "volume " + n.vol31, "mystery prbzzz"}, order)
+	assert.Equal(t, []string{"vlun " + n.vol31 + " to " + n.host}, r.left, "not-found counts as removed")
+	assert.Empty(t, r.cleanup)
+}
+
+func TestPushIfMaybeSkipsPlainRefusals(t *testing.T) {
+	t.Parallel()
+	r := &runner{}
+	del := func(context.Context) error { return nil }
+	r.pushIfMaybe(&alletra.APIError{StatusCode: 409, Code: 22}, "volume", "a", del)
+	r.pushIfMaybe(&alletra.ValidationError{Field: "name"}, "volume", "b", del)
+	r.pushIfMaybe(errors.New("connection reset"), "volume", "c", del)
+	r.pushIfMaybe(nil, "volume", "d", del)
+	var names []string
+	for _, c := range r.cleanup {
+		names = append(names, c.name)
+	}
+	assert.Equal(t, []string{"c", "d"}, names, "an unknown outcome may have created it")
+}
