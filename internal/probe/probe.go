@@ -43,8 +43,10 @@ type Options struct {
 	// Ignored with AgainstSim.
 	URL, User, Password string
 	// HTTPClient carries the TLS settings (a CA pool, or an explicit
-	// InsecureSkipVerify); its Transport is wrapped by the probe's
-	// Recorder. nil: http.DefaultTransport.
+	// InsecureSkipVerify) on its *http.Transport; the probe wraps that
+	// Transport in its Recorder. nil: http.DefaultTransport. Because of
+	// the wrapping, go-alletra refuses alletra.WithTLSConfig and
+	// alletra.WithInsecureSkipVerify in ClientOptions: set TLS here.
 	HTTPClient *http.Client
 	// ClientOptions are passed to alletra.NewClient after the probe's own
 	// (e.g. alletra.WithRetry). Both the array and the simulator get them.
@@ -197,7 +199,7 @@ func probeOnce(ctx context.Context, opts Options, cpg string) (*run, error) {
 		return &run{}, errors.New("probe: " + outcome(err))
 	}
 	r := &runner{c: c, n: n, cpg: cpg,
-		raw: &rawClient{hc: hc, root: rootOf(c.Endpoint()), user: opts.User, password: opts.Password}}
+		raw: newRawClient(hc, rootOf(c.Endpoint()), opts.User, opts.Password)}
 	err = r.readOnly(ctx)
 	out := &run{}
 	if err == nil && opts.Write {

@@ -22,6 +22,14 @@ type rawClient struct {
 	key            string
 }
 
+// newRawClient returns a rawClient on a copy of hc that never follows a
+// redirect (a redirected login would send the password elsewhere).
+func newRawClient(hc *http.Client, root, user, password string) *rawClient {
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &rawClient{hc: &c, root: root, user: user, password: password}
+}
+
 // rawStatusError is an answer with an error status; it carries the status
 // and the WSAPI code only.
 type rawStatusError struct{ status, code int }

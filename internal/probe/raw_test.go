@@ -2,6 +2,9 @@ package probe
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,7 +24,7 @@ func TestRawClientSession(t *testing.T) {
 	srv := alletratest.NewTestServer(t)
 	hc := srv.HTTPClient()
 	defer hc.CloseIdleConnections()
-	r := &rawClient{hc: hc, root: srv.URL, user: srv.Username(), password: srv.Password()}
+	r := newRawClient(hc, srv.URL, srv.Username(), srv.Password())
 	ctx := context.Background()
 	require.NoError(t, r.login(ctx))
 	assert.Equal(t, 1, srv.Sessions())
@@ -37,7 +40,7 @@ func TestRawClientSession(t *testing.T) {
 	assert.Empty(t, r.key)
 	require.NoError(t, r.logout(ctx), "no key: nothing to do")
 
-	bad := &rawClient{hc: hc, root: srv.URL, user: srv.Username(), password: "wrong"}
+	bad := newRawClient(hc, srv.URL, srv.Username(), "wrong")
 	err = bad.login(ctx)
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, rawStatusError{403, 5}, *se)
@@ -55,5 +58,22 @@ func TestRawClientTransportErrorHidesTheURL(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "0-secret")
 	assert.NotContains(t, err.Error(), url)
+	hc.CloseIdleConnections()
+}
+
+func TestRawClientNeverFollowsARedirect(t *testing.T) {
+	t.Parallel()
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer redirect.Close()
+	hc := redirect.Client()
+	r := newRawClient(hc, redirect.URL, "u", "p")
+	err := r.login(context.Background())
+	require.Error(t, err)
+	assert.Zero(t, elsewhere.Load(), "the password went to the redirect's target")
 	hc.CloseIdleConnections()
 }
