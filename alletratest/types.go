@@ -74,17 +74,3 @@ const (
 	// aborts without the terminating chunk.
 	FaultTruncateList = sim.FaultTruncateList
 )
-
-// WSAPI error codes whose numbers no public source gives. These numbers are
-// go-alletra's own assignment, shared by the client and the simulator, and
-// unverified against real arrays.
-const (
-	CodeVVExported             = sim.CodeVVExported             // 403, promote while the parent is exported
-	CodeParentSizeHasIncreased = sim.CodeParentSizeHasIncreased // 409, promote after the parent grew
-	CodeCopyParentTooBig       = sim.CodeCopyParentTooBig       // 409, physical copy into a smaller volume
-	CodeMemberInSet            = sim.CodeMemberInSet            // 409, adding a set member twice
-	CodeMemberNotInSet         = sim.CodeMemberNotInSet         // 404, removing a non-member
-	CodeInvalidQueryString     = sim.CodeInvalidQueryString     // 400, bad ?query=
-	CodeAutoLUNUnavailable     = sim.CodeAutoLUNUnavailable     // 409, no free LUN for autoLun
-	CodeNonActiveTask          = sim.CodeNonActiveTask          // 400, cancelling a finished task
-)
