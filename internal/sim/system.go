@@ -90,7 +90,7 @@ func (e *Engine) getSystem(_ *request) response {
 		OnlineNodes: []int{0, 1}, ClusterNodes: []int{0, 1}, ChunkletSizeMiB: 1024,
 		TotalCapacityMiB: e.mib(used + free), AllocatedCapacityMiB: e.mib(used), FreeCapacityMiB: e.mib(free),
 		FailedCapacityMiB: e.mib(0),
-		TimeZone: "UTC", Patches: []string{},
+		TimeZone:          "UTC", Patches: []string{},
 		LicenseInfo: map[string][]licenseJSON{"licenses": {{Name: "All-inclusive Single-System Software"}}},
 	})
 }
