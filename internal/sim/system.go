@@ -89,8 +89,7 @@ func (e *Engine) getSystem(_ *request) response {
 		Model: "HPE Alletra MP B10000", SerialNumber: "CZ2D2101QV", TotalNodes: 2, MasterNode: 0,
 		OnlineNodes: []int{0, 1}, ClusterNodes: []int{0, 1}, ChunkletSizeMiB: 1024,
 		TotalCapacityMiB: e.mib(used + free), AllocatedCapacityMiB: e.mib(used), FreeCapacityMiB: e.mib(free),
-		FailedCapacityMiB: e.mib(0),
-		TimeZone:          "UTC", Patches: []string{},
+		FailedCapacityMiB: e.mib(0), TimeZone: "UTC", Patches: []string{},
 		LicenseInfo: map[string][]licenseJSON{"licenses": {{Name: "All-inclusive Single-System Software"}}},
 	})
 }
