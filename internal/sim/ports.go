@@ -166,14 +166,19 @@ func parsePortPos(s string) (portPosJSON, bool) {
 	return portPosJSON{n[0], n[1], n[2]}, true
 }
 
+// portIndex returns the index of the port at pos, or -1. Callers hold e.mu.
+func (e *Engine) portIndex(pos portPosJSON) int {
+	return slices.IndexFunc(e.ports, func(p PortState) bool {
+		return p.Node == pos.Node && p.Slot == pos.Slot && p.CardPort == pos.CardPort
+	})
+}
+
 func (e *Engine) findPort(s string) (PortState, *APIError) {
 	pos, ok := parsePortPos(s)
 	if !ok {
 		return PortState{}, errBadRequest(CodePortSpecification, "invalid port specification %q", s)
 	}
-	i := slices.IndexFunc(e.ports, func(p PortState) bool {
-		return p.Node == pos.Node && p.Slot == pos.Slot && p.CardPort == pos.CardPort
-	})
+	i := e.portIndex(pos)
 	if i < 0 {
 		return PortState{}, errNotFound(CodeNonExistentPort, "port does not exist: %s", s)
 	}

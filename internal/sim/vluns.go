@@ -344,9 +344,10 @@ func (e *Engine) deleteVLUN(req *request) response {
 	if id.host != "" && e.hosts[id.host] == nil {
 		return errResponse(errNoHost(id.host))
 	}
-	if id.port != nil && !e.vlunOnPort(id) {
-		// HPE's mock answers a port the vLUN is not on, or that does not
-		// exist, with 400 INV_INPUT_PORT_SPECIFICATION.
+	if id.port != nil && (e.portIndex(*id.port) < 0 || !e.vlunOnPort(id)) {
+		// HPE's mock answers a port the vLUN is not on with 400
+		// INV_INPUT_PORT_SPECIFICATION; a port the array does not have is
+		// answered the same way.
 		return errResponse(errBadRequest(CodePortSpecification, "the vLUN is not on port %d:%d:%d",
 			id.port.Node, id.port.Slot, id.port.CardPort))
 	}

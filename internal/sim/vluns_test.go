@@ -135,6 +135,8 @@ func TestVLUNDeleteUnknownPort(t *testing.T) {
 	c.fails(400, CodePortSpecification, "DELETE", "/vluns/v,1,h,1:2:1", nil)
 	assert.Len(t, c.srv.Engine.VLUNs(), 2, "nothing removed")
 	c.ok(200, "DELETE", "/vluns/v,1,h,0:2:1", nil)
+	c.fails(400, CodePortSpecification, "DELETE", "/vluns/v,7,h,9:9:9", nil)
+	c.fails(404, CodeNonExistentVLUN, "DELETE", "/vluns/v,7,h,0:2:1", nil)
 }
 
 // AUTO_LUN_ID_UNAVAILABLE is documented as a 409 without a number.
