@@ -240,7 +240,7 @@ func TestFlowSlowTaskAndCancel(t *testing.T) {
 	require.ErrorIs(t, err, alletra.ErrInUse)
 	var apiErr *alletra.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 409, apiErr.StatusCode, "INV_OPERATION_VV_PCOPY_IN_PROGRESS has no public number")
+	assert.Equal(t, alletra.CodeVolumeBusy, apiErr.Code)
 	_, ok := srv.Volume(d)
 	assert.True(t, ok)
 

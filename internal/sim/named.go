@@ -114,9 +114,10 @@ func (e *Engine) named(n NamedError, format string, args ...any) *APIError {
 		Desc: string(n) + ": " + fmt.Sprintf(format, args...)}
 }
 
-// errBusy is the answer for a volume in use by task t. An online copy (like
-// a tune) gives 151, which flowkit and Cinder see for it; an offline copy
-// and a promote give their named 409s. Callers hold e.mu.
+// errBusy is the answer to a grow, promote or copy of a volume in use by
+// task t. An online copy (like a tune) gives 151, which flowkit and Cinder
+// see for it; an offline copy and a promote give the named 409s that HPE's
+// python client lists for these operations. Callers hold e.mu.
 func (e *Engine) errBusy(name string, t *task) *APIError {
 	switch t.typ {
 	case TaskTypeOnlineCopy:
@@ -125,4 +126,15 @@ func (e *Engine) errBusy(name string, t *task) *APIError {
 		return e.named(ErrPromoteInProgress, "a promote is in progress on volume %s", name)
 	}
 	return e.named(ErrPhysicalCopyInProgress, "a physical copy is in progress on volume %s", name)
+}
+
+// errBusyDelete is the answer to deleting a volume in use by task t. Cinder
+// sees 409 with code 151 when it deletes a volume while a clone of it runs,
+// so a copy of either kind gives 151; a promote gives its named 409.
+// Callers hold e.mu.
+func (e *Engine) errBusyDelete(name string, t *task) *APIError {
+	if t.typ == TaskTypePromoteSV {
+		return e.errBusy(name, t)
+	}
+	return errConflict(CodeTuneInProgress, "volume %s is in a physical copy in progress", name)
 }

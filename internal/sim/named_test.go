@@ -70,4 +70,6 @@ func TestBusyAnswersByTask(t *testing.T) {
 	c.taskID(c.ok(200, "PUT", "/volumes/sb", map[string]any{"action": 4}))
 	r := c.refused(409, "PUT", "/volumes/b", map[string]any{"action": 3, "sizeMiB": 256})
 	assert.Contains(t, r.json(t)["desc"], string(ErrPromoteInProgress))
+	r = c.refused(409, "DELETE", "/volumes/sb", nil)
+	assert.Contains(t, r.json(t)["desc"], string(ErrPromoteInProgress))
 }

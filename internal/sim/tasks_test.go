@@ -105,10 +105,11 @@ func TestSlowCopyOnManualClock(t *testing.T) {
 	assert.EqualValues(t, TaskActive, task["status"])
 	assert.Equal(t, "-", task["finishTime"])
 
-	// An offline copy in progress: INV_OPERATION_VV_PCOPY_IN_PROGRESS, 409
-	// without a public number.
-	c.refused(409, "DELETE", "/volumes/dst", nil)
-	c.refused(409, "DELETE", "/volumes/src", nil)
+	// An offline copy in progress: a delete is 409/151 (as Cinder sees it
+	// during a clone); a grow or another copy is
+	// INV_OPERATION_VV_PCOPY_IN_PROGRESS, 409 without a public number.
+	c.fails(409, CodeTuneInProgress, "DELETE", "/volumes/dst", nil)
+	c.fails(409, CodeTuneInProgress, "DELETE", "/volumes/src", nil)
 	c.refused(409, "PUT", "/volumes/dst", map[string]any{"action": 3, "sizeMiB": 256})
 	r := c.refused(409, "POST", "/volumes/src", map[string]any{"action": "createPhysicalCopy",
 		"parameters": map[string]any{"destVolume": "dst"}})

@@ -191,7 +191,7 @@ func (e *Engine) deleteVolume(req *request) response {
 	}
 	for _, x := range victims {
 		if t := e.activeTaskFor(x.name); t != nil {
-			return errResponse(e.errBusy(x.name, t))
+			return errResponse(e.errBusyDelete(x.name, t))
 		}
 		if e.exported(x.name) {
 			return errResponse(errConflict(CodeExportedVLUN, "volume %s is exported", x.name))
