@@ -1,6 +1,10 @@
 package alletratest
 
-import "github.com/openalletra/go-alletra/internal/sim"
+import (
+	"fmt"
+
+	"github.com/openalletra/go-alletra/internal/sim"
+)
 
 // Named errors: errors the public WSAPI record documents by symbol and HTTP
 // status only. The simulator answers them with that status and an error
@@ -23,8 +27,13 @@ import "github.com/openalletra/go-alletra/internal/sim"
 //
 // WithNamedErrorCode sets the code sent with one of them: the number your
 // array sends, if you know it, or any number, to check that a client does
-// not depend on one. Code 0 omits the member (also for MEMBER_IN_SET).
+// not depend on one. Code 0 omits the member (also for MEMBER_IN_SET). A
+// name not in the list above panics, so that a typo cannot leave a test
+// checking nothing.
 func WithNamedErrorCode(name string, code int) Option {
+	if sim.NamedError(name).Status() == 0 {
+		panic(fmt.Sprintf("alletratest: WithNamedErrorCode: %q is not a named error the simulator answers", name))
+	}
 	return func(c *config) {
 		if c.sim.NamedErrorCodes == nil {
 			c.sim.NamedErrorCodes = map[sim.NamedError]int{}

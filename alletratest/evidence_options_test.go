@@ -64,3 +64,9 @@ func TestEvidenceOptions(t *testing.T) {
 	_, body = do("GET", "/system", "")
 	assert.Regexp(t, `"totalCapacityMiB":\d+\.0`, body)
 }
+
+func TestWithNamedErrorCodeUnknownName(t *testing.T) {
+	t.Parallel()
+	assert.PanicsWithValue(t, `alletratest: WithNamedErrorCode: "MEMBER_IN_SETT" is not a named error the simulator answers`,
+		func() { WithNamedErrorCode("MEMBER_IN_SETT", 1) })
+}

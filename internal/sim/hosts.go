@@ -41,11 +41,12 @@ type HostState struct {
 	NQN           string
 	TransportType int
 	Comment       string
+	Domain        string // "" when the host is in no domain
 }
 
 func (h *host) state() HostState {
 	s := HostState{ID: h.id, Name: h.name, Persona: h.persona, ISCSINames: slices.Clone(h.iscsi),
-		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: h.transportType}
+		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: h.transportType, Domain: h.domain}
 	if h.desc.Comment != nil {
 		s.Comment = *h.desc.Comment
 	}

@@ -120,5 +120,7 @@ func TestHostConfiguredDomain(t *testing.T) {
 	c := newTC(t, Config{Domains: []string{"UNIT_TEST"}})
 	c.ok(201, "POST", "/hosts", map[string]any{"name": "h", "iSCSINames": []string{iqn1}, "domain": "UNIT_TEST"})
 	assert.Equal(t, "UNIT_TEST", c.ok(200, "GET", "/hosts/h", nil).json(t)["domain"])
+	st, _ := c.srv.Engine.Host("h")
+	assert.Equal(t, "UNIT_TEST", st.Domain)
 	c.fails(404, CodeNonExistentDomain, "POST", "/hosts", map[string]any{"name": "g", "iSCSINames": []string{iqn2}, "domain": "OTHER"})
 }
