@@ -24,6 +24,7 @@ import (
 //	INV_OPERATION_VV_IS_BUSY                 409  a busy volume
 //	INV_OPERATION_VV_PCOPY_IN_PROGRESS       409  an offline physical copy is running
 //	INV_OPERATION_VV_PROMOTE_IN_PROGRESS     409  a promote is running
+//	NON_EXISTENT_VVCOPY                      404  stopping a copy that is not running
 //
 // WithNamedErrorCode sets the code sent with one of them: the number your
 // array sends, if you know it, or any number, to check that a client does

@@ -125,7 +125,7 @@ func (e *Engine) stopCopy(name string) response {
 			return response{status: http.StatusOK}
 		}
 	}
-	return errResponse(errBadRequest(CodeInvalidInput, "no physical copy in progress into %s", name))
+	return errResponse(e.named(ErrNonExistentVVCopy, "no physical copy in progress into %s", name))
 }
 
 // onlineOnly refuses the members that apply to online copies only. HPE's

@@ -76,3 +76,20 @@ func TestPhysicalCopyTaskNamedAfterDestination(t *testing.T) {
 	assert.Equal(t, "dst", c.ok(200, "GET", "/tasks/"+strconv.Itoa(off), nil).json(t)["name"])
 	assert.Equal(t, "dst-online", c.ok(200, "GET", "/tasks/"+strconv.Itoa(on), nil).json(t)["name"])
 }
+
+// Stopping a physical copy that is not running: HPE's python client names
+// NON_EXISTENT_VVCOPY (404, "physical copy not found") without a number.
+func TestStopPhysicalCopy(t *testing.T) {
+	t.Parallel()
+	clk := NewManualClock(epoch)
+	c := newTC(t, Config{Clock: clk, TaskDuration: time.Hour, SessionIdleTimeout: 2 * time.Hour})
+	c.volume("src", 256)
+	c.volume("dst", 256)
+	c.refused(404, "PUT", "/volumes/dst", map[string]any{"action": 1})
+	c.taskID(pcopy(c, "src", "dst"))
+	c.ok(200, "PUT", "/volumes/dst", map[string]any{"action": 1})
+	assert.Equal(t, TaskCancelled, c.srv.Engine.Tasks()[0].Status)
+	d, _ := c.srv.Engine.Volume("dst")
+	assert.Equal(t, CopyBase, d.CopyType)
+	c.fails(404, CodeNonExistentVolume, "PUT", "/volumes/nope", map[string]any{"action": 1})
+}

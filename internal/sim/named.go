@@ -57,6 +57,10 @@ const (
 	// ErrPhysicalCopyInProgress: 409. An offline physical copy is running on
 	// the volume (HPE python client, growVolume and promoteVirtualCopy).
 	ErrPhysicalCopyInProgress NamedError = "INV_OPERATION_VV_PCOPY_IN_PROGRESS"
+	// ErrNonExistentVVCopy: 404. Stopping a physical copy that is not
+	// running (HPE python client docstrings for physical copies: "physical
+	// copy not found"; the guide lists it among the named-only errors).
+	ErrNonExistentVVCopy NamedError = "NON_EXISTENT_VVCOPY"
 	// ErrPromoteInProgress: 409. A promote is running on the volume (HPE
 	// python client, growVolume and promoteVirtualCopy).
 	ErrPromoteInProgress NamedError = "INV_OPERATION_VV_PROMOTE_IN_PROGRESS"
@@ -78,6 +82,7 @@ var namedStatus = map[NamedError]int{
 	ErrVVIsBusy:               409,
 	ErrPhysicalCopyInProgress: 409,
 	ErrPromoteInProgress:      409,
+	ErrNonExistentVVCopy:      404,
 }
 
 // namedDefaultCodes are the numbers sent when Config.NamedErrorCodes has no
