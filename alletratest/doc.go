@@ -16,7 +16,9 @@
 //
 // The simulator speaks WSAPI from its own definitions, never from the
 // go-alletra client's types, so that it catches client mistakes rather than
-// mirroring them. Error numbers that no public source documents (for
-// example INV_QUERY_STRING) use go-alletra's assignments: see the constants
-// in this package.
+// mirroring them. It answers as the public evidence says an array does
+// (docs/wsapi-evidence-simulator.md lists each behaviour and its source).
+// Errors that the public record names without a number (for example
+// INV_QUERY_STRING) are answered with their documented HTTP status and no
+// "code" member; WithNamedErrorCode sets a number.
 package alletratest
