@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
 )
 
@@ -124,9 +125,9 @@ func TestOptionsAndAccessors(t *testing.T) {
 	require.NoError(t, srv.WriteContent(name, "T2"))
 	status, body, _ = c.call("PUT", "/api/v1/volumes/s1", map[string]any{"action": 4})
 	require.Equal(t, 200, status, string(body))
-	assert.Equal(t, 2, srv.Tasks()[0].Status)
+	assert.Equal(t, alletra.TaskActive, srv.Tasks()[0].Status)
 	clk.Advance(time.Minute)
-	assert.Equal(t, 1, srv.Tasks()[0].Status)
+	assert.Equal(t, alletra.TaskDone, srv.Tasks()[0].Status)
 	got, _ = srv.Content(name)
 	assert.Equal(t, "T1", got)
 
@@ -153,11 +154,11 @@ func TestFaultsAndStats(t *testing.T) {
 	status, _, _ := c.call("GET", "/api", nil)
 	assert.Equal(t, 200, status)
 
-	srv.InjectFault("GET", "/api/v1/system", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270})
+	require.NoError(t, srv.InjectFault("GET", "/api/v1/system", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270}))
 	status, body, _ := c.call("GET", "/api/v1/system", nil)
 	assert.Equal(t, 503, status)
 	assert.JSONEq(t, `{"code":270,"desc":"injected fault"}`, string(body))
-	srv.InjectFault("", "*", alletratest.Fault{Kind: alletratest.FaultHTMLBody})
+	require.NoError(t, srv.InjectFault("", "*", alletratest.Fault{Kind: alletratest.FaultHTMLBody}))
 	srv.ClearFaults()
 	status, _, _ = c.call("GET", "/api/v1/system", nil)
 	assert.Equal(t, 200, status)
