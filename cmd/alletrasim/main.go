@@ -126,4 +126,3 @@ func reachableURL(u string, a net.Addr) string {
 	scheme, _, _ := strings.Cut(u, "://")
 	return fmt.Sprintf("%s://127.0.0.1:%d", scheme, ta.Port)
 }
-
