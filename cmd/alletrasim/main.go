@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	maxName := fs.Int("max-name", 31, "longest accepted volume, host and set name (`N` characters)")
 	serialize := fs.Bool("serialize", false, "serialise requests that share a session key, as real arrays do")
 	taskDuration := fs.Duration("task-duration", 0, "how long promote and physical-copy tasks run (`D`, e.g. 5s)")
+	build := fs.Int64("build", 0, "the WSAPI build `N` the array reports (0: the simulator's default, an Alletra MP build, where GET /api needs a session)")
 	verbose := fs.Bool("v", false, "log each request on stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-user and -password must not be empty")
 	case *maxName < 1:
 		return fmt.Errorf("-max-name %d: must be at least 1", *maxName)
+	case *build < 0:
+		return fmt.Errorf("-build %d: must not be negative", *build)
 	case *taskDuration < 0:
 		return fmt.Errorf("-task-duration %v: must not be negative", *taskDuration)
 	case *plain && *certFile != "":
@@ -84,6 +87,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *plain {
 		opts = append(opts, alletratest.WithPlainHTTP())
+	}
+	if *build > 0 {
+		opts = append(opts, alletratest.WithBuild(*build))
 	}
 	if *serialize {
 		opts = append(opts, alletratest.WithSerializedSessions())

@@ -128,16 +128,19 @@ func login(t *testing.T, hc *http.Client, s *started) string {
 func TestRunPlainServesUntilCancelled(t *testing.T) {
 	t.Parallel()
 	s := start(t, "-addr", "127.0.0.1:0", "-plain", "-user", "admin", "-password", "Secr3t-pw",
-		"-max-name", "40", "-serialize", "-task-duration", "2s", "-v")
+		"-max-name", "40", "-serialize", "-task-duration", "2s", "-build", "30103230", "-v")
 	assert.True(t, strings.HasPrefix(s.url, "http://127.0.0.1:"), s.url)
 	assert.Equal(t, "admin", s.user)
 	assert.Equal(t, "Secr3t-pw", s.password)
 
 	hc := &http.Client{Transport: &http.Transport{}}
 	defer hc.CloseIdleConnections()
+	status, body := call(t, hc, "GET", s.url+"/api", "", nil)
+	require.Equal(t, 200, status, "an old build answers GET /api without a session")
+	assert.Contains(t, string(body), "30103230")
 	key := login(t, hc, s)
 	name := strings.Repeat("v", 40) // over the classic 31, within -max-name 40
-	status, body := call(t, hc, "POST", s.url+"/api/v1/volumes", key, map[string]any{"name": name, "cpg": "SSD_r6", "sizeMiB": 1024, "tpvv": true})
+	status, body = call(t, hc, "POST", s.url+"/api/v1/volumes", key, map[string]any{"name": name, "cpg": "SSD_r6", "sizeMiB": 1024, "tpvv": true})
 	require.Equal(t, 201, status, string(body))
 	status, body = call(t, hc, "GET", s.url+"/api/v1/volumes/"+name, key, nil)
 	require.Equal(t, 200, status, string(body))
@@ -185,6 +188,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-max-name", "0"},
 		{"-task-duration", "-1s"},
+		{"-build", "-1"},
 		{"-plain", "-cert", "x.pem"},
 		{"-user", ""},
 		{"extra"},
@@ -198,7 +202,7 @@ func TestRunRefusesBadFlags(t *testing.T) {
 	var stderr bytes.Buffer
 	err := run(context.Background(), []string{"-h"}, io.Discard, &stderr)
 	assert.True(t, errors.Is(err, flag.ErrHelp))
-	for _, name := range []string{"-addr", "-plain", "-user", "-password", "-cert", "-max-name", "-serialize", "-task-duration", "-v"} {
+	for _, name := range []string{"-addr", "-plain", "-user", "-password", "-cert", "-max-name", "-serialize", "-task-duration", "-build", "-v"} {
 		assert.Contains(t, stderr.String(), name)
 	}
 }
