@@ -3,6 +3,7 @@ package alletratest
 import (
 	"crypto/x509"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,9 +75,17 @@ func (s *Server) Password() string { return s.cfg.Password }
 // Stats returns a copy of the counters.
 func (s *Server) Stats() Stats { return stats(s.e.Stats()) }
 
-// Requests returns the number of requests for "method route", e.g.
-// Requests("POST", "/api/v1/volumes").
-func (s *Server) Requests(method, route string) int { return s.e.Requests(method, route) }
+// Requests returns the number of requests for method and route, e.g.
+// Requests("POST", "/api/v1/volumes"). As in InjectFault, the method is any
+// case and a concrete path counts for its template: Requests("GET",
+// "/api/v1/volumes/vol1") counts the GETs of every volume. A path the
+// simulator does not serve counts the requests for exactly that path.
+func (s *Server) Requests(method, route string) int {
+	if rt, ok := sim.RouteOf(route); ok {
+		route = rt.Template
+	}
+	return s.e.Requests(strings.ToUpper(method), route)
+}
 
 // ResetStats zeroes the counters.
 func (s *Server) ResetStats() { s.e.ResetStats() }

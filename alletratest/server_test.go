@@ -124,3 +124,17 @@ func TestFaultsAndStats(t *testing.T) {
 	assert.Equal(t, 403, status)
 	assert.JSONEq(t, `{"code":6,"desc":"invalid session key"}`, string(body))
 }
+
+// Requests takes a method in any case and a concrete path for its template.
+func TestRequestsByTemplate(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	c := newClient(t, srv)
+	c.call("GET", "/api/v1/volumes/a", nil)
+	c.call("GET", "/api/v1/volumes/b", nil)
+	c.call("GET", "/api/v1/nosuch", nil)
+	assert.Equal(t, 2, srv.Requests("GET", "/api/v1/volumes/{name}"))
+	assert.Equal(t, 2, srv.Requests("get", "/api/v1/volumes/x"))
+	assert.Equal(t, 0, srv.Requests("DELETE", "/api/v1/volumes/{name}"))
+	assert.Equal(t, 1, srv.Requests("GET", "/api/v1/nosuch"))
+}
