@@ -28,7 +28,5 @@
 // go-alletra client's wire types or error mapping, so that it catches
 // client mistakes rather than mirroring them; the state types of this
 // package use go-alletra's enum types only to be compared with what the
-// client returns. Error numbers that no public source documents (for
-// example INV_QUERY_STRING) use go-alletra's assignments: see the constants
-// in this package.
+// client returns.
 package alletratest

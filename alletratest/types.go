@@ -200,17 +200,3 @@ func convert[S, T any](in []S, f func(S) T) []T {
 	}
 	return out
 }
-
-// WSAPI error codes whose numbers no public source gives. These numbers are
-// go-alletra's own assignment, the same in the client (alletra.Code...)
-// and the simulator, and unverified against real arrays.
-const (
-	CodeVVExported             alletra.ErrorCode = 300 // 403, promote while the parent is exported
-	CodeParentSizeHasIncreased alletra.ErrorCode = 301 // 409, promote after the parent grew
-	CodeCopyParentTooBig       alletra.ErrorCode = 303 // 409, physical copy into a smaller volume
-	CodeMemberInSet            alletra.ErrorCode = 304 // 409, adding a set member twice
-	CodeMemberNotInSet         alletra.ErrorCode = 305 // 404, removing a non-member
-	CodeInvalidQueryString     alletra.ErrorCode = 306 // 400, bad ?query=
-	CodeAutoLUNUnavailable     alletra.ErrorCode = 309 // 409, no free LUN for autoLun
-	CodeNonActiveTask          alletra.ErrorCode = 310 // 400, cancelling a finished task
-)

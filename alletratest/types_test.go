@@ -9,29 +9,6 @@ import (
 	"github.com/openalletra/go-alletra/internal/sim"
 )
 
-// The assigned codes are the simulator's and the client's.
-func TestAssignedCodes(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		public      alletra.ErrorCode
-		sim         int
-		client      alletra.ErrorCode
-		description string
-	}{
-		{CodeVVExported, sim.CodeVVExported, alletra.CodeVolumeExported, "VVExported"},
-		{CodeParentSizeHasIncreased, sim.CodeParentSizeHasIncreased, alletra.CodeParentSizeIncreased, "ParentSizeHasIncreased"},
-		{CodeCopyParentTooBig, sim.CodeCopyParentTooBig, alletra.CodeCopyParentTooBig, "CopyParentTooBig"},
-		{CodeMemberInSet, sim.CodeMemberInSet, alletra.CodeMemberInSet, "MemberInSet"},
-		{CodeMemberNotInSet, sim.CodeMemberNotInSet, alletra.CodeMemberNotInSet, "MemberNotInSet"},
-		{CodeInvalidQueryString, sim.CodeInvalidQueryString, alletra.CodeInvalidQueryString, "InvalidQueryString"},
-		{CodeAutoLUNUnavailable, sim.CodeAutoLUNUnavailable, alletra.CodeAutoLUNUnavailable, "AutoLUNUnavailable"},
-		{CodeNonActiveTask, sim.CodeNonActiveTask, alletra.CodeNonActiveTask, "NonActiveTask"},
-	} {
-		assert.EqualValues(t, c.sim, c.public, c.description)
-		assert.Equal(t, c.client, c.public, c.description)
-	}
-}
-
 // Ports survive the conversion both ways, VLAN portals included.
 func TestPortStateRoundTrip(t *testing.T) {
 	t.Parallel()
