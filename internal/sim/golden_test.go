@@ -143,3 +143,24 @@ func compareGolden(t *testing.T, file string, body []byte) {
 	require.NoError(t, json.Unmarshal(body, &got), "%s: %s", file, body)
 	assert.Empty(t, missingKeys("", shapeOf(want), shapeOf(got)), "%s: simulator JSON lacks keys of the golden file", file)
 }
+
+// HPE-style answers (testdata/golden/hpe): the simulator's answers have
+// every member they have.
+func TestGoldenHPEKeySets(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{FloatCapacities: true})
+	c.volume("osv-db01", 10240)
+	for file, path := range map[string]string{
+		"hpe/system.json":                "/system",
+		"hpe/cpg.json":                   "/cpgs/SSD_r6",
+		"hpe/volume.json":                "/volumes/osv-db01",
+		"hpe/ports.json":                 "/ports",
+		"hpe/iscsivlans_iscsivlans.json": "/ports/1:2:1/iSCSIVlans/",
+		"hpe/wsapiconfiguration.json":    "/wsapiconfiguration",
+	} {
+		compareGolden(t, file, c.do("GET", path, nil).body)
+	}
+	compareGolden(t, "hpe/spacereport.json", c.ok(200, "POST", "/spacereporter", map[string]any{"cpg": "SSD_r6"}).body)
+	env := newTC(t, Config{ISCSIVlansEnvelope: true})
+	compareGolden(t, "hpe/iscsivlans_members.json", env.do("GET", "/ports/1:2:1/iSCSIVlans/", nil).body)
+}

@@ -245,10 +245,13 @@ func (e *Engine) spaceReport(req *request) response {
 		OverprovisionedUsedMiB: e.mib(used), OverProvisionedFreeMiB: e.mib(free)})
 }
 
+// wsapiConfigJSON is GET /wsapiconfiguration. The guide (1.3.1, table 121)
+// and HPE's mock write the listener states as the strings "Enabled" and
+// "Disabled".
 type wsapiConfigJSON struct {
-	HTTPState           int    `json:"httpState"`
+	HTTPState           string `json:"httpState"`
 	HTTPPort            int    `json:"httpPort"`
-	HTTPSState          int    `json:"httpsState"`
+	HTTPSState          string `json:"httpsState"`
 	HTTPSPort           int    `json:"httpsPort"`
 	Version             string `json:"version"`
 	SessionsInUse       int    `json:"sessionsInUse"`
@@ -262,7 +265,14 @@ func (e *Engine) wsapiConfig(_ *request) response {
 	e.pruneSessions(e.now())
 	v := e.apiVersion(nil).body.(apiVersionJSON)
 	return response{status: http.StatusOK, body: wsapiConfigJSON{
-		HTTPState: 2, HTTPPort: 8008, HTTPSState: 1, HTTPSPort: 443,
+		HTTPState: enabled(e.cfg.PlainHTTP), HTTPPort: 8008, HTTPSState: enabled(!e.cfg.PlainHTTP), HTTPSPort: 443,
 		Version: "1." + itoa(v.Minor) + ".0", SessionsInUse: len(e.sessions), SystemResourceUsage: e.cfg.SessionLimit,
 	}}
+}
+
+func enabled(on bool) string {
+	if on {
+		return "Enabled"
+	}
+	return "Disabled"
 }

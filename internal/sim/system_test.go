@@ -82,3 +82,16 @@ func TestFloatCapacities(t *testing.T) {
 	plain := newTC(t, Config{})
 	assert.Regexp(t, `"totalCapacityMiB":\d+[,}]`, string(plain.ok(200, "GET", "/system", nil).body))
 }
+
+// The guide (1.3.1, table 121) and HPE's mock write httpState and
+// httpsState as the strings "Enabled" / "Disabled".
+func TestWSAPIConfigurationStates(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	cfg := c.ok(200, "GET", "/wsapiconfiguration", nil).json(t)
+	assert.Equal(t, "Disabled", cfg["httpState"])
+	assert.Equal(t, "Enabled", cfg["httpsState"])
+	plain := newTC(t, Config{PlainHTTP: true}).ok(200, "GET", "/wsapiconfiguration", nil).json(t)
+	assert.Equal(t, "Enabled", plain["httpState"])
+	assert.Equal(t, "Disabled", plain["httpsState"])
+}
