@@ -117,3 +117,13 @@ func TestReadPasswordTakesTheFirstLine(t *testing.T) {
 	_, err := readPassword(strings.NewReader("\n"), "test")
 	assert.Error(t, err)
 }
+
+func TestDebugLogShowsRequestsButNoSecret(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--debug", "volume", "list")
+	require.Equal(t, 0, o.code, o.stderr)
+	assert.Contains(t, o.stderr, "/volumes")
+	assert.Contains(t, o.stderr, "/credentials")
+	// run checked that the password is nowhere; the session key never shows either
+	assert.NotContains(t, strings.ToLower(o.stderr), "sessionkey")
+}

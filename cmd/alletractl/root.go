@@ -139,6 +139,7 @@ listed by 'alletractl help exit-codes'.`,
 		root.AddCommand(c)
 	}
 	root.AddCommand(exitCodesTopic())
+	a.addNameCompletion(root)
 	return root
 }
 
@@ -152,7 +153,11 @@ func group(use, short string, aliases ...string) *cobra.Command {
 // bounded by --timeout, and logs out afterwards, also when f failed or was
 // interrupted.
 func (a *app) withClient(cmd *cobra.Command, f func(ctx context.Context, c *alletra.Client) error) error {
-	ctx := cmd.Context()
+	return a.withClientCtx(cmd.Context(), f)
+}
+
+// withClientCtx is withClient with an explicit context.
+func (a *app) withClientCtx(ctx context.Context, f func(ctx context.Context, c *alletra.Client) error) error {
 	if a.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, a.timeout)

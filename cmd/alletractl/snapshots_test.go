@@ -96,3 +96,11 @@ func TestCtrlCStopsWaitingAndPrintsTheTaskID(t *testing.T) {
 	assert.Zero(t, c.srv.Sessions(), "the interrupted command still logged out")
 	c.noSecret(cmd.Args, outcome{stdout: stdout.String(), stderr: stderr.String()})
 }
+
+func TestTimeoutStopsAWaitWithExitNine(t *testing.T) {
+	c := newCLI(t, alletratest.WithTaskDuration(time.Hour))
+	c.ok("volume", "create", "vol1", "--size", "1GiB", "--cpg", "SSD_r6")
+	c.ok("snapshot", "create", "s1", "--volume", "vol1")
+	c.fails(exitInterrupted, "--timeout", "300ms", "snapshot", "restore", "s1", "--wait")
+	assert.Zero(t, c.srv.Sessions(), "logged out after the timeout")
+}
