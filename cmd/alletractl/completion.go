@@ -96,14 +96,19 @@ func cpgNames(ctx context.Context, c *alletra.Client) ([]string, error) {
 // addNameCompletion wires argument and flag completion into the command
 // tree, by command path, once the tree is built.
 func (a *app) addNameCompletion(root *cobra.Command) {
-	args := map[string]lister{
-		"volume get": volumeNames, "volume delete": volumeNames, "volume grow": volumeNames,
-		"volume resize": volumeNames, "snapshot delete": volumeNames, "snapshot restore": volumeNames,
-		"snapshot copy": volumeNames, "vlun export": volumeNames, "vlun unexport": volumeNames,
-		"host get": hostNames, "host delete": hostNames,
-		"volumeset get": volumeSetNames, "volumeset delete": volumeSetNames, "volumeset add": volumeSetNames,
-		"volumeset remove": volumeSetNames,
-		"cpg get": cpgNames, "cpg space": cpgNames,
+	args := map[string]lister{}
+	for _, path := range []string{"volume get", "volume delete", "volume grow", "volume resize",
+		"snapshot delete", "snapshot restore", "snapshot copy", "vlun export", "vlun unexport"} {
+		args[path] = volumeNames
+	}
+	for _, path := range []string{"host get", "host delete"} {
+		args[path] = hostNames
+	}
+	for _, path := range []string{"volumeset get", "volumeset delete", "volumeset add", "volumeset remove"} {
+		args[path] = volumeSetNames
+	}
+	for _, path := range []string{"cpg get", "cpg space"} {
+		args[path] = cpgNames
 	}
 	flags := map[string]lister{"cpg": cpgNames, "volume": volumeNames, "host": hostNames, "member": volumeNames}
 	var walk func(c *cobra.Command)

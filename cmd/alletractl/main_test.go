@@ -154,7 +154,7 @@ func (c *cli) fails(code int, args ...string) outcome {
 func TestBinaryReportsUsageErrorsWithExitTwo(t *testing.T) {
 	c := newCLI(t)
 	c.fails(exitInvalid, "volume", "frobnicate")
-	c.fails(exitInvalid, "volume", "get")                       // no NAME
+	c.fails(exitInvalid, "volume", "get")                             // no NAME
 	c.fails(exitInvalid, "volume", "create", "v1", "--cpg", "SSD_r6") // no --size
 	c.fails(exitInvalid, "-o", "yaml", "volume", "list")
 }

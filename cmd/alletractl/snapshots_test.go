@@ -29,6 +29,7 @@ func TestSnapshotCreateListDeleteIdempotent(t *testing.T) {
 
 	assert.Equal(t, "s1\n", c.ok("snapshot", "list", "--volume", "vol1", "-o", "name"))
 	c.fails(exitInUse, "volume", "delete", "vol1") // it has a snapshot
+	c.fails(exitInUse, "volume", "delete", "vol1", "--missing-ok")
 	c.ok("snapshot", "delete", "s1")
 	c.ok("snapshot", "delete", "s1", "--missing-ok")
 	c.fails(exitNotFound, "snapshot", "delete", "s1")
@@ -63,7 +64,7 @@ func TestRestoreWithoutWaitReturnsOnceTheTaskRuns(t *testing.T) {
 	c.ok("snapshot", "create", "s1", "--volume", "vol1")
 
 	var task taskView
-	require.NoError(t, json.Unmarshal([]byte(c.ok("snapshot", "restore", "s1", "-o", "json")), &task))
+	require.NoError(t, json.Unmarshal([]byte(c.ok("--timeout", "60s", "snapshot", "restore", "s1", "-o", "json")), &task))
 	assert.Equal(t, "ACTIVE", task.Status)
 	assert.Positive(t, task.ID)
 }
