@@ -98,9 +98,8 @@ listed by 'alletractl help exit-codes'.`,
 		Example: `  alletractl --sim volume create vol1 --size 10GiB --cpg SSD_r6
   alletractl volume list -o json | jq -r '.[].name'
   alletractl snapshot restore vol1-snap --wait`,
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
+		SilenceErrors: true,
+		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
 	f := root.PersistentFlags()
@@ -145,7 +144,7 @@ listed by 'alletractl help exit-codes'.`,
 
 // group returns a parent command that only holds subcommands.
 func group(use, short string, aliases ...string) *cobra.Command {
-	return &cobra.Command{Use: use, Short: short, Aliases: aliases, Args: cobra.NoArgs,
+	return &cobra.Command{Use: use, Short: short, Aliases: aliases, Args: cobra.NoArgs, DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
 }
 
