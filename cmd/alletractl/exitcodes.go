@@ -24,6 +24,7 @@ const (
 	exitInUse       = 7 // still exported, has snapshots, is a set member, ...
 	exitTaskFailed  = 8 // the array task failed or was cancelled
 	exitInterrupted = 9 // Ctrl-C or --timeout ended the command (a task goes on; its id is printed)
+	exitNoSpace     = 10
 )
 
 // exitClass is one row of the exit code table.
@@ -38,8 +39,12 @@ type exitClass struct {
 // wins, so a busy volume (ErrBusy and ErrInUse) exits "busy". New SDK
 // sentinels get a row here and nowhere else.
 var exitTable = []exitClass{
+	{exitOther, "everything else", []error{alletra.ErrEndpoint},
+		"a wrong WSAPI URL (never 'not found'), a network failure, a malformed answer, another array error"},
 	{exitAuth, "authentication", []error{alletra.ErrAuthentication, alletra.ErrPermission},
 		"wrong user name or password, or the user may not do this"},
+	{exitNoSpace, "no space", []error{alletra.ErrNoSpace},
+		"the CPG or the array has not enough space"},
 	{exitInvalid, "invalid input", []error{alletra.ErrInvalidInput, alletra.ErrNameTooLong, alletra.ErrTooLarge,
 		alletra.ErrCannotShrink}, "a bad argument, flag or size (also when the array refuses it), a name too long, a shrink"},
 	{exitNotFound, "not found", []error{alletra.ErrNotFound}, "the volume, host, set, vLUN, CPG or task does not exist"},
@@ -74,12 +79,11 @@ func exitCode(err error) int {
 func exitCodesHelp() string {
 	var b strings.Builder
 	b.WriteString("alletractl exits with one of these codes:\n\n")
-	fmt.Fprintf(&b, "  %d  success\n", exitOK)
-	fmt.Fprintf(&b, "  %d  everything else: a network failure, a malformed answer, another array error\n", exitOther)
+	fmt.Fprintf(&b, "  %2d  success\n", exitOK)
 	rows := slices.Clone(exitTable)
 	slices.SortStableFunc(rows, func(x, y exitClass) int { return x.code - y.code })
 	for _, row := range rows {
-		fmt.Fprintf(&b, "  %d  %s: %s\n", row.code, row.name, row.doc)
+		fmt.Fprintf(&b, "  %2d  %s: %s\n", row.code, row.name, row.doc)
 	}
 	b.WriteString(`
 The class is decided by the array's HTTP status and WSAPI error code (through

@@ -29,25 +29,28 @@ func TestExitCodesFollowTheSentinels(t *testing.T) {
 		{invalidf("--size", "bad"), exitInvalid},
 		{api(400, alletra.CodeInvalidInputExceedsLength), exitInvalid},
 		{api(503, alletra.CodeSystemBusy), exitBusy},
-		{api(409, alletra.CodeVolumeBusy), exitBusy}, // busy and in use: busy wins
+		{api(409, alletra.CodeTuneInProgress), exitBusy}, // busy and in use: busy wins
 		{api(409, alletra.CodeExportedVLUN), exitInUse},
 		{api(409, alletra.CodeHasChild), exitInUse},
 		{&alletra.TaskError{ID: 3, Err: alletra.ErrTaskFailed}, exitTaskFailed},
 		{&alletra.TaskError{ID: 3, Err: context.Canceled}, exitInterrupted},
 		{context.DeadlineExceeded, exitInterrupted},
 		{&notExported{volume: "v", host: "h"}, exitNotFound},
+		{api(404, alletra.CodeResourceNotFound), exitOther}, // a wrong URL is not "not found"
+		{api(400, alletra.CodeNoSpace), exitNoSpace},
+		{api(403, alletra.CodeNewSizeExceedsCPGLimit), exitNoSpace}, // no space and too large: no space wins
 	} {
 		assert.Equal(t, tc.want, exitCode(tc.err), "%v", tc.err)
 	}
 }
 
 func TestExitCodesAreDistinctAndDocumented(t *testing.T) {
-	seen := map[int]bool{exitOK: true, exitOther: true}
+	seen := map[int]bool{exitOK: true}
 	help := exitCodesHelp()
 	for _, row := range exitTable {
 		assert.False(t, seen[row.code], "code %d used twice", row.code)
 		seen[row.code] = true
-		assert.Contains(t, help, fmt.Sprintf("%d  %s: ", row.code, row.name))
+		assert.Contains(t, help, fmt.Sprintf("%2d  %s: ", row.code, row.name))
 	}
 	for _, code := range []int{exitNotFound, exitExists, exitBusy, exitAuth, exitInvalid, exitOther} {
 		assert.True(t, seen[code])

@@ -31,5 +31,5 @@ func TestRunInProcessClassifiesCobraErrorsAsUsage(t *testing.T) {
 	assert.Equal(t, exitInvalid, run(context.Background(), []string{"nosuchcommand"}, e))
 	assert.Contains(t, stderr.String(), "unknown command")
 	assert.Equal(t, exitOK, run(context.Background(), []string{"help", "exit-codes"}, e))
-	assert.Contains(t, stdout.String(), "9  interrupted")
+	assert.Contains(t, stdout.String(), " 9  interrupted")
 }
