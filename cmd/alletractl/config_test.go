@@ -127,3 +127,10 @@ func TestDebugLogShowsRequestsButNoSecret(t *testing.T) {
 	// run checked that the password is nowhere; the session key never shows either
 	assert.NotContains(t, strings.ToLower(o.stderr), "sessionkey")
 }
+
+func TestWrongEndpointIsNotNotFound(t *testing.T) {
+	c := newCLI(t)
+	o := c.runWith(nil, append(without(c.env, "ALLETRA_URL"), "ALLETRA_URL="+c.srv.URL+"/no/such/gateway"), "volume", "get", "vol1")
+	assert.Equal(t, exitOther, o.code, o.stderr)
+	assert.Contains(t, o.stderr, "WSAPI URL")
+}
