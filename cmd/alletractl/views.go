@@ -95,8 +95,7 @@ func newHostView(h *alletra.Host) hostView {
 
 // initiators lists the host's initiators for a table cell.
 func (v hostView) initiators() []string {
-	out := append(append(append([]string{}, v.ISCSINames...), v.FCWWNs...), v.NQNs...)
-	return out
+	return append(append(append([]string{}, v.ISCSINames...), v.FCWWNs...), v.NQNs...)
 }
 
 type ensuredHost struct {

@@ -141,7 +141,7 @@ func (a *app) vlunListCommand() *cobra.Command {
 					v := newVLUNView(&vluns[i])
 					views = append(views, v)
 					r.rows = append(r.rows, vlunRow(v))
-					r.names = append(r.names, alletraID(&vluns[i]))
+					r.names = append(r.names, vluns[i].ID().String())
 				}
 				r.doc = views
 				return a.print(r)
@@ -151,8 +151,6 @@ func (a *app) vlunListCommand() *cobra.Command {
 	cmd.Flags().StringVar(&volume, "volume", "", "only exports of this volume")
 	cmd.Flags().StringVar(&host, "host", "", "only exports to this host")
 	cmd.Flags().BoolVar(&active, "active", false, "also list the active paths")
+	// -o name writes each vLUN's WSAPI id, "volume,lun,host[,n:s:p]".
 	return cmd
 }
-
-// alletraID is a vLUN's WSAPI id, "volume,lun,host[,n:s:p]", its -o name.
-func alletraID(l *alletra.VLUN) string { return l.ID().String() }
