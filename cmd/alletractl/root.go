@@ -98,6 +98,7 @@ listed by 'alletractl help exit-codes'.`,
 		Example: `  alletractl --sim volume create vol1 --size 10GiB --cpg SSD_r6
   alletractl volume list -o json | jq -r '.[].name'
   alletractl snapshot restore vol1-snap --wait`,
+		Version:       alletra.Version, // the SDK's: the CLI is released with it
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -175,7 +176,7 @@ func (a *app) withClientCtx(ctx context.Context, f func(ctx context.Context, c *
 // session) and stops the simulator, if any.
 func (a *app) connect() (*alletra.Client, func(), error) {
 	a.spy = &taskSpy{}
-	opts := []alletra.Option{alletra.WithUserAgent("alletractl")}
+	opts := []alletra.Option{alletra.WithUserAgent("alletractl/" + alletra.Version)}
 	if a.debug {
 		opts = append(opts, alletra.WithLogger(slog.New(slog.NewTextHandler(a.env.stderr,
 			&slog.HandlerOptions{Level: slog.LevelDebug}))))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -22,6 +23,7 @@ func TestHelpListsTheCommands(t *testing.T) {
 	}
 	assert.Contains(t, c.ok("volume", "create", "--help"), "create NAME --size SIZE --cpg CPG")
 	assert.Contains(t, c.ok("completion", "bash"), "bash completion")
+	assert.Equal(t, "alletractl version "+alletra.Version+"\n", c.ok("--version"))
 }
 
 func TestRunInProcessClassifiesCobraErrorsAsUsage(t *testing.T) {
