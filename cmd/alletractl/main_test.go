@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,18 +71,12 @@ func baseEnv(t *testing.T) []string {
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 }
 
-// serverPEM returns the simulator's certificate as PEM, read from a
-// verified TLS handshake.
+// serverPEM returns the simulator's certificate as PEM.
 func serverPEM(t *testing.T, srv *alletratest.Server) []byte {
 	t.Helper()
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	conn, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: srv.CertPool(), MinVersion: tls.VersionTLS12})
-	require.NoError(t, err)
-	defer conn.Close()
-	certs := conn.ConnectionState().PeerCertificates
-	require.NotEmpty(t, certs)
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certs[0].Raw})
+	cert := srv.Certificate()
+	require.NotNil(t, cert)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 }
 
 // outcome is one run of the binary.
