@@ -18,7 +18,8 @@ import (
 )
 
 // resizeTo makes the volume sizeMiB large (never smaller) and returns the size
-// the array reports afterwards.
+// the array reports afterwards. Once Volumes.ResizeTo returns that size
+// itself, this is just `return c.Volumes.ResizeTo(ctx, name, sizeMiB)`.
 func resizeTo(ctx context.Context, c *alletra.Client, name string, sizeMiB int64) (int64, error) {
 	if err := c.Volumes.ResizeTo(ctx, name, sizeMiB); err != nil {
 		return 0, err
