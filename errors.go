@@ -79,6 +79,17 @@ const (
 	CodeNonActiveTask             ErrorCode = 310 // NON_ACTIVE_TASK (400); assigned, unverified
 )
 
+// WSAPI error codes of QoS rules and volume metadata (object keys). The
+// numbers are those of HPE's python client mock server (HPE3ParMockServer),
+// the only public source that gives them.
+const (
+	CodeNonExistentQoSRule     ErrorCode = 100 // NON_EXISTENT_QOS_RULE (404)
+	CodeExistentQoSRule        ErrorCode = 114 // EXISTENT_QOS_RULE (400 in HPE's mock)
+	CodeInvalidQoSTargetObject ErrorCode = 117 // INV_INPUT_QOS_TARGET_OBJECT (404 in HPE's mock): no such target
+	CodeNonExistentObjectKey   ErrorCode = 180 // NON_EXISTENT_OBJECT_KEY (404)
+	CodeExistentObjectKey      ErrorCode = 181 // EXISTENT_OBJECT_KEY (409)
+)
+
 // String returns the code's number and, for known codes, HPE's symbol.
 func (c ErrorCode) String() string {
 	if name, ok := codeNames[c]; ok {
@@ -114,6 +125,9 @@ var codeNames = map[ErrorCode]string{
 	CodeCopyParentTooBig: "INV_OPERATION_VV_COPY_PARENT_TOO_BIG", CodeMemberInSet: "MEMBER_IN_SET",
 	CodeMemberNotInSet: "MEMBER_NOT_IN_SET", CodeInvalidQueryString: "INV_QUERY_STRING",
 	CodeAutoLUNUnavailable: "AUTO_LUN_ID_UNAVAILABLE", CodeNonActiveTask: "NON_ACTIVE_TASK",
+	CodeNonExistentQoSRule: "NON_EXISTENT_QOS_RULE", CodeExistentQoSRule: "EXISTENT_QOS_RULE",
+	CodeInvalidQoSTargetObject: "INV_INPUT_QOS_TARGET_OBJECT",
+	CodeNonExistentObjectKey:   "NON_EXISTENT_OBJECT_KEY", CodeExistentObjectKey: "EXISTENT_OBJECT_KEY",
 }
 
 // Sentinel errors. Test for them with errors.Is; an *APIError matches them by
@@ -196,10 +210,12 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound || oneOf(e.Code, CodeNonExistentHost, CodeNonExistentVLUN,
 			CodeNonExistentVolume, CodeNonExistentSet, CodeNonExistentTask, CodeNonExistentCPG,
-			CodeNonExistentPort, CodeNonExistentPath, CodeMemberNotInSet, CodeResourceNotFound)
+			CodeNonExistentPort, CodeNonExistentPath, CodeMemberNotInSet, CodeResourceNotFound) ||
+			oneOf(e.Code, CodeNonExistentQoSRule, CodeInvalidQoSTargetObject, CodeNonExistentObjectKey)
 	case ErrAlreadyExists:
 		return oneOf(e.Code, CodeExistentHost, CodeExistentLUN, CodeExistentVolume, CodeExistentID,
-			CodeExistentPath, CodeExistentSet, CodeExistentCPG, CodeMemberInSet)
+			CodeExistentPath, CodeExistentSet, CodeExistentCPG, CodeMemberInSet) ||
+			oneOf(e.Code, CodeExistentQoSRule, CodeExistentObjectKey)
 	case ErrInUse:
 		return oneOf(e.Code, CodeExportedVLUN, CodeVolumeAlreadyExported, CodeHasChild, CodeInUse,
 			CodeVolumeBusy, CodeHasReadOnlyChild, CodeVolumeExported)

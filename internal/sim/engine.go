@@ -106,6 +106,11 @@ type Engine struct {
 
 	faults faultQueue
 	stats  statsCounter
+
+	// Resources of hostsets.go, qos.go and metadata.go, made on first use.
+	hostSets map[string]*hostSet
+	qos      map[string]*qosRule    // by target, "vvset:<set>" or "sys:all_others"
+	meta     map[int][]*objectKeyKV // by volume id, so that renames keep and deletes drop them
 }
 
 // NewEngine returns an engine configured by cfg (zero fields take defaults).
