@@ -1,0 +1,181 @@
+package alletra_test
+
+// Behaviour on the simulator of the automation calls: host sets (and vLUNs
+// to them), QoS rules, volume metadata and CPG create/delete.
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	alletra "github.com/openalletra/go-alletra"
+	"github.com/openalletra/go-alletra/alletratest"
+)
+
+func TestSimHostSets(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	for i, h := range []string{"web1", "web2", "web3"} {
+		_, err := ensureHost(ctx, c, h, "iqn.1993-08.org.debian:01:00000000000"+string(rune('1'+i)))
+		require.NoError(t, err)
+	}
+	require.NoError(t, c.HostSets.Create(ctx, &alletra.HostSetCreateRequest{Name: "web", Comment: "front", SetMembers: []string{"web1"}}))
+	err := c.HostSets.Create(ctx, &alletra.HostSetCreateRequest{Name: "web"})
+	assert.ErrorIs(t, err, alletra.ErrAlreadyExists)
+	assert.ErrorIs(t, c.HostSets.Create(ctx, &alletra.HostSetCreateRequest{Name: "x", SetMembers: []string{"nope"}}), alletra.ErrNotFound)
+
+	// Idempotent membership: adding a member twice, removing a non-member.
+	require.NoError(t, c.HostSets.AddMembers(ctx, "web", "web1", "web2"))
+	require.NoError(t, c.HostSets.AddMembers(ctx, "web", "web2", "web3"))
+	hs, err := c.HostSets.Get(ctx, "web")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"web1", "web2", "web3"}, hs.SetMembers)
+	assert.Equal(t, "front", hs.Comment)
+	require.NoError(t, c.HostSets.RemoveMembers(ctx, "web", "web3", "web3"))
+	require.NoError(t, c.HostSets.RemoveMembers(ctx, "web", "web3"))
+	assert.ErrorIs(t, c.HostSets.AddMembers(ctx, "web", "nope"), alletra.ErrNotFound)
+	assert.ErrorIs(t, c.HostSets.AddMembers(ctx, "none", "web1"), alletra.ErrNotFound)
+
+	found, err := c.HostSets.FindForHost(ctx, "web2")
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, "web", found[0].Name)
+	found, err = c.HostSets.FindForHost(ctx, "web3")
+	require.NoError(t, err)
+	assert.Empty(t, found)
+
+	// A vLUN to the set exports the volume to every member host.
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "shared", CPG: flowCPG, SizeMiB: 256}))
+	v, err := c.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: "shared", HostName: "set:web", AutoLUN: true})
+	require.NoError(t, err)
+	assert.Equal(t, "set:web", v.HostName)
+	assert.Equal(t, alletra.VLUNTypeHostSet, v.Type)
+	hosts := map[string]bool{}
+	for _, l := range vlunsOf(srv, "shared") {
+		if l.Active {
+			hosts[l.Hostname] = true
+		}
+	}
+	assert.Equal(t, map[string]bool{"web1": true, "web2": true}, hosts)
+	again, err := c.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: "shared", HostName: "set:web", AutoLUN: true})
+	require.NoError(t, err)
+	assert.True(t, again.Existed, "the export to the set is found, not made twice")
+
+	err = c.HostSets.Delete(ctx, "web")
+	assert.ErrorIs(t, err, alletra.ErrExported)
+	require.NoError(t, c.VLUNs.DeleteForHost(ctx, "shared", "set:web"))
+	assert.Empty(t, vlunsOf(srv, "shared"))
+	require.NoError(t, c.HostSets.Delete(ctx, "web"))
+	assert.ErrorIs(t, c.HostSets.Delete(ctx, "web"), alletra.ErrNotFound)
+	closeFlow(t, srv, c)
+}
+
+func TestSimQoS(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	require.NoError(t, c.VolumeSets.Create(ctx, &alletra.VolumeSetCreateRequest{Name: "gold"}))
+	gold := alletra.VolumeSetQoS("gold")
+	limit := func(n int64) *int64 { return &n }
+	require.NoError(t, c.QoS.Create(ctx, gold, &alletra.QoSRuleSpec{IOMaxLimit: limit(5000), BwMaxLimitKB: limit(102400), Priority: alletra.QoSPriorityHigh}))
+	assert.ErrorIs(t, c.QoS.Create(ctx, gold, &alletra.QoSRuleSpec{}), alletra.ErrAlreadyExists)
+	assert.ErrorIs(t, c.QoS.Create(ctx, alletra.VolumeSetQoS("nope"), &alletra.QoSRuleSpec{}), alletra.ErrNotFound)
+	require.NoError(t, c.QoS.Create(ctx, alletra.AllOthersQoS(), &alletra.QoSRuleSpec{IOMaxLimit: limit(100)}))
+
+	r, err := c.QoS.Get(ctx, gold)
+	require.NoError(t, err)
+	assert.True(t, r.Enabled)
+	assert.EqualValues(t, 5000, r.IOMaxLimit)
+	assert.Equal(t, alletra.QoSPriorityHigh, r.Priority)
+	assert.Equal(t, gold, r.Target())
+
+	require.NoError(t, c.QoS.Disable(ctx, gold))
+	require.NoError(t, c.QoS.Modify(ctx, gold, &alletra.QoSRuleSpec{IOMaxLimit: limit(6000), LatencyGoalMs: 5}))
+	r, err = c.QoS.Get(ctx, gold)
+	require.NoError(t, err)
+	assert.False(t, r.Enabled)
+	assert.EqualValues(t, 6000, r.IOMaxLimit)
+	assert.EqualValues(t, 102400, r.BwMaxLimitKB)
+	assert.Equal(t, 5, r.LatencyGoalMs)
+	require.NoError(t, c.QoS.Enable(ctx, gold))
+
+	rules, err := c.QoS.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, rules, 2)
+
+	// The array refuses to delete a volume set that a rule targets; the client says why.
+	err = c.VolumeSets.Delete(ctx, "gold")
+	assert.ErrorIs(t, err, alletra.ErrQoSTarget)
+	assert.ErrorIs(t, err, alletra.ErrInUse)
+	require.NoError(t, c.QoS.Delete(ctx, gold))
+	assert.ErrorIs(t, c.QoS.Delete(ctx, gold), alletra.ErrNotFound)
+	require.NoError(t, c.VolumeSets.Delete(ctx, "gold"))
+	require.NoError(t, c.QoS.Delete(ctx, alletra.AllOthersQoS()))
+	_, err = c.QoS.Get(ctx, alletra.AllOthersQoS())
+	assert.ErrorIs(t, err, alletra.ErrNotFound)
+	closeFlow(t, srv, c)
+}
+
+func TestSimMetadata(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	for _, n := range []string{"a", "b", "c"} {
+		require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: n, CPG: flowCPG, SizeMiB: 256}))
+	}
+	require.NoError(t, c.Volumes.SetMetadata(ctx, "a", "owner", "lxd"))
+	require.NoError(t, c.Volumes.SetMetadata(ctx, "a", "owner", "cinder")) // exists: updated
+	require.NoError(t, c.Volumes.SetMetadata(ctx, "b", "owner", "lxd"))
+	require.NoError(t, c.Volumes.SetMetadata(ctx, "c", "owner", "lxd"))
+	require.NoError(t, c.Volumes.SetMetadata(ctx, "a", "tier", "gold"))
+	assert.ErrorIs(t, c.Volumes.SetMetadata(ctx, "nope", "owner", "lxd"), alletra.ErrNotFound)
+	assert.ErrorIs(t, c.Volumes.SetMetadata(ctx, "a", "bad@key", "x"), alletra.ErrInvalidInput)
+
+	m, err := c.Volumes.GetMetadata(ctx, "a", "owner")
+	require.NoError(t, err)
+	assert.Equal(t, "cinder", m.Value)
+	assert.NotZero(t, m.CreationTimeSec)
+	all, err := c.Volumes.ListMetadata(ctx, "a")
+	require.NoError(t, err)
+	assert.Len(t, all, 2)
+
+	vols, err := c.Volumes.FindByMetadata(ctx, "owner", "lxd", nil)
+	require.NoError(t, err)
+	names := []string{}
+	for _, v := range vols {
+		names = append(names, v.Name)
+	}
+	assert.Equal(t, []string{"b", "c"}, names)
+
+	require.NoError(t, c.Volumes.DeleteMetadata(ctx, "a", "tier"))
+	assert.ErrorIs(t, c.Volumes.DeleteMetadata(ctx, "a", "tier"), alletra.ErrNotFound)
+	_, err = c.Volumes.GetMetadata(ctx, "a", "tier")
+	assert.ErrorIs(t, err, alletra.ErrNotFound)
+	closeFlow(t, srv, c)
+}
+
+func TestSimCPGs(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	srv := alletratest.NewTestServer(t, alletratest.WithBuild(30301460)) // 3PAR OS 3.3.1: set sizes allowed
+	c := flowClient(t, srv)
+	req := &alletra.CPGCreateRequest{Name: "FC_r5", GrowthIncrementMiB: 8192,
+		LDLayout: &alletra.CPGLayout{RAIDType: alletra.RAID5, SetSize: 4, HA: alletra.HACage, DiskPatterns: []alletra.DiskPattern{{DiskType: alletra.DiskFC}}}}
+	require.NoError(t, c.System.CreateCPG(ctx, req))
+	assert.ErrorIs(t, c.System.CreateCPG(ctx, req), alletra.ErrAlreadyExists)
+	cpg, err := c.System.CPG(ctx, "FC_r5")
+	require.NoError(t, err)
+	assert.Equal(t, "FC_r5", cpg.Name)
+
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "v1", CPG: "FC_r5", SizeMiB: 256}))
+	assert.ErrorIs(t, c.System.DeleteCPG(ctx, "FC_r5"), alletra.ErrInUse)
+	require.NoError(t, c.Volumes.Delete(ctx, "v1"))
+	require.NoError(t, c.System.DeleteCPG(ctx, "FC_r5"))
+	assert.ErrorIs(t, c.System.DeleteCPG(ctx, "FC_r5"), alletra.ErrNotFound)
+	closeFlow(t, srv, c)
+}
