@@ -179,3 +179,28 @@ func TestSimCPGs(t *testing.T) {
 	assert.ErrorIs(t, c.System.DeleteCPG(ctx, "FC_r5"), alletra.ErrNotFound)
 	closeFlow(t, srv, c)
 }
+
+func TestSimVolumeSetSnapshot(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	for _, n := range []string{"db1", "db2"} {
+		require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: n, CPG: flowCPG, SizeMiB: 256}))
+	}
+	require.NoError(t, c.VolumeSets.Create(ctx, &alletra.VolumeSetCreateRequest{Name: "db", SetMembers: []string{"db1", "db2"}}))
+	req := &alletra.VolumeSetSnapshotRequest{Name: "@vvname@-nightly", ReadOnly: true, ExpirationHours: 48, RetentionHours: 24}
+	require.NoError(t, c.VolumeSets.CreateSnapshot(ctx, "db", req))
+	for _, parent := range []string{"db1", "db2"} {
+		snaps, err := c.Snapshots.List(ctx, parent)
+		require.NoError(t, err)
+		require.Len(t, snaps, 1)
+		assert.Equal(t, parent+"-nightly", snaps[0].Name)
+		assert.True(t, snaps[0].ReadOnly)
+		assert.NotEmpty(t, snaps[0].ExpirationTime)
+	}
+	assert.ErrorIs(t, c.VolumeSets.CreateSnapshot(ctx, "db", req), alletra.ErrAlreadyExists)
+	assert.ErrorIs(t, c.VolumeSets.CreateSnapshot(ctx, "none", req), alletra.ErrNotFound)
+	assert.ErrorIs(t, c.VolumeSets.CreateSnapshot(ctx, "db", &alletra.VolumeSetSnapshotRequest{Name: "one-name"}), alletra.ErrInvalidInput)
+	closeFlow(t, srv, c)
+}

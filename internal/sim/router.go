@@ -80,6 +80,7 @@ func buildRoutes() []*route {
 	add(v1+"/volumesets", map[string]handlerFunc{"GET": (*Engine).listSets, "POST": (*Engine).createSet})
 	add(v1+"/volumesets/{name}", map[string]handlerFunc{
 		"GET": (*Engine).getSet, "PUT": (*Engine).modifySet, "DELETE": (*Engine).deleteSet,
+		"POST": (*Engine).volumeSetAction,
 	})
 	add(v1+"/hostsets", map[string]handlerFunc{"GET": (*Engine).listHostSets, "POST": (*Engine).createHostSet})
 	add(v1+"/hostsets/{name}", map[string]handlerFunc{
