@@ -5,6 +5,7 @@ package alletra_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -204,3 +205,110 @@ func TestSimVolumeSetSnapshot(t *testing.T) {
 	assert.ErrorIs(t, c.VolumeSets.CreateSnapshot(ctx, "db", &alletra.VolumeSetSnapshotRequest{Name: "one-name"}), alletra.ErrInvalidInput)
 	closeFlow(t, srv, c)
 }
+
+func TestSimOnlineCopy(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	clk := alletratest.NewManualClock(flowEpoch)
+	srv := alletratest.NewTestServer(t, alletratest.WithClock(clk), alletratest.WithTaskDuration(time.Minute))
+	c := flowClient(t, srv)
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "src", CPG: flowCPG, SizeMiB: 512}))
+	require.NoError(t, srv.WriteContent("src", "data"))
+	id, err := c.Snapshots.CreateOnlineCopy(ctx, "src", &alletra.OnlineCopyRequest{DestVolume: "dst", DestCPG: flowCPG, TPVV: ptrTrue()})
+	require.NoError(t, err)
+	dst, err := c.Volumes.Get(ctx, "dst")
+	require.NoError(t, err, "the destination exists at once")
+	assert.EqualValues(t, 512, dst.SizeMiB)
+
+	// A delete during the copy is told apart from other refusals.
+	task, err := c.Snapshots.CopyTask(ctx, "dst")
+	require.NoError(t, err)
+	require.NotNil(t, task)
+	assert.Equal(t, id, task.ID)
+	err = c.Volumes.Delete(ctx, "dst")
+	assert.ErrorIs(t, err, alletra.ErrCopyInProgress)
+	assert.ErrorIs(t, err, alletra.ErrBusy)
+	_, err = c.Snapshots.CreateOnlineCopy(ctx, "src", &alletra.OnlineCopyRequest{DestVolume: "dst", DestCPG: flowCPG})
+	assert.ErrorIs(t, err, alletra.ErrBusy)
+
+	clk.Advance(time.Minute)
+	done, err := c.Tasks.Wait(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, alletra.TaskDone, done.Status)
+	got, err := srv.Content("dst")
+	require.NoError(t, err)
+	assert.Equal(t, "data", got)
+	task, err = c.Snapshots.CopyTask(ctx, "dst")
+	require.NoError(t, err)
+	assert.Nil(t, task)
+	require.NoError(t, c.Volumes.Delete(ctx, "dst"))
+
+	// Stop: the copy task is cancelled.
+	id, err = c.Snapshots.CreateOnlineCopy(ctx, "src", &alletra.OnlineCopyRequest{DestVolume: "dst2", DestCPG: flowCPG})
+	require.NoError(t, err)
+	require.NoError(t, c.Snapshots.StopCopy(ctx, "dst2"))
+	_, err = c.Tasks.Wait(ctx, id)
+	assert.ErrorIs(t, err, alletra.ErrTaskCancelled)
+	assert.ErrorIs(t, c.Snapshots.StopCopy(ctx, "dst2"), alletra.ErrInvalidInput, "no copy in progress any more")
+	closeFlow(t, srv, c)
+}
+
+func TestSimResyncCopy(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	for _, n := range []string{"src", "dst", "plain"} {
+		require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: n, CPG: flowCPG, SizeMiB: 256}))
+	}
+	require.NoError(t, srv.WriteContent("src", "one"))
+	_, err := c.Snapshots.Copy(ctx, "src", "dst", &alletra.PhysicalCopyOptions{SaveSnapshot: true})
+	require.NoError(t, err)
+	require.NoError(t, srv.WriteContent("src", "two"))
+	id, err := c.Snapshots.ResyncCopy(ctx, "dst")
+	require.NoError(t, err)
+	_, err = c.Tasks.Wait(ctx, id)
+	require.NoError(t, err)
+	got, err := srv.Content("dst")
+	require.NoError(t, err)
+	assert.Equal(t, "two", got)
+	_, err = c.Snapshots.ResyncCopy(ctx, "plain")
+	assert.ErrorIs(t, err, alletra.ErrNotFound)
+	closeFlow(t, srv, c)
+}
+
+func TestSimTune(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	clk := alletratest.NewManualClock(flowEpoch)
+	srv := alletratest.NewTestServer(t, alletratest.WithClock(clk), alletratest.WithTaskDuration(time.Minute),
+		alletratest.WithCPG(flowCPG, "FC_r6"))
+	c := flowClient(t, srv)
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "v1", CPG: flowCPG, SizeMiB: 256}))
+	id, err := c.Volumes.Tune(ctx, "v1", &alletra.TuneRequest{Operation: alletra.TuneUserCPG, UserCPG: "FC_r6", Conversion: alletra.ConvertToDedup})
+	require.NoError(t, err)
+	_, err = c.Volumes.Tune(ctx, "v1", &alletra.TuneRequest{Operation: alletra.TuneSnapCPG, SnapCPG: "FC_r6"})
+	assert.ErrorIs(t, err, alletra.ErrBusy, "one tune at a time (409/151)")
+	clk.Advance(time.Minute)
+	task, err := c.Tasks.Wait(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, alletra.TaskDone, task.Status)
+	v, err := c.Volumes.Get(ctx, "v1")
+	require.NoError(t, err)
+	assert.Equal(t, "FC_r6", v.UserCPG)
+	assert.Equal(t, alletra.ProvisioningDedup, v.ProvisioningType)
+
+	id, err = c.Volumes.Tune(ctx, "v1", &alletra.TuneRequest{Operation: alletra.TuneSnapCPG, SnapCPG: "FC_r6"})
+	require.NoError(t, err)
+	clk.Advance(time.Minute)
+	_, err = c.Tasks.Wait(ctx, id)
+	require.NoError(t, err)
+	v, err = c.Volumes.Get(ctx, "v1")
+	require.NoError(t, err)
+	assert.Equal(t, "FC_r6", v.SnapCPG)
+	_, err = c.Volumes.Tune(ctx, "v1", &alletra.TuneRequest{Operation: alletra.TuneUserCPG, UserCPG: "nope"})
+	assert.ErrorIs(t, err, alletra.ErrNotFound)
+	closeFlow(t, srv, c)
+}
+
+func ptrTrue() *bool { b := true; return &b }

@@ -94,6 +94,7 @@ func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 		}
 	}
 	dest.copyType, dest.copyOf = CopyPhysical, srcName
+	e.rememberCopy(srcName, destName, isTrue(p.SaveSnapshot) && !online) // tune.go: for a resync
 	t := e.startTask(typ, "vvcopy "+srcName+" "+destName, req.user, srcName, destName, prio)
 	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.id}}
 }
