@@ -312,3 +312,46 @@ func TestSimTune(t *testing.T) {
 }
 
 func ptrTrue() *bool { b := true; return &b }
+
+func TestSimReportSamples(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	clk := alletratest.NewManualClock(flowEpoch.Add(time.Hour))
+	srv := alletratest.NewTestServer(t, alletratest.WithClock(clk))
+	c := flowClient(t, srv)
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "v1", CPG: flowCPG, SizeMiB: 1024}))
+
+	// An exporter's scrape: the latest sample per CPG, per port, per volume.
+	cpgs, err := c.System.ReportSamples(ctx, alletra.AtTime, alletra.ReportCPGPerformance, &alletra.ReportOptions{Resolution: alletra.ResolutionHiRes})
+	require.NoError(t, err)
+	require.Len(t, cpgs, 1)
+	assert.Equal(t, flowCPG, cpgs[0].Name)
+	require.NotNil(t, cpgs[0].IO)
+	assert.Positive(t, cpgs[0].IO.Total)
+	assert.Equal(t, clk.Now().Truncate(5*time.Minute), cpgs[0].Time().UTC())
+
+	ports, err := c.System.ReportSamples(ctx, alletra.AtTime, alletra.ReportPortPerformance, &alletra.ReportOptions{Resolution: alletra.ResolutionHiRes,
+		Filter: map[string]string{"portPos": "0:2:1"}})
+	require.NoError(t, err)
+	require.Len(t, ports, 1)
+	assert.Equal(t, &alletra.PortPos{Node: 0, Slot: 2, CardPort: 1}, ports[0].PortPos)
+
+	vols, err := c.System.ReportSamples(ctx, alletra.AtTime, alletra.ReportVolumeSpace, &alletra.ReportOptions{Resolution: alletra.ResolutionHiRes})
+	require.NoError(t, err)
+	require.Len(t, vols, 1)
+	assert.Equal(t, "v1", vols[0].Name)
+	assert.Equal(t, 1024.0, vols[0].UserSpaceFreeMiB+vols[0].UserSpaceUsedMiB)
+
+	// The system's space over the last half hour.
+	space, err := c.System.ReportSamples(ctx, alletra.VersusTime, alletra.ReportCPGSpace, &alletra.ReportOptions{Resolution: alletra.ResolutionHiRes,
+		From: clk.Now().Add(-30 * time.Minute)})
+	require.NoError(t, err)
+	assert.Len(t, space, 7)
+	require.NotNil(t, space[0].UsedSpace)
+	assert.Equal(t, 1024.0, space[0].UsedSpace.UserMiB)
+
+	_, err = c.System.ReportSamples(ctx, alletra.AtTime, alletra.ReportCPGSpace, &alletra.ReportOptions{Resolution: alletra.ResolutionHiRes,
+		GroupBy: []string{"wwn"}})
+	assert.ErrorIs(t, err, alletra.ErrInvalidInput)
+	closeFlow(t, srv, c)
+}

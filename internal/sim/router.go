@@ -106,6 +106,7 @@ func buildRoutes() []*route {
 	add(v1+"/cpgs/{name}", map[string]handlerFunc{"GET": (*Engine).getCPG, "DELETE": (*Engine).deleteCPG})
 	add(v1+"/spacereporter", map[string]handlerFunc{"POST": (*Engine).spaceReport})
 	add(v1+"/wsapiconfiguration", map[string]handlerFunc{"GET": (*Engine).wsapiConfig})
+	add(v1+"/systemreporter/{mode}/{report}/{spec}", map[string]handlerFunc{"GET": (*Engine).systemReporter})
 	return r
 }
 
