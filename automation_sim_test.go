@@ -35,6 +35,9 @@ func TestSimHostSets(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web1", "web2", "web3"}, hs.SetMembers)
 	assert.Equal(t, "front", hs.Comment)
+	err = c.Hosts.Delete(ctx, "web3")
+	assert.ErrorIs(t, err, alletra.ErrInHostSet, "the array keeps a host that a host set lists")
+	assert.ErrorIs(t, err, alletra.ErrInUse)
 	require.NoError(t, c.HostSets.RemoveMembers(ctx, "web", "web3", "web3"))
 	require.NoError(t, c.HostSets.RemoveMembers(ctx, "web", "web3"))
 	assert.ErrorIs(t, c.HostSets.AddMembers(ctx, "web", "nope"), alletra.ErrNotFound)
@@ -47,6 +50,7 @@ func TestSimHostSets(t *testing.T) {
 	found, err = c.HostSets.FindForHost(ctx, "web3")
 	require.NoError(t, err)
 	assert.Empty(t, found)
+	require.NoError(t, c.Hosts.Delete(ctx, "web3"))
 
 	// A vLUN to the set exports the volume to every member host.
 	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "shared", CPG: flowCPG, SizeMiB: 256}))

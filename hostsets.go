@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -233,4 +234,44 @@ func checkSetMembers(c *Client, field string, names []string) ([]string, error) 
 		}
 	}
 	return out, nil
+}
+
+// ErrInHostSet: the array refused to delete a host because a host set lists
+// it (HOST_IN_SET, 409; no trusted public number). Remove it from its sets
+// first (HostSets.FindForHost, HostSets.RemoveMembers). The error also
+// matches ErrInUse.
+var ErrInHostSet = errors.New("alletra: the host is a member of a host set")
+
+// inHostSetError is a host delete refused because of host sets.
+type inHostSetError struct {
+	err  *APIError
+	sets []string
+}
+
+func (e *inHostSetError) Error() string {
+	return e.err.Error() + " (the host is in host set(s) " + strings.Join(e.sets, ", ") + ")"
+}
+func (e *inHostSetError) Unwrap() error { return e.err }
+func (e *inHostSetError) Is(target error) bool {
+	return target == ErrInHostSet || target == ErrInUse
+}
+
+// classifyHostDelete classifies a refused DELETE /hosts/<name> by its
+// operation and status: a 409 that is not EXPORTED_VLUN (26) is confirmed
+// with one read of the host sets. When a set lists the host, the error
+// matches ErrInHostSet and ErrInUse; otherwise err is returned unchanged.
+func (c *Client) classifyHostDelete(ctx context.Context, host string, err error) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict || apiErr.Code == CodeExportedVLUN {
+		return err
+	}
+	sets, ferr := c.HostSets.FindForHost(ctx, host)
+	if ferr != nil || len(sets) == 0 {
+		return err
+	}
+	names := make([]string, len(sets))
+	for i, h := range sets {
+		names[i] = h.Name
+	}
+	return &inHostSetError{err: apiErr, sets: names}
 }

@@ -136,3 +136,31 @@ func TestHostSetsMembers(t *testing.T) {
 	err := c.HostSets.RemoveMembers(ctx, "nope", "h1")
 	assert.ErrorIs(t, err, ErrNotFound)
 }
+
+// TestHostDeleteInHostSet: a host delete refused because a host set lists
+// the host (HOST_IN_SET: 409, no trusted number) is confirmed and classified.
+func TestHostDeleteInHostSet(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, m := newStrictMock(t)
+	expectCall(t, m, http.MethodDelete, testAPI+"/hosts/h1", "", nil, errorResponder(409, 77, "host is a member of a set"))
+	expectCall(t, m, http.MethodGet, testAPI+"/hostsets", "", nil, jsonText(200, `{"total":1,"members":[`+hostSetJSON+`]}`))
+	err := c.Hosts.Delete(ctx, "h1")
+	assert.ErrorIs(t, err, ErrInHostSet)
+	assert.ErrorIs(t, err, ErrInUse)
+	assert.Contains(t, err.Error(), "cluster")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.EqualValues(t, 77, apiErr.Code)
+
+	c, m = newStrictMock(t)
+	expectCall(t, m, http.MethodDelete, testAPI+"/hosts/h9", "", nil, errorResponder(409, 0, "other"))
+	expectCall(t, m, http.MethodGet, testAPI+"/hostsets", "", nil, jsonText(200, `{"total":1,"members":[`+hostSetJSON+`]}`))
+	assert.NotErrorIs(t, c.Hosts.Delete(ctx, "h9"), ErrInHostSet)
+
+	c, m = newStrictMock(t)
+	expectCall(t, m, http.MethodDelete, testAPI+"/hosts/h1", "", nil, errorResponder(409, CodeExportedVLUN, "exported"))
+	err = c.Hosts.Delete(ctx, "h1")
+	assert.ErrorIs(t, err, ErrExported)
+	assert.NotErrorIs(t, err, ErrInHostSet)
+}
