@@ -212,23 +212,19 @@ func (e *copyInProgressError) Is(target error) bool {
 	return target == ErrCopyInProgress || target == ErrBusy || target == ErrInUse
 }
 
-// codeOther is WSAPI code 29, OTHER: a generic 400 (HPE's docker plugin
-// names it OTHER_FAILURE_REASON).
-const codeOther ErrorCode = 29
-
 // classifyVolumeDelete explains a refused DELETE /volumes/<name> by an
 // active copy: arrays answer 409 code 151 (Cinder, HPE flowkit) or 400
 // code 29 OTHER (Cinder, during an online copy). For those answers, and a
-// 409 without a known code, one read of the tasks confirms it; otherwise
-// err is returned unchanged.
+// 409 without a known code (a named-only refusal), one read of the tasks
+// confirms it; otherwise err is returned unchanged.
 func (c *Client) classifyVolumeDelete(ctx context.Context, name string, err error) error {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
 		return err
 	}
 	switch {
-	case apiErr.StatusCode == http.StatusConflict && (apiErr.Code == CodeVolumeBusy || apiErr.Code == 0):
-	case apiErr.StatusCode == http.StatusBadRequest && apiErr.Code == codeOther:
+	case apiErr.StatusCode == http.StatusConflict && (apiErr.Code == CodeTuneInProgress || !apiErr.Code.known()):
+	case apiErr.StatusCode == http.StatusBadRequest && apiErr.Code == CodeOther:
 	default:
 		return err
 	}

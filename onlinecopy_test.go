@@ -121,7 +121,7 @@ func TestVolumeDeleteDuringOnlineCopy(t *testing.T) {
 	for _, refusal := range []struct {
 		status int
 		code   ErrorCode
-	}{{409, CodeVolumeBusy}, {400, 29}, {409, 0}} {
+	}{{409, CodeTuneInProgress}, {400, 29}, {409, 0}} {
 		c, m := newStrictMock(t)
 		expectCall(t, m, http.MethodDelete, testAPI+"/volumes/dst", "", nil, errorResponder(refusal.status, refusal.code, "busy"))
 		expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, jsonText(200, copyTasksJSON))
@@ -136,7 +136,7 @@ func TestVolumeDeleteDuringOnlineCopy(t *testing.T) {
 	}
 	// No copy task: the answer stays as it was.
 	c, m := newStrictMock(t)
-	expectCall(t, m, http.MethodDelete, testAPI+"/volumes/b", "", nil, errorResponder(409, CodeVolumeBusy, "busy"))
+	expectCall(t, m, http.MethodDelete, testAPI+"/volumes/b", "", nil, errorResponder(409, CodeTuneInProgress, "busy"))
 	expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, jsonText(200, copyTasksJSON))
 	err := c.Volumes.Delete(ctx, "b")
 	assert.ErrorIs(t, err, ErrBusy)
@@ -161,7 +161,7 @@ func TestVolumesTune(t *testing.T) {
 
 	c, m = newStrictMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/v1", "", obj{"action": 6, "tuneOperation": 2, "snapCPG": "snaps"},
-		errorResponder(409, CodeVolumeBusy, "Volume tuning is in progress"))
+		errorResponder(409, CodeTuneInProgress, "Volume tuning is in progress"))
 	_, err = c.Volumes.Tune(ctx, "v1", &TuneRequest{Operation: TuneSnapCPG, SnapCPG: "snaps"})
 	assert.ErrorIs(t, err, ErrBusy)
 

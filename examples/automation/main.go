@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -20,7 +21,7 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
+	"github.com/openalletra/go-alletra/alletratest"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 }
 
 func run() error {
-	c, sim, err := exampleenv.Connect()
+	c, sim, err := alletratest.Connect()
 	if err != nil {
 		return err
 	}
@@ -42,6 +43,7 @@ func run() error {
 	defer cancel()
 	defer func() { _ = c.Close(context.Background()) }()
 
+	cpg := cmp.Or(os.Getenv("ALLETRA_CPG"), "SSD_r6")
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	p := "gaex-" + hex.EncodeToString(b) // unique on a shared array
@@ -67,7 +69,7 @@ func run() error {
 		return err
 	}
 	for _, v := range vols {
-		if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: v, CPG: exampleenv.CPG(), SizeMiB: 1024}); err != nil {
+		if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: v, CPG: cpg, SizeMiB: 1024}); err != nil {
 			return err
 		}
 		undo.add(func(ctx context.Context) error { return deleteWithSnapshots(ctx, c, v) })
@@ -107,7 +109,7 @@ func run() error {
 			return err
 		}
 	}
-	owned, err := c.Volumes.FindByMetadata(ctx, "owner", "automation", &alletra.VolumeListOptions{Query: alletra.Eq("userCPG", exampleenv.CPG())})
+	owned, err := c.Volumes.FindByMetadata(ctx, "owner", "automation", &alletra.VolumeListOptions{Query: alletra.Eq("userCPG", cpg)})
 	if err != nil {
 		return err
 	}
@@ -129,11 +131,11 @@ func run() error {
 
 	// The latest performance sample of the CPG, as an exporter reads it.
 	samples, err := c.System.ReportSamples(ctx, alletra.AtTime, alletra.ReportCPGPerformance, &alletra.ReportOptions{
-		Resolution: alletra.ResolutionHiRes, Filter: map[string]string{"name": exampleenv.CPG()}})
+		Resolution: alletra.ResolutionHiRes, Filter: map[string]string{"name": cpg}})
 	if err != nil {
 		fmt.Println("no performance sample:", err) // System Reporter may be unlicensed on a real array
 	} else if len(samples) > 0 && samples[0].IO != nil {
-		fmt.Printf("CPG %s: %.0f IO/s\n", exampleenv.CPG(), samples[0].IO.Total)
+		fmt.Printf("CPG %s: %.0f IO/s\n", cpg, samples[0].IO.Total)
 	}
 	return undo.run()
 }
