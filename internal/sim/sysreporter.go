@@ -254,8 +254,9 @@ func sampleTimeRange(q string) (from, to time.Time, aerr *APIError) {
 	bad := func() (time.Time, time.Time, *APIError) {
 		return time.Time{}, time.Time{}, withRef(errBadRequest(0, "invalid query string"), "query")
 	}
-	expr, ok := strings.CutPrefix(q, `"`)
-	if expr, ok = strings.CutSuffix(expr, `"`); !ok {
+	expr, quoted := strings.CutPrefix(q, `"`)
+	expr, closed := strings.CutSuffix(expr, `"`)
+	if !quoted || !closed {
 		return bad()
 	}
 	for _, term := range strings.Split(strings.TrimSpace(expr), " AND ") {

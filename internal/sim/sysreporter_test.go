@@ -58,4 +58,5 @@ func TestSystemReporter(t *testing.T) {
 	c.fails(501, CodeUnsupportedOperation, "GET", "/systemreporter/attime/cpgstatistics/hires;summary:max", nil)
 	c.fails(400, 0, "GET", "/systemreporter/attime/cpgstatistics/hires"+qs("sampleTime EQ 3"), nil)
 	c.fails(400, 0, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
+	c.fails(400, 0, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope%22", nil)
 }
