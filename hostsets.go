@@ -164,8 +164,9 @@ func (s *HostSetsService) Delete(ctx context.Context, name string) error {
 //
 // WSAPI: PUT /api/v1/hostsets/<set> {"action":1,"setmembers":[...]}.
 // Retried. When the array refuses the batch because a host is already a
-// member (any 409: MEMBER_IN_SET has no public number), the set is read and
-// the hosts still missing are sent once more; nil when none is missing. A
+// member (MEMBER_IN_SET, or any 409: its number is not reliably published),
+// the set is read and the hosts still missing are sent once more; nil when
+// none is missing. A
 // missing set gives ErrNotFound (code 102), a missing host ErrNotFound
 // (code 17).
 func (s *HostSetsService) AddMembers(ctx context.Context, set string, names ...string) error {
@@ -257,12 +258,14 @@ func (e *inHostSetError) Is(target error) bool {
 }
 
 // classifyHostDelete classifies a refused DELETE /hosts/<name> by its
-// operation and status: a 409 that is not EXPORTED_VLUN (26) is confirmed
-// with one read of the host sets. When a set lists the host, the error
-// matches ErrInHostSet and ErrInUse; otherwise err is returned unchanged.
+// operation and status: a 409 without a known code (HOST_IN_SET has none;
+// HPE's mock sends 77, which it also gives another error) is confirmed with
+// one read of the host sets. When a set lists the host, the error matches
+// ErrInHostSet and ErrInUse; otherwise err is returned unchanged (a known
+// code, such as 26 EXPORTED_VLUN, keeps its meaning).
 func (c *Client) classifyHostDelete(ctx context.Context, host string, err error) error {
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict || apiErr.Code == CodeExportedVLUN {
+	if !hasUnknownCode(err, http.StatusConflict) || !errors.As(err, &apiErr) {
 		return err
 	}
 	sets, ferr := c.HostSets.FindForHost(ctx, host)

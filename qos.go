@@ -366,12 +366,13 @@ func (e *qosTargetError) Is(target error) bool {
 
 // classifySetDelete classifies a refused DELETE /volumesets/<set> by its
 // operation and status, as the WSAPI names VVSET_QOS_TARGET without a
-// number: a 409 that is not EXPORTED_VLUN (26) is confirmed with one read of
-// the set's QoS rule. When the rule exists, the error matches ErrQoSTarget
-// and ErrInUse; otherwise err is returned unchanged.
+// number: a 409 without a known code is confirmed with one read of the
+// set's QoS rule. When the rule exists, the error matches ErrQoSTarget and
+// ErrInUse; otherwise err is returned unchanged (a known code, such as 26
+// EXPORTED_VLUN, keeps its meaning).
 func (c *Client) classifySetDelete(ctx context.Context, set string, err error) error {
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict || apiErr.Code == CodeExportedVLUN {
+	if !hasUnknownCode(err, http.StatusConflict) || !errors.As(err, &apiErr) {
 		return err
 	}
 	if _, gerr := c.QoS.Get(ctx, VolumeSetQoS(set)); gerr != nil {

@@ -170,6 +170,13 @@ func TestVolumeSetDeleteQoSTarget(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.NotErrorIs(t, err, ErrQoSTarget)
 
+	// A known code keeps its meaning: no read.
+	c, m = newStrictMock(t)
+	expectCall(t, m, http.MethodDelete, testAPI+"/volumesets/gold", "", nil, errorResponder(409, CodeInUse, "in use"))
+	err = c.VolumeSets.Delete(ctx, "gold")
+	assert.ErrorIs(t, err, ErrInUse)
+	assert.NotErrorIs(t, err, ErrQoSTarget)
+
 	// Exported (26) is not a QoS question: no read.
 	c, m = newStrictMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumesets/gold", "", nil, errorResponder(409, CodeExportedVLUN, "exported"))
