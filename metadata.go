@@ -79,6 +79,11 @@ func (s *VolumesService) GetMetadata(ctx context.Context, volume, key string) (*
 	if err := checkMetadataKey(key); err != nil {
 		return nil, err
 	}
+	return s.getMetadata(ctx, volume, key)
+}
+
+// getMetadata is GetMetadata without the checks, for names the array listed.
+func (s *VolumesService) getMetadata(ctx context.Context, volume, key string) (*Metadata, error) {
 	m := new(Metadata)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumes/%s/objectKeyValues/%s", volume, key),
 		out: m, safety: safeIdempotent}); err != nil {
@@ -137,7 +142,7 @@ func (s *VolumesService) FindByMetadata(ctx context.Context, key, value string, 
 	}
 	out := []Volume{}
 	for _, v := range vols {
-		m, err := s.GetMetadata(ctx, v.Name, key)
+		m, err := s.getMetadata(ctx, v.Name, key)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			continue

@@ -170,12 +170,14 @@ func (e *Engine) modifyHostSet(req *request) response {
 		s.comment = *b.Comment
 	}
 	if b.NewName != nil && *b.NewName != name {
-		if e.hostSetExported(name) {
-			return errResponse(errConflict(CodeExportedVLUN, "set %s is exported", name))
-		}
 		delete(e.hostSets, name)
 		s.name = *b.NewName
 		e.hostSets[s.name] = s
+		for _, l := range e.vluns { // the set's exports follow it
+			if l.hostname == "set:"+name {
+				l.hostname = "set:" + s.name
+			}
+		}
 	}
 	return response{status: http.StatusOK}
 }
@@ -295,10 +297,14 @@ func (e *Engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		if pos == nil {
 			continue
 		}
+		nqn := ""
+		if h.protocol() == ProtocolNVMe {
+			nqn = "nqn.2020-07.com.hpe:" + systemUUID
+		}
 		for _, id := range h.initiators() {
 			p := *pos
 			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: h.name, lun: chosen, active: true,
-				portPos: &p, remoteName: id, typ: VLUNTypeHostSet})
+				portPos: &p, remoteName: id, subsysNQN: nqn, typ: VLUNTypeHostSet})
 		}
 	}
 	return response{status: http.StatusCreated, location: vlunLocation(v.name, chosen, target, port)}

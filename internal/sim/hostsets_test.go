@@ -50,11 +50,10 @@ func TestHostSets(t *testing.T) {
 		assert.EqualValues(t, VLUNTypeHostSet, l["type"])
 	}
 	c.fails(409, CodeExportedVLUN, "DELETE", "/hostsets/cluster", nil)
-	c.fails(409, CodeExportedVLUN, "PUT", "/hostsets/cluster", map[string]any{"newName": "c2"})
-	c.ok(200, "DELETE", "/vluns/v1,0,set:cluster", nil)
-	assert.Empty(t, c.ok(200, "GET", "/vluns", nil).members(t))
-
 	c.ok(200, "PUT", "/hostsets/cluster", map[string]any{"newName": "c2", "comment": "renamed"})
+	c.fails(404, CodeNonExistentHost, "DELETE", "/vluns/v1,0,set:cluster", nil) // no such set any more
+	c.ok(200, "DELETE", "/vluns/v1,0,set:c2", nil) // the export followed the rename
+	assert.Empty(t, c.ok(200, "GET", "/vluns", nil).members(t))
 	st, ok := c.srv.Engine.HostSet("c2")
 	require.True(t, ok)
 	assert.Equal(t, "renamed", st.Comment)
