@@ -52,7 +52,7 @@ func TestHostSets(t *testing.T) {
 	c.fails(409, CodeExportedVLUN, "DELETE", "/hostsets/cluster", nil)
 	c.ok(200, "PUT", "/hostsets/cluster", map[string]any{"newName": "c2", "comment": "renamed"})
 	c.fails(404, CodeNonExistentHost, "DELETE", "/vluns/v1,0,set:cluster", nil) // no such set any more
-	c.ok(200, "DELETE", "/vluns/v1,0,set:c2", nil) // the export followed the rename
+	c.ok(200, "DELETE", "/vluns/v1,0,set:c2", nil)                              // the export followed the rename
 	assert.Empty(t, c.ok(200, "GET", "/vluns", nil).members(t))
 	st, ok := c.srv.Engine.HostSet("c2")
 	require.True(t, ok)
