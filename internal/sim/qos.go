@@ -117,11 +117,8 @@ func checkQoS(b *qosBody) *APIError {
 	}
 	for name, v := range map[string]*int64{"bwMinGoalKB": b.BwMinGoalKB, "bwMaxLimitKB": b.BwMaxLimitKB,
 		"ioMinGoal": b.IOMinGoal, "ioMaxLimit": b.IOMaxLimit} {
-		switch {
-		case v != nil && *v < 0:
+		if v != nil && *v < 0 { // the upper bound (INV_INPUT_EXCEEDS_RANGE) is not published
 			return withRef(errBadRequest(CodeBelowRange, "invalid input: limit below range"), name)
-		case v != nil && *v > qosMaxLimit:
-			return withRef(errBadRequest(CodeExceedsRange, "invalid input: number exceeds expected range"), name)
 		}
 	}
 	if b.LatencyGoal != nil && *b.LatencyGoal < qosDefaultLatencyMs {
