@@ -42,6 +42,8 @@ type Client struct {
 	Tasks      *TasksService      // asynchronous array tasks
 	Ports      *PortsService      // array ports and target addresses
 	System     *SystemService     // system info, WSAPI version, CPGs, space report
+	HostSets   *HostSetsService   // host sets: groups of hosts a vLUN can target
+	QoS        *QoSService        // QoS rules of volume sets and sys:all_others
 
 	common service // shared by the services
 
@@ -306,6 +308,8 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	c.Tasks = (*TasksService)(&c.common)
 	c.Ports = (*PortsService)(&c.common)
 	c.System = (*SystemService)(&c.common)
+	c.HostSets = (*HostSetsService)(&c.common)
+	c.QoS = (*QoSService)(&c.common)
 	return c, nil
 }
 

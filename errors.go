@@ -261,6 +261,10 @@ var rules = []rule{
 		CodeNonExistentVolume, CodeNonExistentDomain, CodeNonExistentPath, CodeNonExistentQoSRule,
 		CodeNonExistentSet, CodeNonExistentTask, CodeNonExistentObjectKey, CodeNonExistentRemoteCopy,
 		CodeNonExistentFlashCache), is: is(ErrNotFound)},
+	// A QoS rule's target that does not exist (117, 404 in python-3parclient's
+	// mock), and an existing rule (114, 400 in its mock and docstrings).
+	{codes: codes(CodeInvalidQoSTarget), is: is(ErrNotFound)},
+	{codes: codes(CodeExistentQoSRule), is: is(ErrAlreadyExists)},
 	{codes: codes(CodeExistentPath), is: is(ErrAlreadyExists, ErrConflict)},
 	{codes: codes(CodeExistentCPG, CodeExistentHost, CodeExistentLUN, CodeExistentVolume, CodeExistentID,
 		CodeExistentSet, CodeMemberInSet, CodeExistentObjectKey, CodeExistentRemoteCopy), is: is(ErrAlreadyExists)},

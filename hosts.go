@@ -544,7 +544,9 @@ func hostMatches(h *Host, req *HostCreateRequest) bool {
 }
 
 // Delete deletes the host called name. A host that still has vLUNs gives
-// an error matching ErrInUse and ErrExported (409, code 26), and is kept.
+// an error matching ErrInUse and ErrExported (409, code 26), and is kept. A
+// host in a host set gives ErrInHostSet and ErrInUse (409 HOST_IN_SET,
+// confirmed by reading the host sets).
 //
 // WSAPI: DELETE /api/v1/hosts/<name>. Idempotent; retried. A missing host
 // gives ErrNotFound (code 17), which callers tearing down may ignore.
@@ -553,7 +555,10 @@ func (s *HostsService) Delete(ctx context.Context, name string) error {
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hosts/%s", name), safety: safeIdempotent})
-	return err
+	if err != nil {
+		return s.client.classifyHostDelete(ctx, name, err) // hostsets.go: a host in a host set
+	}
+	return nil
 }
 
 // AddPaths adds iSCSI names or FC WWNs to the host. It is idempotent:

@@ -374,7 +374,9 @@ func roundMiB(mib int64) (int64, error) {
 
 // Delete deletes the volume or snapshot called name. The array refuses to
 // delete a volume that has snapshots (ErrInUse, code 32), is in a volume set
-// (code 34) or is exported (code 26).
+// (code 34) or is exported (code 26). A volume that a physical copy is using
+// gives ErrCopyInProgress (with ErrBusy and ErrInUse) once one read of the
+// tasks confirms it (see Snapshots.CopyTask).
 //
 // WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
 // does not exist gives ErrNotFound (unless a retry finds it gone after an
@@ -384,7 +386,10 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name), safety: safeIdempotent})
-	return err
+	if err != nil {
+		return s.client.classifyVolumeDelete(ctx, name, err) // onlinecopy.go: a copy in progress
+	}
+	return nil
 }
 
 // Grow adds byMiB to the volume's size; the array rounds the amount up to its

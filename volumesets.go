@@ -142,7 +142,9 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 }
 
 // Delete deletes the volume set called name; its volumes remain. A set
-// that is exported gives ErrInUse (code 26).
+// that is exported gives ErrInUse (code 26). A set that a QoS rule targets
+// gives ErrQoSTarget and ErrInUse (409 VVSET_QOS_TARGET, confirmed by
+// reading the set's rule); delete the rule first with QoS.Delete.
 //
 // WSAPI: DELETE /api/v1/volumesets/<name>. Idempotent; retried. A missing
 // set gives ErrNotFound (code 102), which callers tearing down may ignore.
@@ -151,7 +153,10 @@ func (s *VolumeSetsService) Delete(ctx context.Context, name string) error {
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumesets/%s", name), safety: safeIdempotent})
-	return err
+	if err != nil {
+		return s.client.classifySetDelete(ctx, name, err)
+	}
+	return nil
 }
 
 // AddMembers adds the named volumes to the set. It is idempotent: volumes
