@@ -3,8 +3,11 @@ package alletra
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -194,25 +197,53 @@ func TestBackoffBoundsAndRetryAfter(t *testing.T) {
 	assert.Equal(t, time.Duration(0), backoff(0, 0, 3, nil))
 }
 
-func TestRetryStampsCurrentKey(t *testing.T) {
+func TestContractTable(t *testing.T) {
 	t.Parallel()
-	c, _ := newMock(t)
-	c.sess.key, c.sess.gen = "new-key", 2
-	req, err := http.NewRequest(http.MethodGet, testAPI+"/volumes/x", nil)
-	require.NoError(t, err)
-	req.Header.Set(sessionHeader, "old-key")
-	orig := req.Header
-	require.NoError(t, c.prepareRetry(req))
-	assert.Equal(t, "new-key", req.Header.Get(sessionHeader))
-	assert.Equal(t, "old-key", orig.Get(sessionHeader), "the previous attempt's headers are not mutated")
-}
+	reset := &net.OpError{Op: "read", Err: errors.New("reset")}
+	dial := &net.OpError{Op: "dial", Err: errors.New("refused")}
+	status := func(code int, body string) *http.Response {
+		return &http.Response{StatusCode: code, Body: io.NopCloser(strings.NewReader(body))}
+	}
+	cases := []struct {
+		name string
+		resp *http.Response
+		err  error
+		want failure
+	}{
+		{"dial", nil, dial, failDial},
+		{"reset", nil, reset, failLost},
+		{"timeout", nil, timeoutErr{}, failTimeout},
+		{"bad body", nil, &badBodyError{errors.New("unexpected EOF")}, failBadBody},
+		{"502", status(502, ""), nil, failLost},
+		{"504", status(504, ""), nil, failTimeout},
+		{"429", status(429, ""), nil, failRefused},
+		{"503", status(503, ""), nil, failRefused},
+		{"270", status(503, `{"code":270}`), nil, failRefused},
+		{"409/34", status(409, `{"code":34}`), nil, failInUse},
+		{"404", status(404, `{"code":23}`), nil, failNone},
+		{"200", status(200, `{}`), nil, failNone},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, classify(CallRead, tc.resp, tc.err), tc.name)
+	}
+	// On login a 503 without code 270 is the session table being full; with 270 the array is busy.
+	assert.Equal(t, failNone, classify(callLogin, status(503, `{"code":31}`), nil))
+	assert.Equal(t, failRefused, classify(callLogin, status(503, `{"code":270}`), nil))
 
-func TestReadErrorRetriedWhenIdempotent(t *testing.T) {
-	t.Parallel()
-	ok, err := (&Client{}).checkRetry(context.WithValue(context.Background(), ctxKey{}, &attemptInfo{safety: safeIdempotent}),
-		nil, &net.OpError{Op: "read", Err: errors.New("reset")})
-	require.NoError(t, err)
-	assert.True(t, ok)
+	for kind, want := range map[CallKind][]failure{
+		CallRead:          {failDial, failRefused, failLost, failTimeout, failBadBody},
+		CallUpdate:        {failDial, failRefused, failLost, failTimeout},
+		CallDelete:        {failDial, failRefused, failLost, failTimeout},
+		CallCreate:        {failDial, failRefused, failLost, failTimeout},
+		CallDelta:         {failDial},
+		callCreateChecked: {failDial, failRefused},
+		callLogin:         {failDial, failRefused},
+		callLogout:        {failDial, failRefused, failLost, failTimeout, failInUse},
+	} {
+		for f := failNone; f <= failBadBody; f++ {
+			assert.Equal(t, slices.Contains(want, f), retryContract[kind].allows(f), "kind %d failure %d", kind, f)
+		}
+	}
 }
 
 func TestPrecheckBeforeRetryWithOneSlot(t *testing.T) {
@@ -226,9 +257,9 @@ func TestPrecheckBeforeRetryWithOneSlot(t *testing.T) {
 	defer cancel()
 	checks := 0
 	resp, err := c.do(ctx, &call{method: http.MethodPost, path: "/things", body: map[string]string{"name": "t1"},
-		safety: safeChecked, precheck: func(ctx context.Context) (bool, error) {
+		kind: callCreateChecked, precheck: func(ctx context.Context) (bool, error) {
 			checks++
-			_, err := c.do(ctx, &call{method: http.MethodGet, path: "/things/t1", safety: safeIdempotent})
+			_, err := c.do(ctx, &call{method: http.MethodGet, path: "/things/t1", kind: CallRead})
 			return err == nil, err
 		}})
 	require.NoError(t, err)
@@ -243,30 +274,6 @@ type timeoutErr struct{}
 func (timeoutErr) Error() string   { return "Client.Timeout exceeded while awaiting headers" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
-
-func TestCheckedCreateNotRetriedAfterTimeout(t *testing.T) {
-	t.Parallel()
-	ctxFor := func(s safety) context.Context {
-		return context.WithValue(context.Background(), ctxKey{}, &attemptInfo{safety: s})
-	}
-	gw := &http.Response{StatusCode: http.StatusGatewayTimeout, Body: http.NoBody}
-	// The array may still be making the vLUN: a second POST would export it twice.
-	ok, err := (&Client{}).checkRetry(ctxFor(safeChecked), nil, timeoutErr{})
-	require.NoError(t, err)
-	assert.False(t, ok, "timeout")
-	ok, _ = (&Client{}).checkRetry(ctxFor(safeChecked), gw, nil)
-	assert.False(t, ok, "504")
-	// A refused connection never reached the array.
-	ok, _ = (&Client{}).checkRetry(ctxFor(safeChecked), nil, &net.OpError{Op: "dial", Err: errors.New("refused")})
-	assert.True(t, ok, "dial error")
-	// Other kinds of requests keep retrying timeouts.
-	for _, s := range []safety{safeIdempotent, safeReconcile} {
-		ok, _ = (&Client{}).checkRetry(ctxFor(s), nil, timeoutErr{})
-		assert.True(t, ok, "timeout, safety %d", s)
-		ok, _ = (&Client{}).checkRetry(ctxFor(s), gw, nil)
-		assert.True(t, ok, "504, safety %d", s)
-	}
-}
 
 func TestDeleteWhoseAnswerWasLostSucceeds(t *testing.T) {
 	t.Parallel()

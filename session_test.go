@@ -139,14 +139,16 @@ func TestSessionStaleFailureKeepsFreshKey(t *testing.T) {
 	t.Parallel()
 	c, a := newKeyedArray(t)
 	ctx := context.Background()
-	_, gen1, err := c.sessionKey(ctx)
+	ep := c.sess.enter()
+	defer c.sess.leave(ep)
+	ref1, err := c.key(ctx, ep, nil)
 	require.NoError(t, err)
-	c.invalidate(gen1)
-	key2, gen2, err := c.sessionKey(ctx)
+	c.sess.invalidate(ref1)
+	ref2, err := c.key(ctx, ep, ref1.slot)
 	require.NoError(t, err)
-	require.NotEqual(t, gen1, gen2)
-	c.invalidate(gen1) // a late failure of the old key
-	assert.Equal(t, key2, c.currentKey(), "a stale failure must not discard the fresh key")
+	require.NotEqual(t, ref1.gen, ref2.gen)
+	c.sess.invalidate(ref1) // a late failure of the old key
+	assert.Equal(t, ref2.key, c.sess.current(ref1.slot).key, "a stale failure must not discard the fresh key")
 	assert.EqualValues(t, 2, a.logins.Load())
 }
 
@@ -266,7 +268,8 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 	// Cancel the leader only once the waiter is parked on its login.
 	for parked := false; !parked; {
 		c.sess.mu.Lock()
-		parked = c.sess.login != nil && c.sess.login.waiters == 1
+		l := c.sess.cur.keys[0].login
+		parked = l != nil && l.waiters == 1
 		c.sess.mu.Unlock()
 		if !parked {
 			select {
@@ -282,10 +285,14 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 	require.NoError(t, <-waiter, "a waiter must not inherit the leader's cancellation")
 }
 
+// loginInFlight returns the login in flight of the first key slot.
 func (c *Client) loginInFlight() *loginCall {
 	c.sess.mu.Lock()
 	defer c.sess.mu.Unlock()
-	return c.sess.login
+	if len(c.sess.cur.keys) == 0 {
+		return nil
+	}
+	return c.sess.cur.keys[0].login
 }
 
 func TestCloseWaitsForLoginInFlight(t *testing.T) {
@@ -302,8 +309,9 @@ func TestCloseWaitsForLoginInFlight(t *testing.T) {
 		return inner.RoundTrip(req)
 	})
 	c.hc.Transport = wrapped
+	c.rhc = withoutIdleClosing(c.hc)
 	loggedIn := make(chan error, 1)
-	go func() { _, _, err := c.sessionKey(context.Background()); loggedIn <- err }()
+	go func() { _, err := c.Volumes.Get(context.Background(), "vol1"); loggedIn <- err }()
 	<-entered
 	closed := make(chan error, 1)
 	go func() { closed <- c.Close(context.Background()) }()

@@ -116,7 +116,7 @@ func (s *SnapshotsService) Create(ctx context.Context, parent string, req *Snaps
 	name := params.Name
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumes/%s", parent),
 		body:   snapshotCreateBody{Action: "createSnapshot", Parameters: &params},
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			v, err := s.client.Volumes.Get(ctx, name)
 			if err != nil {
 				return false, err
@@ -220,7 +220,7 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 	var ref taskRef
 	path := pathf("/volumes/%s", snapshot)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path, body: body,
-		out: &ref, safety: safeOnce}); err != nil {
+		out: &ref, kind: CallDelta}); err != nil {
 		return err
 	}
 	_, err := s.client.waitTaskRef(ctx, ref, http.MethodPut, path)
@@ -280,7 +280,7 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 	path := pathf("/volumes/%s", src)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: path,
 		body: physicalCopyBody{Action: "createPhysicalCopy", Parameters: params},
-		out:  &ref, safety: safeOnce}); err != nil {
+		out:  &ref, kind: CallDelta}); err != nil {
 		return nil, err
 	}
 	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)

@@ -285,7 +285,7 @@ func (s *VLUNsService) List(ctx context.Context, opts *VLUNListOptions) ([]VLUN,
 		q = Eq("hostname", o.HostName)
 	}
 	var out collection[VLUN]
-	cl := &call{method: http.MethodGet, path: "/vluns", out: &out, safety: safeIdempotent}
+	cl := &call{method: http.MethodGet, path: "/vluns", out: &out, kind: CallRead}
 	if !q.IsZero() {
 		cl.query = url.Values{"query": {q.String()}}
 	}
@@ -372,7 +372,7 @@ func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLU
 		return existing, nil
 	}
 	var found *VLUN
-	resp, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, safety: safeChecked,
+	resp, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, kind: callCreateChecked,
 		precheck: func(ctx context.Context) (bool, error) {
 			v, err := s.findTemplate(ctx, &body)
 			found = v
@@ -496,7 +496,7 @@ func (s *VLUNsService) Delete(ctx context.Context, volume string, lun int, host 
 	if err := id.validate(s.client); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: id.path(), safety: safeIdempotent})
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: id.path(), kind: CallDelete})
 	return err
 }
 
