@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
 )
 
 // Version is the SDK's version; it is sent in the User-Agent header.
@@ -474,7 +473,9 @@ func withoutIdleClosing(hc *http.Client) *http.Client {
 type roundTripperOnly struct{ rt http.RoundTripper }
 
 // RoundTrip sends req through the wrapped transport.
-func (r roundTripperOnly) RoundTrip(req *http.Request) (*http.Response, error) { return r.rt.RoundTrip(req) }
+func (r roundTripperOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	return r.rt.RoundTrip(req)
+}
 
 // errBadResponse wraps ErrBadResponse with detail.
 func errBadResponse(method, path string, err error) error {

@@ -115,7 +115,7 @@ func (s *SnapshotsService) Create(ctx context.Context, parent string, req *Snaps
 	params := *req // never keep a reference to the caller's request
 	name := params.Name
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumes/%s", parent),
-		body:   snapshotCreateBody{Action: "createSnapshot", Parameters: &params},
+		body: snapshotCreateBody{Action: "createSnapshot", Parameters: &params},
 		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			v, err := s.client.Volumes.Get(ctx, name)
 			if err != nil {
