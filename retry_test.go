@@ -364,3 +364,67 @@ func TestLostRenameThatDidNotHappenIsNotFound(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.NotErrorIs(t, err, ErrConflict)
 }
+
+// A vLUN create is sent again after a dial error or a clear refusal (503
+// code 270, 429), never after a 502 or a reset once the request was
+// written: the array may have made the vLUN and would make a second one.
+func TestVLUNCreateResentOnlyWhenNotCarriedOut(t *testing.T) {
+	t.Parallel()
+	empty := jsonResponder(200, map[string]any{"total": 0, "members": []any{}})
+	created := respondCreatedAt("/api/v1/vluns/v1,3,h1")
+	for _, tc := range []struct {
+		name   string
+		first  httpmock.Responder
+		posts  int
+		wantOK bool
+	}{
+		{"dial error", httpmock.NewErrorResponder(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 2, true},
+		{"busy 503/270", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"), 2, true},
+		{"429", errorResponder(http.StatusTooManyRequests, 0, "slow down"), 2, true},
+		{"502", errorResponder(http.StatusBadGateway, 0, "bad gateway"), 1, false},
+		{"reset after write", httpmock.NewErrorResponder(errors.New("read tcp: connection reset by peer")), 1, false},
+	} {
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/vluns", empty)
+		r, posts := sequence(tc.first, created)
+		m.RegisterResponder(http.MethodPost, testAPI+"/vluns", r)
+		v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "v1", HostName: "h1", AutoLUN: true})
+		assert.EqualValues(t, tc.posts, posts.Load(), tc.name)
+		if tc.wantOK {
+			if assert.NoError(t, err, tc.name) {
+				assert.Equal(t, 3, v.LUN, tc.name)
+			}
+		} else {
+			assert.Error(t, err, tc.name)
+		}
+	}
+}
+
+// A read whose success body is cut short is read again: the decode runs
+// inside the retry loop.
+func TestTruncatedReadIsRetried(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	r, n := sequence(
+		func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(200, `{"name":"vol1","sizeMi`), nil
+		},
+		jsonResponder(200, map[string]any{"name": "vol1", "sizeMiB": 1024}),
+	)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", r)
+	v, err := c.Volumes.Get(context.Background(), "vol1")
+	require.NoError(t, err)
+	assert.EqualValues(t, 1024, v.SizeMiB)
+	assert.EqualValues(t, 2, n.Load())
+
+	// A task poll too: a truncated poll must not end a wait while the task runs on.
+	r, n = sequence(
+		func(*http.Request) (*http.Response, error) { return httpmock.NewStringResponse(200, `{"id":7,"sta`), nil },
+		jsonResponder(200, map[string]any{"id": 7, "status": 1}),
+	)
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/7", r)
+	task, err := c.Tasks.Get(context.Background(), 7)
+	require.NoError(t, err)
+	assert.Equal(t, TaskDone, task.Status)
+	assert.EqualValues(t, 2, n.Load())
+}
