@@ -419,7 +419,9 @@ func TestTruncatedReadIsRetried(t *testing.T) {
 
 	// A task poll too: a truncated poll must not end a wait while the task runs on.
 	r, n = sequence(
-		func(*http.Request) (*http.Response, error) { return httpmock.NewStringResponse(200, `{"id":7,"sta`), nil },
+		func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(200, `{"id":7,"sta`), nil
+		},
 		jsonResponder(200, map[string]any{"id": 7, "status": 1}),
 	)
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/7", r)
