@@ -30,8 +30,8 @@ const (
 )
 
 // Client talks to one array's WSAPI. It is safe for concurrent use by many
-// goroutines, which share one session key. Create it with NewClient; release
-// its session with Close.
+// goroutines, which share its session keys (one unless WithSessions).
+// Create it with NewClient; release its sessions with Close.
 type Client struct {
 	Volumes    *VolumesService    // virtual volumes
 	VolumeSets *VolumeSetsService // volume sets (LXD's pools)
