@@ -578,13 +578,15 @@ func (x *exchange) decode(resp *http.Response) error {
 		return nil
 	}
 	v := reflect.New(reflect.TypeOf(x.cl.out).Elem())
-	err := x.c.decode(resp, v.Interface())
+	empty, err := x.c.decode(resp, v.Interface())
 	drainBody(resp.Body)
 	resp.Body = http.NoBody
-	if err != nil {
+	switch {
+	case err != nil:
 		return &badBodyError{err: err}
+	case !empty:
+		x.decoded = v.Elem()
 	}
-	x.decoded = v.Elem()
 	return nil
 }
 
@@ -893,15 +895,15 @@ func readCapped(r io.Reader, n int64) ([]byte, bool) {
 	return b, false
 }
 
-// decode reads a successful answer into v. An empty body leaves v as it is.
-func (c *Client) decode(resp *http.Response, v any) error {
+// decode reads a successful answer into v and reports an empty body (201
+// without content, 200 with none), which leaves v as it is.
+func (c *Client) decode(resp *http.Response, v any) (empty bool, err error) {
 	r := &cappedReader{r: bodyReader(resp), n: c.opts.maxResponseBytes}
-	dec := json.NewDecoder(r)
-	err := dec.Decode(v)
+	err = json.NewDecoder(r).Decode(v)
 	if err == io.EOF {
-		return nil // no body (201 without content, 200 with none)
+		return true, nil
 	}
-	return err
+	return false, err
 }
 
 // flexInt decodes a JSON number, a string holding one, or null (some
