@@ -29,8 +29,16 @@ import (
 //	decoded value.
 
 // CallKind says what a request does on the array, and so what may be sent
-// again after which failure (see the table below). Client.NewRequest takes
-// one; the SDK's own methods pick theirs.
+// again after which failure. Client.NewRequest takes one; the SDK's own
+// methods pick theirs (a vLUN create, a login and a logout have kinds of
+// their own). Sent again after:
+//
+//	kind        dial error  refused (429, 503, 270)  answer lost, 502  timeout, 504  truncated body
+//	CallRead    yes         yes                      yes               yes           yes
+//	CallUpdate  yes         yes                      yes               yes           no
+//	CallDelete  yes         yes                      yes               yes           no
+//	CallCreate  yes         yes                      yes               yes           no
+//	CallDelta   yes         no                       no                no            no
 type CallKind int
 
 // Call kinds a caller of Client.Do can declare.
