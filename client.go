@@ -89,8 +89,9 @@ type clientOptions struct {
 type Option func(*clientOptions) error
 
 // WithHTTPClient makes the Client send requests through a copy of hc. hc
-// itself is never modified. TLS options apply to a clone of its transport
-// when that is an *http.Transport.
+// itself is never modified. When its transport is an *http.Transport, the
+// Client uses a clone, to which TLS options apply and which, unless it has
+// a MaxConnsPerHost of its own, opens at most WithMaxInFlight connections.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
 		if hc == nil {
@@ -411,6 +412,9 @@ func buildHTTPClient(o *clientOptions) (*http.Client, error) {
 		tr := t.Clone()
 		if tr.MaxIdleConnsPerHost < o.maxInFlight {
 			tr.MaxIdleConnsPerHost = o.maxInFlight
+		}
+		if tr.MaxConnsPerHost == 0 { // the caller's own limit stands
+			tr.MaxConnsPerHost = o.maxInFlight
 		}
 		hc.Transport = tr
 	default:

@@ -359,3 +359,25 @@ func TestConnectionsWithinInFlightBound(t *testing.T) {
 	assert.LessOrEqual(t, conns.Load(), int32(DefaultMaxInFlight), "new connections")
 	require.NoError(t, c.Close(context.Background()))
 }
+
+func TestTransportBoundedByMaxInFlight(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("https://array", "u", "p", WithMaxInFlight(5))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the client's own transport")
+
+	caller := &http.Transport{}
+	c, err = NewClient("https://array", "u", "p", WithMaxInFlight(5), WithHTTPClient(&http.Client{Transport: caller}))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "a clone of the caller's")
+	assert.Zero(t, caller.MaxConnsPerHost, "the caller's transport is not modified")
+
+	caller = &http.Transport{MaxConnsPerHost: 3}
+	c, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: caller}))
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's own limit stands")
+
+	// go-retryablehttp's client cannot close the pool's idle connections.
+	_, closer := c.rhc.Transport.(interface{ CloseIdleConnections() })
+	assert.False(t, closer)
+}
