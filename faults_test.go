@@ -39,8 +39,8 @@ const (
 	fmSizeMiB = 1024
 	fmGrowMiB = 1024
 
-	fmRequestTimeout = 200 * time.Millisecond // with fmSlowDelay: the slow fault
-	fmSlowDelay      = 400 * time.Millisecond
+	fmRequestTimeout = time.Second // with fmSlowDelay: the slow fault (a login during setup must fit in it under -race on a loaded machine)
+	fmSlowDelay      = 2 * time.Second
 )
 
 // fmOp is one mutating operation of the matrix.
