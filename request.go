@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -194,6 +195,9 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 	if ctx == nil {
 		return nil, invalid("ctx", "nil context")
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // no I/O for a call whose context already ended
+	}
 	x := &exchange{c: c, cl: cl, logPath: redactPath(cl.path)}
 	if cl.body != nil {
 		var err error
@@ -357,9 +361,6 @@ func (x *exchange) send(ctx context.Context) (*http.Response, error) {
 // checkRetry is the go-retryablehttp CheckRetry of this call: it classifies
 // the attempt and asks the contract whether to send again.
 func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
 	if err == nil && resp == x.seen {
 		return x.seenRetry, nil // asked again after the response handler found the body fine
 	}
@@ -367,8 +368,12 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	if f == failLost || f == failTimeout {
 		x.unknown = true
 	}
-	x.seen, x.seenRetry = resp, retryContract[x.cl.kind].allows(f)
-	return x.seenRetry, nil
+	retry := retryContract[x.cl.kind].allows(f)
+	if ctxErr := ctx.Err(); retry && ctxErr != nil {
+		return false, ctxErr // an answer that arrived stands; a retry needs the context
+	}
+	x.seen, x.seenRetry = resp, retry
+	return retry, nil
 }
 
 // classify names the failure of one attempt.
@@ -481,7 +486,7 @@ func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIEr
 	if !x.unknown {
 		return resp, apiErr // after a refusal or a re-login, the answer stands
 	}
-	if cl.kind == CallDelete && apiErr.StatusCode == http.StatusNotFound {
+	if cl.kind == CallDelete && errors.Is(apiErr, ErrNotFound) {
 		x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
 			slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
 		return resp, nil
@@ -918,7 +923,9 @@ func (c *Client) decode(resp *http.Response, v any) (empty bool, err error) {
 }
 
 // flexInt decodes a JSON number, a string holding one, or null (some
-// proxies and older arrays quote task ids, codes and sizes).
+// proxies and older arrays quote task ids, codes and sizes). An integral
+// number written as a float (35549184.0, as HPE's WSAPI guide and fixtures
+// write capacities) is accepted too; a fraction is not.
 type flexInt int64
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -939,10 +946,15 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var n int64
-	if err := json.Unmarshal(b, &n); err != nil {
+	if err := json.Unmarshal(b, &n); err == nil {
+		*f = flexInt(n)
+		return nil
+	}
+	var x float64
+	if err := json.Unmarshal(b, &x); err != nil || x != math.Trunc(x) || math.Abs(x) > 1<<53 {
 		return fmt.Errorf("not an integer: %s", truncateText(b, 32))
 	}
-	*f = flexInt(n)
+	*f = flexInt(x)
 	return nil
 }
 

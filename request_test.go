@@ -57,7 +57,7 @@ func TestDoCreatesAndRetriesAsDeclared(t *testing.T) {
 	ctx := context.Background()
 	body := map[string]any{"name": "raw1", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true}
 	busy := alletratest.Fault{Kind: alletratest.FaultStatus, Status: http.StatusServiceUnavailable,
-		Code: int(alletra.CodeSystemBusy)}
+		Code: alletra.CodeSystemBusy}
 
 	// Undeclared, a POST is a delta: not sent again after a busy answer.
 	req, err := c.NewRequest(ctx, http.MethodPost, "/volumes", body)

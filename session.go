@@ -224,7 +224,7 @@ func (c *Client) key(ctx context.Context, ep *epoch, slot *keySlot) (keyRef, err
 			}
 		}
 		ref, err := c.loggedIn(ctx, ep, slot)
-		if err != nil && isSessionLimit(err) && c.sess.shrink(ep, slot) {
+		if errors.Is(err, ErrSessionLimit) && c.sess.shrink(ep, slot) {
 			c.logger.DebugContext(ctx, "alletra: no session free on the array; using fewer keys")
 			slot = nil
 			continue
@@ -299,13 +299,6 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// isSessionLimit reports a login refused because the array has no session
-// free: 503 on /credentials, other than code 270 (busy, which is retried).
-func isSessionLimit(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusServiceUnavailable &&
-		apiErr.Code != CodeSystemBusy && isCredentialsPath(apiErr.Path)
-}
 
 // login creates a session key. A wrong user or password (403 code 5) is
 // returned at once as an *APIError matching ErrAuthentication; a full

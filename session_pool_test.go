@@ -43,7 +43,7 @@ func TestCloseWithCallInBackoffLeavesNoSession(t *testing.T) {
 	t.Parallel()
 	srv := alletratest.NewTestServer(t)
 	srv.InjectFault(http.MethodGet, "/api/v1/volumes/{name}", alletratest.Fault{Kind: alletratest.FaultStatus,
-		Status: http.StatusServiceUnavailable, Code: int(alletra.CodeSystemBusy), Times: 1})
+		Status: http.StatusServiceUnavailable, Code: alletra.CodeSystemBusy, Times: 1})
 	// Close waits this long for the call, then gives up and logs out.
 	closeCtx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
