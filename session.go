@@ -299,7 +299,6 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-
 // login creates a session key. A wrong user or password (403 code 5) is
 // returned at once as an *APIError matching ErrAuthentication; a full
 // session table (503) as one matching ErrSessionLimit; a busy array (code
