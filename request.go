@@ -381,8 +381,10 @@ func classify(kind CallKind, resp *http.Response, err error) failure {
 	if err != nil {
 		var bad *badBodyError
 		switch {
-		case errors.As(err, &bad):
+		case errors.As(err, &bad) && bad.cutShort():
 			return failBadBody
+		case errors.As(err, &bad):
+			return failNone // a whole body that does not decode reads the same again
 		case isPermanentTransportError(err):
 			return failNone
 		case isDialError(err):
@@ -461,6 +463,15 @@ func (x *exchange) decode(resp *http.Response) error {
 type badBodyError struct{ err error }
 
 func (e *badBodyError) Error() string { return "bad response body: " + e.err.Error() }
+
+// cutShort reports a body that broke off (the stream ended early or the
+// connection failed), as opposed to a whole body that is not what was
+// expected (bad JSON, wrong types, above the size cap).
+func (e *badBodyError) cutShort() bool {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return !errors.As(e.err, &syntax) && !errors.As(e.err, &typ) && !errors.Is(e.err, errBodyTooLarge)
+}
 
 // lookUp ends a create-with-precheck whose answer was lost: the precheck
 // says whether the attempt was carried out; if not, err stands (the request

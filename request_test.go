@@ -16,7 +16,6 @@ import (
 
 // wsapiConfig is a caller's own type for an endpoint.
 type wsapiConfig struct {
-	HTTPSState    int `json:"httpsState"`
 	SessionsInUse int `json:"sessionsInUse"`
 }
 
@@ -46,7 +45,7 @@ func TestDoReadsWithTheClientsSession(t *testing.T) {
 	assert.Equal(t, 2, srv.Stats().Logins)
 
 	// Error answers are typed.
-	req, err = c.NewRequest(ctx, http.MethodGet, "/volumes/"+url.PathEscape("no such"), nil)
+	req, err = c.NewRequest(ctx, http.MethodGet, "/volumes/"+url.PathEscape("nope"), nil)
 	require.NoError(t, err)
 	require.ErrorIs(t, c.Do(req, nil), alletra.ErrNotFound)
 }

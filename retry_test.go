@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -213,7 +214,9 @@ func TestContractTable(t *testing.T) {
 		{"dial", nil, dial, failDial},
 		{"reset", nil, reset, failLost},
 		{"timeout", nil, timeoutErr{}, failTimeout},
-		{"bad body", nil, &badBodyError{errors.New("unexpected EOF")}, failBadBody},
+		{"cut-short body", nil, &badBodyError{io.ErrUnexpectedEOF}, failBadBody},
+		{"wrong type in body", nil, &badBodyError{&json.UnmarshalTypeError{Value: "string"}}, failNone},
+		{"bad JSON", nil, &badBodyError{&json.SyntaxError{}}, failNone},
 		{"502", status(502, ""), nil, failLost},
 		{"504", status(504, ""), nil, failTimeout},
 		{"429", status(429, ""), nil, failRefused},
