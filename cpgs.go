@@ -121,7 +121,7 @@ func (s *SystemService) CreateCPG(ctx context.Context, req *CPGCreateRequest) er
 		body.LDLayout = &l
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/cpgs", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			cpg, err := s.CPG(ctx, body.Name)
 			if err != nil {
 				return false, err
@@ -141,6 +141,6 @@ func (s *SystemService) DeleteCPG(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/cpgs/%s", name), safety: safeIdempotent})
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/cpgs/%s", name), kind: CallDelete})
 	return err
 }

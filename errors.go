@@ -219,6 +219,8 @@ var (
 	ErrTaskFailed = errors.New("alletra: task failed")
 	// ErrTaskCancelled: an array task was cancelled. The error is a *TaskError.
 	ErrTaskCancelled = errors.New("alletra: task cancelled")
+	// ErrClosed: the call was still in flight when Client.Close stopped waiting for it.
+	ErrClosed = errors.New("alletra: client closed")
 	// ErrConflict: the object exists with a different specification (after a reconcile), or an
 	// initiator belongs to another host (73).
 	ErrConflict = errors.New("alletra: conflicting object exists")

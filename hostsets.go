@@ -56,7 +56,7 @@ func (s *HostSetsService) Get(ctx context.Context, name string) (*HostSet, error
 	}
 	h := new(HostSet)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/hostsets/%s", name),
-		out: h, safety: safeIdempotent}); err != nil {
+		out: h, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -67,7 +67,7 @@ func (s *HostSetsService) Get(ctx context.Context, name string) (*HostSet, error
 // WSAPI: GET /api/v1/hostsets. Idempotent; retried.
 func (s *HostSetsService) List(ctx context.Context) ([]HostSet, error) {
 	var out collection[HostSet]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/hostsets", out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/hostsets", out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -128,7 +128,7 @@ func (s *HostSetsService) Create(ctx context.Context, req *HostSetCreateRequest)
 		body.SetMembers = members
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/hostsets", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			set, err := s.Get(ctx, body.Name)
 			if err != nil {
 				return false, err
@@ -155,7 +155,7 @@ func (s *HostSetsService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hostsets/%s", name), safety: safeIdempotent})
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hostsets/%s", name), kind: CallDelete})
 	return err
 }
 
@@ -196,7 +196,7 @@ func (s *HostSetsService) changeMembers(ctx context.Context, set string, action 
 	}
 	put := func(ctx context.Context, pending []string) error {
 		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/hostsets/%s", set),
-			body: hostSetModifyRequest{Action: action, SetMembers: pending}, safety: safeIdempotent})
+			body: hostSetModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
 		return err
 	}
 	benign := isAlreadyMemberError

@@ -57,13 +57,13 @@ func (s *VolumesService) SetMetadata(ctx context.Context, volume, key, value str
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumes/%s/objectKeyValues", volume),
-		body: metadataCreateBody{Key: key, Value: value}, safety: safeIdempotent})
+		body: metadataCreateBody{Key: key, Value: value}, kind: CallUpdate})
 	var apiErr *APIError
 	if err == nil || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict {
 		return err
 	}
 	_, err = s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s/objectKeyValues/%s", volume, key),
-		body: metadataUpdateBody{Value: value}, safety: safeIdempotent})
+		body: metadataUpdateBody{Value: value}, kind: CallUpdate})
 	return err
 }
 
@@ -86,7 +86,7 @@ func (s *VolumesService) GetMetadata(ctx context.Context, volume, key string) (*
 func (s *VolumesService) getMetadata(ctx context.Context, volume, key string) (*Metadata, error) {
 	m := new(Metadata)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumes/%s/objectKeyValues/%s", volume, key),
-		out: m, safety: safeIdempotent}); err != nil {
+		out: m, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -102,7 +102,7 @@ func (s *VolumesService) ListMetadata(ctx context.Context, volume string) ([]Met
 	}
 	var out collection[Metadata]
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumes/%s/objectKeyValues", volume),
-		out: &out, safety: safeIdempotent}); err != nil {
+		out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -121,7 +121,7 @@ func (s *VolumesService) DeleteMetadata(ctx context.Context, volume, key string)
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s/objectKeyValues/%s", volume, key),
-		safety: safeIdempotent})
+		kind: CallDelete})
 	return err
 }
 

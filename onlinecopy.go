@@ -86,7 +86,7 @@ func (s *SnapshotsService) CreateOnlineCopy(ctx context.Context, src string, req
 	path := pathf("/volumes/%s", src)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: path,
 		body: onlineCopyBody{Action: "createPhysicalCopy", Parameters: onlineCopyParams{OnlineCopyRequest: *req, Online: true}},
-		out:  &ref, safety: safeOnce}); err != nil {
+		out:  &ref, kind: CallDelta}); err != nil {
 		return 0, err
 	}
 	if ref.TaskID <= 0 {
@@ -124,7 +124,7 @@ func (s *SnapshotsService) StopCopy(ctx context.Context, dest string) error {
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", dest),
-		body: volumeActionRequest{Action: VolumeActionStopPhysicalCopy}, safety: safeOnce})
+		body: volumeActionRequest{Action: VolumeActionStopPhysicalCopy}, kind: CallDelta})
 	return err
 }
 
@@ -142,7 +142,7 @@ func (s *SnapshotsService) ResyncCopy(ctx context.Context, dest string) (int, er
 	var ref taskRef
 	path := pathf("/volumes/%s", dest)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path,
-		body: volumeActionRequest{Action: VolumeActionResyncPhysicalCopy}, out: &ref, safety: safeOnce}); err != nil {
+		body: volumeActionRequest{Action: VolumeActionResyncPhysicalCopy}, out: &ref, kind: CallDelta}); err != nil {
 		return 0, err
 	}
 	if ref.TaskID <= 0 {
@@ -330,7 +330,7 @@ func (s *VolumesService) Tune(ctx context.Context, name string, req *TuneRequest
 	var ref taskRef
 	path := pathf("/volumes/%s", name)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path,
-		body: tuneBody{Action: VolumeActionTune, TuneRequest: *req}, out: &ref, safety: safeOnce}); err != nil {
+		body: tuneBody{Action: VolumeActionTune, TuneRequest: *req}, out: &ref, kind: CallDelta}); err != nil {
 		return 0, err
 	}
 	if ref.TaskID <= 0 {

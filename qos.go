@@ -236,7 +236,7 @@ type qosCreateBody struct {
 // WSAPI: GET /api/v1/qos. Idempotent; retried.
 func (s *QoSService) List(ctx context.Context) ([]QoSRule, error) {
 	var out collection[QoSRule]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/qos", out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/qos", out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -252,7 +252,7 @@ func (s *QoSService) Get(ctx context.Context, target QoSTarget) (*QoSRule, error
 	}
 	r := new(QoSRule)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/qos/%s", target.String()),
-		out: r, safety: safeIdempotent}); err != nil {
+		out: r, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -277,7 +277,7 @@ func (s *QoSService) Create(ctx context.Context, target QoSTarget, spec *QoSRule
 	}
 	body := qosCreateBody{Name: target.Name, Type: target.Type, QoSRuleSpec: *spec}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/qos", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			r, err := s.Get(ctx, target)
 			if err != nil {
 				return false, err
@@ -317,7 +317,7 @@ func (s *QoSService) Modify(ctx context.Context, target QoSTarget, spec *QoSRule
 	}
 	body := *spec
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/qos/%s", target.String()),
-		body: &body, safety: safeIdempotent})
+		body: &body, kind: CallUpdate})
 	return err
 }
 
@@ -344,7 +344,7 @@ func (s *QoSService) Delete(ctx context.Context, target QoSTarget) error {
 	if err := target.check(s.client); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/qos/%s", target.String()), safety: safeIdempotent})
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/qos/%s", target.String()), kind: CallDelete})
 	return err
 }
 

@@ -80,7 +80,7 @@ func (s *VolumeSetsService) CreateSnapshot(ctx context.Context, set string, req 
 	}
 	params := *req
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumesets/%s", set),
-		body: setSnapshotBody{Action: "createSnapshot", Parameters: &params}, safety: safeOnce})
+		body: setSnapshotBody{Action: "createSnapshot", Parameters: &params}, kind: CallDelta})
 	return err
 }
 

@@ -223,7 +223,7 @@ func (s *SystemService) ReportSamples(ctx context.Context, mode ReportMode, repo
 		return nil, err
 	}
 	var out collection[Sample]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: path, query: q, out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: path, query: q, out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
