@@ -198,8 +198,7 @@ func probeOnce(ctx context.Context, opts Options, cpg string) (*run, error) {
 	if err != nil {
 		return &run{}, errors.New("probe: " + outcome(err))
 	}
-	r := &runner{c: c, n: n, cpg: cpg,
-		raw: newRawClient(hc, rootOf(c.Endpoint()), opts.User, opts.Password)}
+	r := &runner{c: c, n: n, cpg: cpg}
 	err = r.readOnly(ctx)
 	out := &run{}
 	if err == nil && opts.Write {
@@ -211,7 +210,6 @@ func probeOnce(ctx context.Context, opts Options, cpg string) (*run, error) {
 	}
 	end := context.WithoutCancel(ctx)
 	_ = r.step(end, "logout", c.Close)
-	_ = r.step(end, "raw.logout", r.raw.logout)
 	out.exchanges, out.steps, out.info, out.left = rec.Exchanges(), r.steps, r.info, r.left
 	return out, err
 }

@@ -196,7 +196,12 @@ func TestProbeJSONHasNoSecretsNorValues(t *testing.T) {
 		if allowed[v] || len(v) < 6 {
 			continue
 		}
-		assert.False(t, strings.Contains(text, v), "answered value %q in the report", v)
+		// As a whole JSON string, or as a path segment or vLUN id part
+		// (member names such as "qosEnabled" may contain a value's letters).
+		quoted, _ := json.Marshal(v)
+		for _, form := range []string{string(quoted), "/" + v, "," + v} {
+			assert.False(t, strings.Contains(text, form), "answered value %q in the report", v)
+		}
 	}
 }
 

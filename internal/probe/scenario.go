@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -50,7 +51,6 @@ func newNames() (*names, error) {
 // runner runs the scenario against one array (or simulator).
 type runner struct {
 	c       *alletra.Client
-	raw     *rawClient
 	n       *names
 	cpg     string
 	steps   []StepResult
@@ -80,6 +80,22 @@ func (r *runner) stepAs(ctx context.Context, name string, sample bool, f func(ct
 	return err
 }
 
+// do sends a request go-alletra has no method for (the iSCSI VLANs of a
+// port, one vLUN by id, a raw export, a delete with cascade=true) through
+// the client's escape hatch: same session, retries and typed errors. path
+// is below /api/v1; the probe's names need no escaping.
+func (r *runner) do(ctx context.Context, method, path string, query url.Values, body any) error {
+	var opts []alletra.RequestOption
+	if query != nil {
+		opts = append(opts, alletra.WithQuery(query))
+	}
+	req, err := r.c.NewRequest(ctx, method, path, body, opts...)
+	if err != nil {
+		return err
+	}
+	return r.c.Do(req, nil)
+}
+
 // readOnly is the default scenario: reads only, and reads of objects that
 // cannot exist.
 func (r *runner) readOnly(ctx context.Context) error {
@@ -93,9 +109,6 @@ func (r *runner) readOnly(ctx context.Context) error {
 		return err
 	}); err != nil {
 		return fmt.Errorf("probe: login and version: %s", outcome(err))
-	}
-	if err := r.step(ctx, "raw.login", r.raw.login); err != nil {
-		return fmt.Errorf("probe: second session: %s", outcome(err))
 	}
 	_ = r.step(ctx, "system", func(ctx context.Context) error {
 		s, err := r.c.System.Get(ctx)
@@ -132,7 +145,7 @@ func (r *runner) readOnly(ctx context.Context) error {
 		vlanPorts++
 		pos := fmt.Sprintf("%d:%d:%d", p.PortPos.Node, p.PortPos.Slot, p.PortPos.CardPort)
 		_ = r.sample(ctx, "ports.iscsivlans", func(ctx context.Context) error {
-			return r.raw.do(ctx, http.MethodGet, "/api/v1/ports/"+pos+"/iSCSIVlans/")
+			return r.do(ctx, http.MethodGet, "/ports/"+pos+"/iSCSIVlans/", nil, nil)
 		})
 	}
 	var vols []alletra.Volume
@@ -195,7 +208,7 @@ func (r *runner) readOnly(ctx context.Context) error {
 		return err
 	})
 	_ = r.step(ctx, "missing.vlun", func(ctx context.Context) error {
-		return r.raw.do(ctx, http.MethodGet, "/api/v1/vluns/"+r.n.missVol+",1,"+r.n.missHost)
+		return r.do(ctx, http.MethodGet, "/vluns/"+r.n.missVol+",1,"+r.n.missHost, nil, nil)
 	})
 
 	// Queries the SDK sends.
@@ -323,12 +336,12 @@ func (r *runner) write(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	// go-alletra looks before it exports, so the duplicate goes raw, the
-	// way LXD sends it: what does the array answer to a second export of
-	// the same volume to the same host? (DeleteForHost above removes
-	// every export of the pair, a duplicate too.)
+	// go-alletra looks before it exports, so the duplicate is sent as a
+	// plain request, the way LXD sends it: what does the array answer to a
+	// second export of the same volume to the same host? (DeleteForHost
+	// removes every export of the pair, a duplicate too.)
 	_ = r.step(ctx, "write.vlun.create-duplicate", func(ctx context.Context) error {
-		return r.raw.postJSON(ctx, "/api/v1/vluns", struct {
+		return r.do(ctx, http.MethodPost, "/vluns", nil, struct {
 			VolumeName string `json:"volumeName"`
 			HostName   string `json:"hostname"`
 			LUN        int    `json:"lun"`
@@ -357,7 +370,7 @@ func (r *runner) write(ctx context.Context) error {
 	}
 	// The volume still has its snapshot: cascade=true is what removes both.
 	_ = r.step(ctx, "write.volume.delete-cascade", func(ctx context.Context) error {
-		return r.raw.do(ctx, http.MethodDelete, "/api/v1/volumes/"+r.n.vol31+"?cascade=true")
+		return r.do(ctx, http.MethodDelete, "/volumes/"+r.n.vol31, url.Values{"cascade": {"true"}}, nil)
 	})
 	return nil
 }
@@ -418,10 +431,6 @@ func (r *runner) removeAll(ctx context.Context) {
 func outcome(err error) string {
 	if err == nil {
 		return "ok"
-	}
-	var raw *rawStatusError
-	if errors.As(err, &raw) {
-		return fmt.Sprintf("HTTP %d/%d", raw.status, raw.code)
 	}
 	class := "error"
 	for _, s := range []struct {

@@ -41,7 +41,6 @@ func TestOutcome(t *testing.T) {
 	assert.Equal(t, "ok", outcome(nil))
 	assert.Equal(t, "ErrNotFound (HTTP 404/23)", outcome(fmt.Errorf("wrapped: %w",
 		&alletra.APIError{StatusCode: 404, Code: 23, Description: "volume customer-db does not exist", Path: "/volumes/customer-db"})))
-	assert.Equal(t, "HTTP 400/29", outcome(&rawStatusError{400, 29}))
 	assert.Equal(t, "ValidationError name", outcome(&alletra.ValidationError{Field: "name", Reason: "customer-db is bad"}))
 	assert.Equal(t, "interrupted", outcome(context.Canceled))
 	assert.Equal(t, "error", outcome(errors.New("dial tcp 10.1.2.3:8080: refused")))
