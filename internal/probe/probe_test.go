@@ -284,7 +284,7 @@ func TestProbeWriteRemovesEverythingAfterAnInjectedFailure(t *testing.T) {
 			alletratest.Fault{Kind: alletratest.FaultStatus, Status: 500, Code: 1}, "write.host.create"},
 		{"host created, answer lost", "POST", "/api/v1/hosts",
 			alletratest.Fault{Kind: alletratest.FaultCommitThenDrop, Times: -1}, "write.host.create"},
-		// The grow is the first PUT on a volume.
+		// The grow is the third PUT on a volume, after the two promotes.
 		{"grow refused", "PUT", "/api/v1/volumes/{name}",
 			alletratest.Fault{Kind: alletratest.FaultStatus, Status: 500, Code: 1}, "write.volume.grow"},
 		// go-alletra finds the lost export by listing; the raw duplicate
@@ -298,6 +298,11 @@ func TestProbeWriteRemovesEverythingAfterAnInjectedFailure(t *testing.T) {
 			srv := alletratest.NewTestServer(t)
 			opts, _ := arrayOptions(srv)
 			opts.Write, opts.CPG = true, "SSD_r6"
+			if tc.stopped == "write.volume.grow" {
+				pass := alletratest.Fault{Kind: alletratest.FaultDelay, Delay: time.Nanosecond}
+				srv.InjectFault(tc.method, tc.route, pass)
+				srv.InjectFault(tc.method, tc.route, pass)
+			}
 			srv.InjectFault(tc.method, tc.route, tc.fault)
 			rep, err := probe.Run(context.Background(), opts)
 			require.NoError(t, err)

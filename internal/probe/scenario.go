@@ -315,11 +315,6 @@ func (r *runner) write(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := must("write.volume.grow", func(ctx context.Context) error {
-		return r.c.Volumes.Grow(ctx, r.n.vol31, 256)
-	}); err != nil {
-		return err
-	}
 	if err := must("write.host.create", func(ctx context.Context) error {
 		err := r.c.Hosts.Create(ctx, &alletra.HostCreateRequest{Name: r.n.host, ISCSINames: []string{r.n.iqn}})
 		r.pushIfMaybe(err, "host", r.n.host, func(ctx context.Context) error { return r.c.Hosts.Delete(ctx, r.n.host) })
@@ -356,6 +351,13 @@ func (r *runner) write(ctx context.Context) error {
 	_ = r.step(ctx, "write.promote.online", func(ctx context.Context) error {
 		return r.c.Snapshots.RestoreWithOptions(ctx, r.n.snap, &alletra.RestoreOptions{Online: true})
 	})
+	// The grow comes after the promotes: a snapshot cannot be promoted
+	// onto a parent that grew since it was taken.
+	if err := must("write.volume.grow", func(ctx context.Context) error {
+		return r.c.Volumes.Grow(ctx, r.n.vol31, 256)
+	}); err != nil {
+		return err
+	}
 	if err := must("write.copy.dest-create", volume(r.n.copyVol, 1024)); err != nil {
 		return err
 	}
