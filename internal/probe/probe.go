@@ -118,6 +118,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if arr.info.Build > 0 {
 		simOpts = append(simOpts, alletratest.WithBuild(int64(arr.info.Build)))
 	}
+	if vlansEnvelope(arr.exchanges) {
+		simOpts = append(simOpts, alletratest.WithISCSIVlansEnvelope())
+		rep.Simulator.ISCSIVlansEnvelope = true
+	}
 	ref, err := startSim(ctx, cpg, append(simOpts, opts.SimOptions...)...)
 	if err != nil {
 		return rep, err
@@ -136,6 +140,20 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		rep.Differences = []Difference{}
 	}
 	return rep, nil
+}
+
+// vlansEnvelope reports whether the array answered a port's iSCSI VLANs in
+// the collection envelope {"total":N,"members":[...]} rather than as
+// {"iSCSIVlans":[...]}: both shapes are seen in the public record, and the
+// reference simulator answers the array's.
+func vlansEnvelope(exchanges []Exchange) bool {
+	for _, x := range exchanges {
+		if x.Step == "ports.iscsivlans" && x.Status == http.StatusOK {
+			_, ok := x.Members["members"]
+			return ok
+		}
+	}
+	return false
 }
 
 // startSim starts a simulator with the CPG and seeds it with one of each
@@ -196,7 +214,7 @@ func probeOnce(ctx context.Context, opts Options, cpg string) (*run, error) {
 	c, err := alletra.NewClient(opts.URL, opts.User, opts.Password,
 		append([]alletra.Option{alletra.WithHTTPClient(hc)}, opts.ClientOptions...)...)
 	if err != nil {
-		return &run{}, errors.New("probe: " + outcome(err))
+		return &run{}, &classError{prefix: "probe: ", err: err}
 	}
 	r := &runner{c: c, n: n, cpg: cpg}
 	err = r.readOnly(ctx)

@@ -384,8 +384,44 @@ func TestProbeLoginFailureReturnsAPartialReport(t *testing.T) {
 	rep, err := probe.Run(context.Background(), opts)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ErrAuthentication")
+	assert.ErrorIs(t, err, alletra.ErrAuthentication, "the CLI picks its exit code from the class")
 	require.NotNil(t, rep)
 	require.NotEmpty(t, rep.Exchanges)
 	assert.Equal(t, 403, rep.Exchanges[0].Status)
 	assert.Equal(t, 5, rep.Exchanges[0].Code)
+}
+
+func TestProbeLearnsTheISCSIVlansEnvelope(t *testing.T) {
+	t.Parallel()
+	// An "array" that answers the iSCSI VLANs in the collection envelope
+	// {"total":N,"members":[...]}: the reference is started with that shape,
+	// so nothing differs, and the report says which shape the array used.
+	srv := alletratest.NewTestServer(t, alletratest.WithISCSIVlansEnvelope())
+	opts, _ := arrayOptions(srv)
+	rep, err := probe.Run(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Differences)
+	assert.True(t, rep.Simulator.ISCSIVlansEnvelope)
+	var b strings.Builder
+	require.NoError(t, rep.WriteText(&b))
+	assert.Contains(t, b.String(), "iSCSI VLANs in a members envelope")
+	requireNothingLeft(t, srv)
+
+	// The default shape: no envelope.
+	plain, err := probe.Run(context.Background(), probe.Options{AgainstSim: true})
+	require.NoError(t, err)
+	assert.False(t, plain.Simulator.ISCSIVlansEnvelope)
+}
+
+func TestProbeReportsAnotherISCSIVlansShape(t *testing.T) {
+	t.Parallel()
+	// A reference forced to the other shape than the array's: the member
+	// set differs, and the report lists it.
+	srv := alletratest.NewTestServer(t)
+	opts, _ := arrayOptions(srv)
+	opts.SimOptions = []alletratest.Option{alletratest.WithISCSIVlansEnvelope()}
+	rep, err := probe.Run(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Contains(t, rep.Differences, probe.Difference{Step: "ports.iscsivlans", Method: "GET",
+		Path: "/api/v1/ports/{n:s:p}/iSCSIVlans/", Kind: "member", Member: "members", Array: "", Simulator: "array"})
 }

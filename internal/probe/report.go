@@ -20,7 +20,7 @@ const SchemaVersion = 1
 //	  "againstSim": false,
 //	  "array": {"model": "...", "wsapiVersion": "1.15.0", "build": 100500031,
 //	            "namesAccepted": {"31": true, "63": false}},
-//	  "simulator": {"build": 100500031, "maxNameLength": 31},
+//	  "simulator": {"build": 100500031, "maxNameLength": 31, "iscsiVlansEnvelope": true},
 //	  "differences": [{"step": "...", "index": 0, "method": "GET", "path": "...",
 //	                   "kind": "status", "member": "", "array": "404", "simulator": "400"}],
 //	  "notCompared": ["tasks.get"],
@@ -83,6 +83,10 @@ type SimInfo struct {
 	Build int `json:"build"`
 	// MaxNameLength is its name-length limit.
 	MaxNameLength int `json:"maxNameLength"`
+	// ISCSIVlansEnvelope is true when it answered the iSCSI VLANs of a
+	// port in the collection envelope {"total":N,"members":[...]}, because
+	// the array did; false for the {"iSCSIVlans":[...]} shape.
+	ISCSIVlansEnvelope bool `json:"iscsiVlansEnvelope,omitempty"`
 }
 
 // Difference is one way the array answered otherwise than the simulator.
@@ -143,7 +147,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %s-character names: %s\n", n, map[bool]string{true: "accepted", false: "refused"}[ok])
 		}
 	}
-	fmt.Fprintf(&b, "Simulator: build %d, name limit %d\n", r.Simulator.Build, r.Simulator.MaxNameLength)
+	fmt.Fprintf(&b, "Simulator: build %d, name limit %d", r.Simulator.Build, r.Simulator.MaxNameLength)
+	if r.Simulator.ISCSIVlansEnvelope {
+		b.WriteString(", iSCSI VLANs in a members envelope (as the array)")
+	}
+	b.WriteString("\n")
 	failed := 0
 	for _, s := range r.Steps {
 		if s.Result != "ok" {

@@ -108,7 +108,7 @@ func (r *runner) readOnly(ctx context.Context) error {
 		}
 		return err
 	}); err != nil {
-		return fmt.Errorf("probe: login and version: %s", outcome(err))
+		return &classError{prefix: "probe: login and version: ", err: err}
 	}
 	_ = r.step(ctx, "system", func(ctx context.Context) error {
 		s, err := r.c.System.Get(ctx)
@@ -430,6 +430,25 @@ func (r *runner) removeAll(ctx context.Context) {
 
 // outcome classifies an error for the report without its text (which may
 // name objects or the array).
+// classError is an error told by its class (see outcome), which keeps the
+// error itself for errors.Is and errors.As: the CLI picks its exit code from
+// it. An error of no known class (a network failure) shows its text too,
+// there being nothing else to say; it goes to the user's terminal, never
+// into the report.
+type classError struct {
+	prefix string
+	err    error
+}
+
+func (e *classError) Error() string {
+	if c := outcome(e.err); c != "error" {
+		return e.prefix + c
+	}
+	return e.prefix + e.err.Error()
+}
+
+func (e *classError) Unwrap() error { return e.err }
+
 func outcome(err error) string {
 	if err == nil {
 		return "ok"
