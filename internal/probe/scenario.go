@@ -428,8 +428,6 @@ func (r *runner) removeAll(ctx context.Context) {
 	r.cleanup = nil
 }
 
-// outcome classifies an error for the report without its text (which may
-// name objects or the array).
 // classError is an error told by its class (see outcome), which keeps the
 // error itself for errors.Is and errors.As: the CLI picks its exit code from
 // it. An error of no known class (a network failure) shows its text too,
@@ -449,6 +447,8 @@ func (e *classError) Error() string {
 
 func (e *classError) Unwrap() error { return e.err }
 
+// outcome classifies an error for the report without its text (which may
+// name objects or the array).
 func outcome(err error) string {
 	if err == nil {
 		return "ok"
