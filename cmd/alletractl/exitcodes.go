@@ -25,6 +25,7 @@ const (
 	exitTaskFailed  = 8 // the array task failed or was cancelled
 	exitInterrupted = 9 // Ctrl-C or --timeout ended the command (a task goes on; its id is printed)
 	exitNoSpace     = 10
+	exitDiffers     = 11 // alletractl probe --fail-on-diff: the array answered otherwise than the simulator
 )
 
 // exitClass is one row of the exit code table.
@@ -58,6 +59,8 @@ var exitTable = []exitClass{
 		"the array task failed or was cancelled"},
 	{exitInterrupted, "interrupted", []error{context.Canceled, context.DeadlineExceeded},
 		"Ctrl-C or --timeout stopped the command; a task keeps running on the array and its id is printed"},
+	{exitDiffers, "differences", []error{errDiffers},
+		"alletractl probe --fail-on-diff found a difference from the simulator (without the flag, differences exit 0)"},
 }
 
 // exitCode returns the exit code for err (exitOK for nil).

@@ -134,7 +134,8 @@ listed by 'alletractl help exit-codes'.`,
 		c.GroupID = "objects"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.portCommand(), a.cpgCommand(), a.taskCommand(), a.systemCommand()} {
+	for _, c := range []*cobra.Command{a.portCommand(), a.cpgCommand(), a.taskCommand(), a.systemCommand(),
+		a.probeCommand()} {
 		c.GroupID = "array"
 		root.AddCommand(c)
 	}
