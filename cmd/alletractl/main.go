@@ -13,7 +13,8 @@
 // --password-stdin (never a flag with the password itself), a CA to trust by
 // --ca or ALLETRA_CA. --sim runs the command against a throw-away in-process
 // simulator instead. Output is a table, JSON (-o json) or names (-o name);
-// exit codes are listed by "alletractl help exit-codes".
+// exit codes are listed by "alletractl help exit-codes". "alletractl probe"
+// records how the array answers and lists how it differs from the simulator.
 package main
 
 import (
