@@ -105,28 +105,28 @@ func ExampleVolumesService_ResizeTo() {
 	}
 
 	// ResizeTo takes the new size (the WSAPI grow takes a delta) and rounds
-	// it up to 256 MiB: 1500 becomes 1536.
-	if err := c.Volumes.ResizeTo(ctx, "vol1", 1500); err != nil {
-		log.Fatal(err)
-	}
-	vol, err := c.Volumes.Get(ctx, "vol1")
+	// it up to 256 MiB: 1500 becomes 1536. It returns the size the array
+	// reports, the size to wait for on the host.
+	size, err := c.Volumes.ResizeTo(ctx, "vol1", 1500)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("size:", vol.SizeMiB)
+	fmt.Println("size:", size)
 
-	// Calling it again is safe: the volume is already that large, nothing is sent.
-	if err := c.Volumes.ResizeTo(ctx, "vol1", 1536); err != nil {
+	// Asking again is a no-op: the volume is already that large, nothing is
+	// sent, and the current size comes back.
+	size, err = c.Volumes.ResizeTo(ctx, "vol1", 1536)
+	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("grow requests:", srv.Requests("PUT", "/api/v1/volumes/{name}"))
+	fmt.Println("again:", size, "grow requests:", srv.Requests("PUT", "/api/v1/volumes/{name}"))
 
 	// Volumes cannot shrink.
-	err = c.Volumes.ResizeTo(ctx, "vol1", 1024)
+	_, err = c.Volumes.ResizeTo(ctx, "vol1", 1024)
 	fmt.Println("shrink:", errors.Is(err, alletra.ErrCannotShrink))
 	// Output:
 	// size: 1536
-	// grow requests: 1
+	// again: 1536 grow requests: 1
 	// shrink: true
 }
 
