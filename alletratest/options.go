@@ -64,3 +64,8 @@ func WithSerializedSessions() Option { return func(c *config) { c.sim.Serialized
 
 // WithGzip gzips responses when the client sends Accept-Encoding: gzip.
 func WithGzip() Option { return func(c *config) { c.sim.Gzip = true } }
+
+// WithoutCascade makes the array ignore ?cascade=true on volume deletes, as
+// an array without that undocumented parameter may: deleting a volume that
+// has snapshots then gets 409 with code 32, as a plain delete does.
+func WithoutCascade() Option { return func(c *config) { c.sim.IgnoreCascade = true } }
