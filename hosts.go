@@ -549,18 +549,19 @@ func (s *HostsService) Ensure(ctx context.Context, req *HostCreateRequest) (host
 //
 // WSAPI: as Ensure.
 func (s *HostsService) EnsureByInitiator(ctx context.Context, name, initiator string) (host *Host, created bool, err error) {
-	req, err := hostRequestFor(name, initiator)
+	req, _, err := hostRequestFor(name, initiator)
 	if err != nil {
 		return nil, false, err
 	}
 	return s.Ensure(ctx, req)
 }
 
-// hostRequestFor builds the create request of a host with one initiator.
-func hostRequestFor(name, initiator string) (*HostCreateRequest, error) {
+// hostRequestFor builds the create request of a host with one initiator,
+// and tells the initiator's kind.
+func hostRequestFor(name, initiator string) (*HostCreateRequest, initiatorKind, error) {
 	kind, id, err := classifyInitiator("initiator", strings.TrimSpace(initiator))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	req := &HostCreateRequest{Name: name}
 	switch kind {
@@ -571,7 +572,7 @@ func hostRequestFor(name, initiator string) (*HostCreateRequest, error) {
 	default:
 		req.FCWWNs = []string{id}
 	}
-	return req, nil
+	return req, kind, nil
 }
 
 // hostMatches reports whether h is what req would have created.

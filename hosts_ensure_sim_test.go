@@ -17,13 +17,15 @@ import (
 
 const ensureSimNQN = "nqn.2014-08.org.nvmexpress:uuid:6a1e1d3c-3d0b-4f5e-9c39-2bb2a1a7b0aa"
 
-// hookTransport runs hook before the first request that match accepts and
-// fails that request with a connection reset, without sending it: the
-// client cannot tell whether the array carried it out.
+// hookTransport runs hook before the first request that match accepts.
+// With fail, it then fails that request with a connection reset without
+// sending it (the client cannot tell whether the array carried it out);
+// otherwise it sends it on.
 type hookTransport struct {
 	base  http.RoundTripper
 	match func(*http.Request) bool
 	hook  func()
+	fail  bool
 	once  sync.Once
 }
 
@@ -34,7 +36,9 @@ func (h *hookTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if fired {
 		h.hook()
-		return nil, syscall.ECONNRESET
+		if h.fail {
+			return nil, syscall.ECONNRESET
+		}
 	}
 	return h.base.RoundTrip(req)
 }
@@ -55,7 +59,7 @@ func TestHostsEnsureDoesNotClaimAnotherCallersHost(t *testing.T) {
 	require.NoError(t, err)
 	req := &alletra.HostCreateRequest{Name: "node1-nvme-tcp", NQN: ensureSimNQN}
 	var otherCreated bool
-	tr := &hookTransport{base: srv.HTTPClient().Transport,
+	tr := &hookTransport{base: srv.HTTPClient().Transport, fail: true,
 		match: func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/v1/hosts" },
 		hook: func() {
 			_, created, err := other.Hosts.Ensure(context.Background(), req)
