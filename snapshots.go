@@ -66,6 +66,13 @@ type PhysicalCopyOptions struct {
 	SaveSnapshot bool
 	// Priority of the copy task; 0 means PriorityHigh (what LXD uses).
 	Priority TaskPriority
+	// SrcSizeMiB and DestSizeMiB are the sizes of src and dest in MiB when
+	// the caller already knows them (from List, Get or its own create), as
+	// in a copy chain that moves a volume's snapshots one by one: Copy then
+	// checks dest >= src without reading the volumes. A zero size is read
+	// from the array. A size that is wrong on the caller's side is caught
+	// by the array, which refuses a copy into a smaller volume.
+	SrcSizeMiB, DestSizeMiB int64
 }
 
 // physicalCopyParams are the parameters of an offline createPhysicalCopy.
@@ -231,11 +238,13 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 // physical copy: dest must not be exported) and waits for the copy task to
 // end, which it returns. src may be a base volume or a snapshot.
 //
-// Both volumes are read first: a dest smaller than src is refused with a
-// *ValidationError matching ErrCannotShrink before anything is written; a
-// missing src or dest gives ErrNotFound.
+// The sizes are checked first: a dest smaller than src is refused with a
+// *ValidationError matching ErrCannotShrink before anything is written.
+// The volumes are read for it (a missing src or dest gives ErrNotFound)
+// unless opts gives their sizes.
 //
-// WSAPI: GET /api/v1/volumes/<src> and /<dest>, then POST
+// WSAPI: GET /api/v1/volumes/<src> and /<dest> (each unless its size is
+// given), then POST
 // /api/v1/volumes/<src> {"action":"createPhysicalCopy","parameters":
 // {"destVolume":dest,"saveSnapshot":false,"priority":1}} → {"taskid":N}
 // (200 or 201), then GET /api/v1/tasks/<N> until the task ends. The POST is
@@ -263,17 +272,21 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 		}
 		params.SaveSnapshot = opts.SaveSnapshot
 	}
-	sv, err := s.client.Volumes.Get(ctx, src)
+	var known PhysicalCopyOptions
+	if opts != nil {
+		known = *opts
+	}
+	srcMiB, err := s.sizeOf(ctx, "SrcSizeMiB", src, known.SrcSizeMiB)
 	if err != nil {
 		return nil, err
 	}
-	dv, err := s.client.Volumes.Get(ctx, dest)
+	destMiB, err := s.sizeOf(ctx, "DestSizeMiB", dest, known.DestSizeMiB)
 	if err != nil {
 		return nil, err
 	}
-	if dv.SizeMiB < sv.SizeMiB {
+	if destMiB < srcMiB {
 		return nil, &ValidationError{Field: "dest",
-			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, dv.SizeMiB, sv.SizeMiB, src),
+			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, destMiB, srcMiB, src),
 			Err:    ErrCannotShrink}
 	}
 	var ref taskRef
@@ -284,4 +297,20 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 		return nil, err
 	}
 	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)
+}
+
+// sizeOf returns known, or the size of the volume read from the array when
+// known is 0.
+func (s *SnapshotsService) sizeOf(ctx context.Context, field, name string, known int64) (int64, error) {
+	switch {
+	case known < 0:
+		return 0, invalid(field, fmt.Sprintf("must not be negative, got %d", known))
+	case known > 0:
+		return known, nil
+	}
+	v, err := s.client.Volumes.Get(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	return v.SizeMiB, nil
 }

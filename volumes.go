@@ -124,6 +124,13 @@ type Volume struct {
 	RetentionTime    string           `json:"retentionTime8601,omitempty"`
 }
 
+// SizeBytes returns the volume's size (SizeMiB) in bytes; see BytesFromMiB.
+func (v *Volume) SizeBytes() int64 { return BytesFromMiB(v.SizeMiB) }
+
+// UsedBytes returns the space the volume uses (TotalUsedMiB) in bytes; see
+// BytesFromMiB.
+func (v *Volume) UsedBytes() int64 { return BytesFromMiB(v.TotalUsedMiB) }
+
 // VolumeCreateRequest is the body of POST /volumes. Name, CPG and SizeMiB are
 // required. With none of TPVV, TDVV and Reduce set, the volume is thin
 // (tpvv=true), which every array family accepts.
