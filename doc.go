@@ -50,8 +50,9 @@
 //     it is not sent again, as the first attempt may still be under way.
 //   - Grow adds a delta, and promote and copy start tasks: they are sent
 //     again only when the first attempt provably never reached the array (a
-//     dial error). [VolumesService.ResizeTo] reads the size first and so can
-//     be called again safely.
+//     dial error). [VolumesService.ResizeTo] reads the size first; after a
+//     grow whose outcome is unknown it returns [ErrGrowPending] and will not
+//     grow that volume again until its size has changed.
 //   - A login is sent again only when it surely was not carried out (a dial
 //     error, 429 or code 270), so that a lost answer leaves no orphan
 //     session on the array.

@@ -194,11 +194,26 @@ func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
 // outcome is unknown is returned as an error, never sent twice.
 //
 // Errors: a missing snapshot gives ErrNotFound; a parent that is still
-// exported gives ErrExported (403, code 300); a parent that grew since the
-// snapshot was taken gives ErrParentGrown (409, code 301) — these two code
-// numbers are go-alletra's assignment, not confirmed by a public source
-// (see CodeVolumeExported); the *APIError keeps the array's status and code
-// either way. A task that fails
+// exported gives ErrExported (403, code 300; unexport it first, or promote
+// online with RestoreWithOptions); a parent that grew since the snapshot
+// was taken gives ErrParentGrown (409, code 301) — these two code numbers
+// are go-alletra's assignment, not confirmed by a public source (see
+// CodeVolumeExported); the *APIError keeps the array's status and code
+// either way.
+//
+// After ErrParentGrown no promote of that snapshot goes through (the
+// parent cannot shrink back to the snapshot's size), online or not. What
+// the array does allow is an offline physical copy from the snapshot: make
+// a volume of at least the snapshot's SizeMiB (Volumes.Create), copy the
+// snapshot into it (Copy), and use that volume in the parent's place, for
+// example by swapping the names with Volumes.Update (NewName) while
+// neither is exported. It is a new volume: its WWN and NGUID differ, so the
+// host sees a new device, and the parent's other snapshots stay with the
+// parent. The parent is not touched, so nothing is lost if the copy fails.
+// (Copying a snapshot into its own parent is not documented anywhere and
+// is not offered.)
+//
+// A task that fails
 // or is cancelled gives a *TaskError matching ErrTaskFailed or
 // ErrTaskCancelled; when ctx ends during the wait, a *TaskError with the task
 // id and the context's error (the promote goes on on the array; wait for it
