@@ -92,3 +92,48 @@ func TestHostsEnsureCreatedTrueWhenReadBackFails(t *testing.T) {
 	assert.True(t, created, "this call made the host")
 	closeFlow(t, srv, c)
 }
+
+// EnsureByInitiator classifies the initiator itself, as FindByInitiator
+// does: the caller passes a name and an IQN, NQN or WWN.
+func TestHostsEnsureByInitiatorClassifies(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	ctx := context.Background()
+	cases := []struct {
+		name, initiator string
+		check           func(t *testing.T, h alletratest.HostState)
+	}{
+		{"n-iscsi", "iqn.1993-08.org.debian:01:abc", func(t *testing.T, h alletratest.HostState) {
+			assert.Equal(t, []string{"iqn.1993-08.org.debian:01:abc"}, h.ISCSINames)
+		}},
+		{"n-nvme", ensureSimNQN, func(t *testing.T, h alletratest.HostState) {
+			assert.Equal(t, ensureSimNQN, h.NQN)
+		}},
+		{"n-fc", "10:00:00:00:c9:a1:b2:c3", func(t *testing.T, h alletratest.HostState) {
+			assert.Equal(t, []string{"10000000C9A1B2C3"}, h.FCWWNs)
+		}},
+	}
+	for _, tc := range cases {
+		h, created, err := c.Hosts.EnsureByInitiator(ctx, tc.name, tc.initiator)
+		require.NoError(t, err, tc.initiator)
+		assert.True(t, created)
+		assert.Equal(t, tc.name, h.Name)
+		st, ok := srv.Host(tc.name)
+		require.True(t, ok)
+		tc.check(t, st)
+
+		// Again, under another name: the host that has the initiator.
+		h, created, err = c.Hosts.EnsureByInitiator(ctx, "other-name", tc.initiator)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, tc.name, h.Name)
+	}
+	before := totalRequests(srv)
+	for _, bad := range []string{"", "not-an-initiator", "iqn.bad", "nqn.x"} {
+		_, _, err := c.Hosts.EnsureByInitiator(ctx, "n", bad)
+		require.ErrorIs(t, err, alletra.ErrInvalidInput, bad)
+	}
+	assert.Equal(t, before, totalRequests(srv), "refused before any request")
+	closeFlow(t, srv, c)
+}
