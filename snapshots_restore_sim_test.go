@@ -47,3 +47,29 @@ func TestSnapshotsRestoreAfterParentGrewByCopy(t *testing.T) {
 	assert.Equal(t, "S", got)
 	closeFlow(t, srv, c)
 }
+
+// LXD's CreateVolumeFromCopy with one snapshot: the driver has read the
+// source and made the destination, so it passes their sizes and Copy reads
+// neither volume again (before, each copy read both: 4 GETs here).
+func TestSnapshotsCopyChainReadsOnce(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	c := flowClient(t, srv)
+	ctx := flowCtx(t)
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "c-A", CPG: flowCPG, SizeMiB: 1024}))
+	require.NoError(t, c.Snapshots.Create(ctx, "c-A", &alletra.SnapshotCreateRequest{Name: "sc-S1"}))
+
+	gets := func() int { return srv.Requests("GET", "/api/v1/volumes/{name}") }
+	before := gets()
+	src, err := c.Volumes.Get(ctx, "c-A") // the driver's one read of the source
+	require.NoError(t, err)
+	require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "c-B", CPG: flowCPG, SizeMiB: src.SizeMiB}))
+	known := &alletra.PhysicalCopyOptions{SrcSizeMiB: src.SizeMiB, DestSizeMiB: src.SizeMiB}
+	_, err = c.Snapshots.Copy(ctx, "sc-S1", "c-B", known)
+	require.NoError(t, err)
+	require.NoError(t, c.Snapshots.Create(ctx, "c-B", &alletra.SnapshotCreateRequest{Name: "sc-D1"}))
+	_, err = c.Snapshots.Copy(ctx, "c-A", "c-B", known)
+	require.NoError(t, err)
+	assert.Equal(t, 1, gets()-before, "only the driver's own read of the source")
+	closeFlow(t, srv, c)
+}
