@@ -240,7 +240,7 @@ func TestFlowSlowTaskAndCancel(t *testing.T) {
 	require.ErrorIs(t, err, alletra.ErrInUse)
 	var apiErr *alletra.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, alletra.CodeVolumeBusy, apiErr.Code)
+	assert.Equal(t, alletra.CodeTuneInProgress, apiErr.Code)
 	_, ok := srv.Volume(d)
 	assert.True(t, ok)
 

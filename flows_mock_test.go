@@ -194,7 +194,7 @@ func (a *flowArray) listVLUNs(req *http.Request) (*http.Response, error) {
 	q := req.URL.Query().Get("query")
 	mt := flowQueryTerm.FindStringSubmatch(q)
 	if q != "" && mt == nil {
-		return flowError(http.StatusBadRequest, CodeInvalidQueryString)
+		return flowError(http.StatusBadRequest, 0) // INV_QUERY_STRING: no published number
 	}
 	for _, v := range a.vluns {
 		if mt == nil || v[mt[1]] == mt[2] {
@@ -220,7 +220,7 @@ func (a *flowArray) postVLUN(req *http.Request) (*http.Response, error) {
 			used[v["lun"].(int)] = true
 			// NVMe refuses a second export of a volume to a host; iSCSI silently adds one.
 			if nvme && v["volumeName"] == vol {
-				return flowError(http.StatusBadRequest, CodeVolumeAlreadyExported)
+				return flowError(http.StatusBadRequest, CodeOther)
 			}
 		}
 	}

@@ -96,7 +96,7 @@ func TestTasksCancel(t *testing.T) {
 	require.NoError(t, c.Tasks.Cancel(context.Background(), 8843))
 	assert.Equal(t, map[string]any{"action": float64(1)}, body)
 
-	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/8842", errorResponder(http.StatusBadRequest, CodeNonActiveTask, "not active"))
+	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/8842", errorResponder(http.StatusBadRequest, 0, "not active"))
 	assert.ErrorIs(t, c.Tasks.Cancel(context.Background(), 8842), ErrInvalidInput)
 	assert.ErrorIs(t, c.Tasks.Cancel(context.Background(), 0), ErrInvalidInput)
 	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/tasks/8843"))
