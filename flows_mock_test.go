@@ -49,6 +49,7 @@ func newFlowArray(t *testing.T, m *mockArray) *flowArray {
 	m.RegisterResponder(http.MethodPost, testAPI+"/vluns", a.locked(a.postVLUN))
 	m.RegisterRegexpResponder(http.MethodDelete, regexp.MustCompile(`^`+base+`/vluns/`), a.locked(a.deleteVLUN))
 	m.RegisterResponder(http.MethodGet, testAPI+"/ports", goldenResponder(t, http.StatusOK, "ports.json"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/ports/1:2:1/iSCSIVlans/", goldenResponder(t, http.StatusOK, "iscsivlans.json"))
 	return a
 }
 
@@ -475,8 +476,7 @@ func TestMockFlowDiscovery(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		"10.0.0.11 iqn.2000-05.com.3pardata:20210002ac021f4b",
-		"10.0.0.12 iqn.2000-05.com.3pardata:21210002ac021f4b",
-		"10.0.1.12 iqn.2000-05.com.3pardata:21210002ac021f4b", // VLAN 100 of 1:2:1
+		"10.0.1.12 iqn.2000-05.com.3pardata:21210002ac021f4b", // VLAN 100 of 1:2:1 (its IPAddr is 0.0.0.0)
 	}, pairs)
 
 	// The target NQN comes from the vLUN, without NVMe discovery.

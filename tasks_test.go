@@ -3,6 +3,7 @@ package alletra
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -19,7 +20,7 @@ func TestTasksGet(t *testing.T) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/8842", goldenResponder(t, http.StatusOK, "task.json"))
 	task, err := c.Tasks.Get(context.Background(), 8842)
 	require.NoError(t, err)
-	assert.Equal(t, &Task{ID: 8842, Type: TaskTypeVolumeCopy, Name: "vvcopy c-web01 c-web02", Status: TaskDone,
+	assert.Equal(t, &Task{ID: 8842, Type: TaskTypeVolumeCopy, Name: "c-web02", Status: TaskDone,
 		CompletedPhases: 1, TotalPhases: 1, StartTime: "2025-03-14 10:15:41 CET", FinishTime: "2025-03-14 10:17:02 CET",
 		Priority: PriorityHigh, User: "3paradm"}, task)
 }
@@ -124,15 +125,18 @@ func TestTasksWaitDone(t *testing.T) {
 	assert.Equal(t, int32(5), polls.Load(), "4 ACTIVE polls, then the DONE one; no poll after")
 }
 
+// A task that is already done costs one poll and no wait: with an hour
+// between polls, any wait would run into the minute's deadline instead.
 func TestTasksWaitAlreadyDone(t *testing.T) {
 	t.Parallel()
-	c, m := newMock(t) // default polling: the first poll happens at once
+	c, m := newMock(t, WithTaskPolling(time.Hour, time.Hour))
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/8842", goldenResponder(t, http.StatusOK, "task.json"))
-	start := time.Now()
-	task, err := c.Tasks.Wait(context.Background(), 8842)
-	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	task, err := c.Tasks.Wait(ctx, 8842)
+	require.NoError(t, err, "Wait waited for a poll interval")
 	assert.Equal(t, 8842, task.ID)
-	assert.Less(t, time.Since(start), DefaultTaskPollInitial, "a finished task costs no sleep")
+	assert.Equal(t, TaskDone, task.Status)
 	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/tasks/8842"))
 }
 
@@ -169,25 +173,44 @@ func TestTasksWaitFailedAndCancelled(t *testing.T) {
 	}
 }
 
+// closeHook is a response body that runs a function when it is closed.
+type closeHook struct {
+	io.Reader
+	onClose func()
+}
+
+func (b closeHook) Close() error { b.onClose(); return nil }
+
+// Cancelling the context while Wait sleeps between polls ends the wait at
+// once, with the last status seen. The transport cancels the context when
+// the client has read the first (ACTIVE) answer; with an hour between
+// polls, waiting for the next poll would run into the minute's deadline
+// (context.DeadlineExceeded, not Canceled).
 func TestTasksWaitContextCancelled(t *testing.T) {
 	t.Parallel()
-	c, m := newMock(t) // default polling: 100 ms first interval
+	c, m := newMock(t, WithTaskPolling(time.Hour, time.Hour))
+	ctx, cancelDeadline := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelDeadline()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var polls atomic.Int32
-	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/31", sequenceTask(31, 1<<30, TaskDone, &polls))
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(150*time.Millisecond, cancel)
-	start := time.Now()
+	active := sequenceTask(31, 1<<30, TaskDone, &polls)
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/31", func(req *http.Request) (*http.Response, error) {
+		resp, err := active(req)
+		if err == nil {
+			resp.Body = closeHook{Reader: resp.Body, onClose: cancel}
+		}
+		return resp, err
+	})
 	task, err := c.Tasks.Wait(ctx, 31)
-	elapsed := time.Since(start)
 	assert.Nil(t, task)
-	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, context.Canceled, "Wait returned at the deadline, not when cancelled")
 	assert.NotErrorIs(t, err, ErrTaskFailed)
 	var te *TaskError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, 31, te.ID)
 	assert.Equal(t, TaskActive, te.Status, "the last status seen")
-	assert.Less(t, elapsed, 400*time.Millisecond, "returns promptly, not at the next poll")
-	assert.GreaterOrEqual(t, polls.Load(), int32(2))
+	assert.Equal(t, int32(1), polls.Load(), "no poll after the cancel")
 }
 
 func TestTasksWaitContextAlreadyDone(t *testing.T) {

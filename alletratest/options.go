@@ -1,6 +1,9 @@
 package alletratest
 
 import (
+	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/openalletra/go-alletra/internal/sim"
@@ -30,7 +33,7 @@ func WithMaxNameLength(n int) Option { return func(c *config) { c.sim.MaxNameLen
 func WithMaxVolumeSizeMiB(n int64) Option { return func(c *config) { c.sim.MaxVolumeSizeMiB = n } }
 
 // WithSessionLimit sets how many session keys may be alive at once (default
-// 36). Beyond it, POST /credentials gets 503 without a WSAPI code.
+// 36). Beyond it, POST /credentials gets 503 with code 31 (SVC_UNAVAIL).
 func WithSessionLimit(n int) Option { return func(c *config) { c.sim.SessionLimit = n } }
 
 // WithSessionIdleTimeout sets how long an unused key lives (default 15
@@ -69,3 +72,18 @@ func WithGzip() Option { return func(c *config) { c.sim.Gzip = true } }
 // an array without that undocumented parameter may: deleting a volume that
 // has snapshots then gets 409 with code 32, as a plain delete does.
 func WithoutCascade() Option { return func(c *config) { c.sim.IgnoreCascade = true } }
+
+// WithListener serves on l (for example a fixed address, as cmd/alletrasim
+// does) instead of a new loopback port. The server closes l. With TLS, the
+// certificate is valid for 127.0.0.1, ::1 and example.com only.
+func WithListener(l net.Listener) Option { return func(c *config) { c.sim.Listener = l } }
+
+// WithRequestLog logs each request at level Info on l when it is answered:
+// method, path, status and duration. Session keys (in the path of a logout)
+// are redacted; headers and bodies, which hold keys and passwords, are never
+// logged.
+func WithRequestLog(l *slog.Logger) Option {
+	return func(c *config) {
+		c.sim.Wrap = func(h http.Handler) http.Handler { return requestLog(l, h) }
+	}
+}
