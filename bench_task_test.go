@@ -145,7 +145,7 @@ func BenchmarkRestoreWait(b *testing.B) {
 func lxdStyleRestore(ctx context.Context, c *Client, snapshot string) error {
 	var ref taskRef
 	if _, err := c.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", snapshot),
-		body: restoreBody{Action: VolumeActionPromote}, out: &ref, safety: safeOnce}); err != nil {
+		body: restoreBody{Action: VolumeActionPromote}, out: &ref, kind: CallDelta}); err != nil {
 		return err
 	}
 	ticker := time.NewTicker(5 * time.Second)

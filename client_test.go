@@ -6,13 +6,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -255,4 +258,126 @@ func TestSecretsNeverLogged(t *testing.T) {
 		assert.NotContains(t, string(b), secret)
 	}
 	assert.False(t, strings.Contains(fmt.Sprint(credentialsRequest{User: "u", Password: testPassword}), testPassword))
+}
+
+// errTransport is an http.RoundTripper that is not an *http.Transport, as
+// otelhttp and test set-ups install.
+type errTransport struct{}
+
+func (errTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("unused")
+}
+
+// Not parallel: it replaces the process-wide http.DefaultTransport.
+func TestNewClientWithReplacedDefaultTransport(t *testing.T) {
+	saved := http.DefaultTransport
+	http.DefaultTransport = errTransport{}
+	defer func() { http.DefaultTransport = saved }()
+	assert.NotPanics(t, func() {
+		c, err := NewClient("https://array:8080", "u", "p", WithInsecureSkipVerify())
+		require.NoError(t, err)
+		_, ok := c.hc.Transport.(*http.Transport)
+		assert.True(t, ok, "the client builds its own transport")
+	})
+}
+
+// countingArray is a TLS server answering login, logout, GET
+// /volumes/vol1 (200) and GET /volumes/busy (503 code 270), counting the
+// TCP connections it accepts.
+func countingArray(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/credentials":
+			w.WriteHeader(http.StatusCreated)
+			_, _ = io.WriteString(w, `{"key":"counting-key-secret"}`)
+		case r.URL.Path == "/api/v1/volumes/busy":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, `{"code":270,"desc":"busy"}`)
+		case r.URL.Path == "/api/v1/volumes/vol1":
+			_, _ = io.WriteString(w, `{"name":"vol1","sizeMiB":256}`)
+		default:
+			w.WriteHeader(http.StatusOK)
+		}
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, &conns
+}
+
+// A retry chain that fails must not close the idle connections every other
+// call shares.
+func TestFailedRetryChainKeepsThePool(t *testing.T) {
+	t.Parallel()
+	srv, conns := countingArray(t)
+	c, err := NewClient(srv.URL, "u", "p", WithHTTPClient(srv.Client()), WithRetry(2, 0, 0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Volumes.Get(ctx, "vol1")
+	require.NoError(t, err)
+	_, err = c.Volumes.Get(ctx, "busy")
+	require.ErrorIs(t, err, ErrBusy)
+	_, err = c.Volumes.Get(ctx, "vol1")
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, conns.Load(), "one keep-alive connection for everything")
+}
+
+// 64 goroutines on one default client open no more connections than the
+// in-flight bound (16): the slot is held until the body is read, and the
+// transport opens at most that many.
+func TestConnectionsWithinInFlightBound(t *testing.T) {
+	t.Parallel()
+	srv, conns := countingArray(t)
+	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	c, err := NewClient(srv.URL, "u", "p", WithTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for range 64 {
+		wg.Go(func() {
+			for range 30 {
+				if _, err := c.Volumes.Get(context.Background(), "vol1"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.LessOrEqual(t, conns.Load(), int32(DefaultMaxInFlight), "new connections")
+	require.NoError(t, c.Close(context.Background()))
+}
+
+func TestTransportBoundedByMaxInFlight(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("https://array", "u", "p", WithMaxInFlight(5))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the client's own transport")
+
+	caller := &http.Transport{}
+	c, err = NewClient("https://array", "u", "p", WithMaxInFlight(5), WithHTTPClient(&http.Client{Transport: caller}))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "a clone of the caller's")
+	assert.Zero(t, caller.MaxConnsPerHost, "the caller's transport is not modified")
+
+	caller = &http.Transport{MaxConnsPerHost: 3}
+	c, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: caller}))
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's own limit stands")
+
+	// go-retryablehttp's client cannot close the pool's idle connections.
+	_, closer := c.rhc.Transport.(interface{ CloseIdleConnections() })
+	assert.False(t, closer)
 }

@@ -469,7 +469,7 @@ func TestMockFlow14Restore(t *testing.T) {
 	assert.Len(t, a.writesTo(http.MethodPut, "/volumes/sc-S"), 1)
 
 	// (3) Unexport, (4) promote and wait.
-	_, err = c.do(ctx, &call{method: http.MethodDelete, path: pathf("/vluns/%s,%s,%s", "c-A", 1, "node1"), safety: safeIdempotent})
+	_, err = c.do(ctx, &call{method: http.MethodDelete, path: pathf("/vluns/%s,%s,%s", "c-A", 1, "node1"), kind: CallDelete})
 	require.NoError(t, err)
 	require.NoError(t, c.Snapshots.Restore(ctx, "sc-S"))
 	puts := a.writesTo(http.MethodPut, "/volumes/sc-S")
@@ -564,7 +564,7 @@ func TestMockFlow18FullDeleteIdempotent(t *testing.T) {
 		// being written concurrently).
 		if err := ignoreNotFound(func() error {
 			_, err := c.do(ctx, &call{method: http.MethodDelete,
-				path: pathf("/vluns/%s,%s,%s", "c-A", 3, "node1-nvme-tcp"), safety: safeIdempotent})
+				path: pathf("/vluns/%s,%s,%s", "c-A", 3, "node1-nvme-tcp"), kind: CallDelete})
 			return err
 		}()); err != nil {
 			return fmt.Errorf("unexport: %w", err)

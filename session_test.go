@@ -139,14 +139,16 @@ func TestSessionStaleFailureKeepsFreshKey(t *testing.T) {
 	t.Parallel()
 	c, a := newKeyedArray(t)
 	ctx := context.Background()
-	_, gen1, err := c.sessionKey(ctx)
+	ep := c.sess.enter()
+	defer c.sess.leave(ep)
+	ref1, err := c.key(ctx, ep, nil)
 	require.NoError(t, err)
-	c.invalidate(gen1)
-	key2, gen2, err := c.sessionKey(ctx)
+	c.sess.invalidate(ref1)
+	ref2, err := c.key(ctx, ep, ref1.slot)
 	require.NoError(t, err)
-	require.NotEqual(t, gen1, gen2)
-	c.invalidate(gen1) // a late failure of the old key
-	assert.Equal(t, key2, c.currentKey(), "a stale failure must not discard the fresh key")
+	require.NotEqual(t, ref1.gen, ref2.gen)
+	c.sess.invalidate(ref1) // a late failure of the old key
+	assert.Equal(t, ref2.key, c.sess.current(ref1.slot).key, "a stale failure must not discard the fresh key")
 	assert.EqualValues(t, 2, a.logins.Load())
 }
 
@@ -266,7 +268,8 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 	// Cancel the leader only once the waiter is parked on its login.
 	for parked := false; !parked; {
 		c.sess.mu.Lock()
-		parked = c.sess.login != nil && c.sess.login.waiters == 1
+		l := c.sess.cur.keys[0].login
+		parked = l != nil && l.waiters == 1
 		c.sess.mu.Unlock()
 		if !parked {
 			select {
@@ -282,10 +285,14 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 	require.NoError(t, <-waiter, "a waiter must not inherit the leader's cancellation")
 }
 
+// loginInFlight returns the login in flight of the first key slot.
 func (c *Client) loginInFlight() *loginCall {
 	c.sess.mu.Lock()
 	defer c.sess.mu.Unlock()
-	return c.sess.login
+	if len(c.sess.cur.keys) == 0 {
+		return nil
+	}
+	return c.sess.cur.keys[0].login
 }
 
 func TestCloseWaitsForLoginInFlight(t *testing.T) {
@@ -302,8 +309,9 @@ func TestCloseWaitsForLoginInFlight(t *testing.T) {
 		return inner.RoundTrip(req)
 	})
 	c.hc.Transport = wrapped
+	c.rhc = withoutIdleClosing(c.hc)
 	loggedIn := make(chan error, 1)
-	go func() { _, _, err := c.sessionKey(context.Background()); loggedIn <- err }()
+	go func() { _, err := c.Volumes.Get(context.Background(), "vol1"); loggedIn <- err }()
 	<-entered
 	closed := make(chan error, 1)
 	go func() { closed <- c.Close(context.Background()) }()
@@ -329,4 +337,70 @@ func TestCloseRetriesAKeyInUse(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, c.Close(context.Background()))
 	assert.EqualValues(t, 2, n.Load(), "a busy key is logged out once the other request is done")
+}
+
+// A retry that sends a key another goroutine obtained meanwhile must also
+// take that key's generation: when the array rejects it, that key is
+// invalidated and the one replay goes out with a fresh one.
+func TestRetryAfterReloginInvalidatesTheKeyItSent(t *testing.T) {
+	t.Parallel()
+	c, a := newKeyedArray(t)
+	getConcurrently(t, c, 1) // key-1
+	var sent []string
+	var mu sync.Mutex
+	var calls atomic.Int32
+	a.RegisterResponder(http.MethodGet, testAPI+"/volumes/a", func(req *http.Request) (*http.Response, error) {
+		key := req.Header.Get(sessionHeader)
+		mu.Lock()
+		sent = append(sent, key)
+		mu.Unlock()
+		if calls.Add(1) == 1 {
+			// While this attempt is busy, key-1 expires and another caller
+			// logs in again (key-2); then key-2 expires too.
+			a.forget()
+			if _, err := c.Volumes.Get(req.Context(), "vol1"); err != nil {
+				return nil, err
+			}
+			a.forget()
+			return httpmock.NewStringResponse(http.StatusServiceUnavailable, `{"code":270,"desc":"busy"}`), nil
+		}
+		a.mu.Lock()
+		ok := a.valid[key]
+		a.mu.Unlock()
+		if !ok {
+			return httpmock.NewStringResponse(http.StatusForbidden, `{"code":6,"desc":"invalid session key"}`), nil
+		}
+		return httpmock.NewStringResponse(http.StatusOK, `{"name":"a"}`), nil
+	})
+	v, err := c.Volumes.Get(context.Background(), "a")
+	require.NoError(t, err, "keys sent: %v", sent)
+	assert.Equal(t, "a", v.Name)
+	require.Len(t, sent, 3, "busy, rejected, replayed")
+	assert.NotEqual(t, sent[1], sent[2], "the replay must not reuse the key just rejected")
+	assert.EqualValues(t, 3, a.logins.Load())
+}
+
+// A login the array answers with 503 code 270 (busy) is asked again with
+// backoff, within the retry bound.
+func TestBusyLoginRetriedWithBackoff(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	busy := errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "System is too busy")
+	r, logins := sequence(busy, busy, func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+testKey+`"}`)
+		return resp, nil
+	})
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", r)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v", jsonResponder(200, map[string]any{"name": "v"}))
+	_, err := c.Volumes.Get(context.Background(), "v")
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, logins.Load(), "two busy answers, then the key")
+
+	// Bounded: an array that stays busy gives ErrBusy after the retries (WithRetry(3, ...)).
+	c, m = newMock(t)
+	r, logins = sequence(busy)
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", r)
+	_, err = c.Volumes.Get(context.Background(), "v")
+	require.ErrorIs(t, err, ErrBusy)
+	assert.EqualValues(t, 4, logins.Load())
 }

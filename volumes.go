@@ -232,7 +232,7 @@ func (s *VolumesService) List(ctx context.Context, opts *VolumeListOptions) ([]V
 		return nil, err
 	}
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/volumes", query: q,
-		out: &out, safety: safeIdempotent}); err != nil {
+		out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -248,7 +248,7 @@ func (s *VolumesService) Get(ctx context.Context, name string) (*Volume, error) 
 	}
 	v := new(Volume)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumes/%s", name),
-		out: v, safety: safeIdempotent}); err != nil {
+		out: v, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -291,7 +291,7 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 		}
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumes", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			v, err := s.Get(ctx, req.Name)
 			if err != nil {
 				return false, err
@@ -384,6 +384,9 @@ func roundMiB(mib int64) (int64, error) {
 // Delete deletes the volume or snapshot called name. The array refuses to
 // delete a volume that has snapshots (ErrInUse, code 32; DeleteCascade
 // deletes them too), is in a volume set (code 34) or is exported (code 26).
+// A volume that a physical copy is using gives ErrCopyInProgress (with
+// ErrBusy and ErrInUse) once one read of the tasks confirms it (see
+// Snapshots.CopyTask).
 //
 // WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
 // does not exist gives ErrNotFound (unless a retry finds it gone after an
@@ -392,8 +395,11 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name), safety: safeIdempotent})
-	return err
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name), kind: CallDelete})
+	if err != nil {
+		return s.client.classifyVolumeDelete(ctx, name, err) // onlinecopy.go: a copy in progress
+	}
+	return nil
 }
 
 // DeleteCascade deletes the volume or snapshot called name together with
@@ -419,17 +425,19 @@ func (s *VolumesService) DeleteCascade(ctx context.Context, name string) error {
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name),
-		query: url.Values{"cascade": {"true"}}, safety: safeIdempotent})
+		query: url.Values{"cascade": {"true"}}, kind: CallDelete})
 	var apiErr *APIError
 	switch {
-	case err == nil || !errors.As(err, &apiErr):
+	case err == nil:
+		return nil
+	case !errors.As(err, &apiErr):
 		return err
 	case hasChildren(err):
 		return s.deleteChildren(ctx, name) // cascade was ignored: the plain delete's answer
 	case apiErr.StatusCode == http.StatusBadRequest || apiErr.StatusCode == http.StatusNotImplemented:
 		return s.deleteChildrenFirst(ctx, name) // cascade was refused
 	}
-	return err
+	return s.client.classifyVolumeDelete(ctx, name, err) // onlinecopy.go: a copy in progress
 }
 
 // hasChildren reports the array's refusal to delete a volume that has
@@ -494,7 +502,7 @@ func (s *VolumesService) grow(ctx context.Context, name string, byMiB int64) err
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
-		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, safety: safeOnce})
+		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, kind: CallDelta})
 	return err
 }
 
@@ -600,7 +608,7 @@ func (e *GrowPendingError) Unwrap() error { return e.Err }
 
 // outcomeUnknown reports a failure after which a request may still have been
 // carried out: a transport error other than a failed dial, a 502 or 504, the
-// context ending.
+// context ending, Close ending the call in flight.
 func outcomeUnknown(err error) bool {
 	var te *TransportError
 	var apiErr *APIError
@@ -610,7 +618,7 @@ func outcomeUnknown(err error) bool {
 	case errors.As(err, &apiErr):
 		return apiErr.StatusCode == http.StatusBadGateway || apiErr.StatusCode == http.StatusGatewayTimeout
 	}
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrClosed)
 }
 
 // pendingGrow is a grow ResizeTo sent whose outcome is unknown.
@@ -676,7 +684,7 @@ func (s *VolumesService) Update(ctx context.Context, name string, req *VolumeUpd
 	if err := checkHours("RetentionHours", req.RetentionHours); err != nil {
 		return err
 	}
-	cl := &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, safety: safeIdempotent}
+	cl := &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, kind: CallUpdate}
 	if req.NewName != "" {
 		// A rename whose answer was lost makes the retry miss the old name:
 		// the volume under the new name means it was carried out.
