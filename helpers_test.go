@@ -2,10 +2,12 @@ package alletra
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,18 +27,62 @@ const (
 	testKey      = "0-8a2b5c3d9e4f7a1b-session"
 )
 
-// mockArray is an httpmock transport with a login responder, injected into a
-// Client through WithHTTPClient. Each test makes its own.
+// mockArray is the package's one httpmock transport (see newStrictTransport),
+// with a login and a logout responder, injected into a Client through
+// WithHTTPClient. Each test makes its own.
 type mockArray struct {
 	*httpmock.MockTransport
 	logins atomic.Int32
 }
 
-// newMock returns a Client wired to a fresh mock transport that answers
-// POST /credentials with testKey. Retries wait at most a millisecond.
+// sessionRoutes are the responders newMock registers itself: a test that
+// never logs in (bad input refused before any I/O) does not use them.
+var sessionRoutes = []string{
+	http.MethodPost + " " + testAPI + "/credentials",
+	http.MethodDelete + " " + testAPI + "/credentials/" + testKey,
+}
+
+// newStrictTransport returns an httpmock transport that fails the test on
+// any request no responder matches (httpmock would otherwise answer it with
+// an error the code under test may swallow, and count it nowhere), and, when
+// the test ends, on any responder the test registered that was never called
+// (a wrong method or URL in the test, or a route it expected the code to
+// use). The routes in optional are exempt from the second check.
+func newStrictTransport(t testing.TB, optional ...string) *httpmock.MockTransport {
+	t.Helper()
+	m := httpmock.NewMockTransport()
+	m.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		t.Errorf("request no responder matches: %s %s", req.Method, req.URL)
+		return nil, fmt.Errorf("strict mock: no responder for %s %s", req.Method, req.URL)
+	})
+	t.Cleanup(func() {
+		for route, n := range m.GetCallCountInfo() {
+			if n == 0 && !slices.Contains(optional, route) {
+				t.Errorf("responder never called: %s", route)
+			}
+		}
+	})
+	return m
+}
+
+// calls returns how often the responder registered for "METHOD url" was
+// called. It fails the test when no responder is registered for it: httpmock
+// counts matched routes only, so such a count could never be anything but 0.
+func (m *mockArray) calls(t testing.TB, method, url string) int {
+	t.Helper()
+	n, ok := m.GetCallCountInfo()[method+" "+url]
+	if !ok {
+		t.Fatalf("no responder registered for %s %s: its call count cannot fail", method, url)
+	}
+	return n
+}
+
+// newMock returns a Client wired to a fresh strict mock transport that
+// answers POST /credentials with testKey and DELETE /credentials/testKey
+// with 200. Retries wait at most a millisecond.
 func newMock(t *testing.T, opts ...Option) (*Client, *mockArray) {
 	t.Helper()
-	m := &mockArray{MockTransport: httpmock.NewMockTransport()}
+	m := &mockArray{MockTransport: newStrictTransport(t, sessionRoutes...)}
 	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(req *http.Request) (*http.Response, error) {
 		m.logins.Add(1)
 		var body map[string]any
@@ -48,6 +94,7 @@ func newMock(t *testing.T, opts ...Option) (*Client, *mockArray) {
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	})
+	m.RegisterResponder(http.MethodDelete, testAPI+"/credentials/"+testKey, httpmock.NewStringResponder(http.StatusOK, ""))
 	all := append([]Option{WithHTTPClient(&http.Client{Transport: m}), WithRetry(3, time.Millisecond, time.Millisecond)}, opts...)
 	c, err := NewClient(testEndpoint, testUser, testPassword, all...)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -402,11 +403,11 @@ func TestVLUNsCreateBusyAndLostAnswer(t *testing.T) {
 
 	// The pre-check fails: nothing is posted.
 	c, m = newMock(t)
-	r = newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")},
-		[]httpmock.Responder{respondCreatedAt("/api/v1/vluns/c-web01,2,node1-iscsi")})
+	// No POST responder: a POST would fail the test on the strict transport.
+	r = newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")}, nil)
 	_, err = c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	assert.ErrorIs(t, err, ErrPermission)
-	assert.Empty(t, r.posts)
+	assert.Len(t, r.queries, 1)
 }
 
 func TestVLUNsCreateContextCancelled(t *testing.T) {
@@ -506,4 +507,12 @@ func TestVLUNsDelete(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidInput, "%+v", tc)
 	}
 	assert.Equal(t, n, m.GetTotalCallCount())
+}
+
+func TestVLUNJSONKeepsWireNamesAndDropsExisted(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(VLUN{VolumeName: "c-web02", LUN: 1, HostName: "node1-nvme-tcp", SubsystemNQN: "nqn.2020-07.com.hpe:x", Existed: true})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"Subsystem_NQN":"nqn.2020-07.com.hpe:x"`)
+	assert.NotContains(t, string(b), "Existed", "Existed is the SDK's, never the array's")
 }
