@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ type benchArray struct {
 
 func newBenchArray(tb testing.TB) *benchArray {
 	tb.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", "golden", "volume.json"))
+	body, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "volume.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
