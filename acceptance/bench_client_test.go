@@ -5,16 +5,9 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,81 +15,31 @@ import (
 	"github.com/openalletra/go-alletra/alletratest"
 )
 
-// benchArray is a TLS server that answers login and GET /volumes/vol1 with
-// the golden volume, counting logins and TCP connections.
-type benchArray struct {
-	*httptest.Server
-	logins atomic.Int64
-	conns  atomic.Int64
-	body   []byte
-	// listBody, when set, answers GET /api/v1/volumes.
-	listBody []byte
-	mu       sync.Mutex
-	keys     map[string]bool
-}
-
-func newBenchArray(tb testing.TB) *benchArray {
+// benchServer returns a simulated array (TLS) holding the volume vol1, with
+// its counters reset, so that a benchmark sees only its own logins and
+// connections.
+func benchServer(tb testing.TB) *alletratest.Server {
 	tb.Helper()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "volume.json"))
+	srv := alletratest.NewTestServer(tb)
+	c, err := srv.Client()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a := &benchArray{body: body, keys: map[string]bool{}}
-	a.Server = httptest.NewUnstartedServer(http.HandlerFunc(a.serve))
-	a.Config.ErrorLog = log.New(io.Discard, "", 0)
-	a.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			a.conns.Add(1)
-		}
+	ctx := context.Background()
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		tb.Fatal(err)
 	}
-	a.StartTLS()
-	tb.Cleanup(a.Close)
-	return a
-}
-
-func (a *benchArray) serve(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/credentials":
-		n := a.logins.Add(1)
-		key := "bench-key-" + string(rune('a'+n%26)) + time.Now().Format("150405.000000000")
-		a.mu.Lock()
-		a.keys[key] = true
-		a.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(map[string]string{"key": key})
-	case r.Method == http.MethodDelete:
-		w.WriteHeader(http.StatusOK)
-	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes" && a.listBody != nil:
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(a.listBody)
-	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes/vol1":
-		a.mu.Lock()
-		ok := a.keys[r.Header.Get("X-HP3PAR-WSAPI-SessionKey")]
-		a.mu.Unlock()
-		if !ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = io.WriteString(w, `{"code":6,"desc":"invalid session key"}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(a.body)
-	default:
-		w.WriteHeader(http.StatusNotFound)
+	if err := c.Close(ctx); err != nil {
+		tb.Fatal(err)
 	}
+	srv.ResetStats()
+	return srv
 }
 
-// forget drops every session key, as the array does after the idle timeout.
-func (a *benchArray) forget() {
-	a.mu.Lock()
-	a.keys = map[string]bool{}
-	a.mu.Unlock()
-}
-
-func (a *benchArray) client(tb testing.TB, opts ...alletra.Option) *alletra.Client {
+// benchClient returns a client of srv with opts.
+func benchClient(tb testing.TB, srv *alletratest.Server, opts ...alletra.Option) *alletra.Client {
 	tb.Helper()
-	c, err := alletra.NewClient(a.URL, "u", "p", append([]alletra.Option{alletra.WithHTTPClient(a.Client())}, opts...)...)
+	c, err := srv.Client(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -129,10 +72,6 @@ func transportPerRequestGet(ctx context.Context, tlsCfg *tls.Config, url, key st
 	return bareGet(ctx, hc, url, key)
 }
 
-func (a *benchArray) login(tb testing.TB) string {
-	return rawLogin(tb, a.Client(), a.URL, "u", "p")
-}
-
 // rawLogin opens a session with a plain net/http client and returns its key.
 func rawLogin(tb testing.TB, hc *http.Client, base, user, password string) string {
 	tb.Helper()
@@ -152,16 +91,19 @@ func rawLogin(tb testing.TB, hc *http.Client, base, user, password string) strin
 	return out.Key
 }
 
-// BenchmarkVolumesGet compares Volumes.Get over TLS with a bare keep-alive
-// GET + decode of the same response and with a transport-per-request client.
+// BenchmarkVolumesGet compares Volumes.Get over TLS on the simulator with a
+// bare keep-alive GET + decode of the same answer and with a
+// transport-per-request client.
 //
-//	go test -run '^$' -bench BenchmarkVolumesGet -benchmem -count 5 .
+//	go test -run '^$' -bench 'BenchmarkVolumesGet$' -benchmem -count 5 ./acceptance
 func BenchmarkVolumesGet(b *testing.B) {
-	a := newBenchArray(b)
+	srv := benchServer(b)
 	ctx := context.Background()
-	url := a.URL + "/api/v1/volumes/vol1"
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	url := srv.URL + "/api/v1/volumes/vol1"
 	b.Run("sdk", func(b *testing.B) {
-		c := a.client(b)
+		c := benchClient(b, srv)
 		defer c.Close(ctx)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -171,7 +113,7 @@ func BenchmarkVolumesGet(b *testing.B) {
 		}
 	})
 	b.Run("bare-keepalive", func(b *testing.B) {
-		hc, key := a.Client(), a.login(b)
+		key := rawLogin(b, hc, srv.URL, srv.Username(), srv.Password())
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := bareGet(ctx, hc, url, key); err != nil {
@@ -180,7 +122,7 @@ func BenchmarkVolumesGet(b *testing.B) {
 		}
 	})
 	b.Run("transport-per-request", func(b *testing.B) {
-		cfg, key := a.Client().Transport.(*http.Transport).TLSClientConfig, a.login(b)
+		cfg, key := hc.Transport.(*http.Transport).TLSClientConfig, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password())
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := transportPerRequestGet(ctx, cfg, url, key); err != nil {
@@ -191,29 +133,16 @@ func BenchmarkVolumesGet(b *testing.B) {
 }
 
 // BenchmarkVolumesGetRatio measures, in one process, batches of each client
-// in turn and reports the median ratios: sdk/bare (goal <= 1.5) and
-// transport-per-request/sdk (goal >= 10). "static" serves a fixed answer;
-// "simulator" is alletratest's array (TLS), whose own work is in both sides.
+// in turn against the simulator (TLS), whose own work is in both sides, and
+// reports the median ratios: sdk/bare (goal <= 1.5) and
+// transport-per-request/sdk (goal >= 10).
 //
-//	go test -run '^$' -bench BenchmarkVolumesGetRatio -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkVolumesGetRatio -benchtime 1x ./acceptance
 func BenchmarkVolumesGetRatio(b *testing.B) {
-	b.Run("static", func(b *testing.B) {
-		a := newBenchArray(b)
-		measureGetRatio(b, a.client(b), a.Client(), a.URL, a.login(b), "vol1")
-	})
-	b.Run("simulator", func(b *testing.B) {
-		srv := alletratest.NewTestServer(b)
-		c, err := srv.Client()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := c.Volumes.Create(context.Background(), &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
-			b.Fatal(err)
-		}
-		hc := srv.HTTPClient()
-		defer hc.CloseIdleConnections()
-		measureGetRatio(b, c, hc, srv.URL, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password()), "vol1")
-	})
+	srv := benchServer(b)
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	measureGetRatio(b, benchClient(b, srv), hc, srv.URL, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password()), "vol1")
 }
 
 func measureGetRatio(b *testing.B, c *alletra.Client, hc *http.Client, base, key, name string) {
@@ -255,7 +184,7 @@ func median(xs []float64) float64 {
 // callers and by 64 concurrent callers after the array forgot the key
 // (goal: 1 each), and the TCP connections used by 1000 sequential GETs.
 //
-//	go test -run '^$' -bench BenchmarkSessionLogins -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkSessionLogins -benchtime 1x ./acceptance
 func BenchmarkSessionLogins(b *testing.B) {
 	ctx := context.Background()
 	run64 := func(c *alletra.Client) {
@@ -270,17 +199,17 @@ func BenchmarkSessionLogins(b *testing.B) {
 		wg.Wait()
 	}
 	for range b.N {
-		a := newBenchArray(b)
-		c := a.client(b, alletra.WithMaxInFlight(64))
+		srv := benchServer(b)
+		c := benchClient(b, srv, alletra.WithMaxInFlight(64))
 		run64(c)
-		cold := a.logins.Load()
-		a.forget()
+		cold := srv.Stats().Logins
+		srv.ExpireSessions()
 		run64(c)
-		relogins := a.logins.Load() - cold
+		relogins := srv.Stats().Logins - cold
 		_ = c.Close(ctx)
 
-		a2 := newBenchArray(b)
-		c2 := a2.client(b, alletra.WithMaxInFlight(1))
+		srv2 := benchServer(b)
+		c2 := benchClient(b, srv2, alletra.WithMaxInFlight(1))
 		for range 1000 {
 			if _, err := c2.Volumes.Get(ctx, "vol1"); err != nil {
 				b.Fatal(err)
@@ -289,6 +218,6 @@ func BenchmarkSessionLogins(b *testing.B) {
 		_ = c2.Close(ctx)
 		b.ReportMetric(float64(cold), "cold-logins")
 		b.ReportMetric(float64(relogins), "expiry-relogins")
-		b.ReportMetric(float64(a2.conns.Load()), "conns/1000-GETs")
+		b.ReportMetric(float64(srv2.Stats().Connections), "conns/1000-GETs")
 	}
 }
