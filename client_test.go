@@ -3,15 +3,10 @@ package alletra
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -82,16 +77,16 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidInput)
 	_, err = NewClient("https://array", "u", "")
 	require.ErrorIs(t, err, ErrInvalidInput)
-	_, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: httpmock.NewMockTransport()}), WithInsecureSkipVerify())
+	_, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: newStrictTransport(t)}), WithInsecureSkipVerify())
 	require.ErrorIs(t, err, ErrInvalidInput, "TLS options need an *http.Transport")
 }
 
 func TestNewClientDoesNoIO(t *testing.T) {
 	t.Parallel()
-	m := httpmock.NewMockTransport()
+	m := newStrictTransport(t) // any request fails the test
 	_, err := NewClient(testEndpoint, testUser, testPassword, WithHTTPClient(&http.Client{Transport: m}))
 	require.NoError(t, err)
-	assert.Zero(t, m.GetTotalCallCount())
+	assert.Zero(t, m.GetTotalCallCount(), "the strict transport counts unmatched requests too")
 }
 
 func TestCallerHTTPClientIsNotMutated(t *testing.T) {
@@ -167,58 +162,6 @@ func TestMaxInFlightBoundsConcurrency(t *testing.T) {
 		require.NoError(t, <-done)
 	}
 	assert.EqualValues(t, 3, peak.Load(), "the bound is reached and never exceeded")
-}
-
-// tlsArray is an httptest TLS server with a self-signed certificate that
-// answers login and one volume.
-func tlsArray(t *testing.T) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/credentials":
-			w.WriteHeader(http.StatusCreated)
-			_, _ = io.WriteString(w, `{"key":"tls-key-secret"}`)
-		case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes/vol1":
-			_, _ = io.WriteString(w, `{"name":"vol1","sizeMiB":256}`)
-		case r.Method == http.MethodDelete:
-			w.WriteHeader(http.StatusOK)
-		default:
-			w.WriteHeader(http.StatusNotFound)
-		}
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func TestTLSVerifiedByDefault(t *testing.T) {
-	t.Parallel()
-	srv := tlsArray(t)
-	ctx := context.Background()
-
-	c, err := NewClient(srv.URL, "u", "p", WithRetry(3, 0, 0))
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.Error(t, err, "a self-signed certificate must fail by default")
-	var te *TransportError
-	require.ErrorAs(t, err, &te)
-	assert.Equal(t, 1, te.Attempts, "certificate errors are not retried")
-	c.hc.CloseIdleConnections()
-
-	pool := x509.NewCertPool()
-	pool.AddCert(srv.Certificate())
-	c, err = NewClient(srv.URL, "u", "p", WithTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}))
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.NoError(t, err, "the array's CA makes it work")
-	require.NoError(t, c.Close(ctx))
-
-	c, err = NewClient(srv.URL, "u", "p", WithInsecureSkipVerify())
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.NoError(t, err, "explicit opt-in skips verification")
-	require.NoError(t, c.Close(ctx))
 }
 
 func TestSecretsNeverLogged(t *testing.T) {
