@@ -118,7 +118,7 @@ func TestRequestHeaders(t *testing.T) {
 		return httpmock.NewStringResponse(http.StatusCreated, ""), nil
 	})
 	require.NoError(t, c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v1", CPG: "SSD_r6", SizeMiB: 1024}))
-	assert.Equal(t, 1, m.GetCallCountInfo()["POST "+testAPI+"/volumes"])
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes"))
 }
 
 func TestMaxInFlightBoundsConcurrency(t *testing.T) {

@@ -25,7 +25,7 @@ func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, created)
 		assert.Equal(t, "node1-nvme-tcp", h.Name)
-		assert.Zero(t, m.GetCallCountInfo()["POST "+testAPI+"/hosts"])
+		// (No POST responder: a create fails the test.)
 	})
 	t.Run("created", func(t *testing.T) {
 		t.Parallel()
@@ -52,7 +52,7 @@ func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
 		_, _, err := c.Hosts.Ensure(context.Background(), req)
 		require.ErrorIs(t, err, ErrConflict)
 		require.ErrorIs(t, err, ErrAlreadyExists)
-		assert.Zero(t, m.GetCallCountInfo()["DELETE "+testAPI+"/hosts/node1-nvme-tcp"])
+		// (No DELETE responder: removing the stranger's host fails the test.)
 	})
 	t.Run("no initiator", func(t *testing.T) {
 		t.Parallel()

@@ -249,7 +249,7 @@ func TestHostsCreateReconcile(t *testing.T) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1, Persona: PersonaGenericALUA}))
 	assert.Len(t, *bodies, 2)
-	assert.Equal(t, 1, m.GetCallCountInfo()["GET "+testAPI+"/hosts/node1-nvme-tcp"])
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/hosts/node1-nvme-tcp"))
 
 	// Same after a retry, but the host has another NQN, another persona, or an extra initiator: conflict.
 	for _, req := range []*HostCreateRequest{
@@ -284,7 +284,7 @@ func TestHostsDelete(t *testing.T) {
 	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
 	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/busy", errorResponder(http.StatusConflict, CodeExportedVLUN, "exported"))
 	require.NoError(t, c.Hosts.Delete(context.Background(), "node1-iscsi"))
-	assert.Equal(t, 1, m.GetCallCountInfo()["DELETE "+testAPI+"/hosts/node1-iscsi"])
+	assert.Equal(t, 1, m.calls(t, http.MethodDelete, testAPI+"/hosts/node1-iscsi"))
 	assert.ErrorIs(t, c.Hosts.Delete(context.Background(), "gone"), ErrNotFound)
 	err := c.Hosts.Delete(context.Background(), "busy")
 	assert.ErrorIs(t, err, ErrInUse)
@@ -432,5 +432,5 @@ func TestHostsFindByInitiatorLowercaseNQNKey(t *testing.T) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"))
 	_, err = c.Hosts.FindByInitiator(context.Background(), nqnNode1)
 	assert.ErrorIs(t, err, ErrBusy)
-	assert.Equal(t, 4, m.GetCallCountInfo()["GET "+testAPI+"/hosts"], "an idempotent GET is retried")
+	assert.Equal(t, 4, m.calls(t, http.MethodGet, testAPI+"/hosts"), "an idempotent GET is retried")
 }

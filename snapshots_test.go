@@ -14,11 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// routeCalls returns how often the responder registered for method and url
-// was called.
-func routeCalls(m *mockArray, method, url string) int {
-	return m.GetCallCountInfo()[method+" "+url]
-}
 
 // taskStatusResponder answers GET /tasks/<id> with the given status.
 func taskStatusResponder(id int, status TaskStatus) httpmock.Responder {
@@ -128,8 +123,9 @@ func TestSnapshotsCreateErrors(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-web01"), "errors that are not busy are not retried")
-			assert.Zero(t, routeCalls(m, http.MethodGet, testAPI+"/volumes/s1"), "no reconcile after a single attempt")
+			assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-web01"), "errors that are not busy are not retried")
+			// No reconcile after a single attempt: no responder for GET
+			// /volumes/s1, so reading it fails the test.
 		})
 	}
 }
@@ -166,8 +162,8 @@ func TestSnapshotsCreateReconcile(t *testing.T) {
 			} else {
 				require.ErrorIs(t, err, tc.wantErr)
 			}
-			assert.Equal(t, 2, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-web01"))
-			assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/s1"))
+			assert.Equal(t, 2, m.calls(t, http.MethodPost, testAPI+"/volumes/c-web01"))
+			assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes/s1"))
 		})
 	}
 }
@@ -223,7 +219,7 @@ func TestSnapshotsListEmptyAndErrors(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "parent", ve.Field)
-	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes"))
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes"))
 
 	c2, m2 := newMock(t)
 	m2.RegisterResponder(http.MethodGet, testAPI+"/volumes", errorResponder(http.StatusBadRequest, CodeInvalidQueryString, "bad query"))
@@ -240,7 +236,7 @@ func TestSnapshotsDelete(t *testing.T) {
 	ctx := context.Background()
 
 	require.NoError(t, c.Snapshots.Delete(ctx, "sc-web01-snap0"))
-	assert.Equal(t, 1, routeCalls(m, http.MethodDelete, testAPI+"/volumes/sc-web01-snap0"))
+	assert.Equal(t, 1, m.calls(t, http.MethodDelete, testAPI+"/volumes/sc-web01-snap0"))
 	assert.ErrorIs(t, c.Snapshots.Delete(ctx, "gone"), ErrNotFound)
 	assert.ErrorIs(t, c.Snapshots.Delete(ctx, "parent-snap"), ErrInUse)
 
@@ -267,7 +263,7 @@ func TestSnapshotsRestore(t *testing.T) {
 	})
 	require.NoError(t, c.Snapshots.Restore(context.Background(), "sc-S"))
 	assert.Equal(t, map[string]any{"action": float64(4)}, body, "an offline promote sends the action only")
-	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
 	assert.Equal(t, int32(3), polls.Load(), "waits until the task is done, and no longer")
 }
 
@@ -289,7 +285,7 @@ func TestSnapshotsRestoreWithOptions(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "Priority", ve.Field)
-	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
 }
 
 func TestSnapshotsRestoreErrors(t *testing.T) {
@@ -316,7 +312,7 @@ func TestSnapshotsRestoreErrors(t *testing.T) {
 				assert.ErrorIs(t, err, s)
 			}
 			assert.NotErrorIs(t, err, ErrTaskFailed)
-			assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"), "a promote is sent once")
+			assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"), "a promote is sent once")
 			assert.Equal(t, 2, m.GetTotalCallCount(), "login + one PUT; no task poll")
 		})
 	}
@@ -343,7 +339,7 @@ func TestSnapshotsRestoreNoTaskID(t *testing.T) {
 	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", httpmock.NewStringResponder(http.StatusOK, `{}`))
 	err := c.Snapshots.Restore(context.Background(), "sc-S")
 	assert.ErrorIs(t, err, ErrBadResponse)
-	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
 }
 
 func TestSnapshotsRestoreContextEndsDuringWait(t *testing.T) {
@@ -358,7 +354,7 @@ func TestSnapshotsRestoreContextEndsDuringWait(t *testing.T) {
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, 60, te.ID, "the caller gets the id to wait again")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/volumes/sc-S"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
 }
 
 func TestSnapshotsRestoreValidation(t *testing.T) {
@@ -412,7 +408,7 @@ func TestSnapshotsCopy(t *testing.T) {
 	assert.Equal(t, 8842, task.ID)
 	assert.Equal(t, TaskDone, task.Status)
 	assert.Equal(t, TaskTypeVolumeCopy, task.Type)
-	assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-A"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"))
 }
 
 func TestSnapshotsCopyOptionsAnd201(t *testing.T) {
@@ -439,8 +435,8 @@ func TestSnapshotsCopyRefusesSmallerDestBeforeWriting(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "dest", ve.Field)
-	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/c-A"))
-	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/c-B"))
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes/c-A"))
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes/c-B"))
 }
 
 func TestSnapshotsCopyErrors(t *testing.T) {
@@ -466,7 +462,7 @@ func TestSnapshotsCopyErrors(t *testing.T) {
 			for _, s := range tc.sentinels {
 				assert.ErrorIs(t, err, s)
 			}
-			assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-A"), "a copy is sent once")
+			assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"), "a copy is sent once")
 		})
 	}
 }

@@ -99,7 +99,7 @@ func TestTasksCancel(t *testing.T) {
 	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/8842", errorResponder(http.StatusBadRequest, CodeNonActiveTask, "not active"))
 	assert.ErrorIs(t, c.Tasks.Cancel(context.Background(), 8842), ErrInvalidInput)
 	assert.ErrorIs(t, c.Tasks.Cancel(context.Background(), 0), ErrInvalidInput)
-	assert.Equal(t, 1, routeCalls(m, http.MethodPut, testAPI+"/tasks/8843"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/tasks/8843"))
 }
 
 // sequenceTask answers GET /tasks/<id> with ACTIVE for active polls, then final.
@@ -133,7 +133,7 @@ func TestTasksWaitAlreadyDone(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 8842, task.ID)
 	assert.Less(t, time.Since(start), DefaultTaskPollInitial, "a finished task costs no sleep")
-	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/tasks/8842"))
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/tasks/8842"))
 }
 
 func TestTasksWaitFailedAndCancelled(t *testing.T) {
