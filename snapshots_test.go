@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // taskStatusResponder answers GET /tasks/<id> with the given status.
 func taskStatusResponder(id int, status TaskStatus) httpmock.Responder {
 	return jsonResponder(http.StatusOK, map[string]any{"id": id, "type": 4, "name": "promotesv", "status": int(status)})
