@@ -105,22 +105,6 @@ func TestCallerHTTPClientIsNotMutated(t *testing.T) {
 	assert.Equal(t, time.Second, c.hc.Timeout)
 }
 
-func TestRequestHeaders(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t, WithUserAgent("lxd/6.0"))
-	m.RegisterResponder(http.MethodPost, testAPI+"/volumes", func(req *http.Request) (*http.Response, error) {
-		assert.Equal(t, "lxd/6.0 go-alletra/"+Version, req.Header.Get("User-Agent"))
-		assert.Equal(t, "application/json", req.Header.Get("Accept"))
-		assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-		assert.Equal(t, testKey, req.Header.Get("X-HP3PAR-WSAPI-SessionKey"))
-		body := decodeBody(t, req)
-		assert.Equal(t, map[string]any{"name": "v1", "cpg": "SSD_r6", "sizeMiB": float64(1024), "tpvv": true}, body)
-		return httpmock.NewStringResponse(http.StatusCreated, ""), nil
-	})
-	require.NoError(t, c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v1", CPG: "SSD_r6", SizeMiB: 1024}))
-	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes"))
-}
-
 func TestMaxInFlightBoundsConcurrency(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t, WithMaxInFlight(3))

@@ -1,10 +1,11 @@
 package alletra
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -111,22 +112,6 @@ func TestInvalidUTF8IsKeptSafe(t *testing.T) {
 	assert.True(t, utf8.ValidString(apiErr.Description))
 }
 
-func TestNamesNeverChangeThePath(t *testing.T) {
-	t.Parallel()
-	c, _ := newMock(t) // no responder: every hostile name must be refused before any request
-	for _, name := range []string{"a/b", "..", ".", "../volumes", "a?b=c", "a%2Fb", "a b", "é", "vol\x00", "a#b", "-x", "", "a\nb"} {
-		_, err := c.Volumes.Get(context.Background(), name)
-		assert.ErrorIs(t, err, ErrInvalidInput, "%q", name)
-	}
-	for _, name := range []string{"a/b", "..", "a?b", "a%b", "a b", "é"} {
-		p := pathf("/volumes/%s", name)
-		u, err := url.Parse("https://x" + p)
-		require.NoError(t, err)
-		assert.Equal(t, "/volumes/"+name, u.Path, "one segment for %q", name)
-		assert.Equal(t, 2, strings.Count(u.EscapedPath(), "/"), "%q", name)
-	}
-}
-
 // FuzzParseErrorBody: any error body gives a bounded, valid UTF-8
 // description and never panics.
 func FuzzParseErrorBody(f *testing.F) {
@@ -147,55 +132,6 @@ func FuzzParseErrorBody(f *testing.F) {
 	})
 }
 
-// unquoteQueryValue reverses quoteQueryValue (the test's own reader).
-func unquoteQueryValue(s string) (string, bool) {
-	if !strings.HasPrefix(s, `"`) {
-		return s, true
-	}
-	if len(s) < 2 || !strings.HasSuffix(s, `"`) {
-		return "", false
-	}
-	var b strings.Builder
-	in := s[1 : len(s)-1]
-	for i := 0; i < len(in); i++ {
-		switch in[i] {
-		case '\\':
-			i++
-			if i == len(in) {
-				return "", false
-			}
-			b.WriteByte(in[i])
-		case '"':
-			return "", false
-		default:
-			b.WriteByte(in[i])
-		}
-	}
-	return b.String(), true
-}
-
-// FuzzQueryEncoding: a value always comes back unchanged from the encoded
-// query, and never ends the quoted expression early.
-func FuzzQueryEncoding(f *testing.F) {
-	for _, s := range []string{"vol1", `a"b`, `a\`, "a b", "", "OR", `" OR name==x`, "iqn.1993-08.org.debian:01:abc", "é"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, value string) {
-		q := Eq("name", value)
-		v := url.Values{}
-		require.NoError(t, q.EncodeValues("query", &v))
-		raw := encodeQuery(v)
-		parsed, err := url.ParseQuery(raw)
-		require.NoError(t, err)
-		wire := parsed.Get("query")
-		require.True(t, strings.HasPrefix(wire, `"name==`) && strings.HasSuffix(wire, `"`), wire)
-		got, ok := unquoteQueryValue(strings.TrimSuffix(strings.TrimPrefix(wire, `"name==`), `"`))
-		require.True(t, ok, "unparseable value in %s", wire)
-		require.Equal(t, value, got)
-		require.NotContains(t, raw, "+", "spaces are sent as %20")
-	})
-}
-
 // FuzzFlexInt: numbers and quoted numbers decode; nothing panics.
 func FuzzFlexInt(f *testing.F) {
 	for _, s := range []string{`1`, `"42"`, `null`, `""`, `"x"`, `1.5`, `-3`, `"  7 "`} {
@@ -205,4 +141,80 @@ func FuzzFlexInt(f *testing.F) {
 		var n flexInt
 		_ = n.UnmarshalJSON([]byte(s))
 	})
+}
+
+func TestErrorBodyIsCapped(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithRetry(0, 0, 0))
+	huge := strings.Repeat("x", 4<<20)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", httpmock.NewStringResponder(500, huge))
+	_, err := c.Volumes.Get(context.Background(), "vol1")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.LessOrEqual(t, len(apiErr.Description), 520)
+}
+
+func TestSuccessBodyLenientAndCapped(t *testing.T) {
+	t.Parallel()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(`{"name":"vol1","sizeMiB":2048}`))
+	require.NoError(t, zw.Close())
+
+	c, m := newMock(t, WithMaxResponseBytes(1024))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/gz", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewBytesResponse(200, gz.Bytes())
+		resp.Header.Set("Content-Encoding", "gzip")
+		resp.Header.Set("Content-Type", "text/plain")
+		return resp, nil
+	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/big",
+		httpmock.NewStringResponder(200, `{"name":"big","comment":"`+strings.Repeat("y", 4096)+`"}`))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/cut", httpmock.NewStringResponder(200, `{"name":"cut","sizeM`))
+
+	v, err := c.Volumes.Get(context.Background(), "gz")
+	require.NoError(t, err)
+	assert.EqualValues(t, 2048, v.SizeMiB)
+
+	_, err = c.Volumes.Get(context.Background(), "big")
+	require.ErrorIs(t, err, ErrBadResponse)
+	_, err = c.Volumes.Get(context.Background(), "cut")
+	require.ErrorIs(t, err, ErrBadResponse)
+}
+
+func TestEscapingKeepsNamesInOneSegment(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"vol1": "vol1", "a/b": "a%2Fb", "a?b": "a%3Fb", "a%b": "a%25b", "..": "%2E%2E", ".": "%2E",
+		"a b": "a%20b", "é": "%C3%A9", "a,b": "a%2Cb",
+	} {
+		assert.Equal(t, want, escapeSegment(in), in)
+	}
+	assert.Equal(t, "/volumes/a%2Fb/x", pathf("/volumes/%s/x", "a/b"))
+	assert.Equal(t, "/tasks/12", pathf("/tasks/%s", 12))
+}
+
+func TestBodyStartingWithGzipMagicIsNotCorrupted(t *testing.T) {
+	t.Parallel()
+	body := "\x1f\x8b not gzip at all, but plain text"
+	resp := &http.Response{Body: io.NopCloser(strings.NewReader(body))}
+	got, err := io.ReadAll(bodyReader(resp))
+	require.NoError(t, err)
+	assert.Equal(t, body, string(got))
+}
+
+func TestRequestHeaders(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t, WithUserAgent("lxd/6.0"))
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes", func(req *http.Request) (*http.Response, error) {
+		assert.Equal(t, "lxd/6.0 go-alletra/"+Version, req.Header.Get("User-Agent"))
+		assert.Equal(t, "application/json", req.Header.Get("Accept"))
+		assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+		assert.Equal(t, testKey, req.Header.Get("X-HP3PAR-WSAPI-SessionKey"))
+		body := decodeBody(t, req)
+		assert.Equal(t, map[string]any{"name": "v1", "cpg": "SSD_r6", "sizeMiB": float64(1024), "tpvv": true}, body)
+		return httpmock.NewStringResponse(http.StatusCreated, ""), nil
+	})
+	require.NoError(t, c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v1", CPG: "SSD_r6", SizeMiB: 1024}))
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes"))
 }
