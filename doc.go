@@ -60,9 +60,10 @@
 //
 // An error answer of the array is an [*APIError] with the HTTP status, the
 // WSAPI code and the array's text. Test it with errors.Is against the
-// sentinels ([ErrNotFound], [ErrAlreadyExists], [ErrInUse], [ErrBusy], ...),
-// which are matched by status and code only (the text changes between
-// releases), or read its fields with errors.As. Bad arguments are refused
+// sentinels ([ErrNotFound], [ErrEndpoint], [ErrAlreadyExists], [ErrInUse],
+// [ErrBusy], [ErrNoSpace], ...), which are matched by the operation, the HTTP
+// status and the WSAPI code only (the text changes between releases; see
+// [APIError.Is]), or read its fields with errors.As. Bad arguments are refused
 // before any I/O with a [*ValidationError] naming the field. Failed and
 // cancelled array tasks are [*TaskError]s. A request that got no answer is a
 // [*TransportError]; an unreadable answer matches [ErrBadResponse].

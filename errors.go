@@ -3,8 +3,9 @@ package alletra
 import (
 	"errors"
 	"fmt"
-	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // ErrorCode is the numeric WSAPI error code carried in the "code" member of an
@@ -12,81 +13,105 @@ import (
 // with it changes between array releases and is never used for matching.
 type ErrorCode int
 
-// WSAPI error codes. The numbers are those of HPE's WSAPI developer guides,
-// unless the comment says otherwise.
+// WSAPI error codes whose numbers a public source gives. Each comment names
+// HPE's symbol (when one is published), the HTTP status the code comes with,
+// and where it is documented: the WSAPI developer's guides 1.3.1 and 1.2
+// (page numbers), the StoreServ 7400 edition of the guide, HPE's
+// python-3parclient and its test mock server, HPE's flowkit rest_client.py,
+// OpenStack Cinder's hpe_3par_common, LXD's alletra client, or an issue
+// thread. docs/wsapi-evidence.md says how sure each one is.
+//
+// Errors the WSAPI names without a published number (INV_OPERATION_VV_EXPORTED,
+// MEMBER_NOT_IN_SET, INV_QUERY_STRING, NON_ACTIVE_TASK, ...) have no constant:
+// they are classified by operation and HTTP status (see APIError.Is).
 const (
-	CodeInternalServerError       ErrorCode = 1   // INT_SERV_ERR (500)
-	CodeInvalidSSL                ErrorCode = 2   // INV_SSL (400)
-	CodeInputEOF                  ErrorCode = 3   // INPUT_EOF (400)
-	CodeInputTooLong              ErrorCode = 4   // INPUT_TOO_LONG (413)
-	CodeInvalidUserPassword       ErrorCode = 5   // INV_USER_PASS (403)
-	CodeInvalidSessionKey         ErrorCode = 6   // INV_SESS_KEY (403): the key expired or is unknown
-	CodeTimeout                   ErrorCode = 7   // TIMEOUT (408)
-	CodeUnsupportedHTTPVersion    ErrorCode = 8   // UNSUP_HTTP (505)
-	CodeUnsupportedOperation      ErrorCode = 9   // UNSUP_OP (501)
-	CodeResourceNotFound          ErrorCode = 11  // URI_RES_NOT_FOUND (404)
-	CodeInvalidInput              ErrorCode = 12  // INV_INPUT (400)
-	CodePermissionDenied          ErrorCode = 13  // PERM_DENIED (403)
-	CodeExistentCPG               ErrorCode = 14  // EXISTENT_CPG (409)
-	CodeNonExistentCPG            ErrorCode = 15  // NON_EXISTENT_CPG (404)
-	CodeExistentHost              ErrorCode = 16  // EXISTENT_HOST (409)
-	CodeNonExistentHost           ErrorCode = 17  // NON_EXISTENT_HOST (404)
-	CodeExistentLUN               ErrorCode = 18  // EXISTENT_LUN (409)
-	CodeNonExistentVLUN           ErrorCode = 19  // NON_EXISTENT_VLUN (404)
-	CodeNonExistentPort           ErrorCode = 20  // NON_EXISTENT_PORT (404)
-	CodeBadPortType               ErrorCode = 21  // BAD_PORT_TYPE
-	CodeExistentVolume            ErrorCode = 22  // EXISTENT_VOL (409)
-	CodeNonExistentVolume         ErrorCode = 23  // NON_EXISTENT_VOL (404)
-	CodeNoSpace                   ErrorCode = 24  // NO_SPACE (400)
-	CodeHasReadOnlyChild          ErrorCode = 25  // HAS_RO_CHILD (409)
-	CodeExportedVLUN              ErrorCode = 26  // EXPORTED_VLUN (409): the object is still exported
-	CodeTooLarge                  ErrorCode = 28  // TOO_LARGE (400)
-	CodeVolumeAlreadyExported     ErrorCode = 29  // seen by LXD on POST /vluns for an NVMe host; name unverified
-	CodeHasChild                  ErrorCode = 32  // HAS_CHILD (409): the volume has snapshots
-	CodeInUse                     ErrorCode = 34  // IN_USE (409): in a set, a key in use, ...
-	CodeNonExistentDomain         ErrorCode = 38  // NON_EXISTENT_DOMAIN (404)
-	CodeInvalidInputWrongType     ErrorCode = 39  // INV_INPUT_WRONG_TYPE (400)
-	CodeInvalidInputMissing       ErrorCode = 40  // INV_INPUT_MISSING_REQUIRED (400)
-	CodeInvalidInputExceedsRange  ErrorCode = 43  // INV_INPUT_EXCEEDS_RANGE (400)
-	CodeInvalidInputParamConflict ErrorCode = 44  // INV_INPUT_PARAM_CONFLICT (400)
-	CodeInvalidInputEmptyString   ErrorCode = 45  // INV_INPUT_EMPTY_STR (400)
-	CodeInvalidInputBadEnum       ErrorCode = 46  // INV_INPUT_BAD_ENUM_VALUE (400)
-	CodeInvalidPortSpecification  ErrorCode = 55  // INV_INPUT_PORT_SPECIFICATION (400)
-	CodeInvalidInputExceedsLength ErrorCode = 57  // INV_INPUT_EXCEEDS_LENGTH (400): a name over the limit
-	CodeExistentID                ErrorCode = 59  // EXISTENT_ID (409)
-	CodeJSONSyntax                ErrorCode = 60  // malformed JSON (400)
-	CodeInvalidInputIllegalChar   ErrorCode = 69  // INV_INPUT_ILLEGAL_CHAR (400)
-	CodeExistentPath              ErrorCode = 73  // EXISTENT_PATH (409): an initiator owned by another host
-	CodeInvalidInputOneRequired   ErrorCode = 78  // INV_INPUT_ONE_REQUIRED (400)
-	CodeNonExistentPath           ErrorCode = 80  // NON_EXISTENT_PATH (404)
-	CodeExistentSet               ErrorCode = 101 // EXISTENT_SET (409)
-	CodeNonExistentSet            ErrorCode = 102 // NON_EXISTENT_SET (404)
-	CodeInvalidInputBelowRange    ErrorCode = 115 // INV_INPUT_BELOW_RANGE (400)
-	CodeNonExistentTask           ErrorCode = 145 // NON_EXISTENT_TASK (404)
-	CodeUnsupportedVolumeType     ErrorCode = 150 // INV_OPERATION_UNSUPPORTED_VV_TYPE (403)
-	CodeVolumeBusy                ErrorCode = 151 // the volume is busy in a background task (409)
-	CodeInvalidGrowSize           ErrorCode = 152 // INV_INPUT_VV_GROW_SIZE (400)
-	CodeNewSizeExceedsCPGLimit    ErrorCode = 153 // VV_NEW_SIZE_EXCEED_CPG_LIMIT (403)
-	CodePromoteNotInProgress      ErrorCode = 185 // INV_OPERATION_VV_PROMOTE_IS_NOT_IN_PROGRESS (409)
-	CodeSystemBusy                ErrorCode = 270 // the system is too busy; try again later
-	CodeVolumeExported            ErrorCode = 300 // INV_OPERATION_VV_EXPORTED (403); number assigned by go-alletra, unverified
-	CodeParentSizeIncreased       ErrorCode = 301 // INV_OPERATION_PARENT_SIZE_HAS_INCREASED (409); assigned, unverified
-	CodeCopyParentTooBig          ErrorCode = 303 // INV_OPERATION_VV_COPY_PARENT_TOO_BIG (409); assigned, unverified
-	CodeMemberInSet               ErrorCode = 304 // MEMBER_IN_SET (409); assigned, unverified
-	CodeMemberNotInSet            ErrorCode = 305 // MEMBER_NOT_IN_SET (404); assigned, unverified
-	CodeInvalidQueryString        ErrorCode = 306 // INV_QUERY_STRING (400); assigned, unverified
-	CodeAutoLUNUnavailable        ErrorCode = 309 // AUTO_LUN_ID_UNAVAILABLE (409); assigned, unverified
-	CodeNonActiveTask             ErrorCode = 310 // NON_ACTIVE_TASK (400); assigned, unverified
+	CodeInternalServerError       ErrorCode = 1   // INT_SERV_ERR, 500: guide 1.3.1 p.22
+	CodeInvalidSSL                ErrorCode = 2   // INV_SSL, 400: guide 1.3.1 p.22
+	CodeInputEOF                  ErrorCode = 3   // INPUT_EOF, 400: guide 1.3.1 p.22
+	CodeInputTooLong              ErrorCode = 4   // INPUT_TOO_LONG, 413: guide 1.3.1 p.22
+	CodeInvalidUserPassword       ErrorCode = 5   // INV_USER_PASS, 403: guide 1.3.1 p.22, python-3parclient mock
+	CodeInvalidSessionKey         ErrorCode = 6   // INV_SESS_KEY, 403: guide 1.3.1 p.22; LXD logs in again on it
+	CodeTimeout                   ErrorCode = 7   // TIMEOUT, 408: guide 1.3.1 p.22
+	CodeUnsupportedHTTPVersion    ErrorCode = 8   // UNSUP_HTTP, 505: guide 1.3.1 p.22
+	CodeUnsupportedOperation      ErrorCode = 9   // UNSUP_OP, 501: guide 1.3.1 p.22
+	CodeResourceNotFound          ErrorCode = 11  // URI_RES_NOT_FOUND, 404: guide 1.3.1 p.22; a wrong URL (ErrEndpoint), not a missing object
+	CodeInvalidInput              ErrorCode = 12  // INV_INPUT, 400: guide 1.2 p.20, python-3parclient mock
+	CodePermissionDenied          ErrorCode = 13  // PERM_DENIED, 403: guide 1.3.1 p.22
+	CodeExistentCPG               ErrorCode = 14  // EXISTENT_CPG, 409: guide 1.2 p.20
+	CodeNonExistentCPG            ErrorCode = 15  // NON_EXISTENT_CPG, 404: guide 1.2 p.20
+	CodeExistentHost              ErrorCode = 16  // EXISTENT_HOST, 409: guide 1.2 p.20, LXD
+	CodeNonExistentHost           ErrorCode = 17  // NON_EXISTENT_HOST, 404: guide 1.3.1 p.22
+	CodeExistentLUN               ErrorCode = 18  // EXISTENT_LUN, 409: guide 1.2 p.20
+	CodeNonExistentVLUN           ErrorCode = 19  // NON_EXISTENT_VLUN, 404: guide 1.2 p.20
+	CodeNonExistentPort           ErrorCode = 20  // NON_EXISTENT_PORT, 404: guide 1.2 p.20
+	CodeBadPortType               ErrorCode = 21  // BAD_PORT_TYPE, 400 (guide 1.2 p.20; the vLUN table of 1.3.1 p.103 lists it under 404)
+	CodeExistentVolume            ErrorCode = 22  // EXISTENT_VOL, 409: guide 1.2 p.20
+	CodeNonExistentVolume         ErrorCode = 23  // NON_EXISTENT_VOL, 404: guide 1.2 p.20, LXD, flowkit
+	CodeNoSpace                   ErrorCode = 24  // NO_SPACE, 400: guide 1.2 p.20
+	CodeHasReadOnlyChild          ErrorCode = 25  // HAS_RO_CHILD, 409: guide 1.2 p.20
+	CodeExportedVLUN              ErrorCode = 26  // EXPORTED_VLUN, 409: guide 1.2 p.20, python-3parclient mock; the object is still exported
+	CodeTooLarge                  ErrorCode = 28  // TOO_LARGE, 400: guide 1.3.1 p.22 and p.103 (a size or LUN above the limit)
+	CodeOther                     ErrorCode = 29  // OTHER, 400: HPE's docker plugin (hpe_3par_mediator.py), flowkit, Cinder (delete during an online copy), LXD (POST /vluns, NVMe); never classified by its number
+	CodeServiceUnavailable        ErrorCode = 31  // SVC_UNAVAIL, 503: guide (StoreServ 7400 edition) p.18; no session or connection free
+	CodeHasChild                  ErrorCode = 32  // HAS_CHILD, 409: Cinder hpe_3par_common, flowkit; guide 1.2 p.48 (name)
+	CodeInUse                     ErrorCode = 34  // IN_USE, 409: guide (7400 edition) p.18, Cinder hpe_3par_common, flowkit
+	CodeUnsupportedRepresentation ErrorCode = 35  // UNSUP_REPRESENTATION, 406: guide (7400 edition) p.18
+	CodeUnsupportedLanguage       ErrorCode = 36  // UNSUP_LANGUAGE, 406: guide (7400 edition) p.18
+	CodeNonExistentDomain         ErrorCode = 38  // NON_EXISTENT_DOMAIN, 404: python-3parclient mock, guide (7400 edition) p.18
+	CodeInvalidInputWrongType     ErrorCode = 39  // INV_INPUT_WRONG_TYPE, 400: python-3parclient and its mock
+	CodeInvalidInputMissing       ErrorCode = 40  // INV_INPUT_MISSING_REQUIRED, 400: python-3parclient mock, Cinder, flowkit
+	CodeInvalidInputExceedsRange  ErrorCode = 43  // INV_INPUT_EXCEEDS_RANGE, 400: python-3parclient mock
+	CodeInvalidInputParamConflict ErrorCode = 44  // INV_INPUT_PARAM_CONFLICT, 400: python-3parclient mock
+	CodeInvalidInputEmptyString   ErrorCode = 45  // INV_INPUT_EMPTY_STR, 400: python-3parclient mock
+	CodeInvalidInputBadEnum       ErrorCode = 46  // INV_INPUT_BAD_ENUM_VALUE, 400: python-3parclient mock
+	CodeUnsupportedContent        ErrorCode = 51  // UNSUP_CONTENT, 415: guide (7400 edition) p.18
+	CodeInvalidInputNotJSONObject ErrorCode = 52  // INV_INPUT_NOT_JSON_OBJ, 400: guide (7400 edition) p.18
+	CodeInvalidPortSpecification  ErrorCode = 55  // INV_INPUT_PORT_SPECIFICATION, 400: python-3parclient mock
+	CodeInvalidURLPercentEncoding ErrorCode = 56  // INV_URL_PERCENT_ENCODING, 400: guide (7400 edition) p.18
+	CodeInvalidInputExceedsLength ErrorCode = 57  // INV_INPUT_EXCEEDS_LENGTH, 400: python-3parclient mock, guide (7400 edition) p.18; a name over the limit
+	CodeExistentID                ErrorCode = 59  // EXISTENT_ID, 409: python-3parclient mock
+	CodeJSONSyntax                ErrorCode = 60  // JSON_SYNTAX_ERR, 400: guide 1.3.1 p.37, guide (7400 edition) p.18
+	CodeJSONNotSupported          ErrorCode = 61  // JSON_NOT_SUPPORTED, 415: guide (7400 edition) p.18
+	CodeInvalidInputIllegalChar   ErrorCode = 69  // INV_INPUT_ILLEGAL_CHAR, 400: python-3parclient mock
+	CodeExistentPath              ErrorCode = 73  // EXISTENT_PATH, 409: python-3parclient mock, flowkit; an initiator owned by another host
+	CodeInvalidInputOneRequired   ErrorCode = 78  // INV_INPUT_ONE_REQUIRED, 400: a python-3parclient comment (e.g. a Primera create without tpvv or reduce)
+	CodeNonExistentPath           ErrorCode = 80  // NON_EXISTENT_PATH, 404: python-3parclient mock
+	CodeVolumeAccountingBusy      ErrorCode = 90  // INV_OPERATION_VV_VOLUME_ACCOUNTING_IN_PROGRESS, 409: guide 1.2 p.24
+	CodeZeroDetectTPVV            ErrorCode = 91  // INV_OPERATION_VV_ZERO_DETECT_TPVV, 403: guide 1.2 p.24
+	CodeCPGRAID0Disabled          ErrorCode = 92  // INV_OPERATION_CPG_RAID0_DISABLED: guide 1.2 p.24 (status not given)
+	CodeRAID5NLDisabled           ErrorCode = 93  // INV_OPERATION_RAID5_NL_DISABLED: guide 1.2 p.24 (status not given)
+	CodeGrowSizeTooSmall          ErrorCode = 94  // INV_OPERATION_GROW_SIZE_TOO_SMALL: guide 1.2 p.24 (status not given)
+	CodeCPGOnSnapshot             ErrorCode = 96  // INV_OPERATION_VV_CPG_ON_SNAPSHOT, 409: guide 1.2 p.24
+	CodeVLUNPCopyTarget           ErrorCode = 97  // INV_OPERATION_VLUN_PCOPY_TARGET_VV, 409: guide 1.2 p.24
+	CodeDuplicatePath             ErrorCode = 98  // INV_INPUT_DUP_PATH: guide 1.2 p.24 (status not given)
+	CodeLUNHostPersonaConflict    ErrorCode = 99  // LUN_HOSTPERSONA_CONFLICT, 409: guide 1.2 p.24
+	CodeNonExistentQoSRule        ErrorCode = 100 // NON_EXISTENT_QOS_RULE, 404: python-3parclient mock
+	CodeExistentSet               ErrorCode = 101 // EXISTENT_SET, 409 in python-3parclient's mock; the guide (1.3.1 p.86) gives 400 and no number, so the number is unverified
+	CodeNonExistentSet            ErrorCode = 102 // NON_EXISTENT_SET, 404: Cinder hpe_3par_common, flowkit
+	CodeMemberInSet               ErrorCode = 104 // MEMBER_IN_SET, 409 (guide 1.3.1 p.88); the number only from a third-party Go WSAPI client: medium confidence
+	CodeExistentQoSRule           ErrorCode = 114 // EXISTENT_QOS_RULE: python-3parclient mock (status not given)
+	CodeInvalidInputBelowRange    ErrorCode = 115 // INV_INPUT_BELOW_RANGE, 400: python-3parclient mock, guide 1.3.1 p.133
+	CodeInvalidQoSTarget          ErrorCode = 117 // INV_INPUT_QOS_TARGET_OBJECT: python-3parclient mock (status not given)
+	CodeVolumeInRemoteCopy        ErrorCode = 120 // INV_OPERATION_VV_IN_REMOTE_COPY, 403: python-3parclient mock
+	CodeNonExistentTask           ErrorCode = 145 // NON_EXISTENT_TASK, 404: python-3parclient mock, guide 1.3.1 p.133
+	CodeUnsupportedVolumeType     ErrorCode = 150 // INV_OPERATION_UNSUPPORTED_VV_TYPE, 403: Cinder (grow), flowkit
+	CodeTuneInProgress            ErrorCode = 151 // INV_OPERATION_VV_TUNE_IN_PROGRESS (likely), 409: flowkit ("volume tuning is in progress"), Cinder (an online clone is active); busy, not a generic VV_IS_BUSY
+	CodeInvalidGrowSize           ErrorCode = 152 // INV_INPUT_VV_GROW_SIZE, 400: python-3parclient mock, guide 1.3.1 p.62
+	CodeNewSizeExceedsCPGLimit    ErrorCode = 153 // VV_NEW_SIZE_EXCEED_CPG_LIMIT, 403: python-3parclient mock, guide 1.3.1 p.62
+	CodeNonExistentObjectKey      ErrorCode = 180 // NON_EXISTENT_OBJECT_KEY, 404: python-3parclient mock (volume metadata)
+	CodeExistentObjectKey         ErrorCode = 181 // EXISTENT_OBJECT_KEY, 409: python-3parclient mock (volume metadata)
+	CodePromoteNotInProgress      ErrorCode = 185 // INV_OPERATION_VV_PROMOTE_IS_NOT_IN_PROGRESS, 409: guide 1.3.1 p.37
+	CodeNonExistentRemoteCopy     ErrorCode = 187 // NON_EXISTENT_RCOPY_GROUP, 404: python-3parclient mock, Cinder, flowkit
+	CodeRemoteCopyStarted         ErrorCode = 215 // no published symbol; 403, the remote-copy group is already started: Cinder hpe_3par_common, flowkit
+	CodeRemoteCopyBusy            ErrorCode = 216 // no published symbol; 403, the remote-copy group is busy: hpe-storage/csi-driver#470
+	CodeExistentRemoteCopy        ErrorCode = 237 // EXISTENT_RCOPY_GROUP, 409: python-3parclient mock, Cinder
+	CodeSystemBusy                ErrorCode = 270 // no published symbol; 503, "system is too busy, try again later": hpe-storage/csi-driver#209, a third-party Go WSAPI client
+	CodeNonExistentFlashCache     ErrorCode = 285 // no published symbol; 404, flash cache does not exist: a python-3parclient volume test
 )
 
-// String returns the code's number and, for known codes, HPE's symbol.
-func (c ErrorCode) String() string {
-	if name, ok := codeNames[c]; ok {
-		return strconv.Itoa(int(c)) + " " + name
-	}
-	return strconv.Itoa(int(c))
-}
-
+// codeNames are HPE's symbols of the codes above; "" for a code whose
+// symbol is not published. Every constant has an entry: APIError.Is reads
+// a number that is not here as unknown.
 var codeNames = map[ErrorCode]string{
 	CodeInternalServerError: "INT_SERV_ERR", CodeInvalidSSL: "INV_SSL", CodeInputEOF: "INPUT_EOF",
 	CodeInputTooLong: "INPUT_TOO_LONG", CodeInvalidUserPassword: "INV_USER_PASS",
@@ -97,65 +122,251 @@ var codeNames = map[ErrorCode]string{
 	CodeNonExistentVLUN: "NON_EXISTENT_VLUN", CodeNonExistentPort: "NON_EXISTENT_PORT", CodeBadPortType: "BAD_PORT_TYPE",
 	CodeExistentVolume: "EXISTENT_VOL", CodeNonExistentVolume: "NON_EXISTENT_VOL", CodeNoSpace: "NO_SPACE",
 	CodeHasReadOnlyChild: "HAS_RO_CHILD", CodeExportedVLUN: "EXPORTED_VLUN", CodeTooLarge: "TOO_LARGE",
-	CodeVolumeAlreadyExported: "VOLUME_ALREADY_EXPORTED", CodeHasChild: "HAS_CHILD", CodeInUse: "IN_USE",
+	CodeOther: "OTHER", CodeServiceUnavailable: "SVC_UNAVAIL", CodeHasChild: "HAS_CHILD", CodeInUse: "IN_USE",
+	CodeUnsupportedRepresentation: "UNSUP_REPRESENTATION", CodeUnsupportedLanguage: "UNSUP_LANGUAGE",
 	CodeNonExistentDomain: "NON_EXISTENT_DOMAIN", CodeInvalidInputWrongType: "INV_INPUT_WRONG_TYPE",
 	CodeInvalidInputMissing: "INV_INPUT_MISSING_REQUIRED", CodeInvalidInputExceedsRange: "INV_INPUT_EXCEEDS_RANGE",
 	CodeInvalidInputParamConflict: "INV_INPUT_PARAM_CONFLICT", CodeInvalidInputEmptyString: "INV_INPUT_EMPTY_STR",
-	CodeInvalidInputBadEnum: "INV_INPUT_BAD_ENUM_VALUE", CodeInvalidPortSpecification: "INV_INPUT_PORT_SPECIFICATION",
-	CodeInvalidInputExceedsLength: "INV_INPUT_EXCEEDS_LENGTH", CodeExistentID: "EXISTENT_ID",
-	CodeJSONSyntax: "JSON_SYNTAX", CodeInvalidInputIllegalChar: "INV_INPUT_ILLEGAL_CHAR",
-	CodeExistentPath: "EXISTENT_PATH", CodeInvalidInputOneRequired: "INV_INPUT_ONE_REQUIRED",
-	CodeNonExistentPath: "NON_EXISTENT_PATH", CodeExistentSet: "EXISTENT_SET", CodeNonExistentSet: "NON_EXISTENT_SET",
-	CodeInvalidInputBelowRange: "INV_INPUT_BELOW_RANGE", CodeNonExistentTask: "NON_EXISTENT_TASK",
-	CodeUnsupportedVolumeType: "INV_OPERATION_UNSUPPORTED_VV_TYPE", CodeVolumeBusy: "VV_IS_BUSY",
-	CodeInvalidGrowSize: "INV_INPUT_VV_GROW_SIZE", CodeNewSizeExceedsCPGLimit: "VV_NEW_SIZE_EXCEED_CPG_LIMIT",
-	CodePromoteNotInProgress: "INV_OPERATION_VV_PROMOTE_IS_NOT_IN_PROGRESS", CodeSystemBusy: "SYSTEM_BUSY",
-	CodeVolumeExported: "INV_OPERATION_VV_EXPORTED", CodeParentSizeIncreased: "INV_OPERATION_PARENT_SIZE_HAS_INCREASED",
-	CodeCopyParentTooBig: "INV_OPERATION_VV_COPY_PARENT_TOO_BIG", CodeMemberInSet: "MEMBER_IN_SET",
-	CodeMemberNotInSet: "MEMBER_NOT_IN_SET", CodeInvalidQueryString: "INV_QUERY_STRING",
-	CodeAutoLUNUnavailable: "AUTO_LUN_ID_UNAVAILABLE", CodeNonActiveTask: "NON_ACTIVE_TASK",
+	CodeInvalidInputBadEnum: "INV_INPUT_BAD_ENUM_VALUE", CodeUnsupportedContent: "UNSUP_CONTENT",
+	CodeInvalidInputNotJSONObject: "INV_INPUT_NOT_JSON_OBJ", CodeInvalidPortSpecification: "INV_INPUT_PORT_SPECIFICATION",
+	CodeInvalidURLPercentEncoding: "INV_URL_PERCENT_ENCODING", CodeInvalidInputExceedsLength: "INV_INPUT_EXCEEDS_LENGTH",
+	CodeExistentID: "EXISTENT_ID", CodeJSONSyntax: "JSON_SYNTAX_ERR", CodeJSONNotSupported: "JSON_NOT_SUPPORTED",
+	CodeInvalidInputIllegalChar: "INV_INPUT_ILLEGAL_CHAR", CodeExistentPath: "EXISTENT_PATH",
+	CodeInvalidInputOneRequired: "INV_INPUT_ONE_REQUIRED", CodeNonExistentPath: "NON_EXISTENT_PATH",
+	CodeVolumeAccountingBusy: "INV_OPERATION_VV_VOLUME_ACCOUNTING_IN_PROGRESS", CodeZeroDetectTPVV: "INV_OPERATION_VV_ZERO_DETECT_TPVV",
+	CodeCPGRAID0Disabled: "INV_OPERATION_CPG_RAID0_DISABLED", CodeRAID5NLDisabled: "INV_OPERATION_RAID5_NL_DISABLED",
+	CodeGrowSizeTooSmall: "INV_OPERATION_GROW_SIZE_TOO_SMALL", CodeCPGOnSnapshot: "INV_OPERATION_VV_CPG_ON_SNAPSHOT",
+	CodeVLUNPCopyTarget: "INV_OPERATION_VLUN_PCOPY_TARGET_VV", CodeDuplicatePath: "INV_INPUT_DUP_PATH",
+	CodeLUNHostPersonaConflict: "LUN_HOSTPERSONA_CONFLICT", CodeNonExistentQoSRule: "NON_EXISTENT_QOS_RULE",
+	CodeExistentSet: "EXISTENT_SET", CodeNonExistentSet: "NON_EXISTENT_SET", CodeMemberInSet: "MEMBER_IN_SET",
+	CodeExistentQoSRule: "EXISTENT_QOS_RULE", CodeInvalidInputBelowRange: "INV_INPUT_BELOW_RANGE",
+	CodeInvalidQoSTarget: "INV_INPUT_QOS_TARGET_OBJECT", CodeVolumeInRemoteCopy: "INV_OPERATION_VV_IN_REMOTE_COPY",
+	CodeNonExistentTask: "NON_EXISTENT_TASK", CodeUnsupportedVolumeType: "INV_OPERATION_UNSUPPORTED_VV_TYPE",
+	CodeTuneInProgress: "INV_OPERATION_VV_TUNE_IN_PROGRESS", CodeInvalidGrowSize: "INV_INPUT_VV_GROW_SIZE",
+	CodeNewSizeExceedsCPGLimit: "VV_NEW_SIZE_EXCEED_CPG_LIMIT", CodeNonExistentObjectKey: "NON_EXISTENT_OBJECT_KEY",
+	CodeExistentObjectKey: "EXISTENT_OBJECT_KEY", CodePromoteNotInProgress: "INV_OPERATION_VV_PROMOTE_IS_NOT_IN_PROGRESS",
+	CodeNonExistentRemoteCopy: "NON_EXISTENT_RCOPY_GROUP", CodeRemoteCopyStarted: "", CodeRemoteCopyBusy: "",
+	CodeExistentRemoteCopy: "EXISTENT_RCOPY_GROUP", CodeSystemBusy: "", CodeNonExistentFlashCache: "",
+}
+
+// String returns the code's number and, for codes with a published symbol,
+// HPE's symbol.
+func (c ErrorCode) String() string {
+	if name := codeNames[c]; name != "" {
+		return strconv.Itoa(int(c)) + " " + name
+	}
+	return strconv.Itoa(int(c))
+}
+
+// known reports whether c is one of the codes above. A number that is not
+// (or none) is "unknown": the named-only rules of the table apply to it.
+func (c ErrorCode) known() bool {
+	_, ok := codeNames[c]
+	return ok
 }
 
 // Sentinel errors. Test for them with errors.Is; an *APIError matches them by
-// its HTTP status and WSAPI code, never by its text.
+// its operation, HTTP status and WSAPI code (see APIError.Is), never by its text.
 var (
-	// ErrNotFound: the object does not exist (any 404; codes 17, 19, 23, 102, 145, ...).
+	// ErrNotFound: the object is not there: an object code (15, 17, 19, 20, 23,
+	// 38, 80, 100, 102, 145, 180, 187, 285) or a 404 without a known code on an
+	// object's path. Not code 11 nor a 404 on the credentials path (ErrEndpoint).
 	ErrNotFound = errors.New("alletra: not found")
-	// ErrAlreadyExists: an object of that name or identity exists (16, 18, 22, 59, 73, 101, 304).
+	// ErrEndpoint: the WSAPI has no such resource: code 11 (URI_RES_NOT_FOUND),
+	// a 404 on the credentials path, or a 404 without an object code on a
+	// collection. The endpoint or a gateway path is wrong, not an object missing.
+	ErrEndpoint = errors.New("alletra: no such WSAPI resource; check the WSAPI URL")
+	// ErrAlreadyExists: an object of that name or identity exists (14, 16, 18,
+	// 22, 59, 73, 101, 104, 181, 237), or a 409 to a set add (a member already).
 	ErrAlreadyExists = errors.New("alletra: already exists")
-	// ErrInUse: the object is exported, in a set, has children or is busy (26, 29, 32, 34, 151, 25).
+	// ErrInUse: the object is exported, in a set, has children or is busy (25,
+	// 26, 32, 34, 151, and the named-only 409s listed in APIError.Is).
 	ErrInUse = errors.New("alletra: in use")
-	// ErrExported: the volume or host still has vLUNs (26, 29, 300).
+	// ErrExported: the volume or host still has vLUNs (26), or a promote or
+	// physical copy was refused with 403 (INV_OPERATION_VV_EXPORTED).
 	ErrExported = errors.New("alletra: exported")
 	// ErrNameTooLong: a name exceeds the array's limit (57), or the client's WithMaxNameLength.
 	ErrNameTooLong = errors.New("alletra: name too long")
-	// ErrBusy: the array asked to try again later (503, 270, 151). Retries already happened when allowed.
+	// ErrBusy: the array asked to try again later (503 off the credentials
+	// path, 31 off login, 151, 216, 270, a busy volume). Retries already
+	// happened when allowed.
 	ErrBusy = errors.New("alletra: array busy")
-	// ErrInvalidInput: the request was refused as malformed (400 with an input code), or a
-	// *ValidationError refused it before any I/O.
+	// ErrInvalidInput: the request was refused as malformed (400 with an input
+	// code, see APIError.Is), or a *ValidationError refused it before any I/O.
 	ErrInvalidInput = errors.New("alletra: invalid input")
 	// ErrSessionExpired: the session key was not accepted (403 code 6) even after a re-login.
 	ErrSessionExpired = errors.New("alletra: session key invalid or expired")
 	// ErrAuthentication: the array refused the user name or password (403 code 5).
 	ErrAuthentication = errors.New("alletra: invalid user name or password")
-	// ErrSessionLimit: the array has no free session (503 on login).
+	// ErrSessionLimit: the array has no free session (503 on login, with code
+	// 31 or without a known code).
 	ErrSessionLimit = errors.New("alletra: session limit reached")
 	// ErrPermission: the user lacks the privilege (403 code 13).
 	ErrPermission = errors.New("alletra: permission denied")
-	// ErrTooLarge: a size or number above the array's limit (28, 153).
+	// ErrTooLarge: a size or number above the array's limit (4, 28, 153).
 	ErrTooLarge = errors.New("alletra: value too large")
-	// ErrCannotShrink: a volume cannot be made smaller, or a copy destination is smaller than its source.
+	// ErrNoSpace: not enough space in the CPG or system (24 NO_SPACE, 153
+	// VV_NEW_SIZE_EXCEED_CPG_LIMIT).
+	ErrNoSpace = errors.New("alletra: not enough space")
+	// ErrCannotShrink: a volume cannot be made smaller, or a copy destination
+	// is smaller than its source (a 409 to a physical copy, confirmed by reading
+	// both sizes).
 	ErrCannotShrink = errors.New("alletra: volume cannot shrink")
-	// ErrParentGrown: a snapshot cannot be promoted after its parent grew (301).
+	// ErrParentGrown: a snapshot cannot be promoted after its parent grew (a
+	// 409 to a promote, confirmed by reading both sizes).
 	ErrParentGrown = errors.New("alletra: parent grew since the snapshot")
 	// ErrTaskFailed: an array task ended as failed. The error is a *TaskError.
 	ErrTaskFailed = errors.New("alletra: task failed")
 	// ErrTaskCancelled: an array task was cancelled. The error is a *TaskError.
 	ErrTaskCancelled = errors.New("alletra: task cancelled")
 	// ErrConflict: the object exists with a different specification (after a reconcile), or an
-	// initiator belongs to another host.
+	// initiator belongs to another host (73).
 	ErrConflict = errors.New("alletra: conflicting object exists")
 )
+
+// codeUnknown in a rule's codes matches a code without a constant above, or
+// no code at all: how the named-only errors arrive.
+const codeUnknown ErrorCode = -1
+
+// rule classifies error answers. Zero fields match anything; codes nil
+// matches every code. An empty is leaves the answer unclassified.
+type rule struct {
+	method string      // "" any method
+	path   string      // a pattern (see matchPath); "" any path
+	status int         // 0 any status
+	codes  []ErrorCode // nil any code; codeUnknown an unknown code or none
+	is     []error
+}
+
+func codes(c ...ErrorCode) []ErrorCode { return c }
+func is(e ...error) []error            { return e }
+
+// rules is the one table that maps (operation, HTTP status, WSAPI code) to
+// the sentinels. The first rule that matches decides. Named-only errors
+// (the WSAPI publishes a name and status but no number) match by operation and
+// status only, and only when the code is unknown: a number we know keeps
+// its meaning. Where a read can confirm the class cheaply, the service
+// settles it after the answer (see settle): Snapshots.Restore and Copy read
+// the sizes, VolumeSets.AddMembers and RemoveMembers read the set,
+// VLUNs.Create reads the vLUNs.
+var rules = []rule{
+	// The credentials resource: a 404 is a wrong URL whatever the code; a
+	// 503 is the session table being full.
+	{path: "/credentials/**", status: 404, is: is(ErrEndpoint)},
+	{method: "POST", path: "/credentials", status: 503, codes: codes(CodeServiceUnavailable, codeUnknown), is: is(ErrSessionLimit)},
+
+	// Known numbers.
+	{codes: codes(CodeResourceNotFound), is: is(ErrEndpoint)},
+	{codes: codes(CodeNonExistentCPG, CodeNonExistentHost, CodeNonExistentVLUN, CodeNonExistentPort,
+		CodeNonExistentVolume, CodeNonExistentDomain, CodeNonExistentPath, CodeNonExistentQoSRule,
+		CodeNonExistentSet, CodeNonExistentTask, CodeNonExistentObjectKey, CodeNonExistentRemoteCopy,
+		CodeNonExistentFlashCache), is: is(ErrNotFound)},
+	{codes: codes(CodeExistentPath), is: is(ErrAlreadyExists, ErrConflict)},
+	{codes: codes(CodeExistentCPG, CodeExistentHost, CodeExistentLUN, CodeExistentVolume, CodeExistentID,
+		CodeExistentSet, CodeMemberInSet, CodeExistentObjectKey, CodeExistentRemoteCopy), is: is(ErrAlreadyExists)},
+	{codes: codes(CodeExportedVLUN), is: is(ErrInUse, ErrExported)},
+	{codes: codes(CodeHasReadOnlyChild, CodeHasChild, CodeInUse), is: is(ErrInUse)},
+	{codes: codes(CodeTuneInProgress, CodeVolumeAccountingBusy), is: is(ErrBusy, ErrInUse)},
+	{codes: codes(CodeServiceUnavailable, CodeSystemBusy, CodeRemoteCopyBusy), is: is(ErrBusy)},
+	{codes: codes(CodeInvalidInputExceedsLength), is: is(ErrNameTooLong, ErrInvalidInput)},
+	{codes: codes(CodeInvalidSSL, CodeInputEOF, CodeInvalidInput, CodeBadPortType, CodeInvalidInputWrongType,
+		CodeInvalidInputMissing, CodeInvalidInputExceedsRange, CodeInvalidInputParamConflict,
+		CodeInvalidInputEmptyString, CodeInvalidInputBadEnum, CodeInvalidInputNotJSONObject,
+		CodeInvalidPortSpecification, CodeInvalidURLPercentEncoding, CodeJSONSyntax,
+		CodeInvalidInputIllegalChar, CodeInvalidInputOneRequired, CodeInvalidInputBelowRange,
+		CodeInvalidGrowSize), is: is(ErrInvalidInput)},
+	{codes: codes(CodeInputTooLong, CodeTooLarge), is: is(ErrTooLarge)},
+	{codes: codes(CodeNewSizeExceedsCPGLimit), is: is(ErrNoSpace, ErrTooLarge)},
+	{codes: codes(CodeNoSpace), is: is(ErrNoSpace)},
+	{codes: codes(CodeInvalidSessionKey), is: is(ErrSessionExpired)},
+	{codes: codes(CodeInvalidUserPassword), is: is(ErrAuthentication)},
+	{codes: codes(CodePermissionDenied), is: is(ErrPermission)},
+	// OTHER is anything; VLUNs.Create reads the vLUNs before it calls a 29
+	// "already exported".
+	{codes: codes(CodeOther)},
+
+	// Named-only errors, by operation and status.
+	// Promote (PUT /volumes/<snapshot>) of an exported parent, physical copy
+	// (POST /volumes/<src>) into an exported destination: INV_OPERATION_VV_EXPORTED.
+	{method: "PUT", path: "/volumes/*", status: 403, codes: codes(codeUnknown), is: is(ErrExported, ErrInUse)},
+	{method: "POST", path: "/volumes/*", status: 403, codes: codes(codeUnknown), is: is(ErrExported, ErrInUse)},
+	// A volume action refused as busy: VV_IS_BUSY, PCOPY_IN_PROGRESS,
+	// PROMOTE_IN_PROGRESS. A promote's PARENT_SIZE_HAS_INCREASED is told
+	// apart by reading the sizes (Restore).
+	{method: "PUT", path: "/volumes/*", status: 409, codes: codes(codeUnknown), is: is(ErrBusy, ErrInUse)},
+	// POST /volumes/<name>: a snapshot (NO_SNAP_CPG) or a physical copy
+	// (COPY_PARENT_TOO_BIG, PCOPY_IN_PROGRESS); Copy settles it by reading
+	// the sizes, a snapshot's 409 stays unclassified.
+	{method: "POST", path: "/volumes/*", status: 409, codes: codes(codeUnknown)},
+	// A set add: MEMBER_IN_SET; AddMembers confirms by reading the set.
+	{method: "PUT", path: "/volumesets/*", status: 409, codes: codes(codeUnknown), is: is(ErrAlreadyExists)},
+	{method: "PUT", path: "/hostsets/*", status: 409, codes: codes(codeUnknown), is: is(ErrAlreadyExists)},
+	// A delete refused: HOST_IN_SET, RETAINED, VVSET_QOS_TARGET, MEMBER_IN_DOMAINSET.
+	{method: "DELETE", status: 409, codes: codes(codeUnknown), is: is(ErrInUse)},
+	// POST /vluns 409: AUTO_LUN_ID_UNAVAILABLE (no free LUN); left unclassified.
+	{method: "POST", path: "/vluns", status: 409, codes: codes(codeUnknown)},
+	// 400s: NON_ACTIVE_TASK (a task cancel), INV_QUERY_STRING (a query),
+	// MISSING_VLUN_EXPORT_INFO (a vLUN create), INV_INPUT_EMPTY_VVSET (a set).
+	{method: "PUT", path: "/tasks/*", status: 400, codes: codes(codeUnknown), is: is(ErrInvalidInput)},
+	{method: "GET", status: 400, codes: codes(codeUnknown), is: is(ErrInvalidInput)},
+	{method: "POST", path: "/vluns", status: 400, codes: codes(codeUnknown), is: is(ErrInvalidInput)},
+	{path: "/volumesets/**", status: 400, codes: codes(codeUnknown), is: is(ErrInvalidInput)},
+	// A 404 without a known code: on an object's path the object is not
+	// there (MEMBER_NOT_IN_SET, NON_EXISTENT_VVCOPY, or no body at all);
+	// anywhere else the URL is wrong.
+	{path: "/*/*/**", status: 404, codes: codes(codeUnknown), is: is(ErrNotFound)},
+	{status: 404, codes: codes(codeUnknown), is: is(ErrEndpoint)},
+	// 503 without a known code: busy, or a limit (VV_LIMIT_REACHED,
+	// SNAPSHOT_LIMIT_REACHED, ...) the array asks to retry later.
+	{status: 503, codes: codes(codeUnknown), is: is(ErrBusy)},
+}
+
+// matches reports whether r applies to the answer.
+func (r *rule) matches(method, path string, status int, code ErrorCode) bool {
+	if r.method != "" && r.method != method || r.status != 0 && r.status != status {
+		return false
+	}
+	if r.path != "" && !matchPath(r.path, path) {
+		return false
+	}
+	if r.codes == nil {
+		return true
+	}
+	for _, c := range r.codes {
+		if c == code || c == codeUnknown && !code.known() {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPath matches an escaped path below /api/v1 against a pattern of
+// segments: "*" is any one segment, a final "**" any number of them
+// (including none). "/volumes/*" is one volume, "/*/*/**" any object below
+// a collection.
+func matchPath(pattern, path string) bool {
+	ps := strings.Split(strings.Trim(pattern, "/"), "/")
+	xs := strings.Split(strings.Trim(path, "/"), "/")
+	for i, p := range ps {
+		if p == "**" && i == len(ps)-1 {
+			return true
+		}
+		if i >= len(xs) || p != "*" && p != xs[i] || xs[i] == "" {
+			return false
+		}
+	}
+	return len(xs) == len(ps)
+}
+
+// classes returns the sentinels an error answer belongs to.
+func classes(method, path string, status int, code ErrorCode) []error {
+	for i := range rules {
+		if rules[i].matches(method, path, status, code) {
+			return rules[i].is
+		}
+	}
+	return nil
+}
 
 // APIError is an error answer of the array (any HTTP status >= 400). It keeps
 // the HTTP status, the WSAPI code and the array's text. Match it with
@@ -169,6 +380,11 @@ type APIError struct {
 	Path        string    // request path (never a session key: credential paths are redacted)
 	// Attempts is how many times the request was sent before this answer.
 	Attempts int
+
+	// settled is set when a read after the answer decided the class; then
+	// classes replaces the table's verdict.
+	settled bool
+	classes []error
 }
 
 // Error implements error. It includes the method, path, status, code and description.
@@ -186,58 +402,73 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
+	if slices.Contains(e.sentinels(), ErrEndpoint) {
+		s += " (check the WSAPI URL)"
+	}
 	return s
 }
 
-// Is reports whether the error belongs to the class of target, one of the
-// package's sentinel errors. It looks at the HTTP status and WSAPI code only.
-func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound || oneOf(e.Code, CodeNonExistentHost, CodeNonExistentVLUN,
-			CodeNonExistentVolume, CodeNonExistentSet, CodeNonExistentTask, CodeNonExistentCPG,
-			CodeNonExistentPort, CodeNonExistentPath, CodeMemberNotInSet, CodeResourceNotFound)
-	case ErrAlreadyExists:
-		return oneOf(e.Code, CodeExistentHost, CodeExistentLUN, CodeExistentVolume, CodeExistentID,
-			CodeExistentPath, CodeExistentSet, CodeExistentCPG, CodeMemberInSet)
-	case ErrInUse:
-		return oneOf(e.Code, CodeExportedVLUN, CodeVolumeAlreadyExported, CodeHasChild, CodeInUse,
-			CodeVolumeBusy, CodeHasReadOnlyChild, CodeVolumeExported)
-	case ErrExported:
-		return oneOf(e.Code, CodeExportedVLUN, CodeVolumeAlreadyExported, CodeVolumeExported)
-	case ErrNameTooLong:
-		return e.Code == CodeInvalidInputExceedsLength
-	case ErrBusy:
-		return e.StatusCode == http.StatusServiceUnavailable || oneOf(e.Code, CodeSystemBusy, CodeVolumeBusy)
-	case ErrInvalidInput:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrSessionExpired:
-		return e.Code == CodeInvalidSessionKey
-	case ErrAuthentication:
-		return e.Code == CodeInvalidUserPassword
-	case ErrSessionLimit:
-		return e.StatusCode == http.StatusServiceUnavailable && isCredentialsPath(e.Path)
-	case ErrPermission:
-		return e.Code == CodePermissionDenied
-	case ErrTooLarge:
-		return oneOf(e.Code, CodeTooLarge, CodeNewSizeExceedsCPGLimit, CodeInputTooLong)
-	case ErrCannotShrink:
-		return oneOf(e.Code, CodeCopyParentTooBig)
-	case ErrParentGrown:
-		return e.Code == CodeParentSizeIncreased
-	case ErrConflict:
-		return e.Code == CodeExistentPath
+// sentinels returns the sentinels e belongs to.
+func (e *APIError) sentinels() []error {
+	if e.settled {
+		return e.classes
 	}
-	return false
+	return classes(e.Method, e.Path, e.StatusCode, e.Code)
 }
 
-func oneOf(c ErrorCode, codes ...ErrorCode) bool {
-	for _, x := range codes {
-		if c == x {
-			return true
-		}
+// Is reports whether the error belongs to the class of target, one of the
+// package's sentinel errors. It looks at the request's method and path, the
+// HTTP status and the WSAPI code, never at the text:
+//
+//   - a known code means what its constant says (ErrNotFound for the object
+//     codes, ErrAlreadyExists, ErrInvalidInput for the input codes, ...);
+//     29 (OTHER) matches nothing;
+//   - 11, and any 404 on the credentials path, is ErrEndpoint;
+//   - a 404 without a known code is ErrNotFound on an object's path
+//     (/volumes/<name>, ...), ErrEndpoint elsewhere;
+//   - 503 is ErrSessionLimit on login, ErrBusy elsewhere;
+//   - errors the WSAPI names without a public number are matched by
+//     operation and status: 403 to a promote or physical copy is
+//     ErrExported; 409 to a volume action ErrBusy; 409 to a set add
+//     ErrAlreadyExists; 409 to a delete ErrInUse; 400 to a query, a task
+//     cancel, a vLUN create or a set change ErrInvalidInput.
+//
+// Some classes are confirmed by a read after the answer: see the methods'
+// documentation (Snapshots.Restore and Copy, VolumeSets.AddMembers, VLUNs.Create).
+func (e *APIError) Is(target error) bool { return slices.Contains(e.sentinels(), target) }
+
+// settle records on the *APIError in err the class a read after the answer
+// decided (none when classes is empty) and returns err.
+func settle(err error, classes ...error) error {
+	var e *APIError
+	if errors.As(err, &e) {
+		e.settled, e.classes = true, classes
 	}
-	return false
+	return err
+}
+
+// refute settles a named-only answer (a code without a constant, or none)
+// whose table class a read disproved: it then matches no sentinel. Answers
+// with a known code keep their class.
+func refute(err error) error {
+	var e *APIError
+	if errors.As(err, &e) && !e.Code.known() {
+		e.settled, e.classes = true, nil
+	}
+	return err
+}
+
+// hasCode reports whether err is an *APIError with that status and code.
+func hasCode(err error, status int, code ErrorCode) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == status && e.Code == code
+}
+
+// hasUnknownCode reports whether err is an *APIError with that status and a
+// code without a constant (or none): a named-only error.
+func hasUnknownCode(err error, status int) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == status && !e.Code.known()
 }
 
 // ValidationError reports an argument refused before any request was sent:

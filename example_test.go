@@ -335,3 +335,23 @@ func ExampleGrowDeltaMiB() {
 	// 2048 1280
 	// true
 }
+
+// A wrong endpoint (here a gateway prefix the array does not serve) is
+// ErrEndpoint, never ErrNotFound: a lookup does not report "absent" and a
+// delete does not "succeed" against it.
+func ExampleErrEndpoint() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := alletra.NewClient(srv.URL+"/no-such-gateway", srv.Username(), srv.Password(),
+		alletra.WithHTTPClient(srv.HTTPClient()), alletra.WithRetry(0, 0, 0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.Volumes.Get(ctx, "vol1")
+	fmt.Println("not found:", errors.Is(err, alletra.ErrNotFound))
+	fmt.Println("wrong endpoint:", errors.Is(err, alletra.ErrEndpoint))
+	// Output:
+	// not found: false
+	// wrong endpoint: true
+}

@@ -194,7 +194,10 @@ type Port struct {
 // TargetAddress is an address a host connects to.
 type TargetAddress struct {
 	Protocol PortProtocol // ProtocolISCSI or ProtocolNVMe
-	IP       string       // the portal (iSCSI) or transport (NVMe/TCP) address
+	// IP is the portal (iSCSI) or transport (NVMe/TCP) address; never empty
+	// nor 0.0.0.0 (a VLAN-tagged port reports IPAddr 0.0.0.0 and is reached
+	// by its VLAN addresses).
+	IP string
 	// TargetName is the port's iSCSI target name (IQN). Each 3PAR-family
 	// port has its own, so pair it with IP. Empty for NVMe: the subsystem
 	// NQN is in VLUN.SubsystemNQN or comes from NVMe discovery.
@@ -214,16 +217,25 @@ func (s *PortsService) List(ctx context.Context) ([]Port, error) {
 	return out.Members, nil
 }
 
+// iscsiVlansAnswer is the answer of GET /ports/<n:s:p>/iSCSIVlans/. HPE's
+// sources disagree on its shape: python-3parclient reads an "iSCSIVlans"
+// member, HPE's PowerShell toolkit the "members" of a collection. Both are
+// read.
+type iscsiVlansAnswer struct {
+	Members    []ISCSIVlan `json:"members"`
+	ISCSIVlans []ISCSIVlan `json:"iSCSIVlans"`
+}
+
 // iscsiVlans returns the VLAN addresses of the iSCSI port at pos.
 //
 // WSAPI: GET /api/v1/ports/<n:s:p>/iSCSIVlans/.
 func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan, error) {
-	var out collection[ISCSIVlan]
+	var out iscsiVlansAnswer
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/ports/%s/iSCSIVlans/", pos.String()),
 		out: &out, safety: safeIdempotent}); err != nil {
 		return nil, err
 	}
-	return out.Members, nil
+	return append(out.Members, out.ISCSIVlans...), nil
 }
 
 // TargetAddresses returns the addresses hosts connect to for protocol,

@@ -266,3 +266,39 @@ func TestPortsTargetAddressesBadProtocol(t *testing.T) {
 	}
 	assert.Zero(t, m.GetTotalCallCount())
 }
+
+// HPE's sources answer GET /ports/<n:s:p>/iSCSIVlans/ in two shapes; a
+// VLAN-tagged port reports IPAddr 0.0.0.0. Neither 0.0.0.0 nor an empty
+// address is ever a target.
+func TestPortsTargetAddressesHPEStyle(t *testing.T) {
+	t.Parallel()
+	for _, vlans := range []string{"hpe/iscsivlans_iscsivlans.json", "hpe/iscsivlans_members.json"} {
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/ports", goldenResponder(t, http.StatusOK, "hpe/ports.json"))
+		m.RegisterResponder(http.MethodGet, testAPI+"/ports/1:2:1/iSCSIVlans/", goldenResponder(t, http.StatusOK, vlans))
+		got, err := c.Ports.TargetAddresses(context.Background(), ProtocolISCSI)
+		require.NoError(t, err, vlans)
+		assert.Equal(t, []TargetAddress{
+			{Protocol: ProtocolISCSI, IP: "10.20.0.11", TargetName: "iqn.2000-05.com.3pardata:20210002ac01b5fe", PortPos: PortPos{0, 2, 1}},
+			{Protocol: ProtocolISCSI, IP: "10.30.5.21", TargetName: "iqn.2000-05.com.3pardata:21210002ac01b5fe", PortPos: PortPos{1, 2, 1}, VLANTag: 305},
+		}, got, vlans)
+		for _, a := range got {
+			assert.NotEqual(t, "0.0.0.0", a.IP)
+			assert.NotEmpty(t, a.IP)
+		}
+		// vlan 2 (0:2:1): not asked; no responder, so asking fails the test.
+	}
+}
+
+func TestPortsHPEStyleList(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/ports", goldenResponder(t, http.StatusOK, "hpe/ports.json"))
+	ports, err := c.Ports.List(context.Background())
+	require.NoError(t, err)
+	require.Len(t, ports, 4)
+	assert.Equal(t, "0.0.0.0", ports[1].IPAddr, "reported as the array sends it")
+	require.NotNil(t, ports[1].ISCSIPortInfo)
+	assert.Equal(t, 1, ports[1].ISCSIPortInfo.VLAN)
+	assert.Empty(t, ports[1].ISCSIVlans, "not inline: fetched by TargetAddresses")
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -193,7 +194,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 				out.Location = loc
 			}
 		}
-		if apiErr != nil && cl.method == http.MethodDelete && info.unknown && apiErr.StatusCode == http.StatusNotFound {
+		if apiErr != nil && cl.method == http.MethodDelete && info.unknown && errors.Is(apiErr, ErrNotFound) {
 			// An earlier attempt whose answer was lost deleted it.
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
 				slog.String("path", logPath), slog.Int("attempts", info.attempts))
@@ -476,7 +477,9 @@ func (c *Client) decode(resp *http.Response, v any) error {
 }
 
 // flexInt decodes a JSON number, a string holding one, or null (some
-// proxies and older arrays quote task ids, codes and sizes).
+// proxies and older arrays quote task ids, codes and sizes). An integral
+// number written as a float (35549184.0, as HPE's WSAPI guide and fixtures
+// write capacities) is accepted too; a fraction is not.
 type flexInt int64
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -497,10 +500,15 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var n int64
-	if err := json.Unmarshal(b, &n); err != nil {
+	if err := json.Unmarshal(b, &n); err == nil {
+		*f = flexInt(n)
+		return nil
+	}
+	var x float64
+	if err := json.Unmarshal(b, &x); err != nil || x != math.Trunc(x) || math.Abs(x) > 1<<53 {
 		return fmt.Errorf("not an integer: %s", truncateText(b, 32))
 	}
-	*f = flexInt(n)
+	*f = flexInt(x)
 	return nil
 }
 

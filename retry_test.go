@@ -312,7 +312,7 @@ func TestRenameAndCancelWhoseAnswerWasLost(t *testing.T) {
 	require.NoError(t, c.Volumes.Update(context.Background(), "old", &VolumeUpdateRequest{NewName: "new"}))
 	assert.EqualValues(t, 2, puts.Load())
 
-	r, _ = sequence(lost, errorResponder(http.StatusBadRequest, CodeNonActiveTask, "task is not active"))
+	r, _ = sequence(lost, errorResponder(http.StatusBadRequest, 9999, "task is not active"))
 	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/9", r)
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/9", jsonResponder(200, map[string]any{"id": 9, "status": 3}))
 	require.NoError(t, c.Tasks.Cancel(context.Background(), 9))

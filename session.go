@@ -202,11 +202,6 @@ func (c *Client) Close(ctx context.Context) error {
 	return err
 }
 
-// isCredentialsPath reports whether path is the login or logout resource.
-func isCredentialsPath(path string) bool {
-	return path == "/credentials" || strings.HasPrefix(path, "/credentials/")
-}
-
 // redactPath hides a session key held in a logout path.
 func redactPath(path string) string {
 	if strings.HasPrefix(path, "/credentials/") {

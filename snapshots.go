@@ -59,7 +59,10 @@ type restoreBody struct {
 	AllowRemoteCopyParent bool         `json:"allowRemoteCopyParent,omitempty"`
 }
 
-// PhysicalCopyOptions are the options of an offline physical copy.
+// PhysicalCopyOptions are the options of an offline physical copy. There are
+// deliberately no provisioning options (tpvv, tdvv, reduce, compression) nor
+// a destination CPG: the destination volume exists already and keeps its
+// own, and the array refuses those members on an offline copy.
 type PhysicalCopyOptions struct {
 	// SaveSnapshot keeps the snapshot the array takes of the source for the
 	// copy, so that the copy can be resynchronised later.
@@ -187,14 +190,15 @@ func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
 // outcome is unknown is returned as an error, never sent twice.
 //
 // Errors: a missing snapshot gives ErrNotFound; a parent that is still
-// exported gives ErrExported (403, code 300); a parent that grew since the
-// snapshot was taken gives ErrParentGrown (409, code 301) — these two code
-// numbers are go-alletra's assignment, not confirmed by a public source
-// (see CodeVolumeExported); the *APIError keeps the array's status and code
-// either way. A task that fails
-// or is cancelled gives a *TaskError matching ErrTaskFailed or
-// ErrTaskCancelled; when ctx ends during the wait, a *TaskError with the task
-// id and the context's error (the promote goes on on the array; wait for it
+// exported gives ErrExported and ErrInUse (403, INV_OPERATION_VV_EXPORTED,
+// whose number is not published: the status and operation decide). A 409
+// without a known code is read as a busy volume (ErrBusy, ErrInUse) unless
+// one read of the snapshot and its parent shows the parent larger than the
+// snapshot: then it is ErrParentGrown (PARENT_SIZE_HAS_INCREASED, also
+// without a published number). The *APIError keeps the array's status and
+// code either way. A task that fails or is cancelled gives a *TaskError
+// matching ErrTaskFailed or ErrTaskCancelled; when ctx ends during the wait,
+// a *TaskError with the task id and the context's error (the promote goes on on the array; wait for it
 // again with Tasks.Wait).
 func (s *SnapshotsService) Restore(ctx context.Context, snapshot string) error {
 	return s.RestoreWithOptions(ctx, snapshot, nil)
@@ -202,7 +206,9 @@ func (s *SnapshotsService) Restore(ctx context.Context, snapshot string) error {
 
 // RestoreWithOptions is Restore with options: an online promote, a task
 // priority, a parent in a remote-copy group. nil opts is the default
-// (offline) promote.
+// (offline) promote. Online with a Priority is refused before any request
+// with a *ValidationError: a priority does not apply to an online promote,
+// and the array refuses the pair (400, INV_INPUT_PARAM_CONFLICT, 44).
 //
 // WSAPI: PUT /api/v1/volumes/<snapshot> {"action":4,"online":...,"priority":...}
 // → {"taskid":N}, then GET /api/v1/tasks/<N>. Not repeated; errors as Restore.
@@ -215,13 +221,16 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 		if opts.Priority < 0 || opts.Priority > PriorityLow {
 			return invalid("Priority", fmt.Sprintf("must be 0 (default) or 1-3, got %d", opts.Priority))
 		}
+		if opts.Online && opts.Priority != 0 {
+			return invalid("Priority", "an online promote takes no priority (the array refuses the pair)")
+		}
 		body.Online, body.Priority, body.AllowRemoteCopyParent = opts.Online, opts.Priority, opts.AllowRemoteCopyParent
 	}
 	var ref taskRef
 	path := pathf("/volumes/%s", snapshot)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path, body: body,
 		out: &ref, safety: safeOnce}); err != nil {
-		return err
+		return s.promoteRefused(ctx, snapshot, err)
 	}
 	_, err := s.client.waitTaskRef(ctx, ref, http.MethodPut, path)
 	return err
@@ -240,7 +249,11 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 // {"destVolume":dest,"saveSnapshot":false,"priority":1}} → {"taskid":N}
 // (200 or 201), then GET /api/v1/tasks/<N> until the task ends. The POST is
 // not repeated: a copy whose outcome is unknown is returned as an error. A
-// copy already running into dest gives ErrBusy and ErrInUse (409, code 151).
+// copy or tune already running gives ErrBusy and ErrInUse (409, code 151,
+// or a 409 without a known code once a read shows the sizes fit); a 409
+// after which dest reads smaller than src gives ErrCannotShrink
+// (COPY_PARENT_TOO_BIG); an exported dest gives ErrExported (403,
+// INV_OPERATION_VV_EXPORTED).
 // A failed or cancelled task gives the *Task and a *TaskError; when ctx ends
 // during the wait, a *TaskError with the task id (the copy goes on).
 func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *PhysicalCopyOptions) (*Task, error) {
@@ -281,7 +294,49 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: path,
 		body: physicalCopyBody{Action: "createPhysicalCopy", Parameters: params},
 		out:  &ref, safety: safeOnce}); err != nil {
-		return nil, err
+		return nil, s.copyRefused(ctx, src, dest, err)
 	}
 	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)
+}
+
+// promoteRefused confirms a 409 without a known code to a promote of
+// snapshot with one read of the snapshot and its parent: a parent larger
+// than the snapshot means PARENT_SIZE_HAS_INCREASED (ErrParentGrown);
+// otherwise, or when a read fails, the table's verdict (busy) stands.
+func (s *SnapshotsService) promoteRefused(ctx context.Context, snapshot string, err error) error {
+	if !hasUnknownCode(err, http.StatusConflict) {
+		return err
+	}
+	snap, rerr := s.client.Volumes.Get(ctx, snapshot)
+	if rerr != nil || snap.CopyOf == "" {
+		return err
+	}
+	parent, rerr := s.client.Volumes.Get(ctx, snap.CopyOf)
+	if rerr == nil && parent.SizeMiB > snap.SizeMiB {
+		return settle(err, ErrParentGrown)
+	}
+	return err
+}
+
+// copyRefused confirms a 409 without a known code to a physical copy with
+// one read of both volumes: a dest now smaller than src means
+// COPY_PARENT_TOO_BIG (ErrCannotShrink); otherwise a copy or task is
+// already running on them (PCOPY_IN_PROGRESS, VV_IS_BUSY: ErrBusy,
+// ErrInUse). When a read fails the answer stays unclassified.
+func (s *SnapshotsService) copyRefused(ctx context.Context, src, dest string, err error) error {
+	if !hasUnknownCode(err, http.StatusConflict) {
+		return err
+	}
+	sv, rerr := s.client.Volumes.Get(ctx, src)
+	if rerr != nil {
+		return err
+	}
+	dv, rerr := s.client.Volumes.Get(ctx, dest)
+	if rerr != nil {
+		return err
+	}
+	if dv.SizeMiB < sv.SizeMiB {
+		return settle(err, ErrCannotShrink)
+	}
+	return settle(err, ErrBusy, ErrInUse)
 }

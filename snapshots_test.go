@@ -221,7 +221,7 @@ func TestSnapshotsListEmptyAndErrors(t *testing.T) {
 	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes"))
 
 	c2, m2 := newMock(t)
-	m2.RegisterResponder(http.MethodGet, testAPI+"/volumes", errorResponder(http.StatusBadRequest, CodeInvalidQueryString, "bad query"))
+	m2.RegisterResponder(http.MethodGet, testAPI+"/volumes", errorResponder(http.StatusBadRequest, 0, "bad query"))
 	_, err = c2.Snapshots.List(context.Background(), "vol")
 	assert.ErrorIs(t, err, ErrInvalidInput)
 }
@@ -276,15 +276,86 @@ func TestSnapshotsRestoreWithOptions(t *testing.T) {
 	})
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/9", taskStatusResponder(9, TaskDone))
 	err := c.Snapshots.RestoreWithOptions(context.Background(), "sc-S",
-		&RestoreOptions{Online: true, Priority: PriorityMedium, AllowRemoteCopyParent: true})
+		&RestoreOptions{Online: true, AllowRemoteCopyParent: true})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"action": float64(4), "online": true, "priority": float64(2), "allowRemoteCopyParent": true}, body)
+	assert.Equal(t, map[string]any{"action": float64(4), "online": true, "allowRemoteCopyParent": true}, body)
+	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S", &RestoreOptions{Priority: PriorityMedium})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"action": float64(4), "priority": float64(2)}, body)
 
 	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S", &RestoreOptions{Priority: 4})
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "Priority", ve.Field)
-	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
+	// A priority does not apply to an online promote: the array refuses the
+	// pair (409/44), so it is refused before any I/O.
+	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S",
+		&RestoreOptions{Online: true, Priority: PriorityMedium})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Priority", ve.Field)
+	assert.Equal(t, 2, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
+}
+
+func TestSnapshotsRestoreParentGrownConfirmedByRead(t *testing.T) {
+	t.Parallel()
+	// PARENT_SIZE_HAS_INCREASED has no published number: a 409 to a promote
+	// is read as busy unless the parent reads larger than the snapshot.
+	for _, code := range unknownCodes {
+		for _, tc := range []struct {
+			parentMiB int64
+			want      []error
+			notWant   []error
+		}{
+			{2048, []error{ErrParentGrown}, []error{ErrBusy, ErrInUse}},
+			{1024, []error{ErrBusy, ErrInUse}, []error{ErrParentGrown}},
+		} {
+			c, m := newMock(t, fastTasks)
+			m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", errorResponder(http.StatusConflict, code, "refused"))
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/sc-S", jsonResponder(http.StatusOK,
+				map[string]any{"name": "sc-S", "sizeMiB": 1024, "copyType": 3, "copyOf": "vol"}))
+			m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol", jsonResponder(http.StatusOK,
+				map[string]any{"name": "vol", "sizeMiB": tc.parentMiB, "copyType": 1}))
+			err := c.Snapshots.Restore(context.Background(), "sc-S")
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, code, apiErr.Code)
+			for _, s := range tc.want {
+				assert.ErrorIs(t, err, s, "code %d parent %d", code, tc.parentMiB)
+			}
+			for _, s := range tc.notWant {
+				assert.NotErrorIs(t, err, s, "code %d parent %d", code, tc.parentMiB)
+			}
+			assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"), "a promote is sent once")
+		}
+	}
+	// A known code is not reinterpreted by the read.
+	c, m := newMock(t, fastTasks)
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/sc-S", errorResponder(http.StatusConflict, CodeTuneInProgress, "tune"))
+	err := c.Snapshots.Restore(context.Background(), "sc-S")
+	assert.ErrorIs(t, err, ErrBusy)
+	assert.NotErrorIs(t, err, ErrParentGrown)
+	assert.Equal(t, 2, m.GetTotalCallCount(), "login + PUT, no read")
+}
+
+func TestSnapshotsCopyParentTooBigConfirmedByRead(t *testing.T) {
+	t.Parallel()
+	// COPY_PARENT_TOO_BIG has no published number: a 409 after which dest
+	// reads smaller than src (it shrank, or src grew, since the check).
+	for _, code := range unknownCodes {
+		c, m := newMock(t, fastTasks)
+		m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK,
+			map[string]any{"name": "c-A", "sizeMiB": 1024, "copyType": 1}))
+		dest, _ := sequence(jsonResponder(http.StatusOK, map[string]any{"name": "c-B", "sizeMiB": 1024, "copyType": 1}),
+			jsonResponder(http.StatusOK, map[string]any{"name": "c-B", "sizeMiB": 512, "copyType": 1}))
+		m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-B", dest)
+		m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", errorResponder(http.StatusConflict, code, "refused"))
+		_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
+		assert.ErrorIs(t, err, ErrCannotShrink, "code %d", code)
+		assert.NotErrorIs(t, err, ErrBusy)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, "the array's answer is kept")
+		assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"))
+	}
 }
 
 func TestSnapshotsRestoreErrors(t *testing.T) {
@@ -295,8 +366,9 @@ func TestSnapshotsRestoreErrors(t *testing.T) {
 		code      ErrorCode
 		sentinels []error
 	}{
-		{"exported", http.StatusForbidden, CodeVolumeExported, []error{ErrExported, ErrInUse}},
-		{"parent grown", http.StatusConflict, CodeParentSizeIncreased, []error{ErrParentGrown}},
+		// INV_OPERATION_VV_EXPORTED has no published number: the status and operation decide.
+		{"exported", http.StatusForbidden, 0, []error{ErrExported, ErrInUse}},
+		{"exported, arbitrary number", http.StatusForbidden, 9999, []error{ErrExported, ErrInUse}},
 		{"missing snapshot", http.StatusNotFound, CodeNonExistentVolume, []error{ErrNotFound}},
 		{"busy is not retried", http.StatusServiceUnavailable, 0, []error{ErrBusy}},
 		{"system busy is not retried", http.StatusConflict, CodeSystemBusy, []error{ErrBusy}},
@@ -446,10 +518,13 @@ func TestSnapshotsCopyErrors(t *testing.T) {
 		code      ErrorCode
 		sentinels []error
 	}{
-		{"copy already running", http.StatusConflict, CodeVolumeBusy, []error{ErrBusy, ErrInUse}},
+		{"tune or copy running", http.StatusConflict, CodeTuneInProgress, []error{ErrBusy, ErrInUse}},
 		{"dest exported", http.StatusConflict, CodeExportedVLUN, []error{ErrInUse, ErrExported}},
+		{"dest exported, no published number", http.StatusForbidden, 0, []error{ErrInUse, ErrExported}},
 		{"unavailable is not retried", http.StatusServiceUnavailable, 0, []error{ErrBusy}},
-		{"parent too big", http.StatusConflict, CodeCopyParentTooBig, []error{ErrCannotShrink}},
+		// A 409 without a known code once the sizes read fine: a copy already running.
+		{"copy already running", http.StatusConflict, 0, []error{ErrBusy, ErrInUse}},
+		{"copy already running, arbitrary number", http.StatusConflict, 9999, []error{ErrBusy, ErrInUse}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

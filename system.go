@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // SystemService reads system information, the WSAPI version, CPGs, the
@@ -96,6 +97,32 @@ type System struct {
 	LicenseInfo          *LicenseInfo `json:"licenseInfo,omitempty"`
 }
 
+// UnmarshalJSON reads the counts and capacities as integers written as
+// such, as integral floats (35549184.0: HPE's WSAPI guide and fixtures) or
+// quoted.
+func (s *System) UnmarshalJSON(b []byte) error {
+	type plain System
+	w := struct {
+		*plain
+		ID                   flexInt `json:"id"`
+		TotalNodes           flexInt `json:"totalNodes"`
+		MasterNode           flexInt `json:"masterNode"`
+		ChunkletSizeMiB      flexInt `json:"chunkletSizeMiB"`
+		TotalCapacityMiB     flexInt `json:"totalCapacityMiB"`
+		AllocatedCapacityMiB flexInt `json:"allocatedCapacityMiB"`
+		FreeCapacityMiB      flexInt `json:"freeCapacityMiB"`
+		FailedCapacityMiB    flexInt `json:"failedCapacityMiB"`
+	}{plain: (*plain)(s)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	s.ID, s.TotalNodes, s.MasterNode = int(w.ID), int(w.TotalNodes), int(w.MasterNode)
+	s.ChunkletSizeMiB, s.TotalCapacityMiB = int64(w.ChunkletSizeMiB), int64(w.TotalCapacityMiB)
+	s.AllocatedCapacityMiB, s.FreeCapacityMiB = int64(w.AllocatedCapacityMiB), int64(w.FreeCapacityMiB)
+	s.FailedCapacityMiB = int64(w.FailedCapacityMiB)
+	return nil
+}
+
 // LicenseInfo lists the array's licenses.
 type LicenseInfo struct {
 	Licenses []License `json:"licenses"`
@@ -179,12 +206,46 @@ type CPGUsage struct {
 	RawUsedMiB  int64 `json:"rawUsedMiB"`
 }
 
+// UnmarshalJSON reads the sizes leniently, as System does.
+func (u *CPGUsage) UnmarshalJSON(b []byte) error {
+	type plain CPGUsage
+	w := struct {
+		*plain
+		TotalMiB    flexInt `json:"totalMiB"`
+		UsedMiB     flexInt `json:"usedMiB"`
+		RawTotalMiB flexInt `json:"rawTotalMiB"`
+		RawUsedMiB  flexInt `json:"rawUsedMiB"`
+	}{plain: (*plain)(u)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	u.TotalMiB, u.UsedMiB = int64(w.TotalMiB), int64(w.UsedMiB)
+	u.RawTotalMiB, u.RawUsedMiB = int64(w.RawTotalMiB), int64(w.RawUsedMiB)
+	return nil
+}
+
 // CPGGrowth are a CPG's growth settings for one space class.
 type CPGGrowth struct {
 	IncrementMiB int64     `json:"incrementMiB"`
 	LimitMiB     int64     `json:"limitMiB,omitempty"`
 	WarningMiB   int64     `json:"warningMiB,omitempty"`
 	LDLayout     *LDLayout `json:"LDLayout,omitempty"`
+}
+
+// UnmarshalJSON reads the sizes leniently, as System does.
+func (g *CPGGrowth) UnmarshalJSON(b []byte) error {
+	type plain CPGGrowth
+	w := struct {
+		*plain
+		IncrementMiB flexInt `json:"incrementMiB"`
+		LimitMiB     flexInt `json:"limitMiB"`
+		WarningMiB   flexInt `json:"warningMiB"`
+	}{plain: (*plain)(g)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	g.IncrementMiB, g.LimitMiB, g.WarningMiB = int64(w.IncrementMiB), int64(w.LimitMiB), int64(w.WarningMiB)
+	return nil
 }
 
 // CPG is a common provisioning group, the pool volumes take space from.
@@ -205,6 +266,24 @@ type CPG struct {
 	FailedStates     []int      `json:"failedStates,omitempty"`
 	DegradedStates   []int      `json:"degradedStates,omitempty"`
 	AdditionalStates []int      `json:"additionalStates,omitempty"`
+}
+
+// UnmarshalJSON reads the id and volume counts leniently, as System does
+// (the space records decode themselves).
+func (c *CPG) UnmarshalJSON(b []byte) error {
+	type plain CPG
+	w := struct {
+		*plain
+		ID       flexInt `json:"id"`
+		NumFPVVs flexInt `json:"numFPVVs"`
+		NumTPVVs flexInt `json:"numTPVVs"`
+		NumTDVVs flexInt `json:"numTDVVs"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.ID, c.NumFPVVs, c.NumTPVVs, c.NumTDVVs = int(w.ID), int(w.NumFPVVs), int(w.NumTPVVs), int(w.NumTDVVs)
+	return nil
 }
 
 // CPG returns the CPG called name.
@@ -319,7 +398,9 @@ func (s *SystemService) SpaceReport(ctx context.Context, cpg string) (*SpaceRepo
 }
 
 // ServiceState tells whether the WSAPI's HTTP or HTTPS listener is enabled.
-// (1 and 2 as arrays report them; other values are shown as numbers.)
+// HPE's WSAPI guide and fixtures give the states as the strings "Enabled"
+// and "Disabled"; some arrays send the numbers 1 and 2. Both are accepted;
+// another string decodes as 0 and shows as its number.
 type ServiceState int
 
 // Listener states.
@@ -330,6 +411,28 @@ const (
 
 // String returns the name of the state.
 func (s ServiceState) String() string { return enumName(int(s), "ENABLED", "DISABLED") }
+
+// UnmarshalJSON accepts "Enabled" / "Disabled" (any case) and the numbers.
+func (s *ServiceState) UnmarshalJSON(b []byte) error {
+	var text string
+	if json.Unmarshal(b, &text) == nil {
+		switch strings.ToLower(strings.TrimSpace(text)) {
+		case "enabled":
+			*s = ServiceEnabled
+			return nil
+		case "disabled":
+			*s = ServiceDisabled
+			return nil
+		}
+	}
+	var n flexInt
+	if err := n.UnmarshalJSON(b); err != nil {
+		*s = 0 // an unknown state is not worth failing the whole answer
+		return nil
+	}
+	*s = ServiceState(n)
+	return nil
+}
 
 // WSAPIConfiguration is the WSAPI server's configuration and session usage.
 type WSAPIConfiguration struct {
@@ -342,6 +445,24 @@ type WSAPIConfiguration struct {
 	// SystemResourceUsage is, per the WSAPI guide, about the array's
 	// maximum number of sessions.
 	SystemResourceUsage int `json:"systemResourceUsage"`
+}
+
+// UnmarshalJSON reads the ports and counts leniently, as System does.
+func (c *WSAPIConfiguration) UnmarshalJSON(b []byte) error {
+	type plain WSAPIConfiguration
+	w := struct {
+		*plain
+		HTTPPort            flexInt `json:"httpPort"`
+		HTTPSPort           flexInt `json:"httpsPort"`
+		SessionsInUse       flexInt `json:"sessionsInUse"`
+		SystemResourceUsage flexInt `json:"systemResourceUsage"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.HTTPPort, c.HTTPSPort = int(w.HTTPPort), int(w.HTTPSPort)
+	c.SessionsInUse, c.SystemResourceUsage = int(w.SessionsInUse), int(w.SystemResourceUsage)
+	return nil
 }
 
 // WSAPIConfiguration returns the WSAPI server's ports, states and session

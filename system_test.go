@@ -306,3 +306,73 @@ func TestSystemEnumStrings(t *testing.T) {
 	assert.Equal(t, "DISABLED", ServiceDisabled.String())
 	assert.Equal(t, "0", ServiceState(0).String())
 }
+
+// HPE's guide and fixtures write capacities and counts as integral floats
+// (35549184.0) and the listener states as strings: all decode.
+func TestSystemHPEStyleAnswers(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/system", goldenResponder(t, http.StatusOK, "hpe/system.json"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/cpgs/FC_r6", goldenResponder(t, http.StatusOK, "hpe/cpg.json"))
+	m.RegisterResponder(http.MethodPost, testAPI+"/spacereporter", goldenResponder(t, http.StatusOK, "hpe/spacereport.json"))
+	m.RegisterResponder(http.MethodGet, testAPI+"/wsapiconfiguration", goldenResponder(t, http.StatusOK, "hpe/wsapiconfiguration.json"))
+	ctx := context.Background()
+
+	sys, err := c.System.Get(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 99806, sys.ID)
+	assert.Equal(t, 2, sys.TotalNodes)
+	assert.EqualValues(t, 35549184, sys.TotalCapacityMiB)
+	assert.EqualValues(t, 4194304, sys.AllocatedCapacityMiB)
+	assert.EqualValues(t, 31354880, sys.FreeCapacityMiB)
+	assert.EqualValues(t, 0, sys.FailedCapacityMiB)
+	assert.Equal(t, []int{0, 1}, sys.OnlineNodes)
+	assert.Equal(t, "HPE_3PAR 8200", sys.Model)
+
+	cpg, err := c.System.CPG(ctx, "FC_r6")
+	require.NoError(t, err)
+	assert.Equal(t, 18, cpg.NumTPVVs)
+	assert.Equal(t, CPGUsage{TotalMiB: 1048576, UsedMiB: 524288, RawTotalMiB: 1398101, RawUsedMiB: 699050}, cpg.UsrUsage)
+	require.NotNil(t, cpg.SDGrowth)
+	assert.EqualValues(t, 32768, cpg.SDGrowth.IncrementMiB)
+	require.NotNil(t, cpg.SDGrowth.LDLayout)
+	assert.Equal(t, RAID5, cpg.SDGrowth.LDLayout.RAIDType)
+
+	rep, err := c.System.SpaceReport(ctx, "FC_r6")
+	require.NoError(t, err)
+	assert.EqualValues(t, 9830400, rep.RawFreeMiB)
+	assert.EqualValues(t, 7372800, rep.UsableFreeMiB)
+
+	cfg, err := c.System.WSAPIConfiguration(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, &WSAPIConfiguration{HTTPState: ServiceDisabled, HTTPPort: 8008, HTTPSState: ServiceEnabled,
+		HTTPSPort: 8080, Version: "1.6.3", SessionsInUse: 2, SystemResourceUsage: 144}, cfg)
+}
+
+func TestServiceStateDecodesStringsAndNumbers(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]ServiceState{
+		`"Enabled"`: ServiceEnabled, `"Disabled"`: ServiceDisabled, `"ENABLED"`: ServiceEnabled, `" disabled "`: ServiceDisabled,
+		`1`: ServiceEnabled, `2`: ServiceDisabled, `"2"`: ServiceDisabled, `1.0`: ServiceEnabled, `"Unknown"`: 0, `null`: 0,
+	} {
+		var s ServiceState
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.Equal(t, want, s, in)
+	}
+}
+
+func TestIntegralFloatsAreIntegers(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{`35549184.0`: 35549184, `"35549184.0"`: 35549184, `3.5549184e7`: 35549184,
+		`-1.0`: -1, `0.0`: 0, `7`: 7, `"7"`: 7} {
+		var n flexInt
+		require.NoError(t, n.UnmarshalJSON([]byte(in)), in)
+		assert.EqualValues(t, want, n, in)
+	}
+	for _, bad := range []string{`1.5`, `"0.25"`, `1e300`, `true`, `"x"`} {
+		var n flexInt
+		assert.Error(t, n.UnmarshalJSON([]byte(bad)), bad)
+	}
+	var s System
+	assert.Error(t, json.Unmarshal([]byte(`{"totalCapacityMiB": 1.5}`), &s), "a fraction is not a size")
+}

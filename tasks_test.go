@@ -3,6 +3,7 @@ package alletra
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -96,7 +97,7 @@ func TestTasksCancel(t *testing.T) {
 	require.NoError(t, c.Tasks.Cancel(context.Background(), 8843))
 	assert.Equal(t, map[string]any{"action": float64(1)}, body)
 
-	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/8842", errorResponder(http.StatusBadRequest, CodeNonActiveTask, "not active"))
+	m.RegisterResponder(http.MethodPut, testAPI+"/tasks/8842", errorResponder(http.StatusBadRequest, 0, "not active"))
 	assert.ErrorIs(t, c.Tasks.Cancel(context.Background(), 8842), ErrInvalidInput)
 	assert.ErrorIs(t, c.Tasks.Cancel(context.Background(), 0), ErrInvalidInput)
 	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/tasks/8843"))
@@ -124,15 +125,18 @@ func TestTasksWaitDone(t *testing.T) {
 	assert.Equal(t, int32(5), polls.Load(), "4 ACTIVE polls, then the DONE one; no poll after")
 }
 
+// A task that is already done costs one poll and no wait: with an hour
+// between polls, any wait would run into the minute's deadline instead.
 func TestTasksWaitAlreadyDone(t *testing.T) {
 	t.Parallel()
-	c, m := newMock(t) // default polling: the first poll happens at once
+	c, m := newMock(t, WithTaskPolling(time.Hour, time.Hour))
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/8842", goldenResponder(t, http.StatusOK, "task.json"))
-	start := time.Now()
-	task, err := c.Tasks.Wait(context.Background(), 8842)
-	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	task, err := c.Tasks.Wait(ctx, 8842)
+	require.NoError(t, err, "Wait waited for a poll interval")
 	assert.Equal(t, 8842, task.ID)
-	assert.Less(t, time.Since(start), DefaultTaskPollInitial, "a finished task costs no sleep")
+	assert.Equal(t, TaskDone, task.Status)
 	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/tasks/8842"))
 }
 
@@ -169,25 +173,44 @@ func TestTasksWaitFailedAndCancelled(t *testing.T) {
 	}
 }
 
+// closeHook is a response body that runs a function when it is closed.
+type closeHook struct {
+	io.Reader
+	onClose func()
+}
+
+func (b closeHook) Close() error { b.onClose(); return nil }
+
+// Cancelling the context while Wait sleeps between polls ends the wait at
+// once, with the last status seen. The transport cancels the context when
+// the client has read the first (ACTIVE) answer; with an hour between
+// polls, waiting for the next poll would run into the minute's deadline
+// (context.DeadlineExceeded, not Canceled).
 func TestTasksWaitContextCancelled(t *testing.T) {
 	t.Parallel()
-	c, m := newMock(t) // default polling: 100 ms first interval
+	c, m := newMock(t, WithTaskPolling(time.Hour, time.Hour))
+	ctx, cancelDeadline := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelDeadline()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var polls atomic.Int32
-	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/31", sequenceTask(31, 1<<30, TaskDone, &polls))
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(150*time.Millisecond, cancel)
-	start := time.Now()
+	active := sequenceTask(31, 1<<30, TaskDone, &polls)
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/31", func(req *http.Request) (*http.Response, error) {
+		resp, err := active(req)
+		if err == nil {
+			resp.Body = closeHook{Reader: resp.Body, onClose: cancel}
+		}
+		return resp, err
+	})
 	task, err := c.Tasks.Wait(ctx, 31)
-	elapsed := time.Since(start)
 	assert.Nil(t, task)
-	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, context.Canceled, "Wait returned at the deadline, not when cancelled")
 	assert.NotErrorIs(t, err, ErrTaskFailed)
 	var te *TaskError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, 31, te.ID)
 	assert.Equal(t, TaskActive, te.Status, "the last status seen")
-	assert.Less(t, elapsed, 400*time.Millisecond, "returns promptly, not at the next poll")
-	assert.GreaterOrEqual(t, polls.Load(), int32(2))
+	assert.Equal(t, int32(1), polls.Load(), "no poll after the cancel")
 }
 
 func TestTasksWaitContextAlreadyDone(t *testing.T) {

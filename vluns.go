@@ -346,8 +346,9 @@ func fillSubsystemNQN(vs []VLUN) {
 // when a template for the same host (and port, if given) exists, returns it
 // with Existed set and creates nothing, whatever its LUN. (Arrays silently
 // add a second LUN for iSCSI hosts and refuse NVMe hosts with code 29.) If
-// the POST still answers code 29 because another client exported the
-// volume in between, the existing vLUN is listed and returned likewise.
+// the POST still answers 400 with code 29 (OTHER) because another client
+// exported the volume in between, the existing vLUN is listed and returned
+// likewise; a 29 without such a vLUN is returned as it came, unclassified.
 //
 // WSAPI: GET /api/v1/vluns?query="volumeName==V", then POST /api/v1/vluns.
 // The POST is never blindly resent: after a failure whose outcome is
@@ -383,8 +384,10 @@ func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLU
 		return found, nil // an earlier attempt was carried out
 	case err == nil:
 		return s.created(ctx, &body, resp)
-	case errors.Is(err, ErrExported):
-		// Another client exported it in between (NVMe answers code 29).
+	case hasCode(err, http.StatusBadRequest, CodeOther) || errors.Is(err, ErrExported):
+		// 400 OTHER (29) is what NVMe arrays answer to a second export (LXD
+		// reads it so), but 29 means anything: it is "already exported" only
+		// once the vLUN is found. Otherwise the answer stays unclassified.
 		if v, lerr := s.findTemplate(ctx, &body); lerr == nil && v != nil {
 			v.Existed = true
 			return v, nil

@@ -199,7 +199,7 @@ func TestVLUNsListOldArray(t *testing.T) {
 	// An array without vLUN queries refuses the query: the list is read whole and filtered here.
 	c, m := newMock(t)
 	r := newVLUNRoutes(t, m, []httpmock.Responder{
-		errorResponder(http.StatusBadRequest, CodeInvalidQueryString, "bad query"),
+		errorResponder(http.StatusBadRequest, 0, "bad query"),
 		goldenResponder(t, http.StatusOK, "vluns.json"),
 	}, nil)
 	vs, err := c.VLUNs.List(context.Background(), &VLUNListOptions{HostName: "esx01"})
@@ -313,7 +313,7 @@ func TestVLUNsCreateAlreadyExportedRace(t *testing.T) {
 	c, m := newMock(t)
 	r := newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs, vlunList(
 		map[string]any{"lun": 1, "volumeName": "c-web02", "hostname": "node1-nvme-tcp", "type": 3, "active": false},
-	)}, []httpmock.Responder{errorResponder(http.StatusBadRequest, CodeVolumeAlreadyExported, "already exported")})
+	)}, []httpmock.Responder{errorResponder(http.StatusBadRequest, CodeOther, "already exported")})
 	v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web02", HostName: "node1-nvme-tcp", AutoLUN: true})
 	require.NoError(t, err)
 	assert.True(t, v.Existed)
@@ -321,13 +321,18 @@ func TestVLUNsCreateAlreadyExportedRace(t *testing.T) {
 	assert.Len(t, r.posts, 1)
 	assert.Len(t, r.queries, 2)
 
-	// 29 but the re-list finds nothing for this host: the error is returned.
+	// 29 but the re-list finds nothing for this host: 29 is OTHER, not
+	// "exported"; the error is returned unclassified.
 	c, m = newMock(t)
 	newVLUNRoutes(t, m, []httpmock.Responder{emptyVLUNs},
-		[]httpmock.Responder{errorResponder(http.StatusBadRequest, CodeVolumeAlreadyExported, "already exported")})
+		[]httpmock.Responder{errorResponder(http.StatusBadRequest, CodeOther, "other")})
 	_, err = c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web02", HostName: "node1-nvme-tcp", AutoLUN: true})
-	assert.ErrorIs(t, err, ErrExported)
-	assert.ErrorIs(t, err, ErrInUse)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, CodeOther, apiErr.Code)
+	assert.NotErrorIs(t, err, ErrExported)
+	assert.NotErrorIs(t, err, ErrInUse)
+	assert.NotErrorIs(t, err, ErrInvalidInput)
 }
 
 func TestVLUNsCreateLocationFallback(t *testing.T) {

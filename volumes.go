@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -83,6 +84,25 @@ type Space struct {
 	FreeMiB        int64 `json:"freeMiB"`
 }
 
+// UnmarshalJSON reads the sizes as integers written as such, as integral
+// floats (HPE's fixtures) or quoted.
+func (sp *Space) UnmarshalJSON(b []byte) error {
+	type plain Space
+	w := struct {
+		*plain
+		ReservedMiB    flexInt `json:"reservedMiB"`
+		RawReservedMiB flexInt `json:"rawReservedMiB"`
+		UsedMiB        flexInt `json:"usedMiB"`
+		FreeMiB        flexInt `json:"freeMiB"`
+	}{plain: (*plain)(sp)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	sp.ReservedMiB, sp.RawReservedMiB = int64(w.ReservedMiB), int64(w.RawReservedMiB)
+	sp.UsedMiB, sp.FreeMiB = int64(w.UsedMiB), int64(w.FreeMiB)
+	return nil
+}
+
 // VolumePolicies are a volume's policy flags.
 type VolumePolicies struct {
 	StaleSS    *bool `json:"staleSS,omitempty"`
@@ -122,13 +142,33 @@ type Volume struct {
 	RetentionTime    string           `json:"retentionTime8601,omitempty"`
 }
 
+// UnmarshalJSON reads the id and sizes leniently, as Space does (the
+// space records decode themselves).
+func (v *Volume) UnmarshalJSON(b []byte) error {
+	type plain Volume
+	w := struct {
+		*plain
+		ID              flexInt `json:"id"`
+		BaseID          flexInt `json:"baseId"`
+		SizeMiB         flexInt `json:"sizeMiB"`
+		TotalUsedMiB    flexInt `json:"totalUsedMiB"`
+		CreationTimeSec flexInt `json:"creationTimeSec"`
+	}{plain: (*plain)(v)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	v.ID, v.BaseID = int(w.ID), int(w.BaseID)
+	v.SizeMiB, v.TotalUsedMiB, v.CreationTimeSec = int64(w.SizeMiB), int64(w.TotalUsedMiB), int64(w.CreationTimeSec)
+	return nil
+}
+
 // VolumeCreateRequest is the body of POST /volumes. Name, CPG and SizeMiB are
 // required. With none of TPVV, TDVV and Reduce set, the volume is thin
 // (tpvv=true), which every array family accepts.
 type VolumeCreateRequest struct {
 	Name        string          `json:"name"`
 	CPG         string          `json:"cpg"`
-	SizeMiB     int64           `json:"sizeMiB"` // the array rounds up to a multiple of 256 MiB; see VolumeSizeMiB
+	SizeMiB     int64           `json:"sizeMiB"` // in MiB, at most 16 TiB; the array rounds up to a multiple of 256 MiB; see VolumeSizeMiB
 	ID          int             `json:"id,omitempty"`
 	Comment     string          `json:"comment,omitempty"`
 	SnapCPG     string          `json:"snapCPG,omitempty"` // dropped on WSAPI builds >= 100000000, which refuse it
@@ -255,8 +295,8 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 // checkVolumeCreate checks the optional members of a create against the
 // WSAPI's ranges.
 func checkVolumeCreate(req *VolumeCreateRequest) error {
-	if req.SizeMiB > math.MaxUint32 {
-		return &ValidationError{Field: "SizeMiB", Reason: fmt.Sprintf("%d exceeds the WSAPI's 32-bit size", req.SizeMiB), Err: ErrTooLarge}
+	if err := checkMiB("SizeMiB", req.SizeMiB); err != nil {
+		return err
 	}
 	if req.ID < 0 {
 		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
@@ -284,6 +324,22 @@ func checkVolumeCreate(req *VolumeCreateRequest) error {
 	return checkComment(req.Comment)
 }
 
+// maxVolumeMiB is the largest size the WSAPI takes: 16 TiB, the
+// architectural limit in HPE's python-3parclient mock server, whose tests
+// expect 16777218 MiB to be refused with 400 (TOO_LARGE). No larger limit
+// is published for newer arrays.
+const maxVolumeMiB = 16 << 20
+
+// checkMiB refuses a size in MiB above maxVolumeMiB before any I/O: such a
+// number is most likely a byte count (even 256 MiB in bytes is above it).
+func checkMiB(field string, mib int64) error {
+	if mib > maxVolumeMiB {
+		return &ValidationError{Field: field, Err: ErrTooLarge, Reason: fmt.Sprintf(
+			"%d MiB is above the WSAPI's limit of %d MiB (16 TiB): sizes are in MiB; use VolumeSizeMiB", mib, maxVolumeMiB)}
+	}
+	return nil
+}
+
 // buildNoSnapCPG is the first WSAPI build ("WSAPI of 2023") that refuses snapCPG.
 const buildNoSnapCPG = 100000000
 
@@ -299,10 +355,15 @@ func volumeMatches(v *Volume, req *VolumeCreateRequest) bool {
 	return true
 }
 
-// roundMiB rounds a size in MiB up to the array's 256 MiB granularity.
+// roundMiB rounds a size in MiB up to the array's 256 MiB granularity. A
+// size above the WSAPI's 16 TiB limit is refused (checkMiB): ResizeTo gets
+// that check through it.
 func roundMiB(mib int64) (int64, error) {
 	if mib <= 0 {
 		return 0, invalid("SizeMiB", "must be positive")
+	}
+	if err := checkMiB("SizeMiB", mib); err != nil {
+		return 0, err
 	}
 	const g = VolumeGranularity / MiB
 	if mib > math.MaxInt64/MiB-g {
@@ -327,7 +388,8 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 }
 
 // Grow adds byMiB to the volume's size; the array rounds the amount up to its
-// allocation unit (256 MiB on current arrays).
+// allocation unit (256 MiB on current arrays). An amount above the WSAPI's
+// 16 TiB limit (most likely bytes) is refused before any request.
 //
 // WSAPI: PUT /api/v1/volumes/<name> {"action":3,"sizeMiB":byMiB}. Not
 // idempotent — the size is a delta — so it is never sent twice: a failure
@@ -342,6 +404,9 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 		return &ValidationError{Field: "byMiB", Reason: fmt.Sprintf("must be positive, got %d", byMiB), Err: ErrCannotShrink}
 	case byMiB == 0:
 		return invalid("byMiB", "must be positive, got 0")
+	}
+	if err := checkMiB("byMiB", byMiB); err != nil {
+		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
 		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, safety: safeOnce})

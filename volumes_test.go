@@ -334,7 +334,7 @@ func TestVolumesDelete(t *testing.T) {
 		{http.StatusConflict, CodeHasChild, []error{ErrInUse}},
 		{http.StatusConflict, CodeInUse, []error{ErrInUse}},
 		{http.StatusConflict, CodeExportedVLUN, []error{ErrInUse, ErrExported}},
-		{http.StatusConflict, CodeVolumeBusy, []error{ErrInUse, ErrBusy}},
+		{http.StatusConflict, CodeTuneInProgress, []error{ErrInUse, ErrBusy}},
 	}
 	for _, tc := range cases {
 		c, m := newMock(t)
@@ -597,4 +597,47 @@ func TestVolumeEnumStrings(t *testing.T) {
 	assert.Equal(t, "GROW_VOLUME", VolumeActionGrow.String())
 	assert.Equal(t, "PROMOTE_VIRTUAL_COPY", VolumeActionPromote.String())
 	assert.Equal(t, "TUNE_VOLUME", VolumeActionTune.String())
+}
+
+func TestVolumesGetHPEStyleFloats(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/osv-db01", goldenResponder(t, http.StatusOK, "hpe/volume.json"))
+	v, err := c.Volumes.Get(context.Background(), "osv-db01")
+	require.NoError(t, err)
+	assert.Equal(t, 3121, v.ID)
+	assert.EqualValues(t, 10240, v.SizeMiB)
+	assert.EqualValues(t, 2304, v.TotalUsedMiB)
+	assert.Equal(t, Space{ReservedMiB: 2560, RawReservedMiB: 7680, UsedMiB: 2048, FreeMiB: 512}, v.UserSpace)
+	assert.EqualValues(t, 256, v.SnapshotSpace.UsedMiB)
+	assert.Equal(t, "FC_r6", v.UserCPG)
+	assert.Equal(t, ProvisioningThin, v.ProvisioningType)
+	assert.EqualValues(t, 1762103691, v.CreationTimeSec)
+}
+
+// A byte count where MiB is asked is refused before any I/O, with a hint.
+func TestVolumesSizesLookingLikeBytes(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	const gib = 1 << 30 // one GiB in bytes: 1 PiB if read as MiB
+	for field, err := range map[string]error{
+		"SizeMiB": c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: gib}),
+		"byMiB":   c.Volumes.Grow(ctx, "v", 10*gib),
+		"sizeMiB": c.Volumes.ResizeTo(ctx, "v", 20*gib),
+	} {
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, field)
+		assert.Equal(t, field, ve.Field)
+		assert.Contains(t, err.Error(), "sizes are in MiB; use VolumeSizeMiB", field)
+		assert.ErrorIs(t, err, ErrTooLarge, field)
+		assert.ErrorIs(t, err, ErrInvalidInput, field)
+	}
+	assert.Zero(t, m.GetTotalCallCount(), "refused before any I/O")
+
+	// 16 TiB itself is within the range.
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/volumes", respondCreatedAt(""))
+	require.NoError(t, c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 16 << 20}))
+	require.Len(t, *bodies, 1)
+	assert.EqualValues(t, 16<<20, (*bodies)[0]["sizeMiB"])
 }

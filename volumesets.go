@@ -230,22 +230,20 @@ func (s *VolumeSetsService) checkMembers(field string, names []string) ([]string
 }
 
 // isAlreadyMemberError reports an answer to an add that may mean that some
-// of the members were already there: MEMBER_IN_SET or another 409.
+// of the members were already there: any 409 (MEMBER_IN_SET, whose number is
+// not reliably published); the set is read to confirm.
 func isAlreadyMemberError(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && (apiErr.Code == CodeMemberInSet || apiErr.StatusCode == http.StatusConflict)
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict
 }
 
 // isNotMemberError reports an answer to a removal that may mean that some
-// of the members were not there: MEMBER_NOT_IN_SET, or a not-found answer
-// that is not about the set itself (e.g. the volume no longer exists).
+// of the members were not there: a not-found answer that is not about the
+// set itself (MEMBER_NOT_IN_SET, which has no published number, or a volume
+// that no longer exists); the set is read to confirm.
 func isNotMemberError(err error) bool {
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	return apiErr.Code == CodeMemberNotInSet ||
-		(errors.Is(apiErr, ErrNotFound) && apiErr.Code != CodeNonExistentSet)
+	return errors.As(err, &apiErr) && errors.Is(apiErr, ErrNotFound) && apiErr.Code != CodeNonExistentSet
 }
 
 // converge applies an idempotent membership change whose batch the array
@@ -270,7 +268,9 @@ func converge(ctx context.Context, want []string, put func(context.Context, []st
 			return nil
 		}
 		if round == 1 || len(left) == len(todo) {
-			return err // nothing of the batch was done: the error is not about membership
+			// Nothing of the batch was done: the read disproves a membership
+			// answer, so a named-only one matches no sentinel.
+			return refute(err)
 		}
 		todo = left
 	}

@@ -188,7 +188,8 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 	t.Parallel()
 	for _, answer := range []httpmock.Responder{
 		errorResponder(http.StatusConflict, CodeMemberInSet, "member in set"),
-		errorResponder(http.StatusConflict, 0, "conflict"), // no code
+		errorResponder(http.StatusConflict, 0, "conflict"),    // no code
+		errorResponder(http.StatusConflict, 9999, "conflict"), // an arbitrary number: MEMBER_IN_SET's is not reliably published
 	} {
 		// c-web01 is a member (golden set): only c-web03 is sent again.
 		c, m := newMock(t)
@@ -214,6 +215,20 @@ func TestVolumeSetsAddMembersAlreadyMember(t *testing.T) {
 	err := c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web07")
 	assert.ErrorIs(t, err, ErrInUse)
 	assert.Len(t, *bodies, 1)
+
+	// A 409 without a known code, which the read shows is not about
+	// membership: no longer "already exists".
+	for _, code := range []ErrorCode{0, 9999} {
+		c, m = newMock(t)
+		bodies = recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusConflict, code, "refused"))
+		m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
+		err = c.VolumeSets.AddMembers(context.Background(), "pool1", "c-web07")
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusConflict, apiErr.StatusCode)
+		assert.NotErrorIs(t, err, ErrAlreadyExists)
+		assert.Len(t, *bodies, 1)
+	}
 
 	// The resend fails as well: its error is returned, and nothing more is sent.
 	c, m = newMock(t)
@@ -263,7 +278,8 @@ func TestVolumeSetsRemoveMembers(t *testing.T) {
 	assert.Equal(t, map[string]any{"action": float64(2), "setmembers": []any{"c-web01"}}, (*bodies)[0])
 
 	for _, answer := range []httpmock.Responder{
-		errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"),
+		errorResponder(http.StatusNotFound, 0, "not a member"),    // MEMBER_NOT_IN_SET has no published number
+		errorResponder(http.StatusNotFound, 9999, "not a member"), // nor does the client depend on one
 		errorResponder(http.StatusNotFound, CodeNonExistentVolume, "volume gone"),
 	} {
 		// c-web09 is not a member: only c-web02 is sent again.
@@ -277,7 +293,7 @@ func TestVolumeSetsRemoveMembers(t *testing.T) {
 
 	// None of them is a member: done after the read.
 	c, m = newMock(t)
-	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"))
+	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, 9999, "not a member"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", goldenResponder(t, http.StatusOK, "volumeset.json"))
 	require.NoError(t, c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web09"))
 	assert.Len(t, *bodies, 1)
@@ -291,11 +307,11 @@ func TestVolumeSetsRemoveMembers(t *testing.T) {
 
 	// The read fails: the PUT's error is returned.
 	c, m = newMock(t)
-	recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, CodeMemberNotInSet, "not a member"))
+	recordBodies(t, m, http.MethodPut, testAPI+"/volumesets/"+"pool1", errorResponder(http.StatusNotFound, 9999, "not a member"))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumesets/pool1", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
 	err = c.VolumeSets.RemoveMembers(context.Background(), "pool1", "c-web01")
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, CodeMemberNotInSet, apiErr.Code)
+	assert.Equal(t, ErrorCode(9999), apiErr.Code)
 	assert.False(t, errors.Is(err, ErrPermission))
 }

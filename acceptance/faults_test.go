@@ -163,7 +163,7 @@ func fmFaults() []fmFault {
 			name: "Busy503Twice",
 			inject: func(srv *alletratest.Server, _ *refuseOnceTransport, op *fmOp) {
 				srv.InjectFault(op.method, op.route, alletratest.Fault{Kind: alletratest.FaultStatus,
-					Status: http.StatusServiceUnavailable, Code: int(alletra.CodeSystemBusy), Times: 2})
+					Status: http.StatusServiceUnavailable, Code: alletra.CodeSystemBusy, Times: 2})
 			},
 			expect: func(op *fmOp) fmOutcome {
 				if op.once { // never repeated but a dial error: ErrBusy
@@ -262,7 +262,7 @@ func fmOps() []fmOp {
 				assert.Equal(t, fmVol, v.Name)
 				assert.EqualValues(t, fmSizeMiB, v.SizeMiB)
 				assert.Equal(t, fmCPG, v.CPG)
-				assert.Equal(t, 1, v.CopyType, "a base volume")
+				assert.Equal(t, alletra.CopyBase, v.CopyType, "a base volume")
 				return 1
 			},
 		},
@@ -303,7 +303,7 @@ func fmOps() []fmOp {
 				h := hosts[0]
 				assert.Equal(t, fmHost, h.Name)
 				assert.Equal(t, []string{fmIQN}, h.ISCSINames)
-				assert.Equal(t, int(alletra.PersonaGenericALUA), h.Persona)
+				assert.Equal(t, alletra.PersonaGenericALUA, h.Persona)
 				return 1
 			},
 		},
@@ -362,7 +362,7 @@ func fmOps() []fmOp {
 				}
 				s, ok := srv.Volume(fmSnap)
 				require.True(t, ok, "unexpected volume: %+v", vols)
-				assert.Equal(t, 3, s.CopyType, "a virtual copy")
+				assert.Equal(t, alletra.CopyVirtualCopy, s.CopyType, "a virtual copy")
 				assert.Equal(t, fmVol, s.CopyOf)
 				assert.True(t, s.ReadOnly)
 				return 1
@@ -401,7 +401,7 @@ func fmOps() []fmOp {
 				return nil, c.Snapshots.Restore(ctx, fmSnap)
 			},
 			effect: func(t *testing.T, srv *alletratest.Server, _ any, _ error) int {
-				promotes := tasksOfType(srv, 4)
+				promotes := tasksOfType(srv, alletra.TaskTypePromoteSnapshot)
 				require.LessOrEqual(t, len(promotes), 1, "promoted more than once: %+v", promotes)
 				_, snapOK := srv.Volume(fmSnap)
 				require.True(t, snapOK, "snapshot lost")
@@ -411,7 +411,7 @@ func fmOps() []fmOp {
 					assert.Equal(t, "after", content)
 					return 0
 				}
-				assert.Equal(t, 1, promotes[0].Status, "task done")
+				assert.Equal(t, alletra.TaskDone, promotes[0].Status, "task done")
 				assert.Equal(t, fmSnap, promotes[0].Source)
 				assert.Equal(t, fmVol, promotes[0].Dest)
 				assert.Equal(t, "before", content, "the parent holds the snapshot's data")
@@ -430,7 +430,7 @@ func fmOps() []fmOp {
 				return c.Snapshots.Copy(ctx, fmVol, fmVol2, nil)
 			},
 			effect: func(t *testing.T, srv *alletratest.Server, res any, runErr error) int {
-				copies := tasksOfType(srv, 1)
+				copies := tasksOfType(srv, alletra.TaskTypeVolumeCopy)
 				require.LessOrEqual(t, len(copies), 1, "copied more than once: %+v", copies)
 				require.Len(t, srv.Volumes(), 2, "no volume lost or added")
 				content, err := srv.Content(fmVol2)
@@ -442,7 +442,7 @@ func fmOps() []fmOp {
 					assert.Equal(t, "dest", content)
 					return 0
 				}
-				assert.Equal(t, 1, copies[0].Status, "task done")
+				assert.Equal(t, alletra.TaskDone, copies[0].Status, "task done")
 				assert.Equal(t, "source", content, "the destination holds the source's data")
 				if runErr == nil {
 					task, _ := res.(*alletra.Task)
@@ -629,7 +629,7 @@ func waitIdle(t *testing.T, srv *alletratest.Server) {
 	}
 }
 
-func tasksOfType(srv *alletratest.Server, typ int) []alletratest.TaskState {
+func tasksOfType(srv *alletratest.Server, typ alletra.TaskType) []alletratest.TaskState {
 	var out []alletratest.TaskState
 	for _, task := range srv.Tasks() {
 		if task.Type == typ {

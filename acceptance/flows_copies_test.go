@@ -39,7 +39,7 @@ func TestFlowSnapshots(t *testing.T) {
 		st, ok := srv.Volume(s)
 		require.True(t, ok)
 		assert.Equal(t, a, st.CopyOf)
-		assert.Equal(t, int(alletra.CopyVirtualCopy), st.CopyType)
+		assert.Equal(t, alletra.CopyVirtualCopy, st.CopyType)
 		assert.Equal(t, "A", st.Content)
 	}
 
@@ -55,7 +55,7 @@ func TestFlowSnapshots(t *testing.T) {
 		if n == 1 {
 			st, _ := srv.Volume(x)
 			assert.Equal(t, a, st.CopyOf)
-			assert.Equal(t, int(alletra.CopyPhysicalCopy), st.CopyType)
+			assert.Equal(t, alletra.CopyPhysicalCopy, st.CopyType)
 			snaps, err := c.Snapshots.List(ctx, a)
 			assert.NoError(t, err)
 			during = snapshotNames(snaps)
@@ -93,7 +93,7 @@ func TestFlowSnapshots(t *testing.T) {
 	cx, ok = srv.Volume(x)
 	require.True(t, ok)
 	assert.Equal(t, "A", cx.Content)
-	assert.Equal(t, int(alletra.CopyBase), cx.CopyType)
+	assert.Equal(t, alletra.CopyBase, cx.CopyType)
 	closeFlow(t, srv, c)
 }
 
@@ -137,7 +137,7 @@ func TestFlowCopyWithSnapshots(t *testing.T) {
 	cb, ok := srv.Volume(b)
 	require.True(t, ok)
 	assert.Equal(t, "A", cb.Content)
-	assert.Equal(t, int(alletra.CopyBase), cb.CopyType)
+	assert.Equal(t, alletra.CopyBase, cb.CopyType)
 	set, _ := srv.VolumeSet(flowPool)
 	assert.Contains(t, set.Members, b)
 	snaps, err := c.Snapshots.List(ctx, b)
@@ -151,7 +151,7 @@ func TestFlowCopyWithSnapshots(t *testing.T) {
 	tasks := srv.Tasks()
 	require.Len(t, tasks, 3)
 	for _, tk := range tasks {
-		assert.Equal(t, int(alletra.TaskDone), tk.Status, tk.Name)
+		assert.Equal(t, alletra.TaskDone, tk.Status, tk.Name)
 		assert.Equal(t, b, tk.Dest)
 	}
 	content, _ := srv.Content(a)
@@ -208,7 +208,7 @@ func TestFlowSlowTaskAndCancel(t *testing.T) {
 	assert.Equal(t, "A", content)
 	tasks := srv.Tasks()
 	require.Len(t, tasks, 1)
-	assert.Equal(t, int(alletra.TaskDone), tasks[0].Status)
+	assert.Equal(t, alletra.TaskDone, tasks[0].Status)
 	assert.Equal(t, 10*time.Minute, tasks[0].Finish.Sub(tasks[0].Start))
 
 	// (2) The same copy into c-D, with the context cancelled at 1 minute.
@@ -231,7 +231,7 @@ func TestFlowSlowTaskAndCancel(t *testing.T) {
 	require.Len(t, tasks, 2)
 	assert.Equal(t, tasks[1].ID, te.ID, "the error names the task")
 	assert.Equal(t, alletra.TaskActive, te.Status)
-	assert.Equal(t, int(alletra.TaskActive), tasks[1].Status, "cancelling the wait leaves the copy running")
+	assert.Equal(t, alletra.TaskActive, tasks[1].Status, "cancelling the wait leaves the copy running")
 	assert.Equal(t, d, tasks[1].Dest)
 
 	// Deleting the destination during the copy: busy, and nothing deleted.
@@ -240,7 +240,7 @@ func TestFlowSlowTaskAndCancel(t *testing.T) {
 	require.ErrorIs(t, err, alletra.ErrInUse)
 	var apiErr *alletra.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, alletra.CodeVolumeBusy, apiErr.Code)
+	assert.Equal(t, alletra.CodeTuneInProgress, apiErr.Code)
 	_, ok := srv.Volume(d)
 	assert.True(t, ok)
 
@@ -254,7 +254,7 @@ func TestFlowSlowTaskAndCancel(t *testing.T) {
 	}, func(int) {})
 	require.NoError(t, err)
 	assert.Equal(t, alletra.TaskDone, done.Status)
-	assert.Equal(t, int(alletra.TaskDone), srv.Tasks()[1].Status)
+	assert.Equal(t, alletra.TaskDone, srv.Tasks()[1].Status)
 	require.NoError(t, deleteVolume(ctx, c, flowPool, d))
 	_, ok = srv.Volume(d)
 	assert.False(t, ok)
@@ -351,7 +351,7 @@ func TestFlowRefreshReverter(t *testing.T) {
 	assert.Equal(t, "oldB", content, "c-B restored from its reverter")
 	var promotes []alletratest.TaskState
 	for _, tk := range srv.Tasks() {
-		if tk.Type == int(alletra.TaskTypePromoteSnapshot) {
+		if tk.Type == alletra.TaskTypePromoteSnapshot {
 			promotes = append(promotes, tk)
 		}
 	}
@@ -419,8 +419,8 @@ func TestFlowRestore(t *testing.T) {
 	assert.Equal(t, a, st.CopyOf)
 	tasks := srv.Tasks()
 	require.Len(t, tasks, 1)
-	assert.Equal(t, int(alletra.TaskTypePromoteSnapshot), tasks[0].Type)
-	assert.Equal(t, int(alletra.TaskDone), tasks[0].Status)
+	assert.Equal(t, alletra.TaskTypePromoteSnapshot, tasks[0].Type)
+	assert.Equal(t, alletra.TaskDone, tasks[0].Status)
 
 	// After growing c-A, a promote is refused: ParentGrown (409).
 	require.NoError(t, c.Volumes.Grow(ctx, a, 256))

@@ -45,7 +45,7 @@ func TestFlowHostEnsureAndMap(t *testing.T) {
 	hs, ok := srv.Host(hostName)
 	require.True(t, ok)
 	assert.Equal(t, flowNQN, hs.NQN)
-	assert.Equal(t, int(alletra.TransportTCP), hs.TransportType)
+	assert.Equal(t, alletra.TransportTCP, hs.TransportType)
 	assert.Empty(t, hs.ISCSINames)
 	found, err := c.Hosts.FindByInitiator(ctx, flowNQN)
 	require.NoError(t, err)

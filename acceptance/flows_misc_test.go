@@ -160,10 +160,10 @@ func TestFlowDiscovery(t *testing.T) {
 }
 
 // allSentinels are the sentinels an *APIError can match.
-var allSentinels = []error{alletra.ErrNotFound, alletra.ErrAlreadyExists, alletra.ErrInUse, alletra.ErrExported,
-	alletra.ErrNameTooLong, alletra.ErrBusy, alletra.ErrInvalidInput, alletra.ErrSessionExpired,
+var allSentinels = []error{alletra.ErrNotFound, alletra.ErrEndpoint, alletra.ErrAlreadyExists, alletra.ErrInUse,
+	alletra.ErrExported, alletra.ErrNameTooLong, alletra.ErrBusy, alletra.ErrInvalidInput, alletra.ErrSessionExpired,
 	alletra.ErrAuthentication, alletra.ErrSessionLimit, alletra.ErrPermission, alletra.ErrTooLarge,
-	alletra.ErrCannotShrink, alletra.ErrParentGrown, alletra.ErrConflict}
+	alletra.ErrNoSpace, alletra.ErrCannotShrink, alletra.ErrParentGrown, alletra.ErrConflict}
 
 // Flow 17. The array's desc for every injected error is "injected fault",
 // not the real text: the typed predicates rely on (status, code) only.
@@ -191,8 +191,11 @@ func TestFlowErrorMatrix(t *testing.T) {
 		{409, alletra.CodeExistentVolume, []error{alletra.ErrAlreadyExists}},
 		{404, alletra.CodeNonExistentVolume, []error{alletra.ErrNotFound}},
 		{409, alletra.CodeExportedVLUN, []error{alletra.ErrInUse, alletra.ErrExported}},
-		{400, alletra.CodeTooLarge, []error{alletra.ErrTooLarge, alletra.ErrInvalidInput}},
-		{409, alletra.CodeVolumeAlreadyExported, []error{alletra.ErrInUse, alletra.ErrExported}},
+		{400, alletra.CodeTooLarge, []error{alletra.ErrTooLarge}},
+		{400, alletra.CodeNoSpace, []error{alletra.ErrNoSpace}},
+		{400, alletra.CodeOther, nil},
+		{404, alletra.CodeResourceNotFound, []error{alletra.ErrEndpoint}},
+		{404, 0, []error{alletra.ErrNotFound}},
 		{409, alletra.CodeHasChild, []error{alletra.ErrInUse}},
 		{409, alletra.CodeInUse, []error{alletra.ErrInUse}},
 		{409, alletra.CodeHasReadOnlyChild, []error{alletra.ErrInUse}},
@@ -202,15 +205,15 @@ func TestFlowErrorMatrix(t *testing.T) {
 		{409, alletra.CodeExistentSet, []error{alletra.ErrAlreadyExists}},
 		{404, alletra.CodeNonExistentSet, []error{alletra.ErrNotFound}},
 		{404, alletra.CodeNonExistentTask, []error{alletra.ErrNotFound}},
-		{409, alletra.CodeVolumeBusy, []error{alletra.ErrInUse, alletra.ErrBusy}},
-		{403, alletra.CodeVolumeExported, []error{alletra.ErrInUse, alletra.ErrExported}},
-		{409, alletra.CodeParentSizeIncreased, []error{alletra.ErrParentGrown}},
-		{409, alletra.CodeCopyParentTooBig, []error{alletra.ErrCannotShrink}},
+		{409, alletra.CodeTuneInProgress, []error{alletra.ErrInUse, alletra.ErrBusy}},
+		{403, 0, nil},
+		{409, 0, nil},
+		{400, 0, []error{alletra.ErrInvalidInput}}, // a GET: INV_QUERY_STRING
 		{500, alletra.CodeInternalServerError, nil},
 	} {
 		t.Run(fmt.Sprintf("%d-%d", tc.status, tc.code), func(t *testing.T) {
 			before := srv.Requests("GET", route)
-			srv.InjectFault("GET", route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: tc.status, Code: int(tc.code)})
+			srv.InjectFault("GET", route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: tc.status, Code: tc.code})
 			_, err := c.Volumes.Get(ctx, vol)
 			require.Error(t, err)
 			for _, s := range allSentinels {
@@ -231,14 +234,14 @@ func TestFlowErrorMatrix(t *testing.T) {
 	// answering code 6.
 	logins := srv.Stats().Logins
 	srv.ExpireSessions()
-	srv.InjectFault("GET", route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: 403, Code: int(alletra.CodeInvalidSessionKey), Times: 2})
+	srv.InjectFault("GET", route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: 403, Code: alletra.CodeInvalidSessionKey, Times: 2})
 	_, err := c.Volumes.Get(ctx, vol)
 	require.ErrorIs(t, err, alletra.ErrSessionExpired)
 	assert.Equal(t, 1, srv.Stats().Logins-logins)
 
 	// 503/270 past the retries: ErrBusy after 1+3 attempts.
 	before := srv.Requests("GET", route)
-	srv.InjectFault("GET", route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: int(alletra.CodeSystemBusy), Times: 4})
+	srv.InjectFault("GET", route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: alletra.CodeSystemBusy, Times: 4})
 	_, err = c.Volumes.Get(ctx, vol)
 	require.ErrorIs(t, err, alletra.ErrBusy)
 	assert.NotErrorIs(t, err, alletra.ErrSessionLimit)
@@ -265,7 +268,7 @@ func TestFlowErrorMatrix(t *testing.T) {
 
 	// 503/270 twice, then 200: retried transparently for GET, PUT and DELETE.
 	busy := func(method, route string) {
-		srv.InjectFault(method, route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: int(alletra.CodeSystemBusy), Times: 2})
+		srv.InjectFault(method, route, alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: alletra.CodeSystemBusy, Times: 2})
 	}
 	before = srv.Requests("GET", route)
 	busy("GET", route)

@@ -307,8 +307,8 @@ func TestFlowVolumeCreateRoundGet(t *testing.T) {
 	require.True(t, ok)
 	assert.EqualValues(t, 1024, st.SizeMiB)
 	assert.Equal(t, flowCPG, st.CPG)
-	assert.Equal(t, int(alletra.ProvisioningThin), st.ProvisioningType)
-	assert.Equal(t, int(alletra.CopyBase), st.CopyType)
+	assert.Equal(t, alletra.ProvisioningThin, st.ProvisioningType)
+	assert.Equal(t, alletra.CopyBase, st.CopyType)
 	set, _ := srv.VolumeSet(flowPool)
 	assert.Equal(t, []string{name}, set.Members)
 

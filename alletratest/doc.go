@@ -8,15 +8,25 @@
 // by hand); limits the number of session keys; runs promote and physical
 // copy tasks asynchronously on that clock; and lets tests inject faults
 // (error statuses, dropped connections, delays, HTML bodies, truncated
-// lists) and read request counters.
+// lists) and read request counters and the array's state.
 //
 //	srv := alletratest.NewTestServer(t, alletratest.WithMaxNameLength(63))
-//	hc := srv.HTTPClient() // trusts the server's self-signed certificate
-//	// POST srv.URL+"/api/v1/credentials" {"user":srv.Username(),"password":srv.Password()} ...
+//	c, err := srv.Client() // a go-alletra client with millisecond retry waits
+//	// ... run the code under test with c ...
+//	err = srv.InjectFault("POST", "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultCommitThenDrop})
+//	vol, ok := srv.Volume("vol1")
+//
+// Any HTTP client can talk to it too: srv.HTTPClient trusts its
+// certificate. InjectFault refuses routes the simulator does not serve, and
+// NewTestServer fails the test if an injected fault never fired. Connect
+// gives a client for the array the ALLETRA_* environment names, or for a
+// new simulator, so that one test can run on both. The command
+// cmd/alletrasim serves the same simulator on a fixed address for clients
+// in other languages.
 //
 // The simulator speaks WSAPI from its own definitions, never from the
-// go-alletra client's types, so that it catches client mistakes rather than
-// mirroring them. Error numbers that no public source documents (for
-// example INV_QUERY_STRING) use go-alletra's assignments: see the constants
-// in this package.
+// go-alletra client's wire types or error mapping, so that it catches
+// client mistakes rather than mirroring them; the state types of this
+// package use go-alletra's enum types only to be compared with what the
+// client returns.
 package alletratest

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"time"
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
@@ -49,33 +48,33 @@ func ExampleServer_InjectFault() {
 	ctx := context.Background()
 	srv := alletratest.NewServer()
 	defer srv.Close()
-	// Short retry waits keep the example fast.
-	c, err := srv.Client(alletra.WithRetry(3, time.Millisecond, 10*time.Millisecond))
+	// A test client retries with millisecond waits.
+	c, err := srv.Client()
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer c.Close(ctx)
 
 	// Busy once: retried, the caller sees a success.
-	srv.InjectFault("POST", "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270})
+	_ = srv.InjectFault("POST", "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270})
 	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024})
 	fmt.Println("busy once:", err, srv.Requests("POST", "/api/v1/volumes"), "requests")
 
 	// Committed, then the connection dropped: the retry meets "already
 	// exists", reads the volume back, finds it is the one asked for.
-	srv.InjectFault("POST", "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultCommitThenDrop})
+	_ = srv.InjectFault("POST", "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultCommitThenDrop})
 	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol2", CPG: "SSD_r6", SizeMiB: 1024})
 	_, exists := srv.Volume("vol2")
 	fmt.Println("answer lost:", err, exists)
 
-	// Busy for good: the 3 retries run out and the error says so.
+	// Busy for good: the retries run out and the error says so.
 	srv.ResetStats()
-	srv.InjectFault("GET", "/api/v1/volumes/{name}", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270, Times: -1})
+	_ = srv.InjectFault("GET", "/api/v1/volumes/{name}", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270, Times: -1})
 	_, err = c.Volumes.Get(ctx, "vol1")
 	fmt.Println("busy always:", errors.Is(err, alletra.ErrBusy), srv.Requests("GET", "/api/v1/volumes/{name}"), "requests")
 	srv.ClearFaults()
 	// Output:
 	// busy once: <nil> 2 requests
 	// answer lost: <nil> true
-	// busy always: true 4 requests
+	// busy always: true 5 requests
 }

@@ -1,6 +1,9 @@
 package alletratest
 
 import (
+	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/openalletra/go-alletra/internal/sim"
@@ -64,3 +67,18 @@ func WithSerializedSessions() Option { return func(c *config) { c.sim.Serialized
 
 // WithGzip gzips responses when the client sends Accept-Encoding: gzip.
 func WithGzip() Option { return func(c *config) { c.sim.Gzip = true } }
+
+// WithListener serves on l (for example a fixed address, as cmd/alletrasim
+// does) instead of a new loopback port. The server closes l. With TLS, the
+// certificate is valid for 127.0.0.1, ::1 and example.com only.
+func WithListener(l net.Listener) Option { return func(c *config) { c.sim.Listener = l } }
+
+// WithRequestLog logs each request at level Info on l when it is answered:
+// method, path, status and duration. Session keys (in the path of a logout)
+// are redacted; headers and bodies, which hold keys and passwords, are never
+// logged.
+func WithRequestLog(l *slog.Logger) Option {
+	return func(c *config) {
+		c.sim.Wrap = func(h http.Handler) http.Handler { return requestLog(l, h) }
+	}
+}

@@ -3,6 +3,7 @@ package alletratest
 import (
 	"crypto/x509"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // SessionHeader is the WSAPI session key header.
-const SessionHeader = sim.SessionHeader
+const SessionHeader = "X-HP3PAR-WSAPI-SessionKey"
 
 // Server is a running simulated array.
 type Server struct {
@@ -34,11 +35,18 @@ func NewServer(opts ...Option) *Server {
 	return &Server{URL: s.URL, s: s, e: s.Engine, cfg: s.Engine.Config()}
 }
 
-// NewTestServer is NewServer with tb.Cleanup(srv.Close).
+// NewTestServer is NewServer with a cleanup that closes the server and
+// fails the test if an injected fault has not fired as often as asked (see
+// PendingFaults; call ClearFaults to drop faults on purpose).
 func NewTestServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	srv := NewServer(opts...)
-	tb.Cleanup(srv.Close)
+	tb.Cleanup(func() {
+		srv.Close()
+		for _, p := range srv.PendingFaults() {
+			tb.Errorf("alletratest: injected fault never fired as asked: %v", p)
+		}
+	})
 	return srv
 }
 
@@ -50,6 +58,10 @@ func (s *Server) Close() { s.s.Close() }
 // or nil for plain HTTP.
 func (s *Server) CertPool() *x509.CertPool { return s.s.CertPool() }
 
+// Certificate returns the server's self-signed certificate, the one a
+// client should trust, or nil for plain HTTP.
+func (s *Server) Certificate() *x509.Certificate { return s.s.Certificate() }
+
 // HTTPClient returns a new http.Client (with its own transport) that trusts
 // the server's certificate. Close its idle connections when done.
 func (s *Server) HTTPClient() *http.Client { return s.s.HTTPClient() }
@@ -60,22 +72,20 @@ func (s *Server) Username() string { return s.cfg.User }
 // Password returns the accepted password.
 func (s *Server) Password() string { return s.cfg.Password }
 
-// InjectFault queues a fault for requests matching method and route. The
-// route is a template such as "/api/v1/volumes/{name}" ("/api/v1/vluns/{id}",
-// "/api/v1/credentials/{key}", "/api/v1/tasks/{id}", "/api", ...); an empty
-// method or the route "*" matches anything. Faults are consumed in FIFO
-// order.
-func (s *Server) InjectFault(method, route string, f Fault) { s.e.InjectFault(method, route, f) }
-
-// ClearFaults drops all queued faults.
-func (s *Server) ClearFaults() { s.e.ClearFaults() }
-
 // Stats returns a copy of the counters.
-func (s *Server) Stats() Stats { return s.e.Stats() }
+func (s *Server) Stats() Stats { return stats(s.e.Stats()) }
 
-// Requests returns the number of requests for "method route", e.g.
-// Requests("POST", "/api/v1/volumes").
-func (s *Server) Requests(method, route string) int { return s.e.Requests(method, route) }
+// Requests returns the number of requests for method and route, e.g.
+// Requests("POST", "/api/v1/volumes"). As in InjectFault, the method is any
+// case and a concrete path counts for its template: Requests("GET",
+// "/api/v1/volumes/vol1") counts the GETs of every volume. A path the
+// simulator does not serve counts the requests for exactly that path.
+func (s *Server) Requests(method, route string) int {
+	if rt, ok := sim.RouteOf(route); ok {
+		route = rt.Template
+	}
+	return s.e.Requests(strings.ToUpper(method), route)
+}
 
 // ResetStats zeroes the counters.
 func (s *Server) ResetStats() { s.e.ResetStats() }
@@ -88,30 +98,39 @@ func (s *Server) ExpireSessions() { s.e.ExpireSessions() }
 func (s *Server) Sessions() int { return s.e.Sessions() }
 
 // Volume returns the named volume or snapshot.
-func (s *Server) Volume(name string) (VolumeState, bool) { return s.e.Volume(name) }
+func (s *Server) Volume(name string) (VolumeState, bool) {
+	v, ok := s.e.Volume(name)
+	return volumeState(v), ok
+}
 
 // Volumes returns all volumes and snapshots in creation order.
-func (s *Server) Volumes() []VolumeState { return s.e.Volumes() }
+func (s *Server) Volumes() []VolumeState { return convert(s.e.Volumes(), volumeState) }
 
 // VolumeSet returns the named volume set.
-func (s *Server) VolumeSet(name string) (VolumeSetState, bool) { return s.e.VolumeSet(name) }
+func (s *Server) VolumeSet(name string) (VolumeSetState, bool) {
+	v, ok := s.e.VolumeSet(name)
+	return volumeSetState(v), ok
+}
 
 // VolumeSets returns all volume sets in creation order.
-func (s *Server) VolumeSets() []VolumeSetState { return s.e.VolumeSets() }
+func (s *Server) VolumeSets() []VolumeSetState { return convert(s.e.VolumeSets(), volumeSetState) }
 
 // Host returns the named host.
-func (s *Server) Host(name string) (HostState, bool) { return s.e.Host(name) }
+func (s *Server) Host(name string) (HostState, bool) {
+	h, ok := s.e.Host(name)
+	return hostState(h), ok
+}
 
 // Hosts returns all hosts in creation order.
-func (s *Server) Hosts() []HostState { return s.e.Hosts() }
+func (s *Server) Hosts() []HostState { return convert(s.e.Hosts(), hostState) }
 
 // VLUNs returns all vLUN records (templates and active paths) in insertion
 // order.
-func (s *Server) VLUNs() []VLUNState { return s.e.VLUNs() }
+func (s *Server) VLUNs() []VLUNState { return convert(s.e.VLUNs(), vlunState) }
 
 // Tasks returns all tasks, oldest first, with their status brought up to
 // date with the clock.
-func (s *Server) Tasks() []TaskState { return s.e.Tasks() }
+func (s *Server) Tasks() []TaskState { return convert(s.e.Tasks(), taskState) }
 
 // WriteContent simulates writing data to a volume by setting its content
 // token. Snapshots copy the token; promotes and physical copies move it.
@@ -121,7 +140,7 @@ func (s *Server) WriteContent(volume, token string) error { return s.e.WriteCont
 func (s *Server) Content(volume string) (string, error) { return s.e.Content(volume) }
 
 // SetPorts replaces the array's ports.
-func (s *Server) SetPorts(ports []PortState) { s.e.SetPorts(ports) }
+func (s *Server) SetPorts(ports []PortState) { s.e.SetPorts(convert(ports, PortState.sim)) }
 
 // SetTaskDuration sets the duration of tasks started from now on.
 func (s *Server) SetTaskDuration(d time.Duration) { s.e.SetTaskDuration(d) }
@@ -130,6 +149,6 @@ func (s *Server) SetTaskDuration(d time.Duration) { s.e.SetTaskDuration(d) }
 // CPGs and the system report.
 func (s *Server) SetSpaceReport(usedMiB, freeMiB int64) { s.e.SetSpaceReport(usedMiB, freeMiB) }
 
-// FailNextTask makes the next task end with status 4 (FAILED), without its
-// effect.
+// FailNextTask makes the next task end with status alletra.TaskFailed,
+// without its effect.
 func (s *Server) FailNextTask() { s.e.FailNextTask() }

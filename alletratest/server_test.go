@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
 )
 
@@ -58,90 +59,40 @@ func (c *client) call(method, path string, body any) (int, []byte, http.Header) 
 	return res.StatusCode, data, res.Header
 }
 
-func TestOptionsAndAccessors(t *testing.T) {
+// The setters change what the array answers.
+func TestSetters(t *testing.T) {
 	t.Parallel()
-	clk := alletratest.NewManualClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	srv := alletratest.NewTestServer(t,
-		alletratest.WithCredentials("admin", "secret"),
-		alletratest.WithMaxNameLength(40),
-		alletratest.WithMaxVolumeSizeMiB(2048),
-		alletratest.WithSessionLimit(1),
-		alletratest.WithSessionIdleTimeout(time.Minute),
-		alletratest.WithClock(clk),
-		alletratest.WithTaskDuration(time.Minute),
-		alletratest.WithCPG("CPG_A", "CPG_B"),
-		alletratest.WithSerializedSessions(),
-		alletratest.WithGzip(),
-	)
-	assert.Equal(t, "admin", srv.Username())
-	assert.Equal(t, "secret", srv.Password())
-	assert.NotNil(t, srv.CertPool())
+	srv := alletratest.NewTestServer(t, alletratest.WithTaskDuration(time.Hour))
 	c := newClient(t, srv)
 
-	name := "c-5a2504b06a6c48498ee7ddb0b674fd14-b" // 36 characters, fine with the raised limit
-	status, body, hdr := c.call("POST", "/api/v1/volumes", map[string]any{"name": name, "cpg": "CPG_B", "sizeMiB": 1000, "tpvv": true})
-	require.Equal(t, 201, status, string(body))
-	assert.Equal(t, "/api/v1/volumes/"+name, hdr.Get("Location"))
-	status, _, _ = c.call("POST", "/api/v1/volumes", map[string]any{"name": "big", "cpg": "CPG_B", "sizeMiB": 4096, "tpvv": true})
-	assert.Equal(t, 400, status)
-
-	v, ok := srv.Volume(name)
-	require.True(t, ok)
-	assert.EqualValues(t, 1024, v.SizeMiB)
-	assert.Equal(t, "CPG_B", v.CPG)
-	require.NoError(t, srv.WriteContent(name, "T1"))
-	got, err := srv.Content(name)
-	require.NoError(t, err)
-	assert.Equal(t, "T1", got)
-	_, err = srv.Content("nope")
-	assert.Error(t, err)
-	assert.Len(t, srv.Volumes(), 1)
-
-	status, _, _ = c.call("POST", "/api/v1/volumesets", map[string]any{"name": "pool1", "setmembers": []string{name}})
-	require.Equal(t, 201, status)
-	set, ok := srv.VolumeSet("pool1")
-	require.True(t, ok)
-	assert.Equal(t, []string{name}, set.Members)
-	assert.Len(t, srv.VolumeSets(), 1)
-
-	status, _, _ = c.call("POST", "/api/v1/hosts", map[string]any{"name": "h1", "NQN": "nqn.2014-08.org.nvmexpress:uuid:1"})
-	require.Equal(t, 201, status)
-	h, ok := srv.Host("h1")
-	require.True(t, ok)
-	assert.Equal(t, "nqn.2014-08.org.nvmexpress:uuid:1", h.NQN)
-	assert.Len(t, srv.Hosts(), 1)
-	status, _, hdr = c.call("POST", "/api/v1/vluns", map[string]any{"volumeName": name, "hostname": "h1", "lun": 0, "autoLun": true})
-	require.Equal(t, 201, status)
-	assert.Equal(t, "/api/v1/vluns/"+name+",1,h1", hdr.Get("Location"))
-	vl := srv.VLUNs()
-	require.Len(t, vl, 2)
-	assert.Equal(t, "0:3:1", vl[1].PortPos)
-
-	// A slow promote on the manual clock.
-	status, _, _ = c.call("POST", "/api/v1/volumes/"+name, map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "s1"}})
-	require.Equal(t, 201, status)
-	c.call("DELETE", "/api/v1/vluns/"+name+",1,h1", nil)
-	require.NoError(t, srv.WriteContent(name, "T2"))
-	status, body, _ = c.call("PUT", "/api/v1/volumes/s1", map[string]any{"action": 4})
-	require.Equal(t, 200, status, string(body))
-	assert.Equal(t, 2, srv.Tasks()[0].Status)
-	clk.Advance(time.Minute)
-	assert.Equal(t, 1, srv.Tasks()[0].Status)
-	got, _ = srv.Content(name)
-	assert.Equal(t, "T1", got)
-
-	// The session limit is 1, and the idle timeout one minute on the clock.
-	assert.Equal(t, 1, srv.Sessions())
-	other := &client{t: t, srv: srv, hc: c.hc}
-	status, _, _ = other.call("POST", "/api/v1/credentials", map[string]string{"user": "admin", "password": "secret"})
-	assert.Equal(t, 503, status)
-	clk.Advance(2 * time.Minute)
-	assert.Equal(t, 0, srv.Sessions())
-
 	srv.SetPorts(alletratest.DefaultPorts()[:1])
-	srv.SetTaskDuration(0)
+	status, body, _ := c.call("GET", "/api/v1/ports", nil)
+	require.Equal(t, 200, status)
+	assert.Contains(t, string(body), `"total":1`)
+
 	srv.SetSpaceReport(1, 2)
-	srv.FailNextTask()
+	status, body, _ = c.call("POST", "/api/v1/spacereporter", map[string]any{"cpg": "SSD_r6"})
+	require.Equal(t, 200, status, string(body))
+	assert.Contains(t, string(body), `"usableFreeMiB":2`)
+
+	// With the duration set to 0, the next copy is done at once; the one
+	// after FailNextTask fails.
+	status, _, _ = c.call("POST", "/api/v1/volumes", map[string]any{"name": "src", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true})
+	require.Equal(t, 201, status)
+	srv.SetTaskDuration(0)
+	for i, dest := range []string{"copy1", "copy2"} {
+		if i == 1 {
+			srv.FailNextTask()
+		}
+		status, body, _ = c.call("POST", "/api/v1/volumes/src", map[string]any{"action": "createPhysicalCopy",
+			"parameters": map[string]any{"destVolume": dest, "destCPG": "SSD_r6", "online": true, "tpvv": true}})
+		require.Equal(t, 200, status, string(body))
+		require.Contains(t, string(body), "taskid")
+	}
+	tasks := srv.Tasks()
+	require.Len(t, tasks, 2)
+	assert.Equal(t, alletra.TaskDone, tasks[0].Status)
+	assert.Equal(t, alletra.TaskFailed, tasks[1].Status)
 }
 
 func TestFaultsAndStats(t *testing.T) {
@@ -153,11 +104,11 @@ func TestFaultsAndStats(t *testing.T) {
 	status, _, _ := c.call("GET", "/api", nil)
 	assert.Equal(t, 200, status)
 
-	srv.InjectFault("GET", "/api/v1/system", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270})
+	require.NoError(t, srv.InjectFault("GET", "/api/v1/system", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 503, Code: 270}))
 	status, body, _ := c.call("GET", "/api/v1/system", nil)
 	assert.Equal(t, 503, status)
 	assert.JSONEq(t, `{"code":270,"desc":"injected fault"}`, string(body))
-	srv.InjectFault("", "*", alletratest.Fault{Kind: alletratest.FaultHTMLBody})
+	require.NoError(t, srv.InjectFault("", "*", alletratest.Fault{Kind: alletratest.FaultHTMLBody}))
 	srv.ClearFaults()
 	status, _, _ = c.call("GET", "/api/v1/system", nil)
 	assert.Equal(t, 200, status)
@@ -172,4 +123,18 @@ func TestFaultsAndStats(t *testing.T) {
 	status, body, _ = c.call("GET", "/api/v1/system", nil)
 	assert.Equal(t, 403, status)
 	assert.JSONEq(t, `{"code":6,"desc":"invalid session key"}`, string(body))
+}
+
+// Requests takes a method in any case and a concrete path for its template.
+func TestRequestsByTemplate(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	c := newClient(t, srv)
+	c.call("GET", "/api/v1/volumes/a", nil)
+	c.call("GET", "/api/v1/volumes/b", nil)
+	c.call("GET", "/api/v1/nosuch", nil)
+	assert.Equal(t, 2, srv.Requests("GET", "/api/v1/volumes/{name}"))
+	assert.Equal(t, 2, srv.Requests("get", "/api/v1/volumes/x"))
+	assert.Equal(t, 0, srv.Requests("DELETE", "/api/v1/volumes/{name}"))
+	assert.Equal(t, 1, srv.Requests("GET", "/api/v1/nosuch"))
 }

@@ -1,90 +1,202 @@
 package alletratest
 
 import (
+	"maps"
+	"slices"
 	"time"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/internal/sim"
 )
 
-// Clock tells the simulator the time: session idle expiry and task progress
-// are measured on it. Fault delays use real timers.
-type Clock = sim.Clock
+// The state types below are a test's view of the simulated array. They use
+// go-alletra's enum types for the WSAPI enumerations so that a test can
+// compare them with what the client returned; the simulator's wire encoding
+// stays its own.
 
-// ManualClock is a Clock that moves only when Advance or Set is called.
-type ManualClock = sim.ManualClock
+// VolumeState is a test's view of a volume or snapshot.
+type VolumeState struct {
+	ID               int
+	UUID             string
+	Name             string
+	CPG              string // user CPG
+	SnapCPG          string // snapshot CPG, empty when unset
+	SizeMiB          int64  // virtual size, rounded up to the array's granularity
+	ProvisioningType alletra.ProvisioningType
+	CopyType         alletra.CopyType
+	CopyOf           string // parent of a snapshot or physical copy, empty for a base volume
+	ReadOnly         bool
+	WWN              string
+	NGUID            string
+	Comment          string
+	Content          string    // the token that stands in for the volume's data; see Server.WriteContent
+	Created          time.Time // on the server's Clock
+	Expiration       time.Time // zero when unset
+	Retention        time.Time // zero when unset
+}
 
-// NewManualClock returns a ManualClock reading start.
-func NewManualClock(start time.Time) *ManualClock { return sim.NewManualClock(start) }
-
-// VolumeState is a test's view of a volume or snapshot: name, size, CPG,
-// provisioning and copy types, parent (CopyOf), WWN, NGUID and the content
-// token that stands in for the volume's data.
-type VolumeState = sim.VolumeState
+func volumeState(v sim.VolumeState) VolumeState {
+	return VolumeState{
+		ID: v.ID, UUID: v.UUID, Name: v.Name, CPG: v.CPG, SnapCPG: v.SnapCPG, SizeMiB: v.SizeMiB,
+		ProvisioningType: alletra.ProvisioningType(v.ProvisioningType), CopyType: alletra.CopyType(v.CopyType),
+		CopyOf: v.CopyOf, ReadOnly: v.ReadOnly, WWN: v.WWN, NGUID: v.NGUID, Comment: v.Comment,
+		Content: v.Content, Created: v.Created, Expiration: v.Expiration, Retention: v.Retention,
+	}
+}
 
 // VolumeSetState is a test's view of a volume set.
-type VolumeSetState = sim.VolumeSetState
+type VolumeSetState struct {
+	ID      int
+	Name    string
+	Comment string
+	Members []string // volume names, in the order they were added
+}
+
+func volumeSetState(s sim.VolumeSetState) VolumeSetState {
+	return VolumeSetState{ID: s.ID, Name: s.Name, Comment: s.Comment, Members: slices.Clone(s.Members)}
+}
 
 // HostState is a test's view of a host and its initiators.
-type HostState = sim.HostState
+type HostState struct {
+	ID            int
+	Name          string
+	Persona       alletra.HostPersona
+	ISCSINames    []string // iSCSI initiator names
+	FCWWNs        []string // Fibre Channel initiator WWNs
+	NQN           string   // NVMe host NQN, empty for SCSI hosts
+	TransportType alletra.TransportType
+	Comment       string
+}
 
-// VLUNState is a test's view of a vLUN record: a template (Active false) or
-// one active path.
-type VLUNState = sim.VLUNState
+func hostState(h sim.HostState) HostState {
+	return HostState{
+		ID: h.ID, Name: h.Name, Persona: alletra.HostPersona(h.Persona), ISCSINames: slices.Clone(h.ISCSINames),
+		FCWWNs: slices.Clone(h.FCWWNs), NQN: h.NQN, TransportType: alletra.TransportType(h.TransportType),
+		Comment: h.Comment,
+	}
+}
 
-// TaskState is a test's view of an asynchronous task.
-type TaskState = sim.TaskState
+// VLUNState is a test's view of a vLUN record: a template (Active false)
+// or one active path.
+type VLUNState struct {
+	VolumeName   string
+	LUN          int
+	Hostname     string
+	Active       bool
+	PortPos      string // "n:s:p", empty for host templates
+	RemoteName   string // the initiator of an active path
+	SubsystemNQN string // NVMe subsystem of an active NVMe path
+	Type         alletra.VLUNType
+}
 
-// PortState describes an array port; see SetPorts and DefaultPorts.
-type PortState = sim.PortState
+func vlunState(l sim.VLUNState) VLUNState {
+	return VLUNState{
+		VolumeName: l.VolumeName, LUN: l.LUN, Hostname: l.Hostname, Active: l.Active, PortPos: l.PortPos,
+		RemoteName: l.RemoteName, SubsystemNQN: l.SubsystemNQN, Type: alletra.VLUNType(l.Type),
+	}
+}
+
+// TaskState is a test's view of an asynchronous task (a promote or a
+// physical copy).
+type TaskState struct {
+	ID       int
+	Type     alletra.TaskType
+	Name     string
+	Status   alletra.TaskStatus
+	Priority alletra.TaskPriority
+	User     string    // who started it
+	Source   string    // source volume (the snapshot for a promote)
+	Dest     string    // destination volume (the parent for a promote)
+	Start    time.Time // on the server's Clock
+	Finish   time.Time // zero while active
+}
+
+func taskState(t sim.TaskState) TaskState {
+	return TaskState{
+		ID: t.ID, Type: alletra.TaskType(t.Type), Name: t.Name, Status: alletra.TaskStatus(t.Status),
+		Priority: alletra.TaskPriority(t.Priority), User: t.User, Source: t.Source, Dest: t.Dest,
+		Start: t.Start, Finish: t.Finish,
+	}
+}
+
+// PortState describes an array port; see Server.SetPorts and DefaultPorts.
+type PortState struct {
+	Node, Slot, CardPort int // the position "n:s:p"
+	Mode                 alletra.PortMode
+	LinkState            alletra.LinkState
+	Type                 alletra.PortType // the port's connection type
+	Protocol             alletra.PortProtocol
+	Label                string
+	NodeWWN              string // for NVMe/TCP ports, the target IP address (as arrays report it)
+	PortWWN              string
+	IPAddr               string
+	ISCSIName            string
+	HWAddr               string
+	VLANTagged           bool // iSCSI portals are in ISCSIVlans
+	ISCSIVlans           []ISCSIVlanState
+}
 
 // ISCSIVlanState is a VLAN-tagged portal of an iSCSI port.
-type ISCSIVlanState = sim.ISCSIVlanState
+type ISCSIVlanState struct {
+	IPAddr  string
+	VlanTag int
+	Netmask string
+	Gateway string
+	MTU     int
+}
+
+func portState(p sim.PortState) PortState {
+	out := PortState{
+		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: alletra.PortMode(p.Mode),
+		LinkState: alletra.LinkState(p.LinkState), Type: alletra.PortType(p.Type),
+		Protocol: alletra.PortProtocol(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
+		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
+	}
+	for _, v := range p.ISCSIVlans {
+		out.ISCSIVlans = append(out.ISCSIVlans, ISCSIVlanState(v))
+	}
+	return out
+}
+
+func (p PortState) sim() sim.PortState {
+	out := sim.PortState{
+		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: int(p.Mode), LinkState: int(p.LinkState),
+		Type: int(p.Type), Protocol: int(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
+		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
+	}
+	for _, v := range p.ISCSIVlans {
+		out.ISCSIVlans = append(out.ISCSIVlans, sim.ISCSIVlanState(v))
+	}
+	return out
+}
 
 // DefaultPorts returns the ports a new Server has: 0:1:1 FC, 0:2:1 and
 // 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12), 0:3:1 NVMe/TCP ready
 // (10.0.0.21) and 1:3:1 NVMe/TCP down (10.0.0.22).
-func DefaultPorts() []PortState { return sim.DefaultPorts() }
+func DefaultPorts() []PortState { return convert(sim.DefaultPorts(), portState) }
 
 // Stats are the request counters of a Server.
-type Stats = sim.Stats
+type Stats struct {
+	Logins        int            // successful POST /api/v1/credentials
+	FailedLogins  int            // refused POST /api/v1/credentials (bad credentials, session limit)
+	Logouts       int            // successful DELETE /api/v1/credentials/{key}
+	LiveSessions  int            // session keys alive now
+	Requests      map[string]int // by "METHOD route", e.g. "POST /api/v1/volumes"; see Server.Requests
+	Connections   int            // TCP connections accepted
+	MaxConcurrent int            // most requests in flight at the same time
+}
 
-// FaultKind says how an injected fault disturbs a request.
-type FaultKind = sim.FaultKind
+func stats(s sim.Stats) Stats {
+	return Stats{
+		Logins: s.Logins, FailedLogins: s.FailedLogins, Logouts: s.Logouts, LiveSessions: s.LiveSessions,
+		Requests: maps.Clone(s.Requests), Connections: s.Connections, MaxConcurrent: s.MaxConcurrent,
+	}
+}
 
-// Fault describes an injected fault: Kind, the Status and WSAPI Code to
-// answer, how many matching requests it disturbs (Times: 0 means 1, -1
-// means forever) and the Delay for FaultDelay.
-type Fault = sim.Fault
-
-// Fault kinds; see InjectFault.
-const (
-	// FaultStatus answers Status with {"code":Code,...}; state is untouched.
-	FaultStatus = sim.FaultStatus
-	// FaultCommitThenDrop performs the operation, then aborts the
-	// connection without a response.
-	FaultCommitThenDrop = sim.FaultCommitThenDrop
-	// FaultDropBeforeCommit aborts the connection without doing anything.
-	FaultDropBeforeCommit = sim.FaultDropBeforeCommit
-	// FaultDelay waits Delay (even if the client gives up), then processes
-	// the request normally.
-	FaultDelay = sim.FaultDelay
-	// FaultHTMLBody answers Status (default 500) with an HTML page.
-	FaultHTMLBody = sim.FaultHTMLBody
-	// FaultTruncateList sends the first part of the body chunked, then
-	// aborts without the terminating chunk.
-	FaultTruncateList = sim.FaultTruncateList
-)
-
-// WSAPI error codes whose numbers no public source gives. These numbers are
-// go-alletra's own assignment, shared by the client and the simulator, and
-// unverified against real arrays.
-const (
-	CodeVVExported             = sim.CodeVVExported             // 403, promote while the parent is exported
-	CodeParentSizeHasIncreased = sim.CodeParentSizeHasIncreased // 409, promote after the parent grew
-	CodeCopyParentTooBig       = sim.CodeCopyParentTooBig       // 409, physical copy into a smaller volume
-	CodeMemberInSet            = sim.CodeMemberInSet            // 409, adding a set member twice
-	CodeMemberNotInSet         = sim.CodeMemberNotInSet         // 404, removing a non-member
-	CodeInvalidQueryString     = sim.CodeInvalidQueryString     // 400, bad ?query=
-	CodeAutoLUNUnavailable     = sim.CodeAutoLUNUnavailable     // 409, no free LUN for autoLun
-	CodeNonActiveTask          = sim.CodeNonActiveTask          // 400, cancelling a finished task
-)
+func convert[S, T any](in []S, f func(S) T) []T {
+	out := make([]T, 0, len(in))
+	for _, s := range in {
+		out = append(out, f(s))
+	}
+	return out
+}

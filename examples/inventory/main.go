@@ -22,7 +22,7 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
+	"github.com/openalletra/go-alletra/alletratest"
 )
 
 // inventory is the -json document.
@@ -42,7 +42,7 @@ func main() {
 }
 
 func run(asJSON bool) error {
-	c, sim, err := exampleenv.Connect()
+	c, sim, err := alletratest.Connect()
 	if err != nil {
 		return err
 	}

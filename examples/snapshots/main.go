@@ -9,6 +9,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -19,7 +20,6 @@ import (
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
-	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
 )
 
 func main() {
@@ -30,7 +30,7 @@ func main() {
 }
 
 func run() error {
-	c, sim, err := exampleenv.Connect()
+	c, sim, err := alletratest.Connect()
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func run() error {
 		}
 	}()
 
-	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: vol, CPG: exampleenv.CPG(), SizeMiB: 1024}); err != nil {
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: vol, CPG: cmp.Or(os.Getenv("ALLETRA_CPG"), "SSD_r6"), SizeMiB: 1024}); err != nil {
 		return err
 	}
 	fmt.Println("created volume", vol)

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
+	"net/http"
 	"sort"
 	"strconv"
 	"sync"
@@ -54,6 +56,11 @@ type Config struct {
 	SerializedSessions bool
 	Gzip               bool
 	PlainHTTP          bool
+	// Listener, when set, is where the server listens instead of a new
+	// loopback port; the server closes it.
+	Listener net.Listener
+	// Wrap, when set, wraps the server's handler (request logging).
+	Wrap func(http.Handler) http.Handler
 }
 
 func (c *Config) fill() {

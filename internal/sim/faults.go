@@ -61,6 +61,7 @@ type faultEntry struct {
 	method, route string
 	fault         Fault
 	left          int // -1 = forever
+	fired         int // requests disturbed so far
 }
 
 type faultQueue struct {
@@ -94,6 +95,7 @@ func (e *Engine) takeFault(method, route string) (Fault, bool) {
 	defer q.mu.Unlock()
 	for i, fe := range q.entries {
 		if (fe.method == "" || fe.method == method) && (fe.route == "*" || fe.route == route) {
+			fe.fired++
 			if fe.left > 0 {
 				fe.left--
 				if fe.left == 0 {
@@ -104,4 +106,27 @@ func (e *Engine) takeFault(method, route string) (Fault, bool) {
 		}
 	}
 	return Fault{}, false
+}
+
+// PendingFault is a queued fault that has not disturbed as many requests as
+// it was asked to (a forever fault: none yet).
+type PendingFault struct {
+	Method, Route string
+	Fault         Fault
+	Fired         int // requests it disturbed so far
+}
+
+// PendingFaults returns the queued faults that have not fully fired, in
+// FIFO order.
+func (e *Engine) PendingFaults() []PendingFault {
+	q := &e.faults
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []PendingFault
+	for _, fe := range q.entries {
+		if fe.left > 0 || fe.fired == 0 {
+			out = append(out, PendingFault{Method: fe.method, Route: fe.route, Fault: fe.fault, Fired: fe.fired})
+		}
+	}
+	return out
 }

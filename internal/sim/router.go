@@ -3,6 +3,7 @@ package sim
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -122,4 +123,39 @@ next:
 		return rt, raw, params, true
 	}
 	return nil, nil, nil, false
+}
+
+// Route is a URL template the simulator serves and its methods.
+type Route struct {
+	Template string
+	Methods  []string // sorted
+}
+
+// Routes returns every route the simulator serves, in table order.
+func Routes() []Route {
+	out := make([]Route, 0, len(routes))
+	for _, rt := range routes {
+		ms := make([]string, 0, len(rt.methods))
+		for m := range rt.methods {
+			ms = append(ms, m)
+		}
+		slices.Sort(ms)
+		out = append(out, Route{Template: rt.template, Methods: ms})
+	}
+	return out
+}
+
+// RouteOf returns the route that an escaped path, or a route template,
+// matches.
+func RouteOf(path string) (Route, bool) {
+	rt, _, _, ok := match(path)
+	if !ok {
+		return Route{}, false
+	}
+	for _, r := range Routes() {
+		if r.Template == rt.template {
+			return r, true
+		}
+	}
+	return Route{}, false
 }

@@ -36,7 +36,15 @@ type Server struct {
 // NewServer starts a simulated array configured by cfg.
 func NewServer(cfg Config) *Server {
 	s := &Server{Engine: NewEngine(cfg), done: make(chan struct{}), tls: !cfg.PlainHTTP}
-	ts := httptest.NewUnstartedServer(s)
+	var h http.Handler = s
+	if cfg.Wrap != nil {
+		h = cfg.Wrap(h)
+	}
+	ts := httptest.NewUnstartedServer(h)
+	if cfg.Listener != nil {
+		ts.Listener.Close()
+		ts.Listener = cfg.Listener
+	}
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
@@ -70,6 +78,14 @@ func (s *Server) CertPool() *x509.CertPool {
 	p := x509.NewCertPool()
 	p.AddCert(s.ts.Certificate())
 	return p
+}
+
+// Certificate returns the server's TLS certificate, or nil for plain HTTP.
+func (s *Server) Certificate() *x509.Certificate {
+	if !s.tls {
+		return nil
+	}
+	return s.ts.Certificate()
 }
 
 // HTTPClient returns a new client that trusts the server's certificate.

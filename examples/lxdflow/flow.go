@@ -12,7 +12,7 @@ import (
 )
 
 // flow holds the names of one run and the operations LXD's driver composes
-// from client calls (lxd.md §4), written with go-alletra.
+// from client calls, written with go-alletra.
 type flow struct {
 	t         *target
 	c         *alletra.Client
@@ -27,7 +27,7 @@ type flow struct {
 }
 
 func newFlow(t *target) *flow {
-	server := "goalletra-qs-" + randHex(4) // LXD's server name; unique on a shared array
+	server := "goalletra-lx-" + randHex(4) // LXD's server name; unique on a shared array
 	f := &flow{t: t, c: t.client, undo: &cleanup{}, pool: server, hostName: naming.HostName(server, t.mode)}
 	if t.mode == "iscsi" {
 		f.initiator = "iqn.2004-10.com.ubuntu:01:" + randHex(6)
@@ -79,7 +79,7 @@ func (f *flow) ensureHost(ctx context.Context) (string, error) {
 	if !errors.Is(err, alletra.ErrNotFound) {
 		return "", err
 	}
-	req := &alletra.HostCreateRequest{Name: f.hostName, Descriptors: &alletra.HostDescriptors{Comment: "go-alletra quick start"}}
+	req := &alletra.HostCreateRequest{Name: f.hostName, Descriptors: &alletra.HostDescriptors{Comment: "go-alletra lxdflow example"}}
 	if f.t.mode == "iscsi" {
 		req.ISCSINames = []string{f.initiator}
 	} else {

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
@@ -14,7 +18,6 @@ import (
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/alletratest"
-	"github.com/openalletra/go-alletra/examples/internal/exampleenv"
 )
 
 // target is the array the flow runs on: the in-process simulator, or a real
@@ -36,7 +39,8 @@ type target struct {
 func connect() (*target, error) {
 	counter := &counter{}
 	poll := alletra.WithTaskPolling(50*time.Millisecond, time.Second)
-	if !exampleenv.Real() {
+	endpoint := os.Getenv("ALLETRA_URL")
+	if endpoint == "" {
 		srv := alletratest.NewServer(alletratest.WithMaxNameLength(64),
 			alletratest.WithTaskDuration(200*time.Millisecond))
 		hc := srv.HTTPClient() // trusts the simulator's self-signed certificate
@@ -50,16 +54,17 @@ func connect() (*target, error) {
 			where: "the in-process simulator (" + srv.URL + ", names up to 64 characters)", close: srv.Close}, nil
 	}
 
-	endpoint, user, password, err := exampleenv.Credentials()
-	if err != nil {
-		return nil, err
+	user, password := os.Getenv("ALLETRA_USER"), os.Getenv("ALLETRA_PASSWORD")
+	if user == "" || password == "" {
+		return nil, errors.New("ALLETRA_URL is set: ALLETRA_USER and ALLETRA_PASSWORD are required too")
 	}
 	// The counting RoundTripper wraps the transport, and the client applies
 	// its TLS options only to a bare *http.Transport; so TLS is set up here,
 	// on the inner transport (what WithTLSConfig / WithInsecureSkipVerify
 	// would do).
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if tr.TLSClientConfig, err = exampleenv.TLSConfig(); err != nil {
+	var err error
+	if tr.TLSClientConfig, err = tlsConfig(); err != nil {
 		return nil, err
 	}
 	c, err := alletra.NewClient(endpoint, user, password,
@@ -67,8 +72,8 @@ func connect() (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	cpg := exampleenv.CPG()
-	mode := exampleenv.Getenv("ALLETRA_MODE", "nvme/tcp")
+	cpg := cmp.Or(os.Getenv("ALLETRA_CPG"), "SSD_r6")
+	mode := cmp.Or(os.Getenv("ALLETRA_MODE"), "nvme/tcp")
 	if mode != "nvme/tcp" && mode != "iscsi" {
 		return nil, fmt.Errorf("ALLETRA_MODE must be nvme/tcp or iscsi, not %q", mode)
 	}
@@ -79,6 +84,29 @@ func connect() (*target, error) {
 	return &target{client: c, counter: counter, cpg: cpg, mode: mode,
 		compact: os.Getenv("ALLETRA_NAMES") != "lxd", // classic arrays cap names at 31
 		where:   "the array at " + host + " (CPG " + cpg + ")", close: tr.CloseIdleConnections}, nil
+}
+
+// tlsConfig returns the TLS settings of ALLETRA_CA (a PEM file with the
+// array's CA or self-signed certificate) and ALLETRA_INSECURE=1, or nil
+// when neither is set (certificates verified against the system roots).
+func tlsConfig() (*tls.Config, error) {
+	insecure, file := os.Getenv("ALLETRA_INSECURE") == "1", os.Getenv("ALLETRA_CA")
+	if !insecure && file == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // explicit opt-in
+	if file != "" {
+		pem, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("ALLETRA_CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("ALLETRA_CA: no PEM certificate in %s", file)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
 }
 
 // counter is an http.RoundTripper that counts what the client sends: round

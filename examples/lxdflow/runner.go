@@ -10,9 +10,9 @@ import (
 	alletra "github.com/openalletra/go-alletra"
 )
 
-// lxdCost is what LXD's in-tree WSAPI client sends for the same step:
-// the calls of /work/shared/design/lxd.md §1 (one row per client method)
-// composed as its driver does in §4. Hard-coded, not measured.
+// lxdCost is what LXD's in-tree WSAPI client sends for the same step: the
+// calls of each client method, composed as LXD's driver composes them.
+// Hard-coded from reading LXD's source, not measured.
 type lxdCost struct {
 	trips int // round trips, task polls excluded
 	tasks int // tasks waited for: GET /tasks/{id} every 5 s until each ends, so ≥ 1 poll and ≥ 5 s each
@@ -85,7 +85,7 @@ func (r *runner) table(total time.Duration) {
 	if lxd.tasks > 0 {
 		fmt.Printf(";\nit polls tasks every 5 s, so its %d tasks would wait at least %d s", lxd.tasks, 5*lxd.tasks)
 	}
-	fmt.Println(" (lxd.md §1).")
+	fmt.Println(".")
 }
 
 func ms(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+
+	alletra "github.com/openalletra/go-alletra"
+)
+
+// config is the connection as flags and environment describe it.
+type config struct {
+	url, user string
+	password  string // never printed: see String
+	caFile    string
+	insecure  bool
+}
+
+// String describes the configuration without the password.
+func (c config) String() string {
+	return fmt.Sprintf("config{url: %q, user: %q, password: REDACTED, ca: %q, insecure: %v}",
+		c.url, c.user, c.caFile, c.insecure)
+}
+
+// GoString is String, so that %#v does not print the password either.
+func (c config) GoString() string { return c.String() }
+
+// maxPasswordBytes bounds what is read from a password file or stdin.
+const maxPasswordBytes = 4096
+
+// config resolves flags over environment variables. Errors name the
+// setting, never its value.
+func (a *app) config() (config, error) {
+	getenv := a.env.getenv
+	cfg := config{url: a.url, user: a.user, caFile: a.ca, insecure: a.insecure}
+	if cfg.url == "" {
+		cfg.url = getenv("ALLETRA_URL")
+	}
+	if cfg.user == "" {
+		cfg.user = getenv("ALLETRA_USER")
+	}
+	if cfg.caFile == "" {
+		cfg.caFile = getenv("ALLETRA_CA")
+	}
+	if cfg.url == "" {
+		return cfg, invalidf("url", "no array named: set ALLETRA_URL or --url (or use --sim)")
+	}
+	if cfg.user == "" {
+		return cfg, invalidf("user", "no user: set ALLETRA_USER or --user")
+	}
+	var err error
+	switch file := getenv("ALLETRA_PASSWORD_FILE"); {
+	case a.passwordStdin:
+		cfg.password, err = readPassword(a.env.stdin, "--password-stdin")
+	case file != "":
+		cfg.password, err = readPasswordFile(file)
+	default:
+		cfg.password = getenv("ALLETRA_PASSWORD")
+		if cfg.password == "" {
+			err = invalidf("password", "no password: set ALLETRA_PASSWORD or ALLETRA_PASSWORD_FILE, or use --password-stdin")
+		}
+	}
+	return cfg, err
+}
+
+// readPasswordFile reads the password from the file ALLETRA_PASSWORD_FILE
+// names. The error does not repeat the path.
+func readPasswordFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", invalidf("ALLETRA_PASSWORD_FILE", "cannot open the password file: %v", err)
+	}
+	defer f.Close()
+	return readPassword(f, "ALLETRA_PASSWORD_FILE")
+}
+
+// readPassword returns the first line of r without its line ending.
+func readPassword(r io.Reader, from string) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, maxPasswordBytes)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", invalidf(from, "cannot read the password: %v", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", invalidf(from, "empty password")
+	}
+	return pw, nil
+}
+
+// transport returns the HTTP transport with the TLS settings of --ca and
+// --insecure. The SDK applies its own TLS options only to a bare
+// *http.Transport, and ours is wrapped (see taskSpy), so TLS is set here.
+func (c config) transport() (*http.Transport, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.insecure} //nolint:gosec // explicit --insecure
+	if c.caFile != "" {
+		pem, err := os.ReadFile(c.caFile)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, invalidf("ca", "cannot read the CA file: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, invalidf("ca", "the CA file holds no PEM certificate")
+		}
+		tr.TLSClientConfig.RootCAs = pool
+	}
+	return tr, nil
+}
+
+// inputError is invalid input found by alletractl itself, before any
+// request was sent. It matches alletra.ErrInvalidInput, as the SDK's
+// *alletra.ValidationError does.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string        { return e.msg }
+func (e *inputError) Is(target error) bool { return target == alletra.ErrInvalidInput }
+
+// invalidf returns an *inputError about the setting or argument what.
+func invalidf(what, format string, args ...any) error {
+	return &inputError{msg: what + ": " + fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,134 @@
+// Command alletrasim serves the go-alletra simulator, an in-memory HPE
+// Alletra / 3PAR / Primera WSAPI array, on a fixed address until it is
+// interrupted, so that clients in any language (HPE's python-3parclient,
+// LXD, Ansible modules, curl) can be pointed at it.
+//
+//	go run github.com/openalletra/go-alletra/cmd/alletrasim -addr 127.0.0.1:8080 -cert sim.pem
+//
+// It prints the URL and the credentials to log in with. State lives in
+// memory and is lost when the command stops. The TLS certificate is a
+// fixed test certificate, valid for 127.0.0.1, ::1 and example.com; -cert
+// writes it to a file for clients to trust. Use -plain for HTTP.
+package main
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/openalletra/go-alletra/alletratest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "alletrasim:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run serves the simulator as args say until ctx is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("alletrasim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: alletrasim [flags]\n\nServes a simulated WSAPI array until interrupted.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port` (port 0 picks a free one)")
+	plain := fs.Bool("plain", false, "serve plain HTTP instead of HTTPS")
+	user := fs.String("user", "3paradm", "the user name the array accepts")
+	password := fs.String("password", "3pardata", "the password the array accepts (a test password: it is printed)")
+	certFile := fs.String("cert", "", "write the certificate clients should trust (PEM) to `FILE`")
+	maxName := fs.Int("max-name", 31, "longest accepted volume, host and set name (`N` characters)")
+	serialize := fs.Bool("serialize", false, "serialise requests that share a session key, as real arrays do")
+	taskDuration := fs.Duration("task-duration", 0, "how long promote and physical-copy tasks run (`D`, e.g. 5s)")
+	build := fs.Int64("build", 0, "the WSAPI build `N` the array reports (0: the simulator's default, an Alletra MP build, where GET /api needs a session)")
+	verbose := fs.Bool("v", false, "log each request on stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case *user == "" || *password == "":
+		return errors.New("-user and -password must not be empty")
+	case *maxName < 1:
+		return fmt.Errorf("-max-name %d: must be at least 1", *maxName)
+	case *build < 0:
+		return fmt.Errorf("-build %d: must not be negative", *build)
+	case *taskDuration < 0:
+		return fmt.Errorf("-task-duration %v: must not be negative", *taskDuration)
+	case *plain && *certFile != "":
+		return errors.New("-cert needs HTTPS; drop -plain")
+	}
+
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	opts := []alletratest.Option{
+		alletratest.WithListener(l),
+		alletratest.WithCredentials(*user, *password),
+		alletratest.WithMaxNameLength(*maxName),
+		alletratest.WithTaskDuration(*taskDuration),
+	}
+	if *plain {
+		opts = append(opts, alletratest.WithPlainHTTP())
+	}
+	if *build > 0 {
+		opts = append(opts, alletratest.WithBuild(*build))
+	}
+	if *serialize {
+		opts = append(opts, alletratest.WithSerializedSessions())
+	}
+	if *verbose {
+		opts = append(opts, alletratest.WithRequestLog(slog.New(slog.NewTextHandler(stderr, nil))))
+	}
+	srv := alletratest.NewServer(opts...)
+	defer srv.Close()
+
+	if *certFile != "" {
+		data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+		if err := os.WriteFile(*certFile, data, 0o644); err != nil {
+			return err
+		}
+	}
+	url := reachableURL(srv.URL, l.Addr())
+	fmt.Fprintf(stdout, "URL:      %s\n", url)
+	fmt.Fprintf(stdout, "User:     %s\n", srv.Username())
+	fmt.Fprintf(stdout, "Password: %s\n", srv.Password())
+	if *certFile != "" {
+		fmt.Fprintf(stdout, "Cert:     %s\n", *certFile)
+	}
+	fmt.Fprintf(stdout, "WSAPI at %s/api/v1; log in with POST %s/api/v1/credentials. Stop with Ctrl-C.\n", url, url)
+
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "alletrasim: stopping")
+	srv.Close()
+	return nil
+}
+
+// reachableURL is u with an unspecified listen address (0.0.0.0, ::)
+// replaced by the loopback address, which clients can dial and the
+// certificate covers.
+func reachableURL(u string, a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || !ta.IP.IsUnspecified() {
+		return u
+	}
+	scheme, _, _ := strings.Cut(u, "://")
+	return fmt.Sprintf("%s://127.0.0.1:%d", scheme, ta.Port)
+}
