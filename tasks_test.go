@@ -20,7 +20,7 @@ func TestTasksGet(t *testing.T) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/8842", goldenResponder(t, http.StatusOK, "task.json"))
 	task, err := c.Tasks.Get(context.Background(), 8842)
 	require.NoError(t, err)
-	assert.Equal(t, &Task{ID: 8842, Type: TaskTypeVolumeCopy, Name: "vvcopy c-web01 c-web02", Status: TaskDone,
+	assert.Equal(t, &Task{ID: 8842, Type: TaskTypeVolumeCopy, Name: "c-web02", Status: TaskDone,
 		CompletedPhases: 1, TotalPhases: 1, StartTime: "2025-03-14 10:15:41 CET", FinishTime: "2025-03-14 10:17:02 CET",
 		Priority: PriorityHigh, User: "3paradm"}, task)
 }

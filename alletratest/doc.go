@@ -28,5 +28,9 @@
 // go-alletra client's wire types or error mapping, so that it catches
 // client mistakes rather than mirroring them; the state types of this
 // package use go-alletra's enum types only to be compared with what the
-// client returns.
+// client returns. It answers as the public evidence says an array does
+// (docs/wsapi-evidence-simulator.md lists each behaviour and its source).
+// Errors that the public record names without a number (for example
+// INV_QUERY_STRING) are answered with their documented HTTP status and no
+// "code" member; WithNamedErrorCode sets a number.
 package alletratest

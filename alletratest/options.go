@@ -33,7 +33,7 @@ func WithMaxNameLength(n int) Option { return func(c *config) { c.sim.MaxNameLen
 func WithMaxVolumeSizeMiB(n int64) Option { return func(c *config) { c.sim.MaxVolumeSizeMiB = n } }
 
 // WithSessionLimit sets how many session keys may be alive at once (default
-// 36). Beyond it, POST /credentials gets 503 without a WSAPI code.
+// 36). Beyond it, POST /credentials gets 503 with code 31 (SVC_UNAVAIL).
 func WithSessionLimit(n int) Option { return func(c *config) { c.sim.SessionLimit = n } }
 
 // WithSessionIdleTimeout sets how long an unused key lives (default 15

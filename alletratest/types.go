@@ -30,6 +30,8 @@ type VolumeState struct {
 	NGUID            string
 	Comment          string
 	Content          string    // the token that stands in for the volume's data; see Server.WriteContent
+	UsedMiB          int64     // what GET reports as totalUsedMiB; follows Server.WriteContent
+	Compressed       bool      // compressionState 1: created with compression or reduce
 	Created          time.Time // on the server's Clock
 	Expiration       time.Time // zero when unset
 	Retention        time.Time // zero when unset
@@ -40,7 +42,8 @@ func volumeState(v sim.VolumeState) VolumeState {
 		ID: v.ID, UUID: v.UUID, Name: v.Name, CPG: v.CPG, SnapCPG: v.SnapCPG, SizeMiB: v.SizeMiB,
 		ProvisioningType: alletra.ProvisioningType(v.ProvisioningType), CopyType: alletra.CopyType(v.CopyType),
 		CopyOf: v.CopyOf, ReadOnly: v.ReadOnly, WWN: v.WWN, NGUID: v.NGUID, Comment: v.Comment,
-		Content: v.Content, Created: v.Created, Expiration: v.Expiration, Retention: v.Retention,
+		Content: v.Content, UsedMiB: v.UsedMiB, Compressed: v.Compressed, Created: v.Created,
+		Expiration: v.Expiration, Retention: v.Retention,
 	}
 }
 
@@ -50,10 +53,17 @@ type VolumeSetState struct {
 	Name    string
 	Comment string
 	Members []string // volume names, in the order they were added
+	// FlashCachePolicy is 1 (enabled) or 2 (disabled, the default), as GET
+	// /volumesets reports it.
+	FlashCachePolicy int
+	// Priority is the last priority a PUT /volumesets set (1 high to 3 low),
+	// 0 if none; the array's answers do not show it.
+	Priority alletra.TaskPriority
 }
 
 func volumeSetState(s sim.VolumeSetState) VolumeSetState {
-	return VolumeSetState{ID: s.ID, Name: s.Name, Comment: s.Comment, Members: slices.Clone(s.Members)}
+	return VolumeSetState{ID: s.ID, Name: s.Name, Comment: s.Comment, Members: slices.Clone(s.Members),
+		FlashCachePolicy: s.FlashCachePolicy, Priority: alletra.TaskPriority(s.Priority)}
 }
 
 // HostState is a test's view of a host and its initiators.
@@ -66,13 +76,14 @@ type HostState struct {
 	NQN           string   // NVMe host NQN, empty for SCSI hosts
 	TransportType alletra.TransportType
 	Comment       string
+	Domain        string // empty when the host is in no domain; see WithDomains
 }
 
 func hostState(h sim.HostState) HostState {
 	return HostState{
 		ID: h.ID, Name: h.Name, Persona: alletra.HostPersona(h.Persona), ISCSINames: slices.Clone(h.ISCSINames),
 		FCWWNs: slices.Clone(h.FCWWNs), NQN: h.NQN, TransportType: alletra.TransportType(h.TransportType),
-		Comment: h.Comment,
+		Comment: h.Comment, Domain: h.Domain,
 	}
 }
 
@@ -129,7 +140,7 @@ type PortState struct {
 	Label                string
 	NodeWWN              string // for NVMe/TCP ports, the target IP address (as arrays report it)
 	PortWWN              string
-	IPAddr               string
+	IPAddr               string // GET /ports reports 0.0.0.0 for a VLAN-tagged port, whatever is set
 	ISCSIName            string
 	HWAddr               string
 	VLANTagged           bool // iSCSI portals are in ISCSIVlans

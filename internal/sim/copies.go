@@ -40,11 +40,14 @@ func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 		}
 		prio = *p.Priority
 	}
+	if !online {
+		if aerr := onlineOnly(&p); aerr != nil {
+			return errResponse(aerr)
+		}
+	}
 	switch {
 	case online && p.DestCPG == nil:
 		return errResponse(missing("parameters.destCPG"))
-	case !online && p.DestCPG != nil:
-		return errResponse(withRef(errBadRequest(CodeParamConflict, "invalid input: destCPG needs online"), "destCPG"))
 	case p.SnapCPG != nil && e.cfg.Build >= BuildNoSnapCPG:
 		return errResponse(withRef(errBadRequest(CodeInvalidInput, "invalid input: snapCPG not supported"), "snapCPG"))
 	}
@@ -58,8 +61,8 @@ func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 	if srcName == destName {
 		return errResponse(withRef(errBadRequest(CodeInvalidInput, "invalid input: source and destination are the same"), "destVolume"))
 	}
-	if e.activeTaskFor(srcName) != nil {
-		return errResponse(errBusy(srcName))
+	if t := e.activeTaskFor(srcName); t != nil {
+		return errResponse(e.errBusy(srcName, t))
 	}
 	typ := TaskTypeVVCopy
 	dest := e.volumes[destName]
@@ -76,25 +79,34 @@ func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 			prov = ProvTDVV
 		}
 		dest = &volume{id: id, uuid: newUUID(), name: destName, cpg: *p.DestCPG, snapCPG: *p.DestCPG,
-			sizeMiB: src.sizeMiB, provType: prov, baseID: id, created: e.now()}
+			sizeMiB: src.sizeMiB, provType: prov, baseID: id, created: e.now(),
+			compressed: isTrue(p.Compression) || isTrue(p.Reduce)}
 		e.volumes[destName] = dest
 		typ = TaskTypeOnlineCopy
 	} else {
-		switch {
-		case dest == nil:
+		if dest == nil {
 			return errResponse(errNoVolume(destName))
-		case e.activeTaskFor(destName) != nil:
-			return errResponse(errBusy(destName))
+		}
+		if t := e.activeTaskFor(destName); t != nil {
+			return errResponse(e.errBusy(destName, t))
+		}
+		switch {
 		case dest.copyType == CopyVirtual:
 			return errResponse(errForbidden(CodeUnsupportedVVType, "destination %s is a virtual copy", destName))
-		case dest.sizeMiB < src.sizeMiB:
-			return errResponse(errConflict(CodeCopyParentTooBig, "copy source is bigger than the destination"))
 		case e.exported(destName):
-			return errResponse(errConflict(CodeExportedVLUN, "destination %s is exported", destName))
+			// HPE's python client (copyVolume) and the guide's physical copy
+			// errors: INV_OPERATION_VV_EXPORTED, 403.
+			return errResponse(e.named(ErrVVExported, "destination volume %s is exported", destName))
+		case dest.sizeMiB < src.sizeMiB:
+			return errResponse(e.named(ErrCopyParentTooBig, "the source %s is bigger than the destination %s", srcName, destName))
 		}
 	}
 	dest.copyType, dest.copyOf = CopyPhysical, srcName
-	t := e.startTask(typ, "vvcopy "+srcName+" "+destName, req.user, srcName, destName, prio)
+	// The task is named after the destination volume: HPE's python client
+	// (stopOnlinePhysicalCopy, _findTask) finds a running online copy in
+	// GET /tasks by the destination's name. For offline copies the same is
+	// assumed (inferred: both are the array's createvvcopy task).
+	t := e.startTask(typ, destName, req.user, srcName, destName, prio)
 	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.id}}
 }
 
@@ -113,5 +125,25 @@ func (e *Engine) stopCopy(name string) response {
 			return response{status: http.StatusOK}
 		}
 	}
-	return errResponse(errBadRequest(CodeInvalidInput, "no physical copy in progress into %s", name))
+	return errResponse(e.named(ErrNonExistentVVCopy, "no physical copy in progress into %s", name))
+}
+
+// onlineOnly refuses the members that apply to online copies only. HPE's
+// python client (copyVolume) drops destCPG from offline copies because the
+// array refuses it, and says tpvv, tdvv and compression are invalid for
+// offline copies; reduce is Primera's tdvv+compression. The status is 400;
+// the code is not public, so none is sent.
+func onlineOnly(p *physicalCopyParams) *APIError {
+	for _, m := range []struct {
+		name    string
+		present bool
+	}{
+		{"destCPG", p.DestCPG != nil}, {"tpvv", p.TPVV != nil}, {"tdvv", p.TDVV != nil},
+		{"reduce", p.Reduce != nil}, {"compression", p.Compression != nil},
+	} {
+		if m.present {
+			return withRef(errBadRequest(0, "invalid input: %s applies to online copies only", m.name), m.name)
+		}
+	}
+	return nil
 }

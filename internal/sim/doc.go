@@ -4,9 +4,12 @@
 // that its shape can change freely.
 //
 // The simulator speaks WSAPI from its own definitions: its wire structs, error
-// codes and status codes are written from the project's WSAPI reference notes
-// and never shared with the client package, so that a mistake in the client
-// is caught rather than mirrored.
+// codes and status codes are written from the public evidence (HPE's WSAPI
+// guides, HPE's python client and its mock server, LXD's client; see
+// docs/wsapi-evidence-simulator.md) and never shared with the client package,
+// so that a mistake in the client is caught rather than mirrored. Where the
+// evidence names an error without a number, the simulator sends none (see
+// NamedError).
 //
 // Concurrency: one engine mutex guards all array state. It is never held while
 // a fault delay runs or while a response is written to the network. When

@@ -61,6 +61,26 @@ type Config struct {
 	Listener net.Listener
 	// Wrap, when set, wraps the server's handler (request logging).
 	Wrap func(http.Handler) http.Handler
+
+	// NamedErrorCodes sets the WSAPI code sent with a named error (one the
+	// public record documents by symbol and HTTP status only, see
+	// NamedError). Without an entry the error body has no "code" member,
+	// except MEMBER_IN_SET, which defaults to 104; an entry of 0 omits the
+	// member.
+	NamedErrorCodes map[NamedError]int
+	// Domains are the array's domains. A host created in any other domain
+	// gets 404 NON_EXISTENT_DOMAIN (38). Default none, as on an array
+	// without domains configured.
+	Domains []string
+	// ISCSIVlansEnvelope answers GET /ports/<n:s:p>/iSCSIVlans/ with the
+	// collection envelope {"total":N,"members":[...]}, the shape HPE's
+	// PowerShell toolkit reads. By default the answer is {"iSCSIVlans":[...]},
+	// the shape HPE's python client reads.
+	ISCSIVlansEnvelope bool
+	// FloatCapacities writes the capacity members of GET /system, of CPG
+	// usage and of the space report as integral JSON floats (35549184.0),
+	// as HPE's own test fixtures do, so that a client's tolerance is tested.
+	FloatCapacities bool
 }
 
 func (c *Config) fill() {
@@ -168,6 +188,22 @@ func newUUID() string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
+// illegalName refuses a name in a path that no object can have: one with a
+// character outside the name31 set (400 INV_INPUT_ILLEGAL_CHAR, 69). Its
+// length is not checked: a long name is simply not found.
+func illegalName(name string) *APIError {
+	for _, r := range name {
+		if !nameChar(r) {
+			return errBadRequest(CodeIllegalChar, "invalid input: illegal character in name")
+		}
+	}
+	return nil
+}
+
+func nameChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
+}
+
 // validName checks a WSAPI name31-style name against the configured limit.
 func (e *Engine) validName(field, name string) *APIError {
 	if name == "" {
@@ -179,11 +215,8 @@ func (e *Engine) validName(field, name string) *APIError {
 	if name[0] == '-' {
 		return withRef(errBadRequest(CodeIllegalChar, "invalid input: illegal character in name"), field)
 	}
-	for _, r := range name {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
-		if !ok {
-			return withRef(errBadRequest(CodeIllegalChar, "invalid input: illegal character in name"), field)
-		}
+	if illegalName(name) != nil {
+		return withRef(errBadRequest(CodeIllegalChar, "invalid input: illegal character in name"), field)
 	}
 	return nil
 }

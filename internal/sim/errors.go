@@ -5,72 +5,61 @@ import (
 	"net/http"
 )
 
-// WSAPI error codes used by the simulator. The numbers up to 270 come from
-// HPE's WSAPI developer guides, HPE's python client and its mock server, as
-// collected in the project's wsapi.md.
+// WSAPI error codes used by the simulator. Every number here is public:
+// HPE's WSAPI developer guides (1.2, 1.3.1 and an older edition), HPE's
+// python client and its mock server, or an issue thread, as noted. Errors the
+// public record names without a number are NamedErrors (named.go).
 const (
-	CodeInternal             = 1
-	CodeInvalidUserPass      = 5
-	CodeInvalidSessionKey    = 6
-	CodeUnsupportedOperation = 9
-	CodeURINotFound          = 11
-	CodeInvalidInput         = 12
-	CodeNonExistentCPG       = 15
-	CodeExistentHost         = 16
-	CodeNonExistentHost      = 17
-	CodeExistentLUN          = 18
-	CodeNonExistentVLUN      = 19
-	CodeNonExistentPort      = 20
-	CodeExistentVolume       = 22
-	CodeNonExistentVolume    = 23
-	CodeExportedVLUN         = 26
-	CodeTooLarge             = 28
-	CodeAlreadyExported      = 29 // LXD's "volume already exported" (NVMe/TCP hosts)
-	CodeHasChild             = 32
-	CodeInUse                = 34
-	CodeWrongType            = 39
-	CodeMissingRequired      = 40
-	CodeExceedsRange         = 43
-	CodeParamConflict        = 44
-	CodeEmptyString          = 45
-	CodeBadEnumValue         = 46
-	CodePortSpecification    = 55
-	CodeExceedsLength        = 57
-	CodeExistentID           = 59
-	CodeJSONSyntax           = 60
-	CodeIllegalChar          = 69
-	CodeExistentPath         = 73
-	CodeOneRequired          = 78
-	CodeNonExistentPath      = 80
-	CodeExistentSet          = 101
-	CodeNonExistentSet       = 102
-	CodeBelowRange           = 115
-	CodeNonExistentTask      = 145
-	CodeUnsupportedVVType    = 150
-	CodeVolumeBusy           = 151
-	CodeInvalidGrowSize      = 152
-	CodeSystemBusy           = 270
-)
-
-// Codes assigned by go-alletra. The WSAPI documents these errors by name
-// only (wsapi.md §2.2 "named-only codes"); no public source gives their
-// numbers, so these numbers are go-alletra's own assignment and are
-// unverified against a real array. Client and simulator agree on them
-// through the golden files and the design notes.
-const (
-	CodeVVExported             = 300 // INV_OPERATION_VV_EXPORTED, HTTP 403
-	CodeParentSizeHasIncreased = 301 // INV_OPERATION_PARENT_SIZE_HAS_INCREASED, HTTP 409
-	CodeCopyParentTooBig       = 303 // INV_OPERATION_VV_COPY_PARENT_TOO_BIG, HTTP 409
-	CodeMemberInSet            = 304 // MEMBER_IN_SET, HTTP 409
-	CodeMemberNotInSet         = 305 // MEMBER_NOT_IN_SET, HTTP 404
-	CodeInvalidQueryString     = 306 // INV_QUERY_STRING, HTTP 400
-	CodeAutoLUNUnavailable     = 309 // AUTO_LUN_ID_UNAVAILABLE, HTTP 409
-	CodeNonActiveTask          = 310 // NON_ACTIVE_TASK, HTTP 400
+	CodeInternal             = 1   // INT_SERV_ERR, 500 (guide)
+	CodeInputEOF             = 3   // INPUT_EOF, 400 (guide)
+	CodeInvalidUserPass      = 5   // INV_USER_PASS, 403 (guide)
+	CodeInvalidSessionKey    = 6   // INV_SESS_KEY, 403 (guide)
+	CodeUnsupportedOperation = 9   // UNSUP_OP, 501 (guide)
+	CodeURINotFound          = 11  // URI_RES_NOT_FOUND, 404 (guide)
+	CodeInvalidInput         = 12  // INV_INPUT, 400 (guide, HPE mock)
+	CodeNonExistentCPG       = 15  // NON_EXISTENT_CPG, 404 (guide 1.2)
+	CodeExistentHost         = 16  // EXISTENT_HOST, 409 (guide 1.2)
+	CodeNonExistentHost      = 17  // NON_EXISTENT_HOST, 404 (guide)
+	CodeExistentLUN          = 18  // EXISTENT_LUN, 409 (guide 1.2)
+	CodeNonExistentVLUN      = 19  // NON_EXISTENT_VLUN, 404 (guide 1.2)
+	CodeNonExistentPort      = 20  // NON_EXISTENT_PORT, 404 (guide 1.2)
+	CodeExistentVolume       = 22  // EXISTENT_VOL, 409 (guide 1.2)
+	CodeNonExistentVolume    = 23  // NON_EXISTENT_VOL, 404 (guide 1.2)
+	CodeExportedVLUN         = 26  // EXPORTED_VLUN, 409 (guide 1.2)
+	CodeTooLarge             = 28  // TOO_LARGE, 400 (guide)
+	CodeOther                = 29  // OTHER, 400: HPE's docker plugin and flowkit; LXD gets it for a second NVMe export
+	CodeServiceUnavailable   = 31  // SVC_UNAVAIL, 503: "maximum connections reached" (an older guide edition)
+	CodeHasChild             = 32  // HAS_CHILD, 409 (Cinder's driver)
+	CodeInUse                = 34  // IN_USE, 409 (older guide edition, Cinder)
+	CodeNonExistentDomain    = 38  // NON_EXISTENT_DOMAIN, 404 (HPE mock)
+	CodeWrongType            = 39  // INV_INPUT_WRONG_TYPE, 400 (HPE mock)
+	CodeMissingRequired      = 40  // INV_INPUT_MISSING_REQUIRED, 400 (HPE mock)
+	CodeExceedsRange         = 43  // INV_INPUT_EXCEEDS_RANGE, 400 (HPE mock)
+	CodeParamConflict        = 44  // INV_INPUT_PARAM_CONFLICT, 400 (HPE mock)
+	CodeEmptyString          = 45  // INV_INPUT_EMPTY_STR, 400 (HPE mock)
+	CodeBadEnumValue         = 46  // INV_INPUT_BAD_ENUM_VALUE, 400 (HPE mock)
+	CodePortSpecification    = 55  // INV_INPUT_PORT_SPECIFICATION, 400 (HPE mock)
+	CodeExceedsLength        = 57  // INV_INPUT_EXCEEDS_LENGTH, 400 (HPE mock)
+	CodeExistentID           = 59  // EXISTENT_ID, 409 (HPE mock)
+	CodeJSONSyntax           = 60  // JSON_SYNTAX_ERR, 400 (guide 1.3.1 example)
+	CodeIllegalChar          = 69  // INV_INPUT_ILLEGAL_CHAR, 400 (HPE mock, guide GET volume)
+	CodeExistentPath         = 73  // EXISTENT_PATH, 409 (HPE mock)
+	CodeOneRequired          = 78  // INV_INPUT_ONE_REQUIRED, 400 (HPE python client)
+	CodeNonExistentPath      = 80  // NON_EXISTENT_PATH, 404 (HPE mock)
+	CodeDuplicatePath        = 98  // INV_INPUT_DUP_PATH, 400 (guide 1.2)
+	CodeExistentSet          = 101 // EXISTENT_SET: HPE mock (409); the guide says 400
+	CodeNonExistentSet       = 102 // NON_EXISTENT_SET, 404 (Cinder, flowkit)
+	CodeBelowRange           = 115 // INV_INPUT_BELOW_RANGE, 400 (HPE mock, guide)
+	CodeNonExistentTask      = 145 // NON_EXISTENT_TASK, 404 (HPE mock, guide)
+	CodeUnsupportedVVType    = 150 // INV_OPERATION_UNSUPPORTED_VV_TYPE, 403 (Cinder)
+	CodeTuneInProgress       = 151 // 409, a tune or online copy is running (flowkit, Cinder)
+	CodeInvalidGrowSize      = 152 // INV_INPUT_VV_GROW_SIZE, 400 (HPE mock)
+	CodeSystemBusy           = 270 // 503, "system is too busy" (hpe-storage/csi-driver#209)
 )
 
 // APIError is a WSAPI error as the simulator sends it: an HTTP status and a
 // JSON body {"code":N,"desc":"...","ref":"..."}. A zero Code omits the code
-// member (the session-limit 503 has none).
+// member: the simulator sends no number the public record does not give.
 type APIError struct {
 	Status int
 	Code   int
@@ -124,9 +113,6 @@ func errNoSet(name string) *APIError {
 }
 func errNoCPG(name string) *APIError {
 	return errNotFound(CodeNonExistentCPG, "CPG does not exist: %s", name)
-}
-func errBusy(name string) *APIError {
-	return errConflict(CodeVolumeBusy, "volume %s is busy in a background task", name)
 }
 func errSession() *APIError {
 	return errForbidden(CodeInvalidSessionKey, "invalid session key")

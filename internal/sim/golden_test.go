@@ -96,7 +96,8 @@ func TestGoldenKeySets(t *testing.T) {
 		"hosts.json":                  "/hosts",
 		"vluns.json":                  "/vluns",
 		"ports.json":                  "/ports",
-		"iscsivlans.json":             "/ports/1:2:1/iSCSIVlans",
+		"iscsivlans_python.json":      "/ports/1:2:1/iSCSIVlans/",
+		"error_illegal_char.json":     "/volumes/bad!name",
 		"task.json":                   "/tasks/" + tid,
 		"tasks.json":                  "/tasks",
 		"system.json":                 "/system",
@@ -117,6 +118,20 @@ func TestGoldenKeySets(t *testing.T) {
 	compareGolden(t, "taskid.json", pcopy(c, "sc-web01-snap0", "c-web04").body)
 	compareGolden(t, "error_bad_credentials.json", c.raw("", "POST", "/api/v1/credentials", map[string]any{"user": "x", "password": "y"}).body)
 	compareGolden(t, "credentials.json", c.raw("", "POST", "/api/v1/credentials", map[string]any{"user": DefaultUser, "password": DefaultPassword}).body)
+
+	// Errors the evidence gives a number for, and one it does not.
+	compareGolden(t, "error_member_in_set.json", c.do("PUT", "/volumesets/pool1", map[string]any{"action": 1, "setmembers": []string{"c-web01"}}).body)
+	compareGolden(t, "error_other_exported.json", c.do("POST", "/vluns", map[string]any{"volumeName": "c-web02", "hostname": "node1-nvme-tcp", "lun": 0, "autoLun": true}).body)
+	compareGolden(t, "error_no_domain.json", c.do("POST", "/hosts", map[string]any{"name": "h", "NQN": "nqn.x", "domain": "UNIT_TEST"}).body)
+	compareGolden(t, "error_port_specification.json", c.do("DELETE", "/vluns/c-web01,0,node1-iscsi,9:9:9", nil).body)
+	r := c.do("PUT", "/volumes/sc-web01-snap0", map[string]any{"action": 4})
+	compareGolden(t, "error_vv_exported.json", r.body)
+	assert.NotContains(t, r.json(t), "code")
+
+	// The other shape of the VLAN answer, and the session limit.
+	other := newTC(t, Config{ISCSIVlansEnvelope: true, SessionLimit: 1})
+	compareGolden(t, "iscsivlans.json", other.do("GET", "/ports/1:2:1/iSCSIVlans/", nil).body)
+	compareGolden(t, "error_session_limit.json", other.raw("", "POST", "/api/v1/credentials", map[string]any{"user": DefaultUser, "password": DefaultPassword}).body)
 }
 
 func compareGolden(t *testing.T, file string, body []byte) {
@@ -127,4 +142,25 @@ func compareGolden(t *testing.T, file string, body []byte) {
 	require.NoError(t, json.Unmarshal(data, &want), file)
 	require.NoError(t, json.Unmarshal(body, &got), "%s: %s", file, body)
 	assert.Empty(t, missingKeys("", shapeOf(want), shapeOf(got)), "%s: simulator JSON lacks keys of the golden file", file)
+}
+
+// HPE-style answers (testdata/golden/hpe): the simulator's answers have
+// every member they have.
+func TestGoldenHPEKeySets(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{FloatCapacities: true})
+	c.volume("osv-db01", 10240)
+	for file, path := range map[string]string{
+		"hpe/system.json":                "/system",
+		"hpe/cpg.json":                   "/cpgs/SSD_r6",
+		"hpe/volume.json":                "/volumes/osv-db01",
+		"hpe/ports.json":                 "/ports",
+		"hpe/iscsivlans_iscsivlans.json": "/ports/1:2:1/iSCSIVlans/",
+		"hpe/wsapiconfiguration.json":    "/wsapiconfiguration",
+	} {
+		compareGolden(t, file, c.do("GET", path, nil).body)
+	}
+	compareGolden(t, "hpe/spacereport.json", c.ok(200, "POST", "/spacereporter", map[string]any{"cpg": "SSD_r6"}).body)
+	env := newTC(t, Config{ISCSIVlansEnvelope: true})
+	compareGolden(t, "hpe/iscsivlans_members.json", env.do("GET", "/ports/1:2:1/iSCSIVlans/", nil).body)
 }

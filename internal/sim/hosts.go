@@ -41,11 +41,12 @@ type HostState struct {
 	NQN           string
 	TransportType int
 	Comment       string
+	Domain        string // "" when the host is in no domain
 }
 
 func (h *host) state() HostState {
 	s := HostState{ID: h.id, Name: h.name, Persona: h.persona, ISCSINames: slices.Clone(h.iscsi),
-		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: h.transportType}
+		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: h.transportType, Domain: h.domain}
 	if h.desc.Comment != nil {
 		s.Comment = *h.desc.Comment
 	}
@@ -175,7 +176,7 @@ func checkInitiators(field string, in []string, fc bool) ([]string, *APIError) {
 			}
 		}
 		if slices.Contains(out, s) {
-			return nil, withRef(errBadRequest(98, "invalid input: duplicate path"), field)
+			return nil, withRef(errBadRequest(CodeDuplicatePath, "invalid input: duplicate path"), field)
 		}
 		out = append(out, s)
 	}
@@ -255,6 +256,10 @@ func (e *Engine) createHost(req *request) response {
 	if e.hosts[*b.Name] != nil {
 		return errResponse(errConflict(CodeExistentHost, "host exists"))
 	}
+	if b.Domain != nil && !slices.Contains(e.cfg.Domains, *b.Domain) {
+		// HPE's mock: NON_EXISTENT_DOMAIN, 404 code 38.
+		return errResponse(withRef(errNotFound(CodeNonExistentDomain, "domain does not exist: %s", *b.Domain), "domain"))
+	}
 	for _, id := range slices.Concat(iscsi, fc, nqn) {
 		if o := e.pathOwner(id); o != nil {
 			return errResponse(errConflict(CodeExistentPath, "path %s is already owned by host %s", id, o.name))
@@ -281,8 +286,12 @@ func (e *Engine) createHost(req *request) response {
 	return response{status: http.StatusCreated, location: "/api/v1/hosts/" + url.PathEscape(h.name)}
 }
 
-// getHost handles GET /hosts/{name}.
+// getHost handles GET /hosts/{name}. A name with an illegal character is
+// 400 INV_INPUT_ILLEGAL_CHAR (69), as HPE's mock answers it.
 func (e *Engine) getHost(req *request) response {
+	if aerr := illegalName(req.params[0]); aerr != nil {
+		return errResponse(aerr)
+	}
 	e.lock()
 	defer e.unlock()
 	h := e.hosts[req.params[0]]
@@ -294,7 +303,7 @@ func (e *Engine) getHost(req *request) response {
 
 // listHosts handles GET /hosts[?query="..."].
 func (e *Engine) listHosts(req *request) response {
-	q, aerr := queryFrom(req, hostQuerySchema)
+	q, aerr := e.queryFrom(req, hostQuerySchema)
 	if aerr != nil {
 		return errResponse(aerr)
 	}

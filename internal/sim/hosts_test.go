@@ -22,9 +22,9 @@ func TestVolumeSets(t *testing.T) {
 	assert.Equal(t, "/api/v1/volumesets/pool1", r.header.Get("Location"))
 	c.fails(409, CodeExistentSet, "POST", "/volumesets", map[string]any{"name": "pool1"})
 	c.ok(200, "PUT", "/volumesets/pool1", map[string]any{"action": 1, "setmembers": []string{"a"}})
-	c.fails(409, CodeMemberInSet, "PUT", "/volumesets/pool1", map[string]any{"action": 1, "setmembers": []string{"b", "a"}})
+	c.fails(409, 104, "PUT", "/volumesets/pool1", map[string]any{"action": 1, "setmembers": []string{"b", "a"}})
 	c.fails(404, CodeNonExistentVolume, "PUT", "/volumesets/pool1", map[string]any{"action": 1, "setmembers": []string{"zz"}})
-	c.fails(404, CodeMemberNotInSet, "PUT", "/volumesets/pool1", map[string]any{"action": 2, "setmembers": []string{"b"}})
+	c.refused(404, "PUT", "/volumesets/pool1", map[string]any{"action": 2, "setmembers": []string{"b"}})
 	set, ok := c.srv.Engine.VolumeSet("pool1")
 	require.True(t, ok)
 	assert.Equal(t, []string{"a"}, set.Members, "failed requests change nothing")
@@ -34,7 +34,7 @@ func TestVolumeSets(t *testing.T) {
 	assert.Equal(t, []any{"a"}, got["setmembers"])
 	q := c.ok(200, "GET", "/volumesets"+qs(`setmembers==a`), nil).members(t)
 	require.Len(t, q, 1)
-	c.fails(400, CodeInvalidQueryString, "GET", "/volumesets"+qs(`bogus==a`), nil)
+	c.refused(400, "GET", "/volumesets"+qs(`bogus==a`), nil)
 
 	c.fails(409, CodeInUse, "DELETE", "/volumes/a", nil)
 	c.ok(200, "DELETE", "/volumesets/pool1", nil)
@@ -93,4 +93,34 @@ func TestHosts(t *testing.T) {
 	c.ok(200, "DELETE", "/hosts/esx01", nil)
 	c.fails(404, CodeNonExistentHost, "DELETE", "/hosts/esx01", nil)
 	assert.Len(t, c.srv.Engine.Hosts(), 2)
+}
+
+// HPE's mock: a host in a domain the array does not have is 404
+// NON_EXISTENT_DOMAIN (38). A new array has no domains.
+func TestHostUnknownDomain(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.fails(404, CodeNonExistentDomain, "POST", "/hosts", map[string]any{"name": "h", "iSCSINames": []string{iqn1}, "domain": "UNIT_TEST"})
+	assert.Empty(t, c.srv.Engine.Hosts())
+	c.ok(201, "POST", "/hosts", map[string]any{"name": "h", "iSCSINames": []string{iqn1}})
+}
+
+// The guide and HPE's mock answer a GET of a name with an illegal character
+// with 400 INV_INPUT_ILLEGAL_CHAR (69), not 404.
+func TestGetHostIllegalName(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.fails(400, CodeIllegalChar, "GET", "/hosts/bad!name", nil)
+	c.fails(400, CodeIllegalChar, "GET", "/hosts/a%23b", nil)
+	c.fails(404, CodeNonExistentHost, "GET", "/hosts/good-name", nil)
+}
+
+func TestHostConfiguredDomain(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{Domains: []string{"UNIT_TEST"}})
+	c.ok(201, "POST", "/hosts", map[string]any{"name": "h", "iSCSINames": []string{iqn1}, "domain": "UNIT_TEST"})
+	assert.Equal(t, "UNIT_TEST", c.ok(200, "GET", "/hosts/h", nil).json(t)["domain"])
+	st, _ := c.srv.Engine.Host("h")
+	assert.Equal(t, "UNIT_TEST", st.Domain)
+	c.fails(404, CodeNonExistentDomain, "POST", "/hosts", map[string]any{"name": "g", "iSCSINames": []string{iqn2}, "domain": "OTHER"})
 }

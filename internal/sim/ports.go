@@ -37,18 +37,27 @@ type PortState struct {
 	Label                string
 	NodeWWN              string // holds the target IP for NVMe/TCP ports
 	PortWWN              string
-	IPAddr               string
-	ISCSIName            string
-	HWAddr               string
-	VLANTagged           bool // iSCSIPortInfo.vlan == 1
-	ISCSIVlans           []ISCSIVlanState
+	// IPAddr is the port's address. GET /ports reports 0.0.0.0 for a
+	// VLAN-tagged port whatever is set here, as arrays do (python-3parclient
+	// PR #33 and its port fixture): its portals are its VLAN addresses.
+	IPAddr     string
+	ISCSIName  string
+	HWAddr     string
+	VLANTagged bool // iSCSIPortInfo.vlan == 1
+	// ISCSIVlans are the portals of a VLAN-tagged port, answered by
+	// GET /ports/<n:s:p>/iSCSIVlans/ (never inline in GET /ports).
+	ISCSIVlans []ISCSIVlanState
 }
 
 // Pos returns the port position "n:s:p".
 func (p PortState) Pos() string { return fmt.Sprintf("%d:%d:%d", p.Node, p.Slot, p.CardPort) }
 
+// unspecifiedIP is what a VLAN-tagged iSCSI port reports as its IPAddr.
+const unspecifiedIP = "0.0.0.0"
+
 // DefaultPorts returns the simulator's default ports: a ready FC port, two
-// ready iSCSI ports (one VLAN-tagged), a ready and a down NVMe/TCP port.
+// ready iSCSI ports (one VLAN-tagged, with portal 10.0.1.12 on VLAN 100), a
+// ready and a down NVMe/TCP port.
 func DefaultPorts() []PortState {
 	return []PortState{
 		{Node: 0, Slot: 1, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 1, Protocol: ProtocolFC,
@@ -56,7 +65,7 @@ func DefaultPorts() []PortState {
 		{Node: 0, Slot: 2, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 8, Protocol: ProtocolISCSI,
 			Label: "iSCSI01", IPAddr: "10.0.0.11", ISCSIName: "iqn.2000-05.com.3pardata:20210002ac021f4b", HWAddr: "98F2B3E01A21"},
 		{Node: 1, Slot: 2, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 8, Protocol: ProtocolISCSI,
-			Label: "iSCSI11", IPAddr: "10.0.0.12", ISCSIName: "iqn.2000-05.com.3pardata:21210002ac021f4b", HWAddr: "98F2B3E01B21",
+			Label: "iSCSI11", IPAddr: unspecifiedIP, ISCSIName: "iqn.2000-05.com.3pardata:21210002ac021f4b", HWAddr: "98F2B3E01B21",
 			VLANTagged: true, ISCSIVlans: []ISCSIVlanState{{IPAddr: "10.0.1.12", VlanTag: 100, Netmask: "255.255.255.0", Gateway: "10.0.1.1", MTU: 1500}}},
 		{Node: 0, Slot: 3, CardPort: 1, Mode: PortModeTarget, LinkState: LinkReady, Type: 3, Protocol: ProtocolNVMe,
 			Label: "NVMe01", NodeWWN: "10.0.0.21", HWAddr: "98F2B3E01A31"},
@@ -101,7 +110,6 @@ type portJSON struct {
 	HWAddr        string             `json:"HWAddr,omitempty"`
 	FailoverState int                `json:"failoverState"`
 	ISCSIPortInfo *iscsiPortInfoJSON `json:"iSCSIPortInfo,omitempty"`
-	ISCSIVlans    []iscsiVlanJSON    `json:"iSCSIVlans,omitempty"`
 	Device        []string           `json:"device"`
 }
 
@@ -122,7 +130,7 @@ func portWire(p PortState) portJSON {
 		vlan := 2
 		if p.VLANTagged {
 			vlan = 1
-			j.ISCSIVlans = vlansWire(p)
+			j.IPAddr = unspecifiedIP
 		}
 		j.ISCSIPortInfo = &iscsiPortInfoJSON{VLAN: vlan, MTU: 1500, Gateway: "10.0.0.1", Netmask: "255.255.255.0",
 			ISNSAddr: "0.0.0.0", ISNSPort: 3205, TCPPort: 3260}
@@ -158,14 +166,19 @@ func parsePortPos(s string) (portPosJSON, bool) {
 	return portPosJSON{n[0], n[1], n[2]}, true
 }
 
+// portIndex returns the index of the port at pos, or -1. Callers hold e.mu.
+func (e *Engine) portIndex(pos portPosJSON) int {
+	return slices.IndexFunc(e.ports, func(p PortState) bool {
+		return p.Node == pos.Node && p.Slot == pos.Slot && p.CardPort == pos.CardPort
+	})
+}
+
 func (e *Engine) findPort(s string) (PortState, *APIError) {
 	pos, ok := parsePortPos(s)
 	if !ok {
 		return PortState{}, errBadRequest(CodePortSpecification, "invalid port specification %q", s)
 	}
-	i := slices.IndexFunc(e.ports, func(p PortState) bool {
-		return p.Node == pos.Node && p.Slot == pos.Slot && p.CardPort == pos.CardPort
-	})
+	i := e.portIndex(pos)
 	if i < 0 {
 		return PortState{}, errNotFound(CodeNonExistentPort, "port does not exist: %s", s)
 	}
@@ -194,7 +207,14 @@ func (e *Engine) getPort(req *request) response {
 	return okJSON(portWire(p))
 }
 
-// listPortVlans handles GET /ports/{n:s:p}/iSCSIVlans.
+type portVlansJSON struct {
+	ISCSIVlans []iscsiVlanJSON `json:"iSCSIVlans"`
+}
+
+// listPortVlans handles GET /ports/{n:s:p}/iSCSIVlans. HPE's sources differ
+// on the answer's shape: the python client (2023) reads an object with an
+// "iSCSIVlans" member, the default here; the PowerShell toolkit reads the
+// collection envelope, Config.ISCSIVlansEnvelope.
 func (e *Engine) listPortVlans(req *request) response {
 	e.lock()
 	defer e.unlock()
@@ -202,7 +222,10 @@ func (e *Engine) listPortVlans(req *request) response {
 	if aerr != nil {
 		return errResponse(aerr)
 	}
-	return listResponse(vlansWire(p))
+	if e.cfg.ISCSIVlansEnvelope {
+		return listResponse(vlansWire(p))
+	}
+	return okJSON(portVlansJSON{ISCSIVlans: vlansWire(p)})
 }
 
 // SetPorts replaces the array's ports.

@@ -81,18 +81,19 @@ func valueEqual(field, have, want string) bool {
 	return have == want
 }
 
-// queryFrom compiles the request's ?query= parameter (absent: match all).
-func queryFrom(req *request, s *Schema) (*Query, *APIError) {
+// queryFrom compiles the request's ?query= parameter (absent: match all). A
+// bad query is INV_QUERY_STRING, 400 (guide 1.3.1), a named error.
+func (e *Engine) queryFrom(req *request, s *Schema) (*Query, *APIError) {
 	raw, ok := req.query["query"]
 	if !ok {
 		return nil, nil
 	}
 	if len(raw) != 1 {
-		return nil, errBadRequest(CodeInvalidQueryString, "invalid query string: repeated query parameter")
+		return nil, e.named(ErrInvalidQueryString, "repeated query parameter")
 	}
 	q, err := CompileQuery(raw[0], s)
 	if err != nil {
-		return nil, errBadRequest(CodeInvalidQueryString, "invalid query string: %v", err)
+		return nil, e.named(ErrInvalidQueryString, "%v", err)
 	}
 	return q, nil
 }

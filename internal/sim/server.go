@@ -165,7 +165,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
-		s.write(w, r, errResponse(errBadRequest(3, "incomplete request")), false)
+		s.write(w, r, errResponse(errBadRequest(CodeInputEOF, "incomplete request")), false)
 		return
 	}
 	req.body = body

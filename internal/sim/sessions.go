@@ -50,7 +50,11 @@ func (e *Engine) login(req *request) response {
 	e.pruneSessions(now)
 	if len(e.sessions) >= e.cfg.SessionLimit {
 		e.stats.add(func(s *statsCounter) { s.failedLogins++ })
-		return errResponse(&APIError{Status: http.StatusServiceUnavailable, Desc: "Maximum number of WSAPI connections reached."})
+		// 31 SVC_UNAVAIL, 503, "the server has reached its maximum number of
+		// connections" (an older edition of the WSAPI guide); HPE's retry
+		// test uses the same status and description for the session limit.
+		return errResponse(apiErr(http.StatusServiceUnavailable, CodeServiceUnavailable,
+			"Maximum number of WSAPI connections reached."))
 	}
 	key := "0-" + randomHex(16) + "-" + randomHex(4)
 	e.sessions[key] = &session{key: key, user: *body.User, lastUsed: now, sem: make(chan struct{}, 1)}

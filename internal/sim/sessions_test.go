@@ -75,7 +75,7 @@ func TestSessionLimitAndLogout(t *testing.T) {
 	r := c.raw("", "POST", "/api/v1/credentials", map[string]any{"user": DefaultUser, "password": DefaultPassword})
 	require.Equal(t, 503, r.status)
 	m := r.json(t)
-	assert.NotContains(t, m, "code")
+	assert.EqualValues(t, CodeServiceUnavailable, m["code"])
 	assert.Contains(t, m["desc"], "Maximum number of WSAPI connections")
 
 	r = c.raw("", "DELETE", "/api/v1/credentials/"+second, nil)
@@ -140,4 +140,15 @@ func TestSerializedSessions(t *testing.T) {
 	other := c.login()
 	r := c.raw(other, "GET", "/api/v1/system", nil)
 	assert.Equal(t, 200, r.status)
+}
+
+// An edition of the WSAPI guide gives 31 SVC_UNAVAIL (503) for "maximum
+// connections reached".
+func TestLoginSessionLimitIsCode31(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{SessionLimit: 1})
+	r := c.raw("", "POST", "/api/v1/credentials", map[string]any{"user": DefaultUser, "password": DefaultPassword})
+	require.Equal(t, http.StatusServiceUnavailable, r.status, string(r.body))
+	assert.Equal(t, 31, r.code(t))
+	assert.Equal(t, "application/json", r.header.Get("Content-Type"))
 }

@@ -83,6 +83,7 @@ func (e *Engine) createSnapshot(req *request, raw json.RawMessage) response {
 		id: id, uuid: newUUID(), name: *p.Name, cpg: parent.cpg, snapCPG: parent.snapCPG,
 		sizeMiB: parent.sizeMiB, provType: ProvSnap, copyType: CopyVirtual, copyOf: parent.name,
 		baseID: parent.baseID, readOnly: isTrue(p.ReadOnly), created: now, content: parent.content,
+		compressed: parent.compressed,
 	}
 	if p.Comment != nil {
 		s.comment = *p.Comment
@@ -102,7 +103,15 @@ type taskIDJSON struct {
 
 // promote handles PUT /volumes/{snapshot} {"action":4}: restore the
 // snapshot onto its parent in a PROMOTE_SV task.
-func (e *Engine) promote(req *request, name string, priority *int) response {
+//
+// HPE's python client (promoteVirtualCopy) documents the rules used here:
+// priority does not apply to an online promote, and the pair is refused as
+// INV_OPERATION_PARAM_CONFLICT (409); an offline promote of an exported
+// parent is INV_OPERATION_VV_EXPORTED (403), and an online promote is how a
+// caller promotes while the parent is exported; a parent grown since the
+// snapshot is INV_OPERATION_PARENT_SIZE_HAS_INCREASED (409). None of these
+// symbols has a public number.
+func (e *Engine) promote(req *request, name string, online *bool, priority *int) response {
 	prio := 2
 	if priority != nil {
 		if *priority < 1 || *priority > 3 {
@@ -116,6 +125,9 @@ func (e *Engine) promote(req *request, name string, priority *int) response {
 	if snap == nil {
 		return errResponse(errNoVolume(name))
 	}
+	if isTrue(online) && priority != nil {
+		return errResponse(withRef(e.named(ErrOperationParamConflict, "priority does not apply to an online promote"), "online,priority"))
+	}
 	if snap.copyType != CopyVirtual {
 		return errResponse(errForbidden(CodeUnsupportedVVType, "volume %s is not a virtual copy", name))
 	}
@@ -123,18 +135,19 @@ func (e *Engine) promote(req *request, name string, priority *int) response {
 	if parent == nil {
 		return errResponse(errNoVolume(snap.copyOf))
 	}
-	if e.exported(parent.name) {
-		return errResponse(errForbidden(CodeVVExported, "parent volume %s is exported", parent.name))
+	if !isTrue(online) && e.exported(parent.name) {
+		return errResponse(e.named(ErrVVExported, "parent volume %s is exported", parent.name))
 	}
 	if parent.sizeMiB > snap.sizeMiB {
-		return errResponse(errConflict(CodeParentSizeHasIncreased, "parent size has increased since the snapshot"))
+		return errResponse(e.named(ErrParentSizeHasIncreased, "parent %s has grown since the snapshot", parent.name))
 	}
-	if e.activeTaskFor(parent.name) != nil {
-		return errResponse(errBusy(parent.name))
+	for _, n := range []string{parent.name, name} {
+		if t := e.activeTaskFor(n); t != nil {
+			return errResponse(e.errBusy(n, t))
+		}
 	}
-	if e.activeTaskFor(name) != nil {
-		return errResponse(errBusy(name))
-	}
-	t := e.startTask(TaskTypePromoteSV, "promotesv "+name, req.user, name, parent.name, prio)
+	// Task names for promotes are not in the public record; like copies,
+	// the task is named after the volume it writes (the parent; inferred).
+	t := e.startTask(TaskTypePromoteSV, parent.name, req.user, name, parent.name, prio)
 	return okJSON(taskIDJSON{TaskID: t.id})
 }

@@ -1,6 +1,9 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+)
 
 type cpg struct {
 	id         int
@@ -28,6 +31,25 @@ func (e *Engine) apiVersion(_ *request) response {
 	return okJSON(apiVersionJSON{Major: 1, Minor: minor, Build: e.cfg.Build})
 }
 
+// mib is a capacity in MiB. With Config.FloatCapacities it is written as an
+// integral JSON float (35549184.0): the guide types system capacities as
+// numbers, and HPE's own test fixtures write them so.
+type mib struct {
+	v     int64
+	float bool
+}
+
+// MarshalJSON implements json.Marshaler.
+func (m mib) MarshalJSON() ([]byte, error) {
+	b := strconv.AppendInt(nil, m.v, 10)
+	if m.float {
+		b = append(b, ".0"...)
+	}
+	return b, nil
+}
+
+func (e *Engine) mib(v int64) mib { return mib{v: v, float: e.cfg.FloatCapacities} }
+
 type licenseJSON struct {
 	Name string `json:"name"`
 }
@@ -44,10 +66,10 @@ type systemJSON struct {
 	OnlineNodes          []int                    `json:"onlineNodes"`
 	ClusterNodes         []int                    `json:"clusterNodes"`
 	ChunkletSizeMiB      int                      `json:"chunkletSizeMiB"`
-	TotalCapacityMiB     int64                    `json:"totalCapacityMiB"`
-	AllocatedCapacityMiB int64                    `json:"allocatedCapacityMiB"`
-	FreeCapacityMiB      int64                    `json:"freeCapacityMiB"`
-	FailedCapacityMiB    int64                    `json:"failedCapacityMiB"`
+	TotalCapacityMiB     mib                      `json:"totalCapacityMiB"`
+	AllocatedCapacityMiB mib                      `json:"allocatedCapacityMiB"`
+	FreeCapacityMiB      mib                      `json:"freeCapacityMiB"`
+	FailedCapacityMiB    mib                      `json:"failedCapacityMiB"`
 	Location             string                   `json:"location"`
 	Owner                string                   `json:"owner"`
 	Contact              string                   `json:"contact"`
@@ -66,8 +88,8 @@ func (e *Engine) getSystem(_ *request) response {
 		ID: 139083, Name: "alletra-sim", SystemVersion: "10.4.5", IPv4Addr: "127.0.0.1",
 		Model: "HPE Alletra MP B10000", SerialNumber: "CZ2D2101QV", TotalNodes: 2, MasterNode: 0,
 		OnlineNodes: []int{0, 1}, ClusterNodes: []int{0, 1}, ChunkletSizeMiB: 1024,
-		TotalCapacityMiB: used + free, AllocatedCapacityMiB: used, FreeCapacityMiB: free,
-		TimeZone: "UTC", Patches: []string{},
+		TotalCapacityMiB: e.mib(used + free), AllocatedCapacityMiB: e.mib(used), FreeCapacityMiB: e.mib(free),
+		FailedCapacityMiB: e.mib(0), TimeZone: "UTC", Patches: []string{},
 		LicenseInfo: map[string][]licenseJSON{"licenses": {{Name: "All-inclusive Single-System Software"}}},
 	})
 }
@@ -95,10 +117,14 @@ func (e *Engine) SetSpaceReport(usedMiB, freeMiB int64) {
 }
 
 type usageJSON struct {
-	TotalMiB    int64 `json:"totalMiB"`
-	UsedMiB     int64 `json:"usedMiB"`
-	RawTotalMiB int64 `json:"rawTotalMiB"`
-	RawUsedMiB  int64 `json:"rawUsedMiB"`
+	TotalMiB    mib `json:"totalMiB"`
+	UsedMiB     mib `json:"usedMiB"`
+	RawTotalMiB mib `json:"rawTotalMiB"`
+	RawUsedMiB  mib `json:"rawUsedMiB"`
+}
+
+func (e *Engine) usage(total, used, rawTotal, rawUsed int64) usageJSON {
+	return usageJSON{TotalMiB: e.mib(total), UsedMiB: e.mib(used), RawTotalMiB: e.mib(rawTotal), RawUsedMiB: e.mib(rawUsed)}
 }
 
 type diskPatternJSON struct {
@@ -156,9 +182,9 @@ func (e *Engine) cpgWire(c *cpg) cpgJSON {
 		}
 	}
 	used, free := e.space(c.name)
-	j.UsrUsage = usageJSON{TotalMiB: used + free, UsedMiB: used, RawTotalMiB: (used + free) * 4 / 3, RawUsedMiB: used * 4 / 3}
-	j.SAUsage = usageJSON{TotalMiB: 8192, UsedMiB: 1024, RawTotalMiB: 24576, RawUsedMiB: 3072}
-	j.SDUsage = usageJSON{TotalMiB: 32768, RawTotalMiB: 43690}
+	j.UsrUsage = e.usage(used+free, used, (used+free)*4/3, used*4/3)
+	j.SAUsage = e.usage(8192, 1024, 24576, 3072)
+	j.SDUsage = e.usage(32768, 0, 43690, 0)
 	return j
 }
 
@@ -190,10 +216,10 @@ type spaceReportBody struct {
 }
 
 type spaceReportJSON struct {
-	RawFreeMiB             int64 `json:"rawFreeMiB"`
-	UsableFreeMiB          int64 `json:"usableFreeMiB"`
-	OverprovisionedUsedMiB int64 `json:"overprovisionedUsedMiB"`
-	OverProvisionedFreeMiB int64 `json:"overProvisionedFreeMiB"`
+	RawFreeMiB             mib `json:"rawFreeMiB"`
+	UsableFreeMiB          mib `json:"usableFreeMiB"`
+	OverprovisionedUsedMiB mib `json:"overprovisionedUsedMiB"`
+	OverProvisionedFreeMiB mib `json:"overProvisionedFreeMiB"`
 }
 
 // spaceReport handles POST /spacereporter.
@@ -215,13 +241,17 @@ func (e *Engine) spaceReport(req *request) response {
 		name = *b.CPG
 	}
 	used, free := e.space(name)
-	return okJSON(spaceReportJSON{RawFreeMiB: free * 4 / 3, UsableFreeMiB: free, OverprovisionedUsedMiB: used, OverProvisionedFreeMiB: free})
+	return okJSON(spaceReportJSON{RawFreeMiB: e.mib(free * 4 / 3), UsableFreeMiB: e.mib(free),
+		OverprovisionedUsedMiB: e.mib(used), OverProvisionedFreeMiB: e.mib(free)})
 }
 
+// wsapiConfigJSON is GET /wsapiconfiguration. The guide (1.3.1, table 121)
+// and HPE's mock write the listener states as the strings "Enabled" and
+// "Disabled".
 type wsapiConfigJSON struct {
-	HTTPState           int    `json:"httpState"`
+	HTTPState           string `json:"httpState"`
 	HTTPPort            int    `json:"httpPort"`
-	HTTPSState          int    `json:"httpsState"`
+	HTTPSState          string `json:"httpsState"`
 	HTTPSPort           int    `json:"httpsPort"`
 	Version             string `json:"version"`
 	SessionsInUse       int    `json:"sessionsInUse"`
@@ -235,7 +265,14 @@ func (e *Engine) wsapiConfig(_ *request) response {
 	e.pruneSessions(e.now())
 	v := e.apiVersion(nil).body.(apiVersionJSON)
 	return response{status: http.StatusOK, body: wsapiConfigJSON{
-		HTTPState: 2, HTTPPort: 8008, HTTPSState: 1, HTTPSPort: 443,
+		HTTPState: enabled(e.cfg.PlainHTTP), HTTPPort: 8008, HTTPSState: enabled(!e.cfg.PlainHTTP), HTTPSPort: 443,
 		Version: "1." + itoa(v.Minor) + ".0", SessionsInUse: len(e.sessions), SystemResourceUsage: e.cfg.SessionLimit,
 	}}
+}
+
+func enabled(on bool) string {
+	if on {
+		return "Enabled"
+	}
+	return "Disabled"
 }

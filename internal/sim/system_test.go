@@ -21,7 +21,7 @@ func TestPortsSystemAndSpace(t *testing.T) {
 	assert.Equal(t, []any{"10.0.0.21"}, nvmeReady)
 	p := c.ok(200, "GET", "/ports/1:2:1", nil).json(t)
 	assert.EqualValues(t, 1, p["iSCSIPortInfo"].(map[string]any)["vlan"])
-	vl := c.ok(200, "GET", "/ports/1:2:1/iSCSIVlans/", nil).members(t)
+	vl := newTC(t, Config{ISCSIVlansEnvelope: true}).ok(200, "GET", "/ports/1:2:1/iSCSIVlans/", nil).members(t)
 	require.Len(t, vl, 1)
 	assert.Equal(t, "10.0.1.12", vl[0]["IPAddr"])
 	assert.EqualValues(t, 100, vl[0]["vlanTag"])
@@ -63,4 +63,35 @@ func TestPlainHTTP(t *testing.T) {
 	tls := newTC(t, Config{})
 	assert.Regexp(t, `^https://`, tls.srv.URL)
 	assert.NotNil(t, tls.srv.CertPool())
+}
+
+// HPE's fixtures write capacities as integral floats; the option makes the
+// simulator do the same for GET /system, CPG usage and the space report.
+func TestFloatCapacities(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{FloatCapacities: true})
+	c.volume("v", 1024)
+	sys := string(c.ok(200, "GET", "/system", nil).body)
+	assert.Regexp(t, `"totalCapacityMiB":\d+\.0[,}]`, sys)
+	assert.Regexp(t, `"allocatedCapacityMiB":1024\.0[,}]`, sys)
+	assert.Regexp(t, `"failedCapacityMiB":0\.0[,}]`, sys)
+	assert.Regexp(t, `"usedMiB":1024\.0[,}]`, string(c.ok(200, "GET", "/cpgs/SSD_r6", nil).body))
+	assert.Regexp(t, `"usableFreeMiB":\d+\.0[,}]`, string(c.ok(200, "POST", "/spacereporter", map[string]any{"cpg": "SSD_r6"}).body))
+	assert.EqualValues(t, 1024, c.ok(200, "GET", "/system", nil).json(t)["allocatedCapacityMiB"])
+
+	plain := newTC(t, Config{})
+	assert.Regexp(t, `"totalCapacityMiB":\d+[,}]`, string(plain.ok(200, "GET", "/system", nil).body))
+}
+
+// The guide (1.3.1, table 121) and HPE's mock write httpState and
+// httpsState as the strings "Enabled" / "Disabled".
+func TestWSAPIConfigurationStates(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	cfg := c.ok(200, "GET", "/wsapiconfiguration", nil).json(t)
+	assert.Equal(t, "Disabled", cfg["httpState"])
+	assert.Equal(t, "Enabled", cfg["httpsState"])
+	plain := newTC(t, Config{PlainHTTP: true}).ok(200, "GET", "/wsapiconfiguration", nil).json(t)
+	assert.Equal(t, "Enabled", plain["httpState"])
+	assert.Equal(t, "Disabled", plain["httpsState"])
 }

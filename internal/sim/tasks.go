@@ -203,7 +203,7 @@ func (e *Engine) cancelTask(req *request) response {
 		return errResponse(aerr)
 	}
 	if t.status != TaskActive {
-		return errResponse(errBadRequest(CodeNonActiveTask, "task is not active"))
+		return errResponse(e.named(ErrNonActiveTask, "task %d is not active", t.id))
 	}
 	t.status, t.finish = TaskCancelled, e.now()
 	e.undoTask(t)

@@ -164,8 +164,11 @@ func (e *Engine) createVLUN(req *request) response {
 	}
 	nvme := h.protocol() == ProtocolNVMe
 	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == v.name && l.hostname == h.name }) {
-		// Observed by LXD on NVMe/TCP hosts; iSCSI and FC hosts silently get a second VLUN.
-		return errResponse(errConflict(CodeAlreadyExported, "volume is already exported to host %s", h.name))
+		// LXD's driver (commit f4d1931d8e) sees 400 with code 29, OTHER, when
+		// it exports a volume a second time to an NVMe/TCP host, and treats
+		// it as "already exported"; iSCSI and FC hosts silently get a second
+		// vLUN.
+		return errResponse(errBadRequest(CodeOther, "volume %s is already exported to host %s", v.name, h.name))
 	}
 	lun, aerr := e.chooseLUN(h.name, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, nvme)
 	if aerr != nil {
@@ -204,7 +207,7 @@ func (e *Engine) chooseLUN(hostname string, lun int, auto bool, maxAuto *int, nv
 			return n, nil
 		}
 	}
-	return 0, errConflict(CodeAutoLUNUnavailable, "no free LUN available")
+	return 0, e.named(ErrAutoLUNUnavailable, "no free LUN available for host %s", hostname)
 }
 
 // addVLUNs records a template plus one active record per host path.
@@ -236,7 +239,7 @@ func (e *Engine) addVLUNs(vol string, h *host, lun int, port *portPosJSON) {
 
 // listVLUNs handles GET /vluns[?query="..."].
 func (e *Engine) listVLUNs(req *request) response {
-	q, aerr := queryFrom(req, vlunQuerySchema)
+	q, aerr := e.queryFrom(req, vlunQuerySchema)
 	if aerr != nil {
 		return errResponse(aerr)
 	}
@@ -257,19 +260,16 @@ type vlunID struct {
 	port      *portPosJSON
 }
 
+// parseVLUNID parses an unescaped vLUN id "vol,lun[,host][,n:s:p]". The id
+// is split after unescaping: LXD's shipped client escapes the whole id with
+// url.PathEscape, so its commas arrive as %2C, and names cannot contain
+// commas.
 func parseVLUNID(raw string) (vlunID, *APIError) {
 	parts := strings.Split(raw, ",")
 	if len(parts) < 2 || len(parts) > 4 {
 		return vlunID{}, errBadRequest(CodeMissingRequired, "invalid VLUN id %q", raw)
 	}
 	var id vlunID
-	for i, p := range parts {
-		u, err := url.PathUnescape(p)
-		if err != nil {
-			return vlunID{}, errBadRequest(CodeInvalidInput, "invalid VLUN id %q", raw)
-		}
-		parts[i] = u
-	}
 	id.vol = parts[0]
 	lun, err := strconv.Atoi(parts[1])
 	if err != nil {
@@ -289,6 +289,22 @@ func parseVLUNID(raw string) (vlunID, *APIError) {
 	return id, nil
 }
 
+// vlunOnPort reports whether a vLUN record with id's volume, LUN and host is
+// on id's port, or no such record exists at all (then the answer is 404).
+// Callers hold e.mu.
+func (e *Engine) vlunOnPort(id vlunID) bool {
+	found := false
+	for _, l := range e.vluns {
+		if l.volumeName == id.vol && l.lun == id.lun && (id.host == "" || l.hostname == id.host) {
+			found = true
+			if id.matches(l) {
+				return true
+			}
+		}
+	}
+	return !found
+}
+
 func (id vlunID) matches(l *vlun) bool {
 	if l.volumeName != id.vol || l.lun != id.lun || (id.host != "" && l.hostname != id.host) {
 		return false
@@ -298,7 +314,7 @@ func (id vlunID) matches(l *vlun) bool {
 
 // getVLUN handles GET /vluns/{vol,lun,host[,n:s:p]}.
 func (e *Engine) getVLUN(req *request) response {
-	id, aerr := parseVLUNID(req.raw[0])
+	id, aerr := parseVLUNID(req.params[0])
 	if aerr != nil {
 		return errResponse(aerr)
 	}
@@ -319,7 +335,7 @@ func (e *Engine) getVLUN(req *request) response {
 // deleteVLUN handles DELETE /vluns/{vol,lun,host[,n:s:p]}. Deleting a
 // template removes its active records too.
 func (e *Engine) deleteVLUN(req *request) response {
-	id, aerr := parseVLUNID(req.raw[0])
+	id, aerr := parseVLUNID(req.params[0])
 	if aerr != nil {
 		return errResponse(aerr)
 	}
@@ -327,6 +343,13 @@ func (e *Engine) deleteVLUN(req *request) response {
 	defer e.unlock()
 	if id.host != "" && e.hosts[id.host] == nil {
 		return errResponse(errNoHost(id.host))
+	}
+	if id.port != nil && (e.portIndex(*id.port) < 0 || !e.vlunOnPort(id)) {
+		// HPE's mock answers a port the vLUN is not on with 400
+		// INV_INPUT_PORT_SPECIFICATION; a port the array does not have is
+		// answered the same way.
+		return errResponse(errBadRequest(CodePortSpecification, "the vLUN is not on port %d:%d:%d",
+			id.port.Node, id.port.Slot, id.port.CardPort))
 	}
 	groups := map[int]bool{}
 	hit := map[*vlun]bool{}

@@ -63,11 +63,11 @@ func TestVLUNsNVMe(t *testing.T) {
 	c.volume("c", 256)
 	c.nvmeHost("n1", nqn1)
 	assert.Equal(t, "/api/v1/vluns/a,1,n1", c.export("a", "n1"), "NVMe LUNs start at 1")
-	c.fails(409, CodeAlreadyExported, "POST", "/vluns", map[string]any{"volumeName": "a", "hostname": "n1", "lun": 0, "autoLun": true})
+	c.fails(400, CodeOther, "POST", "/vluns", map[string]any{"volumeName": "a", "hostname": "n1", "lun": 0, "autoLun": true})
 	c.fails(400, CodeExceedsRange, "POST", "/vluns", map[string]any{"volumeName": "b", "hostname": "n1", "lun": 0})
 	c.fails(400, CodeExceedsRange, "POST", "/vluns", map[string]any{"volumeName": "b", "hostname": "n1", "lun": 257})
 	c.ok(201, "POST", "/vluns", map[string]any{"volumeName": "b", "hostname": "n1", "lun": 0, "autoLun": true, "maxAutoLun": 2})
-	c.fails(409, CodeAutoLUNUnavailable, "POST", "/vluns", map[string]any{"volumeName": "c", "hostname": "n1", "lun": 0, "autoLun": true, "maxAutoLun": 2})
+	c.refused(409, "POST", "/vluns", map[string]any{"volumeName": "c", "hostname": "n1", "lun": 0, "autoLun": true, "maxAutoLun": 2})
 
 	recs := c.ok(200, "GET", "/vluns"+qs(`volumeName==a`), nil).members(t)
 	require.Len(t, recs, 2)
@@ -95,4 +95,57 @@ func TestVLUNMultiHostUnexport(t *testing.T) {
 	c.ok(200, "DELETE", "/vluns/v,1,hostA", nil)
 	assert.Empty(t, c.ok(200, "GET", "/vluns"+qs(`hostname==hostA`), nil).members(t))
 	c.ok(200, "DELETE", "/hosts/hostA", nil)
+}
+
+// LXD's shipped client escapes the whole vLUN id, commas included.
+func TestVLUNIDPercentEncoded(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("v1", 256)
+	c.iscsiHost("host1", iqn1)
+	c.ok(201, "POST", "/vluns", map[string]any{"volumeName": "v1", "hostname": "host1", "lun": 1})
+	got := c.ok(200, "GET", "/vluns/v1%2C1%2Chost1", nil).members(t)
+	assert.Len(t, got, 2)
+	c.ok(200, "DELETE", "/vluns/v1%2c1%2Chost1", nil)
+	assert.Empty(t, c.srv.Engine.VLUNs())
+	c.fails(404, CodeNonExistentVLUN, "DELETE", "/vluns/v1%2C1%2Chost1", nil)
+}
+
+// LXD sees 400 with code 29 (OTHER) when it exports a volume to an NVMe
+// host a second time.
+func TestVLUNDuplicateNVMeExportIsOther(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("a", 256)
+	c.nvmeHost("n1", nqn1)
+	c.export("a", "n1")
+	c.fails(400, CodeOther, "POST", "/vluns", map[string]any{"volumeName": "a", "hostname": "n1", "lun": 0, "autoLun": true})
+	assert.Len(t, c.srv.Engine.VLUNs(), 2, "nothing added")
+}
+
+// HPE's mock answers 400 INV_INPUT_PORT_SPECIFICATION for a vLUN delete
+// naming a port the vLUN is not on.
+func TestVLUNDeleteUnknownPort(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("v", 256)
+	c.iscsiHost("h", iqn1)
+	c.ok(201, "POST", "/vluns", map[string]any{"volumeName": "v", "hostname": "h", "lun": 1})
+	c.fails(400, CodePortSpecification, "DELETE", "/vluns/v,1,h,9:9:9", nil)
+	c.fails(400, CodePortSpecification, "DELETE", "/vluns/v,1,h,1:2:1", nil)
+	assert.Len(t, c.srv.Engine.VLUNs(), 2, "nothing removed")
+	c.ok(200, "DELETE", "/vluns/v,1,h,0:2:1", nil)
+	c.fails(400, CodePortSpecification, "DELETE", "/vluns/v,7,h,9:9:9", nil)
+	c.fails(404, CodeNonExistentVLUN, "DELETE", "/vluns/v,7,h,0:2:1", nil)
+}
+
+// AUTO_LUN_ID_UNAVAILABLE is documented as a 409 without a number.
+func TestVLUNAutoLUNUnavailableHasNoCode(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("a", 256)
+	c.volume("b", 256)
+	c.nvmeHost("n1", nqn1)
+	c.ok(201, "POST", "/vluns", map[string]any{"volumeName": "a", "hostname": "n1", "lun": 1})
+	c.refused(409, "POST", "/vluns", map[string]any{"volumeName": "b", "hostname": "n1", "lun": 0, "autoLun": true, "maxAutoLun": 1})
 }

@@ -38,6 +38,22 @@ type volume struct {
 	expires, retained time.Time
 	content           string
 	usedMiB           int64
+	compressed        bool // created with compression or reduce
+}
+
+// Data-reduction states of a volume (compressionState, deduplicationState):
+// HPE's docker-plugin and CSI tests expect 1 for a compressed or dedup
+// volume and 2 otherwise.
+const (
+	reductionYes = 1
+	reductionNo  = 2
+)
+
+func reduction(on bool) int {
+	if on {
+		return reductionYes
+	}
+	return reductionNo
 }
 
 // VolumeState is a test's view of one volume or snapshot.
@@ -56,6 +72,8 @@ type VolumeState struct {
 	NGUID            string
 	Comment          string
 	Content          string // the simulated data token
+	UsedMiB          int64  // what GET reports as totalUsedMiB; follows WriteContent
+	Compressed       bool   // compressionState 1 (created with compression or reduce)
 	Created          time.Time
 	Expiration       time.Time // zero when unset
 	Retention        time.Time // zero when unset
@@ -66,6 +84,7 @@ func (v *volume) state() VolumeState {
 		ID: v.id, UUID: v.uuid, Name: v.name, CPG: v.cpg, SnapCPG: v.snapCPG, SizeMiB: v.sizeMiB,
 		ProvisioningType: v.provType, CopyType: v.copyType, CopyOf: v.copyOf, ReadOnly: v.readOnly,
 		WWN: wwnFor(v.id), NGUID: nguidFor(v.id), Comment: v.comment, Content: v.content,
+		UsedMiB: v.usedMiB, Compressed: v.compressed,
 		Created: v.created, Expiration: v.expires, Retention: v.retained,
 	}
 }
@@ -101,6 +120,8 @@ type volumeJSON struct {
 	FailedStates       []int        `json:"failedStates"`
 	DegradedStates     []int        `json:"degradedStates"`
 	AdditionalStates   []int        `json:"additionalStates"`
+	CompressionState   int          `json:"compressionState"`
+	DeduplicationState int          `json:"deduplicationState"`
 	SizeMiB            int64        `json:"sizeMiB"`
 	TotalUsedMiB       int64        `json:"totalUsedMiB"`
 	AdminSpace         spaceJSON    `json:"adminSpace"`
@@ -120,6 +141,11 @@ type volumeJSON struct {
 	RetentionTimeSec   int64        `json:"retentionTimeSec,omitempty"`
 }
 
+// wire is the volume as GET /volumes answers it. LXD's client reads
+// compressionState, deduplicationState and totalUsedMiB; totalUsedMiB
+// follows what was written (Engine.WriteContent). No public answer shows a
+// "reduce" member: a reduced (Primera DECO) volume shows as
+// provisioningType 6 with both states 1.
 func (v *volume) wire() volumeJSON {
 	used := v.usedMiB
 	reserved := roundUpMiB(used)
@@ -130,6 +156,7 @@ func (v *volume) wire() volumeJSON {
 		ID: v.id, UUID: v.uuid, Name: v.name, ProvisioningType: v.provType, CopyType: v.copyType,
 		CopyOf: v.copyOf, BaseID: v.baseID, ReadOnly: v.readOnly, State: 1,
 		FailedStates: []int{}, DegradedStates: []int{}, AdditionalStates: []int{},
+		CompressionState: reduction(v.compressed), DeduplicationState: reduction(v.provType == ProvTDVV),
 		SizeMiB: v.sizeMiB, TotalUsedMiB: used,
 		UserSpace: spaceJSON{ReservedMiB: reserved, RawReservedMiB: reserved * 3, UsedMiB: used, FreeMiB: reserved - used},
 		WWN:       wwnFor(v.id), NGUID: nguidFor(v.id), UserCPG: v.cpg, SnapCPG: v.snapCPG,
@@ -273,6 +300,7 @@ func (e *Engine) createVolume(req *request) response {
 	v := &volume{
 		id: id, uuid: newUUID(), name: *b.Name, cpg: *b.CPG, snapCPG: snapCPG, sizeMiB: size,
 		provType: prov, copyType: CopyBase, baseID: id, created: now,
+		compressed: isTrue(b.Compression) || isTrue(b.Reduce),
 	}
 	if b.Comment != nil {
 		v.comment = *b.Comment
@@ -311,8 +339,13 @@ func (e *Engine) volumeID(want *int) (int, *APIError) {
 	return id, nil
 }
 
-// getVolume handles GET /volumes/{name}.
+// getVolume handles GET /volumes/{name}. A name with an illegal character
+// is 400 INV_INPUT_ILLEGAL_CHAR (69): the guide's errors for GET
+// /volumes/<name>, and HPE's mock.
 func (e *Engine) getVolume(req *request) response {
+	if aerr := illegalName(req.params[0]); aerr != nil {
+		return errResponse(aerr)
+	}
 	e.lock()
 	defer e.unlock()
 	v := e.volumes[req.params[0]]
@@ -337,7 +370,7 @@ func (v *volume) record() Record {
 
 // listVolumes handles GET /volumes[?query="..."].
 func (e *Engine) listVolumes(req *request) response {
-	q, aerr := queryFrom(req, volumeQuerySchema)
+	q, aerr := e.queryFrom(req, volumeQuerySchema)
 	if aerr != nil {
 		return errResponse(aerr)
 	}

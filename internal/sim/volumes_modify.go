@@ -57,7 +57,7 @@ func (e *Engine) modifyVolume(req *request) response {
 	case actionGrow:
 		return e.growVolume(name, b.SizeMiB)
 	case actionPromote:
-		return e.promote(req, name, b.Priority)
+		return e.promote(req, name, b.Online, b.Priority)
 	case actionStopPhysicalCopy:
 		return e.stopCopy(name)
 	case actionResyncPhysicalCopy, 5, 6:
@@ -162,8 +162,8 @@ func (e *Engine) growVolume(name string, delta *int64) response {
 	if v.copyType == CopyVirtual {
 		return errResponse(errForbidden(CodeUnsupportedVVType, "cannot grow this type of volume"))
 	}
-	if e.activeTaskFor(name) != nil {
-		return errResponse(errBusy(name))
+	if t := e.activeTaskFor(name); t != nil {
+		return errResponse(e.errBusy(name, t))
 	}
 	newSize := v.sizeMiB + roundUpMiB(*delta)
 	if newSize > e.cfg.MaxVolumeSizeMiB || newSize < v.sizeMiB {
@@ -190,8 +190,8 @@ func (e *Engine) deleteVolume(req *request) response {
 		return errResponse(errConflict(CodeHasChild, "volume has child snapshots"))
 	}
 	for _, x := range victims {
-		if e.activeTaskFor(x.name) != nil {
-			return errResponse(errBusy(x.name))
+		if t := e.activeTaskFor(x.name); t != nil {
+			return errResponse(e.errBusyDelete(x.name, t))
 		}
 		if e.exported(x.name) {
 			return errResponse(errConflict(CodeExportedVLUN, "volume %s is exported", x.name))

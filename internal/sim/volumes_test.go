@@ -140,3 +140,41 @@ func TestVolumeDeleteRules(t *testing.T) {
 	c.ok(200, "DELETE", "/volumes/a?cascade=true", nil)
 	assert.Empty(t, c.srv.Engine.Volumes())
 }
+
+// The guide (GET /volumes/<name>) and HPE's mock: an illegal character is
+// 400 INV_INPUT_ILLEGAL_CHAR (69), not 404.
+func TestGetVolumeIllegalName(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.fails(400, CodeIllegalChar, "GET", "/volumes/bad!name", nil)
+	c.fails(400, CodeIllegalChar, "GET", "/volumes/a$b", nil)
+	c.fails(404, CodeNonExistentVolume, "GET", "/volumes/good-name", nil)
+}
+
+// LXD's client reads compressionState, deduplicationState and totalUsedMiB
+// from a volume; HPE's plugin tests expect 1 (yes) / 2 (no), and a dedup
+// volume with provisioningType 6 and deduplicationState 1.
+func TestVolumeDataReductionAndUsedSpace(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("thin", 10240)
+	c.ok(201, "POST", "/volumes", map[string]any{"name": "deco", "cpg": DefaultCPG, "sizeMiB": 10240, "reduce": true})
+	thin := c.ok(200, "GET", "/volumes/thin", nil).json(t)
+	assert.EqualValues(t, 2, thin["compressionState"])
+	assert.EqualValues(t, 2, thin["deduplicationState"])
+	assert.EqualValues(t, 0, thin["totalUsedMiB"])
+	deco := c.ok(200, "GET", "/volumes/deco", nil).json(t)
+	assert.EqualValues(t, ProvTDVV, deco["provisioningType"])
+	assert.EqualValues(t, 1, deco["compressionState"])
+	assert.EqualValues(t, 1, deco["deduplicationState"])
+
+	// Written data shows in totalUsedMiB and in the list an inventory reads.
+	require.NoError(t, c.srv.Engine.WriteContent("thin", "ABCD"))
+	assert.EqualValues(t, 1024, c.ok(200, "GET", "/volumes/thin", nil).json(t)["totalUsedMiB"])
+	for _, m := range c.ok(200, "GET", "/volumes", nil).members(t) {
+		if m["name"] == "thin" {
+			assert.EqualValues(t, 1024, m["totalUsedMiB"])
+			assert.Contains(t, m, "compressionState")
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package alletratest
+
+import (
+	"fmt"
+
+	"github.com/openalletra/go-alletra/internal/sim"
+)
+
+// Named errors: errors the public WSAPI record documents by symbol and HTTP
+// status only. The simulator answers them with that status and an error
+// body without a "code" member (MEMBER_IN_SET excepted: it sends 104, a
+// number of medium confidence). The names, with their statuses:
+//
+//	INV_OPERATION_VV_EXPORTED                403  promote or copy onto an exported volume
+//	INV_OPERATION_PARENT_SIZE_HAS_INCREASED  409  promote after the parent grew
+//	INV_OPERATION_VV_COPY_PARENT_TOO_BIG     409  physical copy into a smaller volume
+//	INV_OPERATION_PARAM_CONFLICT             409  online promote with a priority
+//	MEMBER_IN_SET                            409  adding a set member twice (default 104)
+//	MEMBER_NOT_IN_SET                        404  removing a non-member
+//	HOST_IN_SET                              409  a host that is in a host set
+//	INV_QUERY_STRING                         400  a query= the array cannot parse
+//	AUTO_LUN_ID_UNAVAILABLE                  409  no free LUN for autoLun
+//	NON_ACTIVE_TASK                          400  cancelling a task that is not active
+//	INV_OPERATION_VV_IS_BUSY                 409  a busy volume
+//	INV_OPERATION_VV_PCOPY_IN_PROGRESS       409  an offline physical copy is running
+//	INV_OPERATION_VV_PROMOTE_IN_PROGRESS     409  a promote is running
+//	NON_EXISTENT_VVCOPY                      404  stopping a copy that is not running
+//
+// WithNamedErrorCode sets the code sent with one of them: the number your
+// array sends, if you know it, or any number, to check that a client does
+// not depend on one. Code 0 omits the member (also for MEMBER_IN_SET). A
+// name not in the list above panics, so that a typo cannot leave a test
+// checking nothing.
+func WithNamedErrorCode(name string, code int) Option {
+	if sim.NamedError(name).Status() == 0 {
+		panic(fmt.Sprintf("alletratest: WithNamedErrorCode: %q is not a named error the simulator answers", name))
+	}
+	return func(c *config) {
+		if c.sim.NamedErrorCodes == nil {
+			c.sim.NamedErrorCodes = map[sim.NamedError]int{}
+		}
+		c.sim.NamedErrorCodes[sim.NamedError(name)] = code
+	}
+}
+
+// WithDomains sets the array's domains (default none). Creating a host in
+// any other domain gets 404 with code 38 (NON_EXISTENT_DOMAIN).
+func WithDomains(names ...string) Option {
+	return func(c *config) { c.sim.Domains = append([]string(nil), names...) }
+}
+
+// WithISCSIVlansEnvelope answers GET /ports/<n:s:p>/iSCSIVlans/ with the
+// collection envelope {"total":N,"members":[...]}, the shape HPE's
+// PowerShell toolkit reads, instead of the default {"iSCSIVlans":[...]} that
+// HPE's python client reads. Clients should accept both.
+func WithISCSIVlansEnvelope() Option { return func(c *config) { c.sim.ISCSIVlansEnvelope = true } }
+
+// WithFloatCapacities writes the capacities of GET /system, of the CPGs'
+// usage and of the space report as integral JSON floats (35549184.0), as
+// HPE's own test fixtures do.
+func WithFloatCapacities() Option { return func(c *config) { c.sim.FloatCapacities = true } }

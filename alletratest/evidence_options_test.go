@@ -1,0 +1,83 @@
+package alletratest
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rawLogin logs in and returns a function sending one authenticated request.
+func rawLogin(t *testing.T, srv *Server) func(method, path, body string) (int, string) {
+	t.Helper()
+	hc := srv.HTTPClient()
+	t.Cleanup(hc.CloseIdleConnections)
+	send := func(key, method, path, body string) (int, string) {
+		req, err := http.NewRequest(method, srv.URL+"/api/v1"+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set(SessionHeader, key)
+		}
+		res, err := hc.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		data, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res.StatusCode, string(data)
+	}
+	st, body := send("", "POST", "/credentials", `{"user":"`+srv.Username()+`","password":"`+srv.Password()+`"}`)
+	require.Equal(t, 201, st, body)
+	key := body[strings.Index(body, `"key":"`)+7 : strings.LastIndex(body, `"`)]
+	return func(method, path, body string) (int, string) { return send(key, method, path, body) }
+}
+
+func TestEvidenceOptions(t *testing.T) {
+	t.Parallel()
+	srv := NewTestServer(t, WithNamedErrorCode("NON_ACTIVE_TASK", 4242), WithNamedErrorCode("MEMBER_IN_SET", 0),
+		WithDomains("UNIT_TEST"), WithISCSIVlansEnvelope(), WithFloatCapacities())
+	do := rawLogin(t, srv)
+	st, body := do("POST", "/volumes", `{"name":"a","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("POST", "/volumes", `{"name":"b","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("POST", "/volumes/a", `{"action":"createPhysicalCopy","parameters":{"destVolume":"b"}}`)
+	require.Equal(t, 200, st, body)
+	st, body = do("PUT", "/tasks/1", `{"action":1}`)
+	assert.Equal(t, 400, st)
+	assert.Contains(t, body, `"code":4242`)
+
+	st, body = do("POST", "/volumesets", `{"name":"s","setmembers":["a"]}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("PUT", "/volumesets/s", `{"action":1,"setmembers":["a"]}`)
+	assert.Equal(t, 409, st)
+	assert.NotContains(t, body, `"code"`)
+
+	st, body = do("POST", "/hosts", `{"name":"h","iSCSINames":["iqn.x"],"domain":"UNIT_TEST"}`)
+	assert.Equal(t, 201, st, body)
+	h, _ := srv.Host("h")
+	assert.Equal(t, "UNIT_TEST", h.Domain)
+	st, body = do("PUT", "/volumesets/s", `{"flashCachePolicy":1,"priority":3}`)
+	require.Equal(t, 200, st, body)
+	set, _ := srv.VolumeSet("s")
+	assert.Equal(t, 1, set.FlashCachePolicy)
+	assert.EqualValues(t, 3, set.Priority)
+	require.NoError(t, srv.WriteContent("a", "AB"))
+	v, _ := srv.Volume("a")
+	assert.EqualValues(t, 256, v.UsedMiB, "two tokens on a 256 MiB volume")
+	assert.False(t, v.Compressed)
+	st, body = do("GET", "/ports/1:2:1/iSCSIVlans/", "")
+	assert.Equal(t, 200, st)
+	assert.Contains(t, body, `"members":[`)
+	_, body = do("GET", "/system", "")
+	assert.Regexp(t, `"totalCapacityMiB":\d+\.0`, body)
+}
+
+func TestWithNamedErrorCodeUnknownName(t *testing.T) {
+	t.Parallel()
+	assert.PanicsWithValue(t, `alletratest: WithNamedErrorCode: "MEMBER_IN_SETT" is not a named error the simulator answers`,
+		func() { WithNamedErrorCode("MEMBER_IN_SETT", 1) })
+}
