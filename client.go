@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Version is the SDK's version; it is sent in the User-Agent header.
@@ -31,8 +30,8 @@ const (
 )
 
 // Client talks to one array's WSAPI. It is safe for concurrent use by many
-// goroutines, which share one session key. Create it with NewClient; release
-// its session with Close.
+// goroutines, which share its session keys (one unless WithSessions).
+// Create it with NewClient; release its sessions with Close.
 type Client struct {
 	Volumes    *VolumesService    // virtual volumes
 	VolumeSets *VolumeSetsService // volume sets (LXD's pools)
@@ -42,6 +41,8 @@ type Client struct {
 	Tasks      *TasksService      // asynchronous array tasks
 	Ports      *PortsService      // array ports and target addresses
 	System     *SystemService     // system info, WSAPI version, CPGs, space report
+	HostSets   *HostSetsService   // host sets: groups of hosts a vLUN can target
+	QoS        *QoSService        // QoS rules of volume sets and sys:all_others
 
 	common service // shared by the services
 
@@ -53,13 +54,13 @@ type Client struct {
 	// value (fmt's %+v of *c) shows addresses, not the password or the key.
 	creds *credentials
 
-	hc        *http.Client
-	rc        *retryablehttp.Client
+	hc        *http.Client // the client's transport and its connection pool
+	rhc       *http.Client // hc for go-retryablehttp, which cannot close hc's idle connections
 	logger    *slog.Logger
 	userAgent string
 	opts      clientOptions
-	sem       chan struct{}
-	sess      *session
+	sem       chan struct{} // in-flight slots, over all session keys
+	sess      *sessions
 
 	versionMu sync.Mutex
 	version   *APIVersion // cached by the first APIVersion call
@@ -78,6 +79,7 @@ type clientOptions struct {
 	minWait, maxWait time.Duration
 	requestTimeout   time.Duration
 	maxInFlight      int
+	sessions         int
 	taskInitial      time.Duration
 	taskMax          time.Duration
 	maxNameLength    int
@@ -89,8 +91,9 @@ type clientOptions struct {
 type Option func(*clientOptions) error
 
 // WithHTTPClient makes the Client send requests through a copy of hc. hc
-// itself is never modified. TLS options apply to a clone of its transport
-// when that is an *http.Transport.
+// itself is never modified. When its transport is an *http.Transport, the
+// Client uses a clone, to which TLS options apply and which, unless it has
+// a MaxConnsPerHost of its own, opens at most WithMaxInFlight connections.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *clientOptions) error {
 		if hc == nil {
@@ -177,14 +180,40 @@ func WithRequestTimeout(d time.Duration) Option {
 }
 
 // WithMaxInFlight bounds the requests this Client has in flight at once
-// (default 16). Arrays serialise the requests of one session key, so a large
-// queue only adds latency.
+// (default 16), over all its session keys. A request holds its slot from
+// its first attempt to the end of its answer, backoff included, and the
+// Client's own transport opens at most n connections, so the array sees at
+// most n requests and n connections of this Client. Arrays serialise the
+// requests of one session key (see WithSessions), so a queue larger than
+// the keys can serve only adds latency.
 func WithMaxInFlight(n int) Option {
 	return func(o *clientOptions) error {
 		if n <= 0 {
 			return invalid("WithMaxInFlight", "must be positive")
 		}
 		o.maxInFlight = n
+		return nil
+	}
+}
+
+// WithSessions lets the Client use up to n session keys (default 1).
+//
+// Arrays serialise the requests of one key, so one key gives one request's
+// worth of throughput however many goroutines share it; with n keys, n
+// requests run on the array at once. Keys are logged in lazily, when every
+// key already has a call on it, and calls go to the key with the fewest;
+// each key is logged in again on its own expiry (one login per key however
+// many goroutines notice), and Close logs out all of them. When the array
+// answers a login that it has no session free (503), the Client keeps the
+// keys it has instead of failing. WithMaxInFlight still bounds the requests
+// in flight over all keys. Arrays allow few sessions (24 to 36 on two-node
+// systems, shared by every client), so keep n small.
+func WithSessions(n int) Option {
+	return func(o *clientOptions) error {
+		if n <= 0 {
+			return invalid("WithSessions", "must be positive")
+		}
+		o.sessions = n
 		return nil
 	}
 }
@@ -252,6 +281,7 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 		maxWait:          DefaultRetryMaxWait,
 		requestTimeout:   DefaultRequestTimeout,
 		maxInFlight:      DefaultMaxInFlight,
+		sessions:         1,
 		taskInitial:      DefaultTaskPollInitial,
 		taskMax:          DefaultTaskPollMax,
 		maxResponseBytes: DefaultMaxResponseBytes,
@@ -274,8 +304,9 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 		apiPath:  apiPathOf(root),
 		username: username,
 		creds:    &credentials{password: password},
-		sess:     &session{},
+		sess:     newSessions(o.sessions),
 		hc:       hc,
+		rhc:      withoutIdleClosing(hc),
 		logger:   o.logger,
 		opts:     o,
 		sem:      make(chan struct{}, o.maxInFlight),
@@ -287,16 +318,6 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	if o.userAgent != "" {
 		c.userAgent = o.userAgent + " " + c.userAgent
 	}
-	c.rc = &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: o.minWait,
-		RetryWaitMax: o.maxWait,
-		RetryMax:     o.maxRetries,
-		CheckRetry:   c.checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		PrepareRetry: c.prepareRetry,
-	}
 	c.common.client = c
 	c.Volumes = (*VolumesService)(&c.common)
 	c.VolumeSets = (*VolumeSetsService)(&c.common)
@@ -306,6 +327,8 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	c.Tasks = (*TasksService)(&c.common)
 	c.Ports = (*PortsService)(&c.common)
 	c.System = (*SystemService)(&c.common)
+	c.HostSets = (*HostSetsService)(&c.common)
+	c.QoS = (*QoSService)(&c.common)
 	return c, nil
 }
 
@@ -380,9 +403,12 @@ func buildHTTPClient(o *clientOptions) (*http.Client, error) {
 	needTLS := o.tlsConfig != nil || o.insecure
 	switch t := hc.Transport.(type) {
 	case nil:
-		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr := newTransport()
 		tr.MaxIdleConns = 2 * o.maxInFlight
 		tr.MaxIdleConnsPerHost = o.maxInFlight
+		// Never more connections than requests in flight: no dial beyond
+		// the bound, no idle connection closed for want of room.
+		tr.MaxConnsPerHost = o.maxInFlight
 		tr.IdleConnTimeout = 90 * time.Second
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		hc.Transport = tr
@@ -390,6 +416,9 @@ func buildHTTPClient(o *clientOptions) (*http.Client, error) {
 		tr := t.Clone()
 		if tr.MaxIdleConnsPerHost < o.maxInFlight {
 			tr.MaxIdleConnsPerHost = o.maxInFlight
+		}
+		if tr.MaxConnsPerHost == 0 { // the caller's own limit stands
+			tr.MaxConnsPerHost = o.maxInFlight
 		}
 		hc.Transport = tr
 	default:
@@ -418,6 +447,42 @@ func buildHTTPClient(o *clientOptions) (*http.Client, error) {
 		return http.ErrUseLastResponse // the WSAPI never redirects; never resend credentials elsewhere
 	}
 	return &hc, nil
+}
+
+// newTransport returns a clone of http.DefaultTransport, or, when that was
+// replaced by something else (an instrumenting wrapper, a test double), a
+// transport with the same settings net/http uses by default.
+func newTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// withoutIdleClosing returns a copy of hc whose transport offers RoundTrip
+// only: go-retryablehttp closes its HTTP client's idle connections whenever
+// a retry chain fails, which would empty the pool every other call shares.
+// Client.Close closes them itself, on hc.
+func withoutIdleClosing(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.Transport = roundTripperOnly{hc.Transport}
+	return &cp
+}
+
+// roundTripperOnly hides every method of a RoundTripper but RoundTrip.
+type roundTripperOnly struct{ rt http.RoundTripper }
+
+// RoundTrip sends req through the wrapped transport.
+func (r roundTripperOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	return r.rt.RoundTrip(req)
 }
 
 // errBadResponse wraps ErrBadResponse with detail.

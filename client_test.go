@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -182,4 +183,47 @@ func TestSecretsNeverLogged(t *testing.T) {
 		assert.NotContains(t, string(b), secret)
 	}
 	assert.False(t, strings.Contains(fmt.Sprint(credentialsRequest{User: "u", Password: testPassword}), testPassword))
+}
+
+// errTransport is an http.RoundTripper that is not an *http.Transport, as
+// otelhttp and test set-ups install.
+type errTransport struct{}
+
+func (errTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("unused")
+}
+
+// Not parallel: it replaces the process-wide http.DefaultTransport.
+func TestNewClientWithReplacedDefaultTransport(t *testing.T) {
+	saved := http.DefaultTransport
+	http.DefaultTransport = errTransport{}
+	defer func() { http.DefaultTransport = saved }()
+	assert.NotPanics(t, func() {
+		c, err := NewClient("https://array:8080", "u", "p", WithInsecureSkipVerify())
+		require.NoError(t, err)
+		_, ok := c.hc.Transport.(*http.Transport)
+		assert.True(t, ok, "the client builds its own transport")
+	})
+}
+
+func TestTransportBoundedByMaxInFlight(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("https://array", "u", "p", WithMaxInFlight(5))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the client's own transport")
+
+	caller := &http.Transport{}
+	c, err = NewClient("https://array", "u", "p", WithMaxInFlight(5), WithHTTPClient(&http.Client{Transport: caller}))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "a clone of the caller's")
+	assert.Zero(t, caller.MaxConnsPerHost, "the caller's transport is not modified")
+
+	caller = &http.Transport{MaxConnsPerHost: 3}
+	c, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: caller}))
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's own limit stands")
+
+	// go-retryablehttp's client cannot close the pool's idle connections.
+	_, closer := c.rhc.Transport.(interface{ CloseIdleConnections() })
+	assert.False(t, closer)
 }

@@ -12,17 +12,23 @@
 // VLUNs, Snapshots, Tasks, Ports and System. Every method takes a context;
 // cancelling it ends the call, its retries and any task wait.
 //
-// # Authentication
+// # Authentication and sessions
 //
 // NewClient does no I/O. The first request logs in (POST
-// /api/v1/credentials) and every goroutine shares the session key: many
-// concurrent first calls cause one login. When the array answers that the
-// key is invalid (HTTP 403, WSAPI code 6), which happens after 15 idle
-// minutes, the Client logs in once more (one login however many goroutines
-// noticed) and sends each affected request again, once. [Client.Close]
-// deletes the key on the array; a closed Client logs in again when used.
-// Arrays allow few sessions (24 to 36 on two-node systems), so close
-// clients you no longer need.
+// /api/v1/credentials) and, by default, every goroutine shares the session
+// key: many concurrent first calls cause one login. When the array answers
+// that the key is invalid (HTTP 403, WSAPI code 6), which happens after 15
+// idle minutes, the Client logs in once more (one login however many
+// goroutines noticed) and sends each affected request again, once.
+//
+// The array serialises the requests of one key. [WithSessions] lets a
+// Client keep several keys for real concurrency, logged in lazily and each
+// re-logged in on its own expiry; [WithMaxInFlight] bounds the requests in
+// flight over all of them, and the Client's own transport never opens more
+// connections than that bound. [Client.Close] waits for the calls in flight
+// and logs out every key; a Client used after Close logs in again. Arrays
+// allow few sessions (24 to 36 on two-node systems), so close clients you
+// no longer need.
 //
 // TLS certificates are verified unless [WithInsecureSkipVerify] is given;
 // [WithTLSConfig] takes the CA pool of a self-signed array. Passwords and
@@ -32,29 +38,35 @@
 //
 // Requests go through hashicorp/go-retryablehttp with a jittered exponential
 // backoff bounded by [WithRetry] and by the context, honouring Retry-After.
-// What is retried depends on what repeating the request would do:
+// What may be sent again depends on what the request does on the array, its
+// [CallKind], and on what failed:
 //
-//   - Reads, deletes and absolute updates are retried on connection failures,
-//     HTTP 502, 503, 504 and WSAPI code 270 (system busy).
-//   - Creates are retried the same way.
-//   - When an attempt's outcome was unknown (the connection broke after the
-//     request was sent, or a gateway answered 502 or 504), a later answer may
-//     describe that attempt's work: a create that meets "already exists"
-//     reads the object back and a match is a success (an object that differs
-//     is ErrAlreadyExists and ErrConflict); a delete that meets "not found",
-//     a rename that misses the old name and a task cancel that finds the task
-//     no longer active are checked the same way. After a refusal (503, code
-//     270) or a re-login no such check is made: the error stands.
-//   - A vLUN create is checked for on the array before each retry, since
-//     arrays would export the volume twice rather than refuse; after a timeout
-//     it is not sent again, as the first attempt may still be under way.
+//   - Reads, absolute updates, deletes and creates are sent again after a
+//     connection failure, a clear refusal (HTTP 429, 503, WSAPI code 270),
+//     an answer lost after the request was written, a 502, a timeout or a
+//     504. A read whose success body was truncated is read again (a task
+//     poll too).
+//   - When an attempt's answer was lost, a later answer may describe that
+//     attempt's work: a create that meets "already exists" reads the object
+//     back and a match is a success (an object that differs is
+//     ErrAlreadyExists and ErrConflict); a delete that meets "not found", a
+//     rename that misses the old name and a task cancel that finds the task
+//     no longer active are checked the same way. After a refusal or a
+//     re-login no such check is made: the error stands.
+//   - A vLUN create is sent again only after a connection failure or a clear
+//     refusal: arrays would export the volume twice rather than refuse, so
+//     after a lost answer, a 502, a timeout or a 504 the Client looks for the
+//     vLUN on the array instead, and returns the error when it is not there.
 //   - Grow adds a delta, and promote and copy start tasks: they are sent
 //     again only when the first attempt provably never reached the array (a
-//     dial error). [VolumesService.ResizeTo] reads the size first and so can
-//     be called again safely.
-//   - A login is sent again only when it surely was not carried out (a dial
-//     error, 429 or code 270), so that a lost answer leaves no orphan
-//     session on the array.
+//     dial error). [VolumesService.ResizeTo] reads the size first.
+//   - A login is sent again after a connection failure, 429 or code 270,
+//     never after a lost answer, so that no orphan session is left on the
+//     array; a 503 without code 270 is a full session table
+//     ([ErrSessionLimit]).
+//
+// [Client.NewRequest] and [Client.Do] send any WSAPI request the same way;
+// the caller declares its kind.
 //
 // # Errors
 //

@@ -219,6 +219,8 @@ var (
 	ErrTaskFailed = errors.New("alletra: task failed")
 	// ErrTaskCancelled: an array task was cancelled. The error is a *TaskError.
 	ErrTaskCancelled = errors.New("alletra: task cancelled")
+	// ErrClosed: the call was still in flight when Client.Close stopped waiting for it.
+	ErrClosed = errors.New("alletra: client closed")
 	// ErrConflict: the object exists with a different specification (after a reconcile), or an
 	// initiator belongs to another host (73).
 	ErrConflict = errors.New("alletra: conflicting object exists")
@@ -261,6 +263,10 @@ var rules = []rule{
 		CodeNonExistentVolume, CodeNonExistentDomain, CodeNonExistentPath, CodeNonExistentQoSRule,
 		CodeNonExistentSet, CodeNonExistentTask, CodeNonExistentObjectKey, CodeNonExistentRemoteCopy,
 		CodeNonExistentFlashCache), is: is(ErrNotFound)},
+	// A QoS rule's target that does not exist (117, 404 in python-3parclient's
+	// mock), and an existing rule (114, 400 in its mock and docstrings).
+	{codes: codes(CodeInvalidQoSTarget), is: is(ErrNotFound)},
+	{codes: codes(CodeExistentQoSRule), is: is(ErrAlreadyExists)},
 	{codes: codes(CodeExistentPath), is: is(ErrAlreadyExists, ErrConflict)},
 	{codes: codes(CodeExistentCPG, CodeExistentHost, CodeExistentLUN, CodeExistentVolume, CodeExistentID,
 		CodeExistentSet, CodeMemberInSet, CodeExistentObjectKey, CodeExistentRemoteCopy), is: is(ErrAlreadyExists)},

@@ -371,7 +371,7 @@ func (s *HostsService) Get(ctx context.Context, name string) (*Host, error) {
 	}
 	h := new(Host)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/hosts/%s", name),
-		out: h, safety: safeIdempotent}); err != nil {
+		out: h, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -387,7 +387,7 @@ func (s *HostsService) List(ctx context.Context, opts *HostListOptions) ([]Host,
 	}
 	var out collection[Host]
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/hosts", query: q,
-		out: &out, safety: safeIdempotent}); err != nil {
+		out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -452,7 +452,7 @@ func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error
 		return invalid("TransportType", "only for NVMe hosts (with NQN)")
 	}
 	_, err = s.client.do(ctx, &call{method: http.MethodPost, path: "/hosts", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			h, err := s.Get(ctx, body.Name)
 			if err != nil {
 				return false, err
@@ -544,7 +544,9 @@ func hostMatches(h *Host, req *HostCreateRequest) bool {
 }
 
 // Delete deletes the host called name. A host that still has vLUNs gives
-// an error matching ErrInUse and ErrExported (409, code 26), and is kept.
+// an error matching ErrInUse and ErrExported (409, code 26), and is kept. A
+// host in a host set gives ErrInHostSet and ErrInUse (409 HOST_IN_SET,
+// confirmed by reading the host sets).
 //
 // WSAPI: DELETE /api/v1/hosts/<name>. Idempotent; retried. A missing host
 // gives ErrNotFound (code 17), which callers tearing down may ignore.
@@ -552,8 +554,11 @@ func (s *HostsService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hosts/%s", name), safety: safeIdempotent})
-	return err
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hosts/%s", name), kind: CallDelete})
+	if err != nil {
+		return s.client.classifyHostDelete(ctx, name, err) // hostsets.go: a host in a host set
+	}
+	return nil
 }
 
 // AddPaths adds iSCSI names or FC WWNs to the host. It is idempotent:
@@ -612,7 +617,7 @@ func (s *HostsService) changePaths(ctx context.Context, name string, req *HostPa
 		} else {
 			body.FCWWNs = paths
 		}
-		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/hosts/%s", name), body: body, safety: safeIdempotent})
+		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/hosts/%s", name), body: body, kind: CallUpdate})
 		return err
 	}
 	benign := func(err error) bool {

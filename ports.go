@@ -211,7 +211,7 @@ type TargetAddress struct {
 // WSAPI: GET /api/v1/ports. Idempotent; retried.
 func (s *PortsService) List(ctx context.Context) ([]Port, error) {
 	var out collection[Port]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/ports", out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/ports", out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -232,7 +232,7 @@ type iscsiVlansAnswer struct {
 func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan, error) {
 	var out iscsiVlansAnswer
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/ports/%s/iSCSIVlans/", pos.String()),
-		out: &out, safety: safeIdempotent}); err != nil {
+		out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return append(out.Members, out.ISCSIVlans...), nil

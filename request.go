@@ -13,37 +13,123 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// safety says whether a request may be sent again after a failure whose
-// outcome on the array is unknown.
-type safety int
+// This file is the one request path: every WSAPI call goes through do, which
+// a reader follows top to bottom:
+//
+//	slot → session key → send (go-retryablehttp: classify, retry what the
+//	table allows, decode reads inside the loop) → re-login once on 403/6 →
+//	after an unknown outcome: precheck, reconcile or "delete found it gone" →
+//	decoded value.
+
+// CallKind says what a request does on the array, and so what may be sent
+// again after which failure. Client.NewRequest takes one; the SDK's own
+// methods pick theirs (a vLUN create, a login and a logout have kinds of
+// their own). Sent again after:
+//
+//	kind        dial error  refused (429, 503, 270)  answer lost, 502  timeout, 504  truncated body
+//	CallRead    yes         yes                      yes               yes           yes
+//	CallUpdate  yes         yes                      yes               yes           no
+//	CallDelete  yes         yes                      yes               yes           no
+//	CallCreate  yes         yes                      yes               yes           no
+//	CallDelta   yes         no                       no                no            no
+type CallKind int
+
+// Call kinds a caller of Client.Do can declare.
+const (
+	// CallRead reads and changes nothing (GET, or a query sent as POST):
+	// sent again after any transient failure, including a success answer
+	// whose body was truncated.
+	CallRead CallKind = iota + 1
+	// CallUpdate sets members to absolute values (PUT): repeating it leaves
+	// the same state, so it is sent again after any transient failure.
+	CallUpdate
+	// CallDelete removes an object: sent again after any transient
+	// failure; a "not found" after an attempt whose outcome was unknown
+	// counts as done.
+	CallDelete
+	// CallCreate creates an object the array refuses to create twice (it
+	// answers "already exists"): sent again after any transient failure.
+	// The SDK's creates then check that an existing object is the one
+	// asked for; through Client.Do an ErrAlreadyExists after a retry may be
+	// the caller's own earlier attempt.
+	CallCreate
+	// CallDelta changes the state relative to what it is (grow by, add a
+	// path) or starts a task (promote, copy): sent again only when it
+	// provably never reached the array (a dial error). This is the default
+	// of Client.NewRequest for POST and PUT.
+	CallDelta
+
+	// callCreateChecked is a create the array would carry out twice (a
+	// vLUN: iSCSI arrays export a volume twice rather than refuse): sent
+	// again only after a dial error or a clear refusal; after an attempt
+	// whose outcome is unknown its precheck looks for the object instead.
+	callCreateChecked
+	// callLogin creates a session key: sent again only when surely not
+	// carried out, so that a lost answer leaves no orphan session; a 503
+	// that is not code 270 is the session table being full and stands.
+	callLogin
+	// callLogout deletes a session key: sent again after any transient
+	// failure and while the key is busy (409 code 34).
+	callLogout
+)
+
+// failure is the class of one failed attempt, decided by classify from the
+// transport error or the HTTP status and WSAPI code.
+type failure int
 
 const (
-	// safeOnce: send again only when the request provably never reached the
-	// array (a dial error). Grow (a delta), promote and copy are of this kind.
-	safeOnce safety = iota
-	// safeIdempotent: repeating it cannot change the outcome (GET, DELETE,
-	// absolute updates). Retried on transport errors, 502/503/504 and code 270.
-	safeIdempotent
-	// safeReconcile: a create. Retried like safeIdempotent; an "already
-	// exists" answer after a retry is then checked by the call's reconcile
-	// function, which decides whether the object is the one asked for.
-	safeReconcile
-	// safeLogin: retried on transport errors and 502/504/270, but a 503
-	// (session table full) is returned at once.
-	safeLogin
-	// safeChecked: a create whose repetition the array would not refuse
-	// (a vLUN: iSCSI arrays silently export twice). Retried like
-	// safeIdempotent, but before each retry the call's precheck looks on the
-	// array; when it finds the object, the earlier attempt was carried out and
-	// the call ends as a success without sending again.
-	safeChecked
+	failNone    failure = iota // a 2xx answer, or an answer that stands (404, 409, 400, 500, ...)
+	failDial                   // no connection: the request never reached the array
+	failRefused                // 429, 503 or code 270: refused, not carried out
+	failLost                   // sent, answer lost: a reset or EOF after writing, or a 502
+	failTimeout                // timed out, or 504: the array may still be working on it
+	failInUse                  // 409 code 34: the object (a session key) is busy
+	failBadBody                // a 2xx whose body was truncated or malformed
 )
+
+// repeats is one row of the retry contract: after which failures a kind of
+// call is sent again.
+type repeats struct{ dial, refused, lost, timeout, inUse, badBody bool }
+
+// retryContract is the retry contract of every call, in one table.
+var retryContract = map[CallKind]repeats{
+	//                  dial  refused lost   timeout inUse  badBody
+	CallRead:          {true, true, true, true, false, true},
+	CallUpdate:        {true, true, true, true, false, false},
+	CallDelete:        {true, true, true, true, false, false},
+	CallCreate:        {true, true, true, true, false, false},
+	CallDelta:         {true, false, false, false, false, false},
+	callCreateChecked: {true, true, false, false, false, false},
+	callLogin:         {true, true, false, false, false, false},
+	callLogout:        {true, true, true, true, true, false},
+}
+
+// allows reports whether r repeats a call after f.
+func (r repeats) allows(f failure) bool {
+	switch f {
+	case failDial:
+		return r.dial
+	case failRefused:
+		return r.refused
+	case failLost:
+		return r.lost
+	case failTimeout:
+		return r.timeout
+	case failInUse:
+		return r.inUse
+	case failBadBody:
+		return r.badBody
+	}
+	return false
+}
 
 // call is one WSAPI operation, built by a service method and run by do.
 type call struct {
@@ -51,13 +137,11 @@ type call struct {
 	path   string     // escaped path below /api/v1 (or below the root when root is set), built with pathf
 	query  url.Values // optional
 	body   any        // JSON-encoded once; nil for no body
-	out    any        // decoded from a successful response when non-nil
-	safety safety
-	noAuth bool // login: no session key
-	// retryInUse retries 409 code 34 (logout of a key still in use).
-	retryInUse bool
-	root       bool   // path is relative to the endpoint root (GET /api)
-	key        string // send this key instead of the session's (logout)
+	out    any        // pointer, decoded from a successful answer when non-nil
+	kind   CallKind
+	root   bool   // path is relative to the endpoint root (GET /api)
+	key    string // logout: the key to delete and send
+	stream bool   // leave a success body open in response.Body (the in-flight slot is held until it is closed)
 
 	// reconcile is asked, when an attempt's outcome was unknown and a later
 	// attempt ended in an error matching reconcileOn (ErrAlreadyExists when
@@ -66,8 +150,9 @@ type call struct {
 	reconcile   func(ctx context.Context) (bool, error)
 	reconcileOn error
 
-	// precheck, for a safeChecked call, is run before every retry; true means
-	// the object exists and the call is done.
+	// precheck, for a callCreateChecked call whose attempt had an unknown
+	// outcome (and so is not sent again), looks for the object on the
+	// array: true means the attempt was carried out and the call succeeded.
 	precheck func(ctx context.Context) (bool, error)
 }
 
@@ -77,32 +162,138 @@ type response struct {
 	Header     http.Header
 	Location   string // the Location header, unescaped path ("" when absent)
 	Attempts   int
-	// Prechecked: a safeChecked call's precheck found the object before a
-	// retry; there is no answer of the array to read.
+	// Prechecked: the precheck found the object after an attempt whose
+	// answer was lost; there is no answer of the array to read.
 	Prechecked bool
+	// Body is the open success body of a stream call (gunzipped when
+	// needed, capped); closing it frees the in-flight slot.
+	Body io.ReadCloser
 }
 
-type ctxKey struct{}
+// exchange is the state of one call while do runs it: the session key sent
+// with its generation, the attempts, whether an outcome is unknown. Its
+// methods are the retry callbacks given to go-retryablehttp for this call.
+type exchange struct {
+	c       *Client
+	cl      *call
+	body    []byte
+	logPath string
+	epoch   *epoch // nil for login and logout
+	ref     keyRef // the key sent and its generation
+	slot    bool   // holds an in-flight slot
 
-// attemptInfo travels in the request context so that checkRetry knows the
-// request's safety and counts its attempts.
-type attemptInfo struct {
-	safety     safety
-	attempts   int
-	unknown    bool // an attempt may have been carried out without us seeing the answer
-	retryInUse bool // retry 409 code 34 (a logout whose key is busy)
-	precheck   func(ctx context.Context) (bool, error)
+	attempts int
+	unknown  bool // an attempt may have been carried out without us seeing the answer
+	decoded  reflect.Value
+
+	seen      *http.Response // the answer checkRetry last judged (it is asked twice per answer)
+	seenRetry bool
 }
 
-// slotHeld marks a context whose request already holds an in-flight slot,
-// so that a precheck run during its retry does not wait for another.
-type slotHeld struct{}
+// do runs cl and returns the array's answer; error answers are *APIError.
+func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
+	if ctx == nil {
+		return nil, invalid("ctx", "nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // no I/O for a call whose context already ended
+	}
+	x := &exchange{c: c, cl: cl, logPath: redactPath(cl.path)}
+	if cl.body != nil {
+		var err error
+		if x.body, err = json.Marshal(cl.body); err != nil {
+			return nil, invalid("body", err.Error())
+		}
+	}
+	if cl.kind != callLogin && cl.kind != callLogout {
+		x.epoch = c.sess.enter()
+	}
+	resp, apiErr, err := x.exchange(ctx)
+	if err == nil && apiErr == nil && cl.stream {
+		resp.Body = &streamBody{ReadCloser: resp.Body, done: x.finish}
+		return resp, nil // x.finish runs when the caller closes the body
+	}
+	x.finish()
+	if err != nil {
+		if x.unknown && cl.kind == callCreateChecked && cl.precheck != nil {
+			return x.lookUp(ctx, err)
+		}
+		return nil, err
+	}
+	if apiErr != nil {
+		return x.afterError(ctx, resp, apiErr)
+	}
+	if x.decoded.IsValid() {
+		reflect.ValueOf(cl.out).Elem().Set(x.decoded)
+	}
+	return resp, nil
+}
 
-// errPrechecked ends a retry loop whose precheck found the object.
-var errPrechecked = errors.New("alletra: the object exists; not sent again")
+// exchange takes an in-flight slot and a session key, sends the request
+// with the retries the contract allows, and logs in again and replays once
+// when the array rejects the key. The slot is held until the answer is
+// read (for a stream, until its body is closed).
+func (x *exchange) exchange(ctx context.Context) (*response, *APIError, error) {
+	c, cl := x.c, x.cl
+	if cl.kind != callLogin && cl.kind != callLogout { // they run for calls that hold their slot, or for Close
+		select {
+		case c.sem <- struct{}{}:
+			x.slot = true
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	for relogged := false; ; relogged = true {
+		if err := x.useKey(ctx); err != nil {
+			return nil, nil, err
+		}
+		hresp, err := x.send(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		resp := newResponse(hresp, x.attempts)
+		apiErr := c.check(hresp, cl.method, x.logPath, x.attempts)
+		if apiErr == nil {
+			if cl.stream {
+				resp.Body = readCloser{&cappedReader{r: bodyReader(hresp), n: c.opts.maxResponseBytes}, hresp.Body}
+			} else {
+				drainBody(hresp.Body)
+			}
+			return resp, nil, nil
+		}
+		apiErr.Description = redactKey(apiErr.Description, x.ref.key) // in case the array echoes it
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: error answer",
+			slog.String("method", cl.method), slog.String("path", x.logPath),
+			slog.Int("status", apiErr.StatusCode), slog.Int("code", int(apiErr.Code)))
+		if apiErr.Code != CodeInvalidSessionKey || x.epoch == nil || relogged {
+			return resp, apiErr, nil
+		}
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: session key rejected; logging in again",
+			slog.String("method", cl.method), slog.String("path", x.logPath))
+		c.sess.invalidate(x.ref)
+	}
+}
 
-// newRequest builds the HTTP request for cl with the given session key.
-func (c *Client) newRequest(ctx context.Context, cl *call, body []byte, key string) (*retryablehttp.Request, error) {
+// useKey sets the session key the next attempt sends: the call's own key
+// for a logout, none for a login, else one of the epoch's keys (logging it in
+// when needed). A replay keeps the call's key slot.
+func (x *exchange) useKey(ctx context.Context) error {
+	switch x.cl.kind {
+	case callLogin:
+		return nil
+	case callLogout:
+		x.ref = keyRef{key: x.cl.key}
+		return nil
+	}
+	ref, err := x.c.key(ctx, x.epoch, x.ref.slot)
+	x.ref = ref
+	return err
+}
+
+// send runs the request through go-retryablehttp with this call's
+// callbacks. The result is an answer (any status) or a typed error.
+func (x *exchange) send(ctx context.Context) (*http.Response, error) {
+	c, cl := x.c, x.cl
 	base := c.apiURL
 	if cl.root {
 		base = c.rootURL
@@ -112,8 +303,8 @@ func (c *Client) newRequest(ctx context.Context, cl *call, body []byte, key stri
 		u += "?" + encodeQuery(cl.query)
 	}
 	var raw any
-	if body != nil {
-		raw = body
+	if x.body != nil {
+		raw = x.body
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, raw)
 	if err != nil {
@@ -121,13 +312,271 @@ func (c *Client) newRequest(ctx context.Context, cl *call, body []byte, key stri
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	if body != nil {
+	if x.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if key != "" {
-		req.Header.Set(sessionHeader, key)
+	if x.ref.key != "" {
+		req.Header.Set(sessionHeader, x.ref.key)
 	}
-	return req, nil
+	req.SetResponseHandler(x.decode)
+	rc := &retryablehttp.Client{
+		HTTPClient:     c.rhc,
+		RetryWaitMin:   c.opts.minWait,
+		RetryWaitMax:   c.opts.maxWait,
+		RetryMax:       c.opts.maxRetries,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) { x.attempts = i + 1 },
+		CheckRetry:     x.checkRetry,
+		Backoff:        backoff,
+		PrepareRetry:   x.prepareRetry,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	}
+	start := time.Now()
+	resp, err := rc.Do(req)
+	if err == nil {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request",
+			slog.String("method", cl.method), slog.String("path", x.logPath),
+			slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
+			slog.Int("attempts", x.attempts))
+		return resp, nil
+	}
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request failed",
+		slog.String("method", cl.method), slog.String("path", x.logPath),
+		slog.Duration("duration", time.Since(start)), slog.Int("attempts", x.attempts),
+		slog.String("error", redactKey(err.Error(), x.ref.key)))
+	var bad *badBodyError
+	switch {
+	case errors.As(err, &bad):
+		return nil, errBadResponse(cl.method, x.logPath, bad.err)
+	case errors.Is(err, ErrClosed):
+		return nil, err
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	return nil, &TransportError{Method: cl.method, Path: x.logPath, Attempts: x.attempts, Err: scrubError(err, x.ref.key)}
+}
+
+// checkRetry is the go-retryablehttp CheckRetry of this call: it classifies
+// the attempt and asks the contract whether to send again.
+func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err == nil && resp == x.seen {
+		return x.seenRetry, nil // asked again after the response handler found the body fine
+	}
+	f := classify(x.cl.kind, resp, err)
+	if f == failLost || f == failTimeout {
+		x.unknown = true
+	}
+	retry := retryContract[x.cl.kind].allows(f)
+	if ctxErr := ctx.Err(); retry && ctxErr != nil {
+		return false, ctxErr // an answer that arrived stands; a retry needs the context
+	}
+	x.seen, x.seenRetry = resp, retry
+	return retry, nil
+}
+
+// classify names the failure of one attempt.
+func classify(kind CallKind, resp *http.Response, err error) failure {
+	if err != nil {
+		var bad *badBodyError
+		switch {
+		case errors.As(err, &bad) && bad.cutShort():
+			return failBadBody
+		case errors.As(err, &bad):
+			return failNone // a whole body that does not decode reads the same again
+		case isPermanentTransportError(err):
+			return failNone
+		case isDialError(err):
+			return failDial
+		case isTimeout(err):
+			return failTimeout
+		}
+		return failLost
+	}
+	switch resp.StatusCode {
+	case http.StatusBadGateway:
+		return failLost
+	case http.StatusGatewayTimeout:
+		return failTimeout
+	case http.StatusTooManyRequests:
+		return failRefused
+	}
+	if resp.StatusCode < 400 {
+		return failNone
+	}
+	code := peekCode(resp)
+	switch {
+	case code == CodeSystemBusy:
+		return failRefused
+	case resp.StatusCode == http.StatusServiceUnavailable && kind == callLogin:
+		return failNone // on login, a 503 is the session table being full
+	case resp.StatusCode == http.StatusServiceUnavailable:
+		return failRefused
+	case resp.StatusCode == http.StatusConflict && code == CodeInUse:
+		return failInUse
+	}
+	return failNone
+}
+
+// prepareRetry is the go-retryablehttp PrepareRetry of this call: it ends
+// the call with ErrClosed when Close gave up waiting for it, and sends the
+// slot's current key when another goroutine logged in again meanwhile (the
+// key and its generation move together, so a rejection of the new key
+// invalidates the new key).
+func (x *exchange) prepareRetry(req *http.Request) error {
+	if x.epoch == nil {
+		return nil // login, logout: no session of a pool
+	}
+	if x.c.sess.closed(x.epoch) {
+		return errClosedInFlight
+	}
+	if ref := x.c.sess.current(x.ref.slot); ref.key != "" && ref.gen != x.ref.gen {
+		x.ref = ref
+		req.Header = req.Header.Clone() // the previous attempt's headers stay as they were
+		req.Header.Set(sessionHeader, ref.key)
+	}
+	return nil
+}
+
+// decode is the go-retryablehttp response handler: inside the retry loop it
+// decodes a success body into a fresh value, so that a truncated read is a
+// failure the contract can retry.
+func (x *exchange) decode(resp *http.Response) error {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 || x.cl.out == nil || x.cl.stream {
+		return nil
+	}
+	v := reflect.New(reflect.TypeOf(x.cl.out).Elem())
+	empty, err := x.c.decode(resp, v.Interface())
+	drainBody(resp.Body)
+	resp.Body = http.NoBody
+	switch {
+	case err != nil:
+		return &badBodyError{err: err}
+	case !empty:
+		x.decoded = v.Elem()
+	}
+	return nil
+}
+
+// badBodyError is a success answer whose body could not be decoded.
+type badBodyError struct{ err error }
+
+func (e *badBodyError) Error() string { return "bad response body: " + e.err.Error() }
+
+// cutShort reports a body that broke off (the stream ended early or the
+// connection failed), as opposed to a whole body that is not what was
+// expected (bad JSON, wrong types, above the size cap).
+func (e *badBodyError) cutShort() bool {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return !errors.As(e.err, &syntax) && !errors.As(e.err, &typ) && !errors.Is(e.err, errBodyTooLarge)
+}
+
+// lookUp ends a create-with-precheck whose answer was lost: the precheck
+// says whether the attempt was carried out; if not, err stands (the request
+// may still land, so it is not sent again).
+func (x *exchange) lookUp(ctx context.Context, err error) (*response, error) {
+	found, perr := x.cl.precheck(ctx)
+	if perr != nil {
+		return nil, fmt.Errorf("%w (looking for the object: %v)", err, perr)
+	}
+	if !found {
+		return nil, err
+	}
+	x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
+		slog.String("method", x.cl.method), slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
+	return &response{Attempts: x.attempts, Prechecked: true}, nil
+}
+
+// afterError decides an error answer that may describe the work of an
+// earlier attempt whose outcome was unknown: a delete that finds the object
+// gone is done; a create (or rename, cancel) is reconciled.
+func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIError) (*response, error) {
+	cl := x.cl
+	if !x.unknown {
+		return resp, apiErr // after a refusal or a re-login, the answer stands
+	}
+	if cl.kind == CallDelete && errors.Is(apiErr, ErrNotFound) {
+		x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
+			slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
+		return resp, nil
+	}
+	on := cl.reconcileOn
+	if on == nil {
+		on = ErrAlreadyExists
+	}
+	if cl.reconcile == nil || !errors.Is(apiErr, on) {
+		return resp, apiErr
+	}
+	ok, rerr := cl.reconcile(ctx)
+	switch {
+	case rerr != nil:
+		return resp, fmt.Errorf("%w (checking the existing object: %v)", apiErr, rerr)
+	case ok:
+		x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
+			slog.String("method", cl.method), slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
+		return resp, nil
+	case on == ErrAlreadyExists:
+		// The object is there, but not as asked: ErrConflict (as
+		// documented), still an *APIError matching ErrAlreadyExists.
+		return resp, fmt.Errorf("%w (it differs from the request: %w)", apiErr, ErrConflict)
+	}
+	return resp, apiErr
+}
+
+// finish gives back the in-flight slot and the key slot, and leaves the
+// epoch, once.
+func (x *exchange) finish() {
+	if x.slot {
+		x.slot = false
+		<-x.c.sem
+	}
+	if x.epoch != nil {
+		x.c.sess.release(x.ref.slot)
+		x.c.sess.leave(x.epoch)
+		x.epoch = nil
+	}
+}
+
+// streamBody runs done once when the body is closed.
+type streamBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+// Close closes the body and frees the call's slots.
+func (b *streamBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.done)
+	return err
+}
+
+// readCloser reads from one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// newResponse describes an answer for the service methods.
+func newResponse(hresp *http.Response, attempts int) *response {
+	out := &response{StatusCode: hresp.StatusCode, Header: hresp.Header, Attempts: attempts}
+	if loc := hresp.Header.Get("Location"); loc != "" {
+		if p, err := url.PathUnescape(loc); err == nil {
+			out.Location = p
+		} else {
+			out.Location = loc
+		}
+	}
+	return out
+}
+
+// drainBody reads what is left of a body (up to a bound) so that the
+// connection can be reused, and closes it.
+func drainBody(b io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b, 1<<20))
+	b.Close()
 }
 
 // encodeQuery encodes v like url.Values.Encode but with %20 for spaces,
@@ -136,143 +585,153 @@ func encodeQuery(v url.Values) string {
 	return strings.ReplaceAll(v.Encode(), "+", "%20")
 }
 
-// do runs cl: it obtains the session key, sends the request through the
-// retrying client, re-logs in and replays once when the array says the key
-// is invalid, decodes the answer into cl.out and turns error answers into
-// *APIError.
-func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
-	if ctx == nil {
-		return nil, invalid("ctx", "nil context")
-	}
-	var body []byte
-	if cl.body != nil {
-		var err error
-		if body, err = json.Marshal(cl.body); err != nil {
-			return nil, invalid("body", err.Error())
+// The escape hatch: Client.NewRequest and Client.Do run any WSAPI request
+// through the path above.
+
+// Request is a WSAPI request for Client.Do, made by Client.NewRequest: the
+// escape hatch to an endpoint the SDK does not wrap yet.
+type Request struct {
+	// Method is GET, POST, PUT or DELETE.
+	Method string
+	// Path is the escaped path below /api/v1, e.g. "/remotecopygroups/g1"
+	// (escape names with url.PathEscape).
+	Path string
+	// Query is sent as the URL's query string, e.g. {"query": {alletra.Eq("name", "v1").String()}}.
+	Query url.Values
+	// Kind declares what the request does on the array, and so what Do may
+	// send again after a failure (see CallKind). NewRequest sets CallRead
+	// for GET, CallDelete for DELETE and CallDelta, which is sent again only
+	// when it provably never reached the array, for POST and PUT; declare
+	// more with WithCallKind.
+	Kind CallKind
+
+	ctx  context.Context
+	body json.RawMessage // nil: no body
+}
+
+// RequestOption configures a Request made by Client.NewRequest.
+type RequestOption func(*Request) error
+
+// WithCallKind declares what the request does on the array: CallRead,
+// CallUpdate, CallDelete, CallCreate or CallDelta.
+func WithCallKind(k CallKind) RequestOption {
+	return func(r *Request) error {
+		if k < CallRead || k > CallDelta {
+			return invalid("WithCallKind", fmt.Sprintf("unknown call kind %d", k))
 		}
-	}
-	info := &attemptInfo{safety: cl.safety, precheck: cl.precheck, retryInUse: cl.retryInUse}
-	ctx = context.WithValue(ctx, ctxKey{}, info)
-	logPath := redactPath(cl.path)
-	for replayed := false; ; replayed = true {
-		key, gen := cl.key, uint64(0)
-		if key == "" && !cl.noAuth {
-			var err error
-			if key, gen, err = c.sessionKey(ctx); err != nil {
-				return nil, err
-			}
-		}
-		resp, err := c.send(ctx, cl, body, key, info)
-		if errors.Is(err, errPrechecked) {
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
-				slog.String("method", cl.method), slog.String("path", logPath), slog.Int("attempts", info.attempts))
-			return &response{Attempts: info.attempts, Prechecked: true}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		apiErr := c.check(resp, cl.method, logPath, info.attempts)
-		if apiErr != nil {
-			apiErr.Description = redactKey(apiErr.Description, key) // in case the array echoes it
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: error answer",
-				slog.String("method", cl.method), slog.String("path", logPath),
-				slog.Int("status", apiErr.StatusCode), slog.Int("code", int(apiErr.Code)))
-		}
-		if apiErr != nil && apiErr.Code == CodeInvalidSessionKey && !cl.noAuth && cl.key == "" && !replayed {
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: session key rejected; logging in again",
-				slog.String("method", cl.method), slog.String("path", logPath))
-			resp.Body.Close()
-			c.invalidate(gen)
-			continue
-		}
-		defer resp.Body.Close()
-		out := &response{StatusCode: resp.StatusCode, Header: resp.Header, Attempts: info.attempts}
-		if loc := resp.Header.Get("Location"); loc != "" {
-			if p, err := url.PathUnescape(loc); err == nil {
-				out.Location = p
-			} else {
-				out.Location = loc
-			}
-		}
-		if apiErr != nil && cl.method == http.MethodDelete && info.unknown && errors.Is(apiErr, ErrNotFound) {
-			// An earlier attempt whose answer was lost deleted it.
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
-				slog.String("path", logPath), slog.Int("attempts", info.attempts))
-			return out, nil
-		}
-		if apiErr != nil {
-			on := cl.reconcileOn
-			if on == nil {
-				on = ErrAlreadyExists
-			}
-			if cl.reconcile != nil && info.unknown && errors.Is(apiErr, on) {
-				ok, rerr := cl.reconcile(ctx)
-				if rerr != nil {
-					return out, fmt.Errorf("%w (checking the existing object: %v)", apiErr, rerr)
-				}
-				if ok {
-					c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
-						slog.String("method", cl.method), slog.String("path", logPath), slog.Int("attempts", info.attempts))
-					return out, nil
-				}
-				if on == ErrAlreadyExists {
-					// The object is there, but not as asked: ErrConflict (as
-					// documented), still an *APIError matching ErrAlreadyExists.
-					return out, fmt.Errorf("%w (it differs from the request: %w)", apiErr, ErrConflict)
-				}
-			}
-			return out, apiErr
-		}
-		if cl.out != nil {
-			if err := c.decode(resp, cl.out); err != nil {
-				return out, errBadResponse(cl.method, logPath, err)
-			}
-		}
-		return out, nil
+		r.Kind = k
+		return nil
 	}
 }
 
-// send acquires an in-flight slot and runs the request with retries.
-func (c *Client) send(ctx context.Context, cl *call, body []byte, key string, info *attemptInfo) (*http.Response, error) {
-	req, err := c.newRequest(ctx, cl, body, key)
-	if err != nil {
+// WithQuery sets the request's query string.
+func WithQuery(q url.Values) RequestOption {
+	return func(r *Request) error {
+		r.Query = q
+		return nil
+	}
+}
+
+// NewRequest makes a request for Do. path is the escaped path below
+// /api/v1; body, when not nil, is sent as JSON. The session resource
+// (/credentials) is the Client's own and is refused.
+func (c *Client) NewRequest(ctx context.Context, method, path string, body any, opts ...RequestOption) (*Request, error) {
+	if ctx == nil {
+		return nil, invalid("ctx", "nil context")
+	}
+	r := &Request{Method: method, Path: path, ctx: ctx}
+	switch method {
+	case http.MethodGet:
+		r.Kind = CallRead
+	case http.MethodDelete:
+		r.Kind = CallDelete
+	case http.MethodPost, http.MethodPut:
+		r.Kind = CallDelta
+	default:
+		return nil, invalid("method", "must be GET, POST, PUT or DELETE")
+	}
+	if err := checkRequestPath(path); err != nil {
 		return nil, err
 	}
-	if ctx.Value(slotHeld{}) == nil && !cl.noAuth {
-		select {
-		case c.sem <- struct{}{}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, invalid("body", err.Error())
 		}
-		defer func() { <-c.sem }()
+		r.body = b
 	}
-	start := time.Now()
-	resp, err := c.rc.Do(req)
-	if errors.Is(err, errPrechecked) {
-		if resp != nil && resp.Body != nil {
-			resp.Body.Close()
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, invalid("opts", "nil RequestOption")
 		}
-		return nil, err
+		if err := opt(r); err != nil {
+			return nil, err
+		}
 	}
-	logPath := redactPath(cl.path)
-	if err != nil {
-		if resp != nil && resp.Body != nil {
-			resp.Body.Close()
-		}
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request failed",
-			slog.String("method", cl.method), slog.String("path", logPath),
-			slog.Duration("duration", time.Since(start)), slog.Int("attempts", info.attempts),
-			slog.String("error", redactError(err, key)))
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, &TransportError{Method: cl.method, Path: logPath, Attempts: info.attempts, Err: scrubError(err, key)}
+	return r, nil
+}
+
+// checkRequestPath accepts an escaped path below /api/v1 that stays there.
+func checkRequestPath(path string) error {
+	switch {
+	case !strings.HasPrefix(path, "/"):
+		return invalid("path", `must start with "/"`)
+	case strings.ContainsAny(path, "?#"):
+		return invalid("path", "no query or fragment; use WithQuery")
+	case isCredentialsPath(path) || strings.HasPrefix(path, "/credentials?"):
+		return invalid("path", "the session resource is the Client's own")
 	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request",
-		slog.String("method", cl.method), slog.String("path", logPath),
-		slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
-		slog.Int("attempts", info.attempts))
-	return resp, nil
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "." || seg == ".." {
+			return invalid("path", `"." and ".." segments are not allowed`)
+		}
+	}
+	if _, err := url.Parse(path); err != nil {
+		return invalid("path", "not an escaped path")
+	}
+	return nil
+}
+
+// Do sends req like the SDK's own methods: with the Client's session keys
+// (logging in, and once again on an expired key), within WithMaxInFlight,
+// retried as req.Kind allows, and decodes a success answer into v, a
+// pointer (nil to ignore the body). An error answer of the array is an
+// *APIError matched by errors.Is against the sentinels (ErrNotFound,
+// ErrAlreadyExists, ErrBusy, ...); a request that got no answer is a
+// *TransportError; an unreadable success body matches ErrBadResponse (a
+// CallRead is read again first). Do adds no reconciling: an
+// ErrAlreadyExists after a retried CallCreate may be the earlier attempt's
+// work, and a CallDelete that finds the object gone after a lost answer
+// succeeds.
+func (c *Client) Do(req *Request, v any) error {
+	if req == nil {
+		return invalid("req", "nil *Request")
+	}
+	if req.ctx == nil {
+		return invalid("req", "not made by NewRequest")
+	}
+	if v != nil {
+		if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.IsNil() {
+			return invalid("v", "must be a non-nil pointer")
+		}
+	}
+	switch req.Method {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:
+	default:
+		return invalid("req.Method", "must be GET, POST, PUT or DELETE")
+	}
+	if err := checkRequestPath(req.Path); err != nil {
+		return err
+	}
+	if req.Kind < CallRead || req.Kind > CallDelta {
+		return invalid("req.Kind", fmt.Sprintf("unknown call kind %d", req.Kind))
+	}
+	cl := &call{method: req.Method, path: req.Path, query: req.Query, out: v, kind: req.Kind}
+	if req.body != nil {
+		cl.body = req.body
+	}
+	_, err := c.do(req.ctx, cl)
+	return err
 }
 
 // TransportError reports a request that got no HTTP answer (connection
@@ -305,8 +764,6 @@ func scrubError(err error, key string) error {
 	}
 	return err
 }
-
-func redactError(err error, key string) string { return redactKey(err.Error(), key) }
 
 // redactKey replaces the key, raw or escaped, in s.
 func redactKey(s, key string) string {
@@ -465,15 +922,15 @@ func readCapped(r io.Reader, n int64) ([]byte, bool) {
 	return b, false
 }
 
-// decode reads a successful answer into v. An empty body leaves v as it is.
-func (c *Client) decode(resp *http.Response, v any) error {
+// decode reads a successful answer into v and reports an empty body (201
+// without content, 200 with none), which leaves v as it is.
+func (c *Client) decode(resp *http.Response, v any) (empty bool, err error) {
 	r := &cappedReader{r: bodyReader(resp), n: c.opts.maxResponseBytes}
-	dec := json.NewDecoder(r)
-	err := dec.Decode(v)
+	err = json.NewDecoder(r).Decode(v)
 	if err == io.EOF {
-		return nil // no body (201 without content, 200 with none)
+		return true, nil
 	}
-	return err
+	return false, err
 }
 
 // flexInt decodes a JSON number, a string holding one, or null (some

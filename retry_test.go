@@ -2,9 +2,13 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,25 +175,55 @@ func TestBackoffBoundsAndRetryAfter(t *testing.T) {
 	assert.Equal(t, time.Duration(0), backoff(0, 0, 3, nil))
 }
 
-func TestRetryStampsCurrentKey(t *testing.T) {
+func TestContractTable(t *testing.T) {
 	t.Parallel()
-	c, _ := newMock(t)
-	c.sess.key, c.sess.gen = "new-key", 2
-	req, err := http.NewRequest(http.MethodGet, testAPI+"/volumes/x", nil)
-	require.NoError(t, err)
-	req.Header.Set(sessionHeader, "old-key")
-	orig := req.Header
-	require.NoError(t, c.prepareRetry(req))
-	assert.Equal(t, "new-key", req.Header.Get(sessionHeader))
-	assert.Equal(t, "old-key", orig.Get(sessionHeader), "the previous attempt's headers are not mutated")
-}
+	reset := &net.OpError{Op: "read", Err: errors.New("reset")}
+	dial := &net.OpError{Op: "dial", Err: errors.New("refused")}
+	status := func(code int, body string) *http.Response {
+		return &http.Response{StatusCode: code, Body: io.NopCloser(strings.NewReader(body))}
+	}
+	cases := []struct {
+		name string
+		resp *http.Response
+		err  error
+		want failure
+	}{
+		{"dial", nil, dial, failDial},
+		{"reset", nil, reset, failLost},
+		{"timeout", nil, timeoutErr{}, failTimeout},
+		{"cut-short body", nil, &badBodyError{io.ErrUnexpectedEOF}, failBadBody},
+		{"wrong type in body", nil, &badBodyError{&json.UnmarshalTypeError{Value: "string"}}, failNone},
+		{"bad JSON", nil, &badBodyError{&json.SyntaxError{}}, failNone},
+		{"502", status(502, ""), nil, failLost},
+		{"504", status(504, ""), nil, failTimeout},
+		{"429", status(429, ""), nil, failRefused},
+		{"503", status(503, ""), nil, failRefused},
+		{"270", status(503, `{"code":270}`), nil, failRefused},
+		{"409/34", status(409, `{"code":34}`), nil, failInUse},
+		{"404", status(404, `{"code":23}`), nil, failNone},
+		{"200", status(200, `{}`), nil, failNone},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, classify(CallRead, tc.resp, tc.err), tc.name)
+	}
+	// On login a 503 without code 270 is the session table being full; with 270 the array is busy.
+	assert.Equal(t, failNone, classify(callLogin, status(503, `{"code":31}`), nil))
+	assert.Equal(t, failRefused, classify(callLogin, status(503, `{"code":270}`), nil))
 
-func TestReadErrorRetriedWhenIdempotent(t *testing.T) {
-	t.Parallel()
-	ok, err := (&Client{}).checkRetry(context.WithValue(context.Background(), ctxKey{}, &attemptInfo{safety: safeIdempotent}),
-		nil, &net.OpError{Op: "read", Err: errors.New("reset")})
-	require.NoError(t, err)
-	assert.True(t, ok)
+	for kind, want := range map[CallKind][]failure{
+		CallRead:          {failDial, failRefused, failLost, failTimeout, failBadBody},
+		CallUpdate:        {failDial, failRefused, failLost, failTimeout},
+		CallDelete:        {failDial, failRefused, failLost, failTimeout},
+		CallCreate:        {failDial, failRefused, failLost, failTimeout},
+		CallDelta:         {failDial},
+		callCreateChecked: {failDial, failRefused},
+		callLogin:         {failDial, failRefused},
+		callLogout:        {failDial, failRefused, failLost, failTimeout, failInUse},
+	} {
+		for f := failNone; f <= failBadBody; f++ {
+			assert.Equal(t, slices.Contains(want, f), retryContract[kind].allows(f), "kind %d failure %d", kind, f)
+		}
+	}
 }
 
 func TestPrecheckBeforeRetryWithOneSlot(t *testing.T) {
@@ -203,9 +237,9 @@ func TestPrecheckBeforeRetryWithOneSlot(t *testing.T) {
 	defer cancel()
 	checks := 0
 	resp, err := c.do(ctx, &call{method: http.MethodPost, path: "/things", body: map[string]string{"name": "t1"},
-		safety: safeChecked, precheck: func(ctx context.Context) (bool, error) {
+		kind: callCreateChecked, precheck: func(ctx context.Context) (bool, error) {
 			checks++
-			_, err := c.do(ctx, &call{method: http.MethodGet, path: "/things/t1", safety: safeIdempotent})
+			_, err := c.do(ctx, &call{method: http.MethodGet, path: "/things/t1", kind: CallRead})
 			return err == nil, err
 		}})
 	require.NoError(t, err)
@@ -220,30 +254,6 @@ type timeoutErr struct{}
 func (timeoutErr) Error() string   { return "Client.Timeout exceeded while awaiting headers" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
-
-func TestCheckedCreateNotRetriedAfterTimeout(t *testing.T) {
-	t.Parallel()
-	ctxFor := func(s safety) context.Context {
-		return context.WithValue(context.Background(), ctxKey{}, &attemptInfo{safety: s})
-	}
-	gw := &http.Response{StatusCode: http.StatusGatewayTimeout, Body: http.NoBody}
-	// The array may still be making the vLUN: a second POST would export it twice.
-	ok, err := (&Client{}).checkRetry(ctxFor(safeChecked), nil, timeoutErr{})
-	require.NoError(t, err)
-	assert.False(t, ok, "timeout")
-	ok, _ = (&Client{}).checkRetry(ctxFor(safeChecked), gw, nil)
-	assert.False(t, ok, "504")
-	// A refused connection never reached the array.
-	ok, _ = (&Client{}).checkRetry(ctxFor(safeChecked), nil, &net.OpError{Op: "dial", Err: errors.New("refused")})
-	assert.True(t, ok, "dial error")
-	// Other kinds of requests keep retrying timeouts.
-	for _, s := range []safety{safeIdempotent, safeReconcile} {
-		ok, _ = (&Client{}).checkRetry(ctxFor(s), nil, timeoutErr{})
-		assert.True(t, ok, "timeout, safety %d", s)
-		ok, _ = (&Client{}).checkRetry(ctxFor(s), gw, nil)
-		assert.True(t, ok, "504, safety %d", s)
-	}
-}
 
 func TestDeleteWhoseAnswerWasLostSucceeds(t *testing.T) {
 	t.Parallel()
@@ -332,4 +342,70 @@ func TestLostRenameThatDidNotHappenIsNotFound(t *testing.T) {
 	err := c.Volumes.Update(context.Background(), "old", &VolumeUpdateRequest{NewName: "new"})
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.NotErrorIs(t, err, ErrConflict)
+}
+
+// A vLUN create is sent again after a dial error or a clear refusal (503
+// code 270, 429), never after a 502 or a reset once the request was
+// written: the array may have made the vLUN and would make a second one.
+func TestVLUNCreateResentOnlyWhenNotCarriedOut(t *testing.T) {
+	t.Parallel()
+	empty := jsonResponder(200, map[string]any{"total": 0, "members": []any{}})
+	created := respondCreatedAt("/api/v1/vluns/v1,3,h1")
+	for _, tc := range []struct {
+		name   string
+		first  httpmock.Responder
+		posts  int
+		wantOK bool
+	}{
+		{"dial error", httpmock.NewErrorResponder(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 2, true},
+		{"busy 503/270", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"), 2, true},
+		{"429", errorResponder(http.StatusTooManyRequests, 0, "slow down"), 2, true},
+		{"502", errorResponder(http.StatusBadGateway, 0, "bad gateway"), 1, false},
+		{"reset after write", httpmock.NewErrorResponder(errors.New("read tcp: connection reset by peer")), 1, false},
+	} {
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/vluns", empty)
+		r, posts := sequence(tc.first, created)
+		m.RegisterResponder(http.MethodPost, testAPI+"/vluns", r)
+		v, err := c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "v1", HostName: "h1", AutoLUN: true})
+		assert.EqualValues(t, tc.posts, posts.Load(), tc.name)
+		if tc.wantOK {
+			if assert.NoError(t, err, tc.name) {
+				assert.Equal(t, 3, v.LUN, tc.name)
+			}
+		} else {
+			assert.Error(t, err, tc.name)
+		}
+	}
+}
+
+// A read whose success body is cut short is read again: the decode runs
+// inside the retry loop.
+func TestTruncatedReadIsRetried(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	r, n := sequence(
+		func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(200, `{"name":"vol1","sizeMi`), nil
+		},
+		jsonResponder(200, map[string]any{"name": "vol1", "sizeMiB": 1024}),
+	)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", r)
+	v, err := c.Volumes.Get(context.Background(), "vol1")
+	require.NoError(t, err)
+	assert.EqualValues(t, 1024, v.SizeMiB)
+	assert.EqualValues(t, 2, n.Load())
+
+	// A task poll too: a truncated poll must not end a wait while the task runs on.
+	r, n = sequence(
+		func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(200, `{"id":7,"sta`), nil
+		},
+		jsonResponder(200, map[string]any{"id": 7, "status": 1}),
+	)
+	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/7", r)
+	task, err := c.Tasks.Get(context.Background(), 7)
+	require.NoError(t, err)
+	assert.Equal(t, TaskDone, task.Status)
+	assert.EqualValues(t, 2, n.Load())
 }

@@ -3,6 +3,7 @@ package alletra
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,17 +12,78 @@ import (
 // sessionHeader carries the session key on every authenticated request.
 const sessionHeader = "X-HP3PAR-WSAPI-SessionKey"
 
-// session holds the one key that every goroutine of a Client shares.
+// errClosedInFlight ends a call that was still in flight when Close stopped
+// waiting for it.
+var errClosedInFlight = fmt.Errorf("%w: Close ended while the call was in flight", ErrClosed)
+
+// sessions holds the Client's session keys. The WSAPI serialises the
+// requests of one key, so with WithSessions(n) a Client keeps up to n keys:
+// a call takes the key with the fewest calls on it, and a new key is logged
+// in only when every key is busy.
 //
-// gen counts the keys obtained so far: a request remembers the generation of
-// the key it sent, and only a failure of the current generation may discard
-// the key, so a late "invalid key" answer never throws away a fresh one.
-type session struct {
-	mu    sync.Mutex
+// The keys belong to an epoch; Close starts a new one (calls that start
+// after it log in afresh) and logs out the old one's keys once its calls
+// are done.
+type sessions struct {
+	mu  sync.Mutex
+	max int    // WithSessions
+	gen uint64 // counts the keys obtained, over all slots
+	cur *epoch
+}
+
+// epoch is the set of keys and calls between two Closes.
+type epoch struct {
+	calls   int           // calls in flight
+	closing bool          // Close waits for the calls
+	idle    chan struct{} // closed when closing and calls is 0
+	closed  bool          // Close stopped waiting: its calls may not log in again
+	keys    []*keySlot
+	limit   int // most keys; lowered when the array has no session free
+}
+
+// keySlot is one session key. gen identifies the login that produced key:
+// only a failure of the current generation may discard the key, so a late
+// "invalid key" answer never throws away a fresh one.
+type keySlot struct {
 	key   string
 	gen   uint64
 	login *loginCall // non-nil while a login is in flight
+	users int        // calls using this slot
 }
+
+// keyRef is a key as one call sent it: the key and its generation travel
+// together.
+type keyRef struct {
+	slot *keySlot
+	key  string
+	gen  uint64
+}
+
+type loginCall struct {
+	done    chan struct{}
+	waiters int // goroutines waiting for this login (under sessions.mu)
+	key     string
+	gen     uint64
+	err     error
+}
+
+func newSessions(maxKeys int) *sessions {
+	return &sessions{max: maxKeys, cur: newEpoch(maxKeys)}
+}
+
+func newEpoch(maxKeys int) *epoch { return &epoch{idle: make(chan struct{}), limit: maxKeys} }
+
+// String implements fmt.Stringer without revealing the keys.
+func (*sessions) String() string { return "sessions{keys: REDACTED}" }
+
+// GoString hides the keys from %#v.
+func (s *sessions) GoString() string { return s.String() }
+
+// String hides the key from fmt.
+func (*keySlot) String() string { return "key{REDACTED}" }
+
+// GoString hides the key from %#v.
+func (s *keySlot) GoString() string { return s.String() }
 
 // credentials holds the password. Its String hides it from fmt.
 type credentials struct{ password string }
@@ -31,20 +93,6 @@ func (*credentials) String() string { return "REDACTED" }
 
 // GoString hides the password from %#v.
 func (*credentials) GoString() string { return "REDACTED" }
-
-// String implements fmt.Stringer without revealing the key.
-func (*session) String() string { return "session{key: REDACTED}" }
-
-// GoString hides the key from %#v.
-func (s *session) GoString() string { return s.String() }
-
-type loginCall struct {
-	done    chan struct{}
-	waiters int // goroutines waiting for this login (under session.mu)
-	key     string
-	gen     uint64
-	err     error
-}
 
 type credentialsRequest struct {
 	User        string `json:"user"`
@@ -62,54 +110,188 @@ type credentialsResponse struct {
 	Key string `json:"key"`
 }
 
-// sessionKey returns the current key, logging in first when there is none.
-// Concurrent callers share one login.
-func (c *Client) sessionKey(ctx context.Context) (string, uint64, error) {
-	for {
-		c.sess.mu.Lock()
-		if c.sess.key != "" {
-			key, gen := c.sess.key, c.sess.gen
-			c.sess.mu.Unlock()
-			return key, gen, nil
+// enter counts a call in flight in the current epoch.
+func (s *sessions) enter() *epoch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur.calls++
+	return s.cur
+}
+
+// leave ends a call of ep.
+func (s *sessions) leave(ep *epoch) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ep.calls--
+	if ep.closing && ep.calls == 0 {
+		close(ep.idle)
+	}
+}
+
+// closed reports whether Close stopped waiting for the calls of ep.
+func (s *sessions) closed(ep *epoch) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ep.closed
+}
+
+// current returns the key slot's key now ("" while there is none).
+func (s *sessions) current(slot *keySlot) keyRef {
+	if slot == nil {
+		return keyRef{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return keyRef{slot: slot, key: slot.key, gen: slot.gen}
+}
+
+// invalidate forgets the key ref was sent with, unless a newer key of the
+// same slot replaced it.
+func (s *sessions) invalidate(ref keyRef) {
+	if ref.slot == nil {
+		return
+	}
+	s.mu.Lock()
+	if ref.slot.gen == ref.gen {
+		ref.slot.key = ""
+	}
+	s.mu.Unlock()
+}
+
+// release ends a call's use of its key slot.
+func (s *sessions) release(slot *keySlot) {
+	if slot == nil {
+		return
+	}
+	s.mu.Lock()
+	slot.users--
+	s.mu.Unlock()
+}
+
+// pick chooses the key slot for a call: the one with the fewest calls, or
+// a new one when all are busy and the epoch may have more keys.
+func (s *sessions) pick(ep *epoch) (*keySlot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ep.closed {
+		return nil, errClosedInFlight
+	}
+	var best *keySlot
+	for _, k := range ep.keys {
+		if best == nil || k.users < best.users {
+			best = k
 		}
-		call := c.sess.login
+	}
+	if best == nil || (best.users > 0 && len(ep.keys) < ep.limit) {
+		best = &keySlot{}
+		ep.keys = append(ep.keys, best)
+	}
+	best.users++
+	return best, nil
+}
+
+// shrink drops slot, whose login found no session free on the array, and
+// lowers the epoch's limit to the keys it has. It reports whether the call
+// can use another key; the call's use of slot ends either way.
+func (s *sessions) shrink(ep *epoch, slot *keySlot) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	slot.users--
+	for i, k := range ep.keys {
+		if k == slot {
+			if len(ep.keys) == 1 {
+				slot.users++ // the call keeps its slot and the error
+				return false
+			}
+			ep.keys = append(ep.keys[:i:i], ep.keys[i+1:]...)
+			ep.limit = len(ep.keys)
+			return true
+		}
+	}
+	return len(ep.keys) > 0
+}
+
+// key returns a session key for a call of ep: slot's (a replay keeps its
+// slot), or a picked one. A key slot without a key logs in first;
+// concurrent callers of one slot share one login. When the array has no
+// session free and the epoch has other keys, the call moves to one of them.
+func (c *Client) key(ctx context.Context, ep *epoch, slot *keySlot) (keyRef, error) {
+	for {
+		if slot == nil {
+			var err error
+			if slot, err = c.sess.pick(ep); err != nil {
+				return keyRef{}, err
+			}
+		}
+		ref, err := c.loggedIn(ctx, ep, slot)
+		if errors.Is(err, ErrSessionLimit) && c.sess.shrink(ep, slot) {
+			c.logger.DebugContext(ctx, "alletra: no session free on the array; using fewer keys")
+			slot = nil
+			continue
+		}
+		return ref, err
+	}
+}
+
+// loggedIn returns slot's key, logging in first when it has none.
+func (c *Client) loggedIn(ctx context.Context, ep *epoch, slot *keySlot) (keyRef, error) {
+	s := c.sess
+	for {
+		s.mu.Lock()
+		if ep.closed {
+			s.mu.Unlock()
+			return keyRef{slot: slot}, errClosedInFlight
+		}
+		if slot.key != "" {
+			ref := keyRef{slot: slot, key: slot.key, gen: slot.gen}
+			s.mu.Unlock()
+			return ref, nil
+		}
+		call := slot.login
 		leader := call == nil
 		if leader {
 			call = &loginCall{done: make(chan struct{})}
-			c.sess.login = call
+			slot.login = call
 		} else {
 			call.waiters++
 		}
-		c.sess.mu.Unlock()
+		s.mu.Unlock()
 
 		if leader {
 			key, err := c.login(ctx)
-			c.sess.mu.Lock()
-			if err == nil {
-				c.sess.gen++
-				c.sess.key = key
-				call.key, call.gen = key, c.sess.gen
+			s.mu.Lock()
+			orphan := err == nil && ep.closed
+			if err == nil && !orphan {
+				s.gen++
+				slot.key, slot.gen = key, s.gen
+				call.key, call.gen = key, s.gen
+			}
+			if orphan {
+				err = errClosedInFlight
 			}
 			call.err = err
-			c.sess.login = nil
-			c.sess.mu.Unlock()
+			slot.login = nil
+			s.mu.Unlock()
 			close(call.done)
-			return call.key, call.gen, err
+			if orphan { // Close has given up on this epoch: take the key back
+				c.logout(context.WithoutCancel(ctx), key)
+			}
+			return keyRef{slot: slot, key: call.key, gen: call.gen}, err
 		}
 
 		select {
 		case <-call.done:
 		case <-ctx.Done():
-			return "", 0, ctx.Err()
+			return keyRef{slot: slot}, ctx.Err()
 		}
 		if call.err == nil {
-			return call.key, call.gen, nil
+			return keyRef{slot: slot, key: call.key, gen: call.gen}, nil
 		}
 		// The leader's own context ended: try again under ours.
 		if isContextErr(call.err) && ctx.Err() == nil {
 			continue
 		}
-		return "", 0, call.err
+		return keyRef{slot: slot}, call.err
 	}
 }
 
@@ -117,33 +299,17 @@ func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// currentKey returns the key without logging in ("" when there is none).
-func (c *Client) currentKey() string {
-	c.sess.mu.Lock()
-	defer c.sess.mu.Unlock()
-	return c.sess.key
-}
-
-// invalidate forgets the key of generation gen, unless a newer key replaced it.
-func (c *Client) invalidate(gen uint64) {
-	c.sess.mu.Lock()
-	if c.sess.gen == gen {
-		c.sess.key = ""
-	}
-	c.sess.mu.Unlock()
-}
-
 // login creates a session key. A wrong user or password (403 code 5) is
 // returned at once as an *APIError matching ErrAuthentication; a full
-// session table (503) as one matching ErrSessionLimit.
+// session table (503) as one matching ErrSessionLimit; a busy array (code
+// 270) is asked again with the client's backoff.
 func (c *Client) login(ctx context.Context) (string, error) {
 	var out credentialsResponse
 	_, err := c.do(ctx, &call{
 		method: http.MethodPost,
 		path:   "/credentials",
 		body:   credentialsRequest{User: c.username, Password: c.creds.password},
-		safety: safeLogin,
-		noAuth: true,
+		kind:   callLogin,
 		out:    &out,
 	})
 	if err != nil {
@@ -155,51 +321,85 @@ func (c *Client) login(ctx context.Context) (string, error) {
 	return out.Key, nil
 }
 
-// Close logs out: it deletes the session key on the array (DELETE
-// /api/v1/credentials/<key>). A login still in flight is waited for first, so
-// that its key is not left behind. A key the array already forgot (403 code
-// 6) is not an error; a key still in use by a request of another goroutine
-// (409 code 34) is retried with the client's backoff and, if still busy,
-// left to the array's idle timeout. The Client stays usable: its next call
-// logs in again.
-func (c *Client) Close(ctx context.Context) error {
-	if ctx == nil {
-		return invalid("ctx", "nil context")
-	}
-	defer c.hc.CloseIdleConnections()
-	var key string
-	for {
-		c.sess.mu.Lock()
-		call := c.sess.login
-		if call == nil {
-			key = c.sess.key
-			c.sess.key = ""
-			c.sess.gen++
-			c.sess.mu.Unlock()
-			break
-		}
-		c.sess.mu.Unlock()
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	if key == "" {
-		return nil
-	}
+// logout deletes key on the array. A key the array already forgot (403
+// code 6) is not an error; a key still in use by a request (409 code 34) is
+// retried with the client's backoff and, if still busy, left to the
+// array's idle timeout.
+func (c *Client) logout(ctx context.Context, key string) error {
 	_, err := c.do(ctx, &call{
-		method:     http.MethodDelete,
-		path:       "/credentials/" + escapeSegment(key),
-		safety:     safeIdempotent,
-		retryInUse: true,
-		key:        key,
+		method: http.MethodDelete,
+		path:   "/credentials/" + escapeSegment(key),
+		kind:   callLogout,
+		key:    key,
 	})
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && (apiErr.Code == CodeInvalidSessionKey || apiErr.Code == CodeInUse) {
 		return nil
 	}
 	return err
+}
+
+// Close ends the Client's sessions. It waits, up to ctx, for the calls in
+// flight (a login among them) to end, then logs out every session key
+// (DELETE /api/v1/credentials/<key>).
+//
+// A call still in flight when ctx ends fails with an error matching
+// ErrClosed at its next step (before a retry, a re-login or a login)
+// instead of logging in again; Close then logs out anyway, each logout
+// bounded by the request timeout, and returns ctx's error. A call that
+// starts while Close runs, or after, logs in again: the Client stays usable
+// and its next call opens a new session.
+func (c *Client) Close(ctx context.Context) error {
+	if ctx == nil {
+		return invalid("ctx", "nil context")
+	}
+	defer c.hc.CloseIdleConnections()
+	s := c.sess
+	s.mu.Lock()
+	ep := s.cur
+	s.cur = newEpoch(s.max)
+	ep.closing = true
+	if ep.calls == 0 {
+		close(ep.idle)
+	}
+	s.mu.Unlock()
+
+	var waitErr error
+	select {
+	case <-ep.idle:
+	case <-ctx.Done():
+		waitErr = ctx.Err()
+		s.mu.Lock()
+		ep.closed = true
+		s.mu.Unlock()
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.opts.requestTimeout)
+		defer cancel()
+	}
+
+	s.mu.Lock()
+	var keys []string
+	for _, k := range ep.keys {
+		if k.key != "" {
+			keys = append(keys, k.key)
+			k.key = ""
+		}
+	}
+	ep.keys = nil
+	s.mu.Unlock()
+
+	errs := make([]error, len(keys))
+	var wg sync.WaitGroup
+	for i, key := range keys {
+		wg.Go(func() { errs[i] = c.logout(ctx, key) })
+	}
+	wg.Wait()
+	return errors.Join(append([]error{waitErr}, errs...)...)
+}
+
+// isCredentialsPath reports whether path is the login or logout resource.
+func isCredentialsPath(path string) bool {
+	return path == "/credentials" || strings.HasPrefix(path, "/credentials/")
 }
 
 // redactPath hides a session key held in a logout path.

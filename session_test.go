@@ -46,8 +46,8 @@ func TestSessionColdConcurrentCallersLoginOnce(t *testing.T) {
 	assert.Equal(t, 64, m.calls(t, http.MethodGet, testAPI+"/volumes/vol1"))
 }
 
-// (The re-login after the array forgot the key, and Close, are behaviour:
-// see acceptance/sessions_test.go on the simulator.)
+// (The re-login after the array forgot the key, Close, and a retry after a
+// re-login are behaviour: see acceptance/sessions_test.go on the simulator.)
 
 func TestSessionReplayedOnlyOnce(t *testing.T) {
 	t.Parallel()
@@ -70,15 +70,17 @@ func TestSessionStaleFailureKeepsFreshKey(t *testing.T) {
 		httpmock.NewStringResponder(http.StatusCreated, `{"key":"key-2-secretsecret"}`))
 	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", logins)
 	ctx := context.Background()
-	_, gen1, err := c.sessionKey(ctx)
+	ep := c.sess.enter()
+	defer c.sess.leave(ep)
+	ref1, err := c.key(ctx, ep, nil)
 	require.NoError(t, err)
-	c.invalidate(gen1)
-	key2, gen2, err := c.sessionKey(ctx)
+	c.sess.invalidate(ref1)
+	ref2, err := c.key(ctx, ep, ref1.slot)
 	require.NoError(t, err)
-	require.NotEqual(t, gen1, gen2)
-	assert.Equal(t, "key-2-secretsecret", key2)
-	c.invalidate(gen1) // a late failure of the old key
-	assert.Equal(t, key2, c.currentKey(), "a stale failure must not discard the fresh key")
+	require.NotEqual(t, ref1.gen, ref2.gen)
+	c.sess.invalidate(ref1) // a late failure of the old key
+	assert.Equal(t, "key-2-secretsecret", ref2.key)
+	assert.Equal(t, ref2.key, c.sess.current(ref1.slot).key, "a stale failure must not discard the fresh key")
 	assert.EqualValues(t, 2, n.Load())
 }
 
@@ -181,7 +183,8 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 	// Cancel the leader only once the waiter is parked on its login.
 	for parked := false; !parked; {
 		c.sess.mu.Lock()
-		parked = c.sess.login != nil && c.sess.login.waiters == 1
+		l := c.sess.cur.keys[0].login
+		parked = l != nil && l.waiters == 1
 		c.sess.mu.Unlock()
 		if !parked {
 			select {
@@ -197,10 +200,14 @@ func TestLoginWaitersRetryWhenLeaderCancelled(t *testing.T) {
 	require.NoError(t, <-waiter, "a waiter must not inherit the leader's cancellation")
 }
 
+// loginInFlight returns the login in flight of the first key slot.
 func (c *Client) loginInFlight() *loginCall {
 	c.sess.mu.Lock()
 	defer c.sess.mu.Unlock()
-	return c.sess.login
+	if len(c.sess.cur.keys) == 0 {
+		return nil
+	}
+	return c.sess.cur.keys[0].login
 }
 
 func TestCloseWaitsForLoginInFlight(t *testing.T) {
@@ -212,8 +219,9 @@ func TestCloseWaitsForLoginInFlight(t *testing.T) {
 		<-release
 		return httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+testKey+`"}`), nil
 	})
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", jsonResponder(http.StatusOK, map[string]any{"name": "vol1"}))
 	loggedIn := make(chan error, 1)
-	go func() { _, _, err := c.sessionKey(context.Background()); loggedIn <- err }()
+	go func() { _, err := c.Volumes.Get(context.Background(), "vol1"); loggedIn <- err }()
 	<-entered
 	closed := make(chan error, 1)
 	go func() { closed <- c.Close(context.Background()) }()
@@ -239,4 +247,29 @@ func TestCloseRetriesAKeyInUse(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, c.Close(context.Background()))
 	assert.EqualValues(t, 2, n.Load(), "a busy key is logged out once the other request is done")
+}
+
+// A login the array answers with 503 code 270 (busy) is asked again with
+// backoff, within the retry bound.
+func TestBusyLoginRetriedWithBackoff(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	busy := errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "System is too busy")
+	r, logins := sequence(busy, busy, func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+testKey+`"}`)
+		return resp, nil
+	})
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", r)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v", jsonResponder(200, map[string]any{"name": "v"}))
+	_, err := c.Volumes.Get(context.Background(), "v")
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, logins.Load(), "two busy answers, then the key")
+
+	// Bounded: an array that stays busy gives ErrBusy after the retries (WithRetry(3, ...)).
+	c, m = newMock(t)
+	r, logins = sequence(busy)
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", r)
+	_, err = c.Volumes.Get(context.Background(), "v")
+	require.ErrorIs(t, err, ErrBusy)
+	assert.EqualValues(t, 4, logins.Load())
 }

@@ -118,8 +118,8 @@ func (s *SnapshotsService) Create(ctx context.Context, parent string, req *Snaps
 	params := *req // never keep a reference to the caller's request
 	name := params.Name
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: pathf("/volumes/%s", parent),
-		body:   snapshotCreateBody{Action: "createSnapshot", Parameters: &params},
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		body: snapshotCreateBody{Action: "createSnapshot", Parameters: &params},
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			v, err := s.client.Volumes.Get(ctx, name)
 			if err != nil {
 				return false, err
@@ -229,7 +229,7 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 	var ref taskRef
 	path := pathf("/volumes/%s", snapshot)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path, body: body,
-		out: &ref, safety: safeOnce}); err != nil {
+		out: &ref, kind: CallDelta}); err != nil {
 		return s.promoteRefused(ctx, snapshot, err)
 	}
 	_, err := s.client.waitTaskRef(ctx, ref, http.MethodPut, path)
@@ -293,7 +293,7 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 	path := pathf("/volumes/%s", src)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: path,
 		body: physicalCopyBody{Action: "createPhysicalCopy", Parameters: params},
-		out:  &ref, safety: safeOnce}); err != nil {
+		out:  &ref, kind: CallDelta}); err != nil {
 		return nil, s.copyRefused(ctx, src, dest, err)
 	}
 	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)

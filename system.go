@@ -39,7 +39,7 @@ func (s *SystemService) APIVersion(ctx context.Context) (*APIVersion, error) {
 	// Not under the lock: a slow array must not hold other callers past
 	// their own contexts. Concurrent first calls may each ask; all get the answer.
 	v := new(APIVersion)
-	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/api", root: true, out: v, safety: safeIdempotent}); err != nil {
+	if _, err := c.do(ctx, &call{method: http.MethodGet, path: "/api", root: true, out: v, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	c.versionMu.Lock()
@@ -138,7 +138,7 @@ type License struct {
 // WSAPI: GET /api/v1/system. Idempotent; retried.
 func (s *SystemService) Get(ctx context.Context) (*System, error) {
 	sys := new(System)
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/system", out: sys, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/system", out: sys, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return sys, nil
@@ -296,7 +296,7 @@ func (s *SystemService) CPG(ctx context.Context, name string) (*CPG, error) {
 	}
 	cpg := new(CPG)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/cpgs/%s", name),
-		out: cpg, safety: safeIdempotent}); err != nil {
+		out: cpg, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return cpg, nil
@@ -307,7 +307,7 @@ func (s *SystemService) CPG(ctx context.Context, name string) (*CPG, error) {
 // WSAPI: GET /api/v1/cpgs. Idempotent; retried.
 func (s *SystemService) CPGs(ctx context.Context) ([]CPG, error) {
 	var out collection[CPG]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/cpgs", out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/cpgs", out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -391,7 +391,7 @@ func (s *SystemService) SpaceReport(ctx context.Context, cpg string) (*SpaceRepo
 	}
 	r := new(SpaceReport)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/spacereporter",
-		body: spaceReportRequest{CPG: cpg}, out: r, safety: safeIdempotent}); err != nil {
+		body: spaceReportRequest{CPG: cpg}, out: r, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -472,7 +472,7 @@ func (c *WSAPIConfiguration) UnmarshalJSON(b []byte) error {
 func (s *SystemService) WSAPIConfiguration(ctx context.Context) (*WSAPIConfiguration, error) {
 	cfg := new(WSAPIConfiguration)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/wsapiconfiguration",
-		out: cfg, safety: safeIdempotent}); err != nil {
+		out: cfg, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return cfg, nil

@@ -112,7 +112,7 @@ func (s *TasksService) Get(ctx context.Context, id int) (*Task, error) {
 	}
 	t := new(Task)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/tasks/%s", id),
-		out: t, safety: safeIdempotent}); err != nil {
+		out: t, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -123,7 +123,7 @@ func (s *TasksService) Get(ctx context.Context, id int) (*Task, error) {
 // WSAPI: GET /api/v1/tasks. Idempotent; retried.
 func (s *TasksService) List(ctx context.Context) ([]Task, error) {
 	var out collection[Task]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/tasks", out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/tasks", out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -137,7 +137,7 @@ func (s *TasksService) Cancel(ctx context.Context, id int) error {
 		return invalid("id", fmt.Sprintf("task id must be positive, got %d", id))
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/tasks/%s", id),
-		body: taskActionRequest{Action: 1}, safety: safeIdempotent,
+		body: taskActionRequest{Action: 1}, kind: CallUpdate,
 		// A cancel whose answer was lost makes the retry find the task no
 		// longer active: cancelled means done.
 		reconcileOn: ErrInvalidInput,

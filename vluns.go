@@ -285,7 +285,7 @@ func (s *VLUNsService) List(ctx context.Context, opts *VLUNListOptions) ([]VLUN,
 		q = Eq("hostname", o.HostName)
 	}
 	var out collection[VLUN]
-	cl := &call{method: http.MethodGet, path: "/vluns", out: &out, safety: safeIdempotent}
+	cl := &call{method: http.MethodGet, path: "/vluns", out: &out, kind: CallRead}
 	if !q.IsZero() {
 		cl.query = url.Values{"query": {q.String()}}
 	}
@@ -351,14 +351,12 @@ func fillSubsystemNQN(vs []VLUN) {
 // likewise; a 29 without such a vLUN is returned as it came, unclassified.
 //
 // WSAPI: GET /api/v1/vluns?query="volumeName==V", then POST /api/v1/vluns.
-// The POST is never blindly resent: after a failure whose outcome is
-// unknown (a transport error, a gateway error) or a busy answer (503, code
-// 270), the vLUNs are listed again before each retry (up to the client's
-// retry count, with its backoff), so a create whose answer was lost is
-// found instead of duplicated. After a timeout or a 504 the POST is not
-// sent again (the array may still be carrying it out, unseen by the
-// check): the error is returned, and a later Create finds the vLUN if the
-// array made it.
+// The POST is sent again only when the array surely did not carry it out:
+// after a dial error or a clear refusal (503, 429, code 270). After an
+// answer lost once the request was written, a 502, a timeout or a 504 it is
+// not sent again (the array may have made the vLUN, or may still be making
+// it): the vLUNs are listed once, a vLUN found is returned, and otherwise
+// the error is, and a later Create finds the vLUN if the array made it.
 func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLUN, error) {
 	if err := s.checkCreate(req); err != nil {
 		return nil, err
@@ -373,7 +371,7 @@ func (s *VLUNsService) Create(ctx context.Context, req *VLUNCreateRequest) (*VLU
 		return existing, nil
 	}
 	var found *VLUN
-	resp, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, safety: safeChecked,
+	resp, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/vluns", body: &body, kind: callCreateChecked,
 		precheck: func(ctx context.Context) (bool, error) {
 			v, err := s.findTemplate(ctx, &body)
 			found = v
@@ -499,7 +497,7 @@ func (s *VLUNsService) Delete(ctx context.Context, volume string, lun int, host 
 	if err := id.validate(s.client); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: id.path(), safety: safeIdempotent})
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: id.path(), kind: CallDelete})
 	return err
 }
 

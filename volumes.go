@@ -223,7 +223,7 @@ func (s *VolumesService) List(ctx context.Context, opts *VolumeListOptions) ([]V
 		return nil, err
 	}
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/volumes", query: q,
-		out: &out, safety: safeIdempotent}); err != nil {
+		out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -239,7 +239,7 @@ func (s *VolumesService) Get(ctx context.Context, name string) (*Volume, error) 
 	}
 	v := new(Volume)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumes/%s", name),
-		out: v, safety: safeIdempotent}); err != nil {
+		out: v, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -282,7 +282,7 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 		}
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumes", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			v, err := s.Get(ctx, req.Name)
 			if err != nil {
 				return false, err
@@ -374,7 +374,9 @@ func roundMiB(mib int64) (int64, error) {
 
 // Delete deletes the volume or snapshot called name. The array refuses to
 // delete a volume that has snapshots (ErrInUse, code 32), is in a volume set
-// (code 34) or is exported (code 26).
+// (code 34) or is exported (code 26). A volume that a physical copy is using
+// gives ErrCopyInProgress (with ErrBusy and ErrInUse) once one read of the
+// tasks confirms it (see Snapshots.CopyTask).
 //
 // WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
 // does not exist gives ErrNotFound (unless a retry finds it gone after an
@@ -383,8 +385,11 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name), safety: safeIdempotent})
-	return err
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name), kind: CallDelete})
+	if err != nil {
+		return s.client.classifyVolumeDelete(ctx, name, err) // onlinecopy.go: a copy in progress
+	}
+	return nil
 }
 
 // Grow adds byMiB to the volume's size; the array rounds the amount up to its
@@ -409,7 +414,7 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 		return err
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
-		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, safety: safeOnce})
+		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, kind: CallDelta})
 	return err
 }
 
@@ -474,7 +479,7 @@ func (s *VolumesService) Update(ctx context.Context, name string, req *VolumeUpd
 	if err := checkHours("RetentionHours", req.RetentionHours); err != nil {
 		return err
 	}
-	cl := &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, safety: safeIdempotent}
+	cl := &call{method: http.MethodPut, path: pathf("/volumes/%s", name), body: req, kind: CallUpdate}
 	if req.NewName != "" {
 		// A rename whose answer was lost makes the retry miss the old name:
 		// the volume under the new name means it was carried out.

@@ -75,7 +75,7 @@ func (s *VolumeSetsService) Get(ctx context.Context, name string) (*VolumeSet, e
 	}
 	v := new(VolumeSet)
 	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/volumesets/%s", name),
-		out: v, safety: safeIdempotent}); err != nil {
+		out: v, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -86,7 +86,7 @@ func (s *VolumeSetsService) Get(ctx context.Context, name string) (*VolumeSet, e
 // WSAPI: GET /api/v1/volumesets. Idempotent; retried.
 func (s *VolumeSetsService) List(ctx context.Context) ([]VolumeSet, error) {
 	var out collection[VolumeSet]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/volumesets", out: &out, safety: safeIdempotent}); err != nil {
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/volumesets", out: &out, kind: CallRead}); err != nil {
 		return nil, err
 	}
 	return out.Members, nil
@@ -123,7 +123,7 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 		body.SetMembers = members
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumesets", body: &body,
-		safety: safeReconcile, reconcile: func(ctx context.Context) (bool, error) {
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			set, err := s.Get(ctx, body.Name)
 			if err != nil {
 				return false, err
@@ -142,7 +142,9 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 }
 
 // Delete deletes the volume set called name; its volumes remain. A set
-// that is exported gives ErrInUse (code 26).
+// that is exported gives ErrInUse (code 26). A set that a QoS rule targets
+// gives ErrQoSTarget and ErrInUse (409 VVSET_QOS_TARGET, confirmed by
+// reading the set's rule); delete the rule first with QoS.Delete.
 //
 // WSAPI: DELETE /api/v1/volumesets/<name>. Idempotent; retried. A missing
 // set gives ErrNotFound (code 102), which callers tearing down may ignore.
@@ -150,8 +152,11 @@ func (s *VolumeSetsService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumesets/%s", name), safety: safeIdempotent})
-	return err
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumesets/%s", name), kind: CallDelete})
+	if err != nil {
+		return s.client.classifySetDelete(ctx, name, err)
+	}
+	return nil
 }
 
 // AddMembers adds the named volumes to the set. It is idempotent: volumes
@@ -188,7 +193,7 @@ func (s *VolumeSetsService) changeMembers(ctx context.Context, set string, actio
 	}
 	put := func(ctx context.Context, pending []string) error {
 		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumesets/%s", set),
-			body: volumeSetModifyRequest{Action: action, SetMembers: pending}, safety: safeIdempotent})
+			body: volumeSetModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
 		return err
 	}
 	benign := isAlreadyMemberError

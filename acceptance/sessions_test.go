@@ -1,6 +1,9 @@
 package acceptance_test
 
 import (
+	"io"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -74,4 +77,69 @@ func TestSessionsCloseLogsOutOnceAndClientLogsInAgain(t *testing.T) {
 	assert.Equal(t, 2, srv.Stats().Logins, "a closed client logs in again on its next call")
 	closeFlow(t, srv, c)
 	assert.Equal(t, 2, srv.Stats().Logouts)
+}
+
+// reloginTransport answers the first GET of /api/v1/volumes/a itself: while
+// that attempt is "busy", the array forgets key-1, another caller logs in
+// again (key-2), the array forgets key-2 too, and the attempt ends 503/270.
+type reloginTransport struct {
+	base  http.RoundTripper
+	srv   *alletratest.Server
+	other func() error
+
+	mu    sync.Mutex
+	sent  []string
+	first bool
+}
+
+func (rt *reloginTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet || req.URL.Path != "/api/v1/volumes/a" {
+		return rt.base.RoundTrip(req)
+	}
+	rt.mu.Lock()
+	rt.sent = append(rt.sent, req.Header.Get(alletratest.SessionHeader))
+	first := !rt.first
+	rt.first = true
+	rt.mu.Unlock()
+	if !first {
+		return rt.base.RoundTrip(req)
+	}
+	rt.srv.ExpireSessions()
+	if err := rt.other(); err != nil {
+		return nil, err
+	}
+	rt.srv.ExpireSessions()
+	return &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"code":270,"desc":"busy"}`)), Request: req}, nil
+}
+
+func (rt *reloginTransport) CloseIdleConnections() {
+	if ci, ok := rt.base.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// A retry that sends a key another goroutine obtained meanwhile must also
+// take that key's generation: when the array rejects it, that key is
+// invalidated and the one replay goes out with a fresh one.
+func TestSessionsRetryAfterReloginInvalidatesTheKeyItSent(t *testing.T) {
+	t.Parallel()
+	srv := sessionServer(t)
+	ctx := flowCtx(t)
+	setup := flowClient(t, srv)
+	require.NoError(t, setup.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "a", CPG: flowCPG, SizeMiB: 256}))
+	closeFlow(t, srv, setup)
+	srv.ResetStats()
+
+	rt := &reloginTransport{base: srv.HTTPClient().Transport, srv: srv}
+	c := flowClient(t, srv, alletra.WithHTTPClient(&http.Client{Transport: rt}))
+	rt.other = func() error { _, err := c.Volumes.Get(ctx, "vol1"); return err }
+	getVol1Concurrently(t, c, 1) // key-1
+	v, err := c.Volumes.Get(ctx, "a")
+	require.NoError(t, err, "keys sent: %v", rt.sent)
+	assert.Equal(t, "a", v.Name)
+	require.Len(t, rt.sent, 3, "busy, rejected, replayed")
+	assert.NotEqual(t, rt.sent[1], rt.sent[2], "the replay must not reuse the key just rejected")
+	assert.Equal(t, 3, srv.Stats().Logins)
+	closeFlow(t, srv, c)
 }

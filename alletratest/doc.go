@@ -2,11 +2,12 @@
 // Primera WSAPI array for tests, served over net/http/httptest the way
 // httptest.Server serves a handler.
 //
-// The simulated array keeps volumes, snapshots, volume sets, hosts, vLUNs,
-// tasks, ports and CPGs; answers with the WSAPI's HTTP statuses and error
+// The simulated array keeps volumes (with their metadata), snapshots,
+// volume sets, hosts, host sets, vLUNs, QoS rules, tasks, ports and CPGs,
+// and serves System Reporter samples; answers with the WSAPI's HTTP statuses and error
 // codes; expires idle session keys on a Clock (use ManualClock to move time
-// by hand); limits the number of session keys; runs promote and physical
-// copy tasks asynchronously on that clock; and lets tests inject faults
+// by hand); limits the number of session keys; runs promote, physical
+// copy, resync and tune tasks asynchronously on that clock; and lets tests inject faults
 // (error statuses, dropped connections, delays, HTML bodies, truncated
 // lists) and read request counters and the array's state.
 //

@@ -87,27 +87,34 @@ func (f Fault) sim() sim.Fault {
 //
 // The routes the simulator serves:
 //
-//	/api                              GET
-//	/api/v1/credentials               POST
-//	/api/v1/credentials/{key}         DELETE
-//	/api/v1/volumes                   GET POST
-//	/api/v1/volumes/{name}            DELETE GET POST PUT
-//	/api/v1/volumesets                GET POST
-//	/api/v1/volumesets/{name}         DELETE GET PUT
-//	/api/v1/hosts                     GET POST
-//	/api/v1/hosts/{name}              DELETE GET PUT
-//	/api/v1/vluns                     GET POST
-//	/api/v1/vluns/{id}                DELETE GET
-//	/api/v1/tasks                     GET
-//	/api/v1/tasks/{id}                GET PUT
-//	/api/v1/ports                     GET
-//	/api/v1/ports/{pos}               GET
-//	/api/v1/ports/{pos}/iSCSIVlans    GET
-//	/api/v1/system                    GET
-//	/api/v1/cpgs                      GET
-//	/api/v1/cpgs/{name}               GET
-//	/api/v1/spacereporter             POST
-//	/api/v1/wsapiconfiguration        GET
+//	/api                                           GET
+//	/api/v1/credentials                            POST
+//	/api/v1/credentials/{key}                      DELETE
+//	/api/v1/volumes                                GET POST
+//	/api/v1/volumes/{name}                         DELETE GET POST PUT
+//	/api/v1/volumes/{name}/objectKeyValues         GET POST
+//	/api/v1/volumes/{name}/objectKeyValues/{key}   DELETE GET PUT
+//	/api/v1/volumesets                             GET POST
+//	/api/v1/volumesets/{name}                      DELETE GET POST PUT
+//	/api/v1/hostsets                               GET POST
+//	/api/v1/hostsets/{name}                        DELETE GET PUT
+//	/api/v1/qos                                    GET POST
+//	/api/v1/qos/{target}                           DELETE GET PUT
+//	/api/v1/hosts                                  GET POST
+//	/api/v1/hosts/{name}                           DELETE GET PUT
+//	/api/v1/vluns                                  GET POST
+//	/api/v1/vluns/{id}                             DELETE GET
+//	/api/v1/tasks                                  GET
+//	/api/v1/tasks/{id}                             GET PUT
+//	/api/v1/ports                                  GET
+//	/api/v1/ports/{pos}                            GET
+//	/api/v1/ports/{pos}/iSCSIVlans                 GET
+//	/api/v1/system                                 GET
+//	/api/v1/cpgs                                   GET POST
+//	/api/v1/cpgs/{name}                            DELETE GET
+//	/api/v1/spacereporter                          POST
+//	/api/v1/wsapiconfiguration                     GET
+//	/api/v1/systemreporter/{mode}/{report}/{spec}  GET
 func (s *Server) InjectFault(method, route string, f Fault) error {
 	method = strings.ToUpper(method)
 	if _, ok := faultKinds[f.Kind]; !ok {

@@ -157,7 +157,7 @@ func TestInjectFaultDocListsEveryRoute(t *testing.T) {
 
 	var want strings.Builder
 	for _, r := range alletratest.Routes() {
-		fmt.Fprintf(&want, "//\t%-34s%s\n", r.Template, strings.Join(r.Methods, " "))
+		fmt.Fprintf(&want, "//\t%-47s%s\n", r.Template, strings.Join(r.Methods, " "))
 	}
 	assert.Equal(t, want.String(), doc, "paste this list into InjectFault's doc comment")
 	assert.Len(t, alletratest.Routes(), strings.Count(doc, "\n"))

@@ -106,6 +106,7 @@ func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 	// (stopOnlinePhysicalCopy, _findTask) finds a running online copy in
 	// GET /tasks by the destination's name. For offline copies the same is
 	// assumed (inferred: both are the array's createvvcopy task).
+	e.rememberCopy(srcName, destName, isTrue(p.SaveSnapshot) && !online) // tune.go: for a resync
 	t := e.startTask(typ, destName, req.user, srcName, destName, prio)
 	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.id}}
 }

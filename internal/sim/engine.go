@@ -133,6 +133,13 @@ type Engine struct {
 
 	faults faultQueue
 	stats  statsCounter
+
+	// Resources of hostsets.go, qos.go and metadata.go, made on first use.
+	hostSets map[string]*hostSet
+	qos      map[string]*qosRule    // by target, "vvset:<set>" or "sys:all_others"
+	meta     map[int][]*objectKeyKV // by volume id, so that renames keep and deletes drop them
+	// copyOrigin: the source of each physical copy made with saveSnapshot (tune.go).
+	copyOrigin map[string]string
 }
 
 // NewEngine returns an engine configured by cfg (zero fields take defaults).

@@ -333,6 +333,9 @@ func (e *Engine) deleteHost(req *request) response {
 	if slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == name }) {
 		return errResponse(errConflict(CodeExportedVLUN, "host %s has exported volumes", name))
 	}
+	if e.hostInAnySet(name) { // HOST_IN_SET: 409 (HPE's ruby SDK), no trusted number
+		return errResponse(errConflict(0, "host %s is a member of a host set", name))
+	}
 	delete(e.hosts, name)
 	return response{status: http.StatusOK}
 }

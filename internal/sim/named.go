@@ -127,6 +127,9 @@ func (e *Engine) errBusy(name string, t *task) *APIError {
 	switch t.typ {
 	case TaskTypeOnlineCopy:
 		return errConflict(CodeTuneInProgress, "volume %s is the target or source of an online copy in progress", name)
+	case TaskTypeConvertVV, TaskTypeMoveRegions:
+		// "Volume tuning is in progress" (flowkit's rest_client) is 409/151.
+		return errConflict(CodeTuneInProgress, "volume tuning is in progress on volume %s", name)
 	case TaskTypePromoteSV:
 		return e.named(ErrPromoteInProgress, "a promote is in progress on volume %s", name)
 	}

@@ -74,9 +74,22 @@ func buildRoutes() []*route {
 		"GET": (*Engine).getVolume, "POST": (*Engine).volumeAction,
 		"PUT": (*Engine).modifyVolume, "DELETE": (*Engine).deleteVolume,
 	})
+	add(v1+"/volumes/{name}/objectKeyValues", map[string]handlerFunc{"GET": (*Engine).listKV, "POST": (*Engine).createKV})
+	add(v1+"/volumes/{name}/objectKeyValues/{key}", map[string]handlerFunc{
+		"GET": (*Engine).getKV, "PUT": (*Engine).updateKV, "DELETE": (*Engine).deleteKV,
+	})
 	add(v1+"/volumesets", map[string]handlerFunc{"GET": (*Engine).listSets, "POST": (*Engine).createSet})
 	add(v1+"/volumesets/{name}", map[string]handlerFunc{
 		"GET": (*Engine).getSet, "PUT": (*Engine).modifySet, "DELETE": (*Engine).deleteSet,
+		"POST": (*Engine).volumeSetAction,
+	})
+	add(v1+"/hostsets", map[string]handlerFunc{"GET": (*Engine).listHostSets, "POST": (*Engine).createHostSet})
+	add(v1+"/hostsets/{name}", map[string]handlerFunc{
+		"GET": (*Engine).getHostSet, "PUT": (*Engine).modifyHostSet, "DELETE": (*Engine).deleteHostSet,
+	})
+	add(v1+"/qos", map[string]handlerFunc{"GET": (*Engine).listQoS, "POST": (*Engine).createQoS})
+	add(v1+"/qos/{target}", map[string]handlerFunc{
+		"GET": (*Engine).getQoS, "PUT": (*Engine).modifyQoS, "DELETE": (*Engine).deleteQoS,
 	})
 	add(v1+"/hosts", map[string]handlerFunc{"GET": (*Engine).listHosts, "POST": (*Engine).createHost})
 	add(v1+"/hosts/{name}", map[string]handlerFunc{
@@ -90,10 +103,11 @@ func buildRoutes() []*route {
 	add(v1+"/ports/{pos}", map[string]handlerFunc{"GET": (*Engine).getPort})
 	add(v1+"/ports/{pos}/iSCSIVlans", map[string]handlerFunc{"GET": (*Engine).listPortVlans})
 	add(v1+"/system", map[string]handlerFunc{"GET": (*Engine).getSystem})
-	add(v1+"/cpgs", map[string]handlerFunc{"GET": (*Engine).listCPGs})
-	add(v1+"/cpgs/{name}", map[string]handlerFunc{"GET": (*Engine).getCPG})
+	add(v1+"/cpgs", map[string]handlerFunc{"GET": (*Engine).listCPGs, "POST": (*Engine).createCPG})
+	add(v1+"/cpgs/{name}", map[string]handlerFunc{"GET": (*Engine).getCPG, "DELETE": (*Engine).deleteCPG})
 	add(v1+"/spacereporter", map[string]handlerFunc{"POST": (*Engine).spaceReport})
 	add(v1+"/wsapiconfiguration", map[string]handlerFunc{"GET": (*Engine).wsapiConfig})
+	add(v1+"/systemreporter/{mode}/{report}/{spec}", map[string]handlerFunc{"GET": (*Engine).systemReporter})
 	return r
 }
 

@@ -158,6 +158,9 @@ func (e *Engine) createVLUN(req *request) response {
 	if v == nil {
 		return errResponse(errNoVolume(*b.VolumeName))
 	}
+	if set, ok := strings.CutPrefix(*b.Hostname, "set:"); ok {
+		return e.exportToHostSet(v, set, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, port) // hostsets.go
+	}
 	h := e.hosts[*b.Hostname]
 	if h == nil {
 		return errResponse(errNoHost(*b.Hostname))
@@ -341,7 +344,7 @@ func (e *Engine) deleteVLUN(req *request) response {
 	}
 	e.lock()
 	defer e.unlock()
-	if id.host != "" && e.hosts[id.host] == nil {
+	if id.host != "" && e.hosts[id.host] == nil && !e.isHostSetTarget(id.host) {
 		return errResponse(errNoHost(id.host))
 	}
 	if id.port != nil && (e.portIndex(*id.port) < 0 || !e.vlunOnPort(id)) {

@@ -41,6 +41,9 @@ type volumeModifyBody struct {
 
 // modifyVolume handles PUT /volumes/{name}: modify, grow, promote, stop copy.
 func (e *Engine) modifyVolume(req *request) response {
+	if r, ok := e.volumeActionExt(req); ok { // tune.go: resync, tune
+		return r
+	}
 	var b volumeModifyBody
 	if err := decodeStrict(req.body, &b); err != nil {
 		return errResponse(err)

@@ -204,6 +204,7 @@ func (e *Engine) modifySet(req *request) response {
 		delete(e.sets, name)
 		s.name = *b.NewName
 		e.sets[s.name] = s
+		e.renameQoSTarget(name, s.name) // qos.go
 	}
 	return response{status: http.StatusOK}
 }
@@ -242,6 +243,9 @@ func (e *Engine) deleteSet(req *request) response {
 	}
 	if e.exported("set:" + name) {
 		return errResponse(errConflict(CodeExportedVLUN, "set %s is exported", name))
+	}
+	if aerr := e.qosBlocksSetDelete(name); aerr != nil { // qos.go
+		return errResponse(aerr)
 	}
 	delete(e.sets, name)
 	return response{status: http.StatusOK}

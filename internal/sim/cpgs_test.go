@@ -1,0 +1,33 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestCPGCreateDelete(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	body := map[string]any{"name": "FC_r5", "growthIncrementMiB": 8192, "growthLimitMiB": 1 << 20,
+		"LDLayout": map[string]any{"RAIDType": 3, "setSize": 4, "HA": 2, "chunkletPosPref": 1,
+			"diskPatterns": []map[string]any{{"diskType": 1}}}}
+	r := c.ok(201, "POST", "/cpgs", body)
+	assert.Equal(t, "/api/v1/cpgs/FC_r5", r.header.Get("Location"))
+	c.fails(409, CodeExistentCPG, "POST", "/cpgs", body)
+	c.fails(400, CodeMissingRequired, "POST", "/cpgs", map[string]any{})
+	c.fails(400, CodeBadEnumValue, "POST", "/cpgs", map[string]any{"name": "x", "LDLayout": map[string]any{"RAIDType": 5}})
+	c.fails(400, CodeBadEnumValue, "POST", "/cpgs", map[string]any{"name": "x", "LDLayout": map[string]any{"HA": 4}})
+	c.fails(400, CodeBadEnumValue, "POST", "/cpgs", map[string]any{"name": "x", "LDLayout": map[string]any{"diskPatterns": []map[string]any{{"diskType": 9}}}})
+	c.fails(400, CodeInvalidInput, "POST", "/cpgs", map[string]any{"name": "x", "LDLayout": map[string]any{"raid": 1}})
+	c.fails(400, CodeBelowRange, "POST", "/cpgs", map[string]any{"name": "x", "growthLimitMiB": -1})
+	c.fails(400, CodeBelowRange, "POST", "/cpgs", map[string]any{"name": "x", "LDLayout": map[string]any{"setSize": 0}})
+	assert.Equal(t, "FC_r5", c.ok(200, "GET", "/cpgs/FC_r5", nil).json(t)["name"])
+
+	c.ok(201, "POST", "/volumes", map[string]any{"name": "v1", "cpg": "FC_r5", "sizeMiB": 256, "tpvv": true})
+	c.fails(409, CodeInUse, "DELETE", "/cpgs/FC_r5", nil)
+	c.ok(200, "DELETE", "/volumes/v1", nil)
+	c.ok(200, "DELETE", "/cpgs/FC_r5", nil)
+	c.fails(404, CodeNonExistentCPG, "DELETE", "/cpgs/FC_r5", nil)
+	c.fails(404, CodeNonExistentCPG, "GET", "/cpgs/FC_r5", nil)
+}

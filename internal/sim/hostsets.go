@@ -1,0 +1,311 @@
+package sim
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Host sets: GET/POST /hostsets, GET/PUT/DELETE /hostsets/{name}, as the
+// WSAPI 1.3.1 guide (pp. 86-89) and HPE's python client describe them: the
+// same body and action enum as volume sets, members are host names, and a
+// set that vLUNs target cannot be deleted (409 EXPORTED_VLUN).
+
+// VLUNTypeHostSet is the VLUN type of an export to a host set.
+const VLUNTypeHostSet = 5
+
+type hostSet struct {
+	id         int
+	uuid, name string
+	comment    string
+	domain     string
+	members    []string
+}
+
+// HostSetState is a test's view of one host set.
+type HostSetState struct {
+	ID      int
+	Name    string
+	Comment string
+	Members []string
+}
+
+type hostSetJSON struct {
+	ID         int      `json:"id"`
+	UUID       string   `json:"uuid"`
+	Name       string   `json:"name"`
+	Domain     string   `json:"domain"`
+	Comment    string   `json:"comment"`
+	SetMembers []string `json:"setmembers"`
+}
+
+func (s *hostSet) wire() hostSetJSON {
+	return hostSetJSON{ID: s.id, UUID: s.uuid, Name: s.name, Domain: s.domain, Comment: s.comment,
+		SetMembers: append([]string{}, s.members...)}
+}
+
+// HostSet returns a test's view of the host set called name.
+func (e *Engine) HostSet(name string) (HostSetState, bool) {
+	e.lock()
+	defer e.unlock()
+	s := e.hostSets[name]
+	if s == nil {
+		return HostSetState{}, false
+	}
+	return HostSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: slices.Clone(s.members)}, true
+}
+
+// createHostSet handles POST /hostsets.
+func (e *Engine) createHostSet(req *request) response {
+	var b setCreateBody
+	if err := decodeStrict(req.body, &b); err != nil {
+		return errResponse(err)
+	}
+	if b.Name == nil {
+		return errResponse(missing("name"))
+	}
+	if err := e.validName("name", *b.Name); err != nil {
+		return errResponse(err)
+	}
+	if err := checkComment(b.Comment); err != nil {
+		return errResponse(err)
+	}
+	e.lock()
+	defer e.unlock()
+	if e.hostSets[*b.Name] != nil {
+		return errResponse(errConflict(CodeExistentSet, "set exists"))
+	}
+	s := &hostSet{id: e.newID(), uuid: newUUID(), name: *b.Name}
+	for _, m := range b.SetMembers {
+		if e.hosts[m] == nil {
+			return errResponse(errNoHost(m))
+		}
+		if !slices.Contains(s.members, m) {
+			s.members = append(s.members, m)
+		}
+	}
+	if b.Comment != nil {
+		s.comment = *b.Comment
+	}
+	if b.Domain != nil {
+		s.domain = *b.Domain
+	}
+	if e.hostSets == nil {
+		e.hostSets = map[string]*hostSet{}
+	}
+	e.hostSets[s.name] = s
+	return response{status: http.StatusCreated, location: "/api/v1/hostsets/" + url.PathEscape(s.name)}
+}
+
+// getHostSet handles GET /hostsets/{name}.
+func (e *Engine) getHostSet(req *request) response {
+	e.lock()
+	defer e.unlock()
+	s := e.hostSets[req.params[0]]
+	if s == nil {
+		return errResponse(errNoSet(req.params[0]))
+	}
+	return okJSON(s.wire())
+}
+
+// listHostSets handles GET /hostsets[?query="..."].
+func (e *Engine) listHostSets(req *request) response {
+	q, aerr := e.queryFrom(req, setQuerySchema)
+	if aerr != nil {
+		return errResponse(aerr)
+	}
+	e.lock()
+	defer e.unlock()
+	out := []hostSetJSON{}
+	for _, s := range sortedKeys(e.hostSets, func(s *hostSet) int { return s.id }) {
+		r := Record{Fields: map[string][]string{"name": {s.name}, "setmembers": s.members, "id": {itoa(s.id)}, "uuid": {s.uuid}}}
+		if q.Match(r) {
+			out = append(out, s.wire())
+		}
+	}
+	return listResponse(out)
+}
+
+// modifyHostSet handles PUT /hostsets/{name}: add or remove members, rename,
+// comment. Only actions 1 and 2 apply to host sets.
+func (e *Engine) modifyHostSet(req *request) response {
+	var b setModifyBody
+	if err := decodeStrict(req.body, &b); err != nil {
+		return errResponse(err)
+	}
+	if b.NewName != nil {
+		if b.SetMembers != nil {
+			return errResponse(withRef(errBadRequest(CodeParamConflict, "invalid input: parameters conflict"), "newName,setmembers"))
+		}
+		if err := e.validName("newName", *b.NewName); err != nil {
+			return errResponse(err)
+		}
+	}
+	if err := checkComment(b.Comment); err != nil {
+		return errResponse(err)
+	}
+	if b.Action != nil && *b.Action != 1 && *b.Action != 2 {
+		return errResponse(withRef(errBadRequest(CodeBadEnumValue, "invalid input: bad enum value"), "action"))
+	}
+	if b.Action != nil && len(b.SetMembers) == 0 {
+		return errResponse(missing("setmembers"))
+	}
+	name := req.params[0]
+	e.lock()
+	defer e.unlock()
+	s := e.hostSets[name]
+	if s == nil {
+		return errResponse(errNoSet(name))
+	}
+	if b.NewName != nil && *b.NewName != name && e.hostSets[*b.NewName] != nil {
+		return errResponse(errConflict(CodeExistentSet, "set exists"))
+	}
+	if b.Action != nil {
+		if aerr := e.changeHostSetMembers(s, *b.Action, b.SetMembers); aerr != nil {
+			return errResponse(aerr)
+		}
+	}
+	if b.Comment != nil {
+		s.comment = *b.Comment
+	}
+	if b.NewName != nil && *b.NewName != name {
+		delete(e.hostSets, name)
+		s.name = *b.NewName
+		e.hostSets[s.name] = s
+		for _, l := range e.vluns { // the set's exports follow it
+			if l.hostname == "set:"+name {
+				l.hostname = "set:" + s.name
+			}
+		}
+	}
+	return response{status: http.StatusOK}
+}
+
+// changeHostSetMembers validates the whole request before changing anything.
+// MEMBER_IN_SET (409) and MEMBER_NOT_IN_SET (404) have no public numbers
+// (WSAPI guide p. 88): the answers carry no code.
+func (e *Engine) changeHostSetMembers(s *hostSet, action int, names []string) *APIError {
+	for i, m := range names {
+		if slices.Contains(names[:i], m) {
+			return withRef(errBadRequest(CodeInvalidInput, "invalid input: duplicate member %s", m), "setmembers")
+		}
+		in := slices.Contains(s.members, m)
+		switch {
+		case action == 1 && in:
+			return errConflict(0, "host %s is already a member of set %s", m, s.name)
+		case action == 1 && e.hosts[m] == nil:
+			return errNoHost(m)
+		case action == 2 && !in:
+			return errNotFound(0, "host %s is not a member of set %s", m, s.name)
+		}
+	}
+	if action == 1 {
+		s.members = append(s.members, names...)
+	} else {
+		s.members = slices.DeleteFunc(s.members, func(m string) bool { return slices.Contains(names, m) })
+	}
+	return nil
+}
+
+// deleteHostSet handles DELETE /hostsets/{name}.
+func (e *Engine) deleteHostSet(req *request) response {
+	name := req.params[0]
+	e.lock()
+	defer e.unlock()
+	if e.hostSets[name] == nil {
+		return errResponse(errNoSet(name))
+	}
+	if e.hostSetExported(name) {
+		return errResponse(errConflict(CodeExportedVLUN, "set %s is exported", name))
+	}
+	delete(e.hostSets, name)
+	return response{status: http.StatusOK}
+}
+
+// hostSetExported reports whether vLUNs target the host set. Callers hold e.mu.
+func (e *Engine) hostSetExported(name string) bool {
+	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == "set:"+name })
+}
+
+// hostInAnySet reports whether a host set lists the host. Callers hold e.mu.
+func (e *Engine) hostInAnySet(name string) bool {
+	for _, s := range e.hostSets {
+		if slices.Contains(s.members, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHostSetTarget reports whether hostname names an existing host set
+// ("set:<name>"). Callers hold e.mu.
+func (e *Engine) isHostSetTarget(hostname string) bool {
+	name, ok := strings.CutPrefix(hostname, "set:")
+	return ok && e.hostSets[name] != nil
+}
+
+// exportToHostSet creates a vLUN of v for every host of the set called set
+// (hostname "set:<set>", G131-p101/102): one template for the set and an
+// active record per member path, all of type HOST_SET. The LUN must be free
+// on the set and on each member. Callers hold e.mu.
+func (e *Engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxAuto *int, port *portPosJSON) response {
+	s := e.hostSets[set]
+	if s == nil {
+		return errResponse(errNoSet(set))
+	}
+	target := "set:" + set
+	free := func(n int) bool {
+		for _, l := range e.vluns {
+			if l.lun == n && !l.active && (l.hostname == target || slices.Contains(s.members, l.hostname)) {
+				return false
+			}
+		}
+		return true
+	}
+	chosen := -1
+	if !auto {
+		if !free(lun) {
+			return errResponse(errConflict(CodeExistentLUN, "LUN %d already exists on host set %s", lun, set))
+		}
+		chosen = lun
+	} else {
+		hi := maxLUN
+		if maxAuto != nil && *maxAuto > 0 && *maxAuto < hi {
+			hi = *maxAuto
+		}
+		for n := lun; n <= hi && chosen < 0; n++ {
+			if free(n) {
+				chosen = n
+			}
+		}
+		if chosen < 0 {
+			return errResponse(errConflict(0, "no free LUN available")) // AUTO_LUN_ID_UNAVAILABLE: no public number
+		}
+	}
+	group := e.newID()
+	e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: target, lun: chosen, portPos: port, typ: VLUNTypeHostSet})
+	for _, m := range s.members {
+		h := e.hosts[m]
+		if h == nil {
+			continue
+		}
+		pos := port
+		if pos == nil {
+			pos = e.firstReadyPort(h.protocol())
+		}
+		if pos == nil {
+			continue
+		}
+		nqn := ""
+		if h.protocol() == ProtocolNVMe {
+			nqn = "nqn.2020-07.com.hpe:" + systemUUID
+		}
+		for _, id := range h.initiators() {
+			p := *pos
+			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: h.name, lun: chosen, active: true,
+				portPos: &p, remoteName: id, subsysNQN: nqn, typ: VLUNTypeHostSet})
+		}
+	}
+	return response{status: http.StatusCreated, location: vlunLocation(v.name, chosen, target, port)}
+}

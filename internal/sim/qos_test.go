@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQoS(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.ok(201, "POST", "/volumesets", map[string]any{"name": "gold"})
+	r := c.ok(201, "POST", "/qos", map[string]any{"name": "gold", "type": 1, "ioMaxLimit": 5000, "bwMaxLimitKB": 102400, "priority": 3})
+	assert.Empty(t, r.header.Get("Location"), "HPE's mock answers 201 without a Location")
+	c.fails(400, CodeExistentQoSRule, "POST", "/qos", map[string]any{"name": "gold", "type": 1})
+	c.fails(404, CodeInvalidQoSTargetObj, "POST", "/qos", map[string]any{"name": "nope", "type": 1})
+	c.fails(400, CodeBadEnumValue, "POST", "/qos", map[string]any{"name": "gold", "type": 3})
+	c.fails(400, CodeMissingRequired, "POST", "/qos", map[string]any{"name": "gold"})
+	c.fails(400, CodeInvalidInput, "POST", "/qos", map[string]any{"name": "gold", "type": 1, "ioMax": 1})
+	c.fails(400, CodeBelowRange, "POST", "/qos", map[string]any{"name": "x", "type": 1, "ioMaxLimit": -1})
+	c.fails(400, 0, "POST", "/qos", map[string]any{"name": "x", "type": 1, "ioMinGoal": 10, "ioMaxLimit": 5})
+
+	got := c.ok(200, "GET", "/qos/vvset:gold", nil).json(t)
+	assert.Equal(t, "gold", got["name"])
+	assert.EqualValues(t, 1, got["type"])
+	assert.EqualValues(t, 5000, got["ioMaxLimit"])
+	assert.Equal(t, true, got["enable"])
+
+	c.ok(200, "PUT", "/qos/vvset:gold", map[string]any{"enable": false, "ioMaxLimit": 6000})
+	st, ok := c.srv.Engine.QoSRule("vvset:gold")
+	require.True(t, ok)
+	assert.False(t, st.Enabled)
+	assert.EqualValues(t, 6000, st.IOMaxLimit)
+	assert.EqualValues(t, 102400, st.BwMaxLimitKB, "members not sent are kept")
+	c.fails(400, 0, "PUT", "/qos/vvset:gold", map[string]any{"ioMinGoal": 7000})
+
+	// A volume set that a rule targets cannot be deleted (VVSET_QOS_TARGET).
+	c.fails(409, 0, "DELETE", "/volumesets/gold", nil)
+	c.ok(200, "PUT", "/volumesets/gold", map[string]any{"newName": "gold2"})
+	c.ok(200, "GET", "/qos/vvset:gold2", nil)
+
+	c.ok(201, "POST", "/qos", map[string]any{"name": "all_others", "type": 2, "ioMaxLimit": 100})
+	c.fails(400, CodeExistentQoSRule, "POST", "/qos", map[string]any{"name": "sys:all_others", "type": 2})
+	c.fails(404, CodeInvalidQoSTargetObj, "POST", "/qos", map[string]any{"name": "everything", "type": 2})
+	require.Len(t, c.ok(200, "GET", "/qos", nil).members(t), 2)
+
+	c.fails(404, CodeInvalidQoSTargetObj, "GET", "/qos/host:x", nil)
+	c.fails(404, CodeInvalidQoSTargetObj, "GET", "/qos/vvset:nope", nil)
+	c.ok(200, "DELETE", "/qos/sys:all_others", nil)
+	c.fails(404, CodeNonExistentQoSRule, "DELETE", "/qos/sys:all_others", nil)
+	c.ok(200, "DELETE", "/qos/vvset:gold2", nil)
+	c.fails(404, CodeNonExistentQoSRule, "GET", "/qos/vvset:gold2", nil)
+	c.fails(404, CodeNonExistentQoSRule, "PUT", "/qos/vvset:gold2", map[string]any{"enable": true})
+	c.ok(200, "DELETE", "/volumesets/gold2", nil)
+	_, ok = c.srv.Engine.QoSRule("vvset:gold2")
+	assert.False(t, ok)
+}
