@@ -490,3 +490,21 @@ func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
 		assert.Zero(t, m.GetTotalCallCount())
 	})
 }
+
+func TestHostsEnsureByInitiatorWireShape(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	nvmeHost := map[string]any{"name": "node1-nvme-tcp", "NVMETCPPaths": []map[string]any{{"NQN": ensureNQN}}}
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 0, "members": []any{}}))
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/hosts", jsonResponder(201, nil))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", jsonResponder(200, nvmeHost))
+	h, created, err := c.Hosts.EnsureByInitiator(context.Background(), "node1-nvme-tcp", ensureNQN)
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Equal(t, "node1-nvme-tcp", h.Name)
+	require.Len(t, *bodies, 1)
+	assert.Equal(t, map[string]any{"name": "node1-nvme-tcp", "NQN": ensureNQN, "transportType": float64(2)}, (*bodies)[0])
+
+	_, _, err = c.Hosts.EnsureByInitiator(context.Background(), "h", "not-an-initiator")
+	assert.ErrorIs(t, err, ErrInvalidInput)
+}

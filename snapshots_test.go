@@ -610,3 +610,44 @@ func TestSnapshotsNilContext(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrInvalidInput))
 	assert.Zero(t, m.GetTotalCallCount())
 }
+
+func TestSnapshotsCopyWithKnownSizesReadsNothing(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		opts      *PhysicalCopyOptions
+		wantReads int
+		wantErr   error
+	}{
+		{"both known", &PhysicalCopyOptions{SrcSizeMiB: 1024, DestSizeMiB: 1024}, 0, nil},
+		{"dest known", &PhysicalCopyOptions{DestSizeMiB: 1024}, 1, nil},
+		{"known smaller dest", &PhysicalCopyOptions{SrcSizeMiB: 2048, DestSizeMiB: 1024}, 0, ErrCannotShrink},
+		{"negative", &PhysicalCopyOptions{SrcSizeMiB: -1}, 0, ErrInvalidInput},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// Only the requests the case needs have a responder: any other
+			// read or write fails the test.
+			c, m := newMock(t, fastTasks)
+			reads := func() int { return 0 }
+			if tc.wantErr == nil {
+				m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK, map[string]any{"taskid": 5}))
+				m.RegisterResponder(http.MethodGet, testAPI+"/tasks/5", taskStatusResponder(5, TaskDone))
+				if tc.opts.SrcSizeMiB == 0 {
+					m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK,
+						map[string]any{"name": "c-A", "sizeMiB": 1024, "copyType": 1}))
+					reads = func() int { return m.calls(t, http.MethodGet, testAPI+"/volumes/c-A") }
+				}
+			}
+			_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", tc.opts)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"))
+			}
+			assert.Equal(t, tc.wantReads, reads(), "volume reads")
+		})
+	}
+}
