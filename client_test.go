@@ -3,19 +3,12 @@ package alletra
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -85,16 +78,16 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidInput)
 	_, err = NewClient("https://array", "u", "")
 	require.ErrorIs(t, err, ErrInvalidInput)
-	_, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: httpmock.NewMockTransport()}), WithInsecureSkipVerify())
+	_, err = NewClient("https://array", "u", "p", WithHTTPClient(&http.Client{Transport: newStrictTransport(t)}), WithInsecureSkipVerify())
 	require.ErrorIs(t, err, ErrInvalidInput, "TLS options need an *http.Transport")
 }
 
 func TestNewClientDoesNoIO(t *testing.T) {
 	t.Parallel()
-	m := httpmock.NewMockTransport()
+	m := newStrictTransport(t) // any request fails the test
 	_, err := NewClient(testEndpoint, testUser, testPassword, WithHTTPClient(&http.Client{Transport: m}))
 	require.NoError(t, err)
-	assert.Zero(t, m.GetTotalCallCount())
+	assert.Zero(t, m.GetTotalCallCount(), "the strict transport counts unmatched requests too")
 }
 
 func TestCallerHTTPClientIsNotMutated(t *testing.T) {
@@ -111,22 +104,6 @@ func TestCallerHTTPClientIsNotMutated(t *testing.T) {
 	assert.NotSame(t, hc, c.hc)
 	assert.True(t, c.hc.Transport.(*http.Transport).TLSClientConfig.InsecureSkipVerify)
 	assert.Equal(t, time.Second, c.hc.Timeout)
-}
-
-func TestRequestHeaders(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t, WithUserAgent("lxd/6.0"))
-	m.RegisterResponder(http.MethodPost, testAPI+"/volumes", func(req *http.Request) (*http.Response, error) {
-		assert.Equal(t, "lxd/6.0 go-alletra/"+Version, req.Header.Get("User-Agent"))
-		assert.Equal(t, "application/json", req.Header.Get("Accept"))
-		assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-		assert.Equal(t, testKey, req.Header.Get("X-HP3PAR-WSAPI-SessionKey"))
-		body := decodeBody(t, req)
-		assert.Equal(t, map[string]any{"name": "v1", "cpg": "SSD_r6", "sizeMiB": float64(1024), "tpvv": true}, body)
-		return httpmock.NewStringResponse(http.StatusCreated, ""), nil
-	})
-	require.NoError(t, c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v1", CPG: "SSD_r6", SizeMiB: 1024}))
-	assert.Equal(t, 1, m.GetCallCountInfo()["POST "+testAPI+"/volumes"])
 }
 
 func TestMaxInFlightBoundsConcurrency(t *testing.T) {
@@ -170,58 +147,6 @@ func TestMaxInFlightBoundsConcurrency(t *testing.T) {
 		require.NoError(t, <-done)
 	}
 	assert.EqualValues(t, 3, peak.Load(), "the bound is reached and never exceeded")
-}
-
-// tlsArray is an httptest TLS server with a self-signed certificate that
-// answers login and one volume.
-func tlsArray(t *testing.T) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/credentials":
-			w.WriteHeader(http.StatusCreated)
-			_, _ = io.WriteString(w, `{"key":"tls-key-secret"}`)
-		case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes/vol1":
-			_, _ = io.WriteString(w, `{"name":"vol1","sizeMiB":256}`)
-		case r.Method == http.MethodDelete:
-			w.WriteHeader(http.StatusOK)
-		default:
-			w.WriteHeader(http.StatusNotFound)
-		}
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func TestTLSVerifiedByDefault(t *testing.T) {
-	t.Parallel()
-	srv := tlsArray(t)
-	ctx := context.Background()
-
-	c, err := NewClient(srv.URL, "u", "p", WithRetry(3, 0, 0))
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.Error(t, err, "a self-signed certificate must fail by default")
-	var te *TransportError
-	require.ErrorAs(t, err, &te)
-	assert.Equal(t, 1, te.Attempts, "certificate errors are not retried")
-	c.hc.CloseIdleConnections()
-
-	pool := x509.NewCertPool()
-	pool.AddCert(srv.Certificate())
-	c, err = NewClient(srv.URL, "u", "p", WithTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}))
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.NoError(t, err, "the array's CA makes it work")
-	require.NoError(t, c.Close(ctx))
-
-	c, err = NewClient(srv.URL, "u", "p", WithInsecureSkipVerify())
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.NoError(t, err, "explicit opt-in skips verification")
-	require.NoError(t, c.Close(ctx))
 }
 
 func TestSecretsNeverLogged(t *testing.T) {
@@ -279,85 +204,6 @@ func TestNewClientWithReplacedDefaultTransport(t *testing.T) {
 		_, ok := c.hc.Transport.(*http.Transport)
 		assert.True(t, ok, "the client builds its own transport")
 	})
-}
-
-// countingArray is a TLS server answering login, logout, GET
-// /volumes/vol1 (200) and GET /volumes/busy (503 code 270), counting the
-// TCP connections it accepts.
-func countingArray(t *testing.T) (*httptest.Server, *atomic.Int32) {
-	t.Helper()
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/credentials":
-			w.WriteHeader(http.StatusCreated)
-			_, _ = io.WriteString(w, `{"key":"counting-key-secret"}`)
-		case r.URL.Path == "/api/v1/volumes/busy":
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, `{"code":270,"desc":"busy"}`)
-		case r.URL.Path == "/api/v1/volumes/vol1":
-			_, _ = io.WriteString(w, `{"name":"vol1","sizeMiB":256}`)
-		default:
-			w.WriteHeader(http.StatusOK)
-		}
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv, &conns
-}
-
-// A retry chain that fails must not close the idle connections every other
-// call shares.
-func TestFailedRetryChainKeepsThePool(t *testing.T) {
-	t.Parallel()
-	srv, conns := countingArray(t)
-	c, err := NewClient(srv.URL, "u", "p", WithHTTPClient(srv.Client()), WithRetry(2, 0, 0))
-	require.NoError(t, err)
-	ctx := context.Background()
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.NoError(t, err)
-	_, err = c.Volumes.Get(ctx, "busy")
-	require.ErrorIs(t, err, ErrBusy)
-	_, err = c.Volumes.Get(ctx, "vol1")
-	require.NoError(t, err)
-	assert.EqualValues(t, 1, conns.Load(), "one keep-alive connection for everything")
-}
-
-// 64 goroutines on one default client open no more connections than the
-// in-flight bound (16): the slot is held until the body is read, and the
-// transport opens at most that many.
-func TestConnectionsWithinInFlightBound(t *testing.T) {
-	t.Parallel()
-	srv, conns := countingArray(t)
-	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-	c, err := NewClient(srv.URL, "u", "p", WithTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}))
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for range 64 {
-		wg.Go(func() {
-			for range 30 {
-				if _, err := c.Volumes.Get(context.Background(), "vol1"); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	assert.LessOrEqual(t, conns.Load(), int32(DefaultMaxInFlight), "new connections")
-	require.NoError(t, c.Close(context.Background()))
 }
 
 func TestTransportBoundedByMaxInFlight(t *testing.T) {

@@ -288,6 +288,54 @@ func Example_errors() {
 	// create requests: 0
 }
 
+func ExampleRoundVolumeSize() {
+	// LXD's "1GB" is 10^9 bytes, 953.67 MiB. Truncating would request 953 MiB
+	// and the array would allocate 1024 MiB anyway; round up instead.
+	for _, size := range []int64{1_000_000_000, 1, 256 * alletra.MiB, 256*alletra.MiB + 1} {
+		rounded, err := alletra.RoundVolumeSize(size)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(size, "->", rounded, rounded/alletra.MiB, "MiB")
+	}
+	_, err := alletra.RoundVolumeSize(0)
+	fmt.Println(errors.Is(err, alletra.ErrInvalidInput))
+	// Output:
+	// 1000000000 -> 1073741824 1024 MiB
+	// 1 -> 268435456 256 MiB
+	// 268435456 -> 268435456 256 MiB
+	// 268435457 -> 536870912 512 MiB
+	// true
+}
+
+func ExampleVolumeSizeMiB() {
+	sizeMiB, err := alletra.VolumeSizeMiB(10 * alletra.GiB)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(sizeMiB) // ready for VolumeCreateRequest.SizeMiB
+	// Output: 10240
+}
+
+func ExampleGrowDeltaMiB() {
+	// A volume of 953 MiB (as LXD may have created it) grown to 2 GB.
+	target, err := alletra.VolumeSizeMiB(2_000_000_000)
+	if err != nil {
+		panic(err)
+	}
+	delta, err := alletra.GrowDeltaMiB(953, target)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(target, delta)
+
+	_, err = alletra.GrowDeltaMiB(2048, 1024)
+	fmt.Println(errors.Is(err, alletra.ErrCannotShrink))
+	// Output:
+	// 2048 1280
+	// true
+}
+
 func ExampleVLUNsService_Map() {
 	ctx := context.Background()
 	srv := alletratest.NewServer()
@@ -407,4 +455,73 @@ func ExampleErrEndpoint() {
 	// Output:
 	// not found: false
 	// wrong endpoint: true
+}
+
+func ExampleQoSService_Create() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+
+	if err := c.VolumeSets.Create(ctx, &alletra.VolumeSetCreateRequest{Name: "gold"}); err != nil {
+		log.Fatal(err)
+	}
+	iops := int64(5000)
+	target := alletra.VolumeSetQoS("gold")
+	if err := c.QoS.Create(ctx, target, &alletra.QoSRuleSpec{IOMaxLimit: &iops, Priority: alletra.QoSPriorityHigh}); err != nil {
+		log.Fatal(err)
+	}
+	rule, err := c.QoS.Get(ctx, target)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(target, rule.IOMaxLimit, rule.Priority, rule.Enabled)
+
+	// The array keeps a volume set that a rule targets.
+	err = c.VolumeSets.Delete(ctx, "gold")
+	fmt.Println(errors.Is(err, alletra.ErrQoSTarget))
+	if err := c.QoS.Delete(ctx, target); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(c.VolumeSets.Delete(ctx, "gold"))
+	// Output:
+	// vvset:gold 5000 HIGH true
+	// true
+	// <nil>
+}
+
+func ExampleHostSetsService_AddMembers() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+
+	for i, h := range []string{"web1", "web2"} {
+		iqn := fmt.Sprintf("iqn.2024-01.example:web%d", i+1)
+		if err := c.Hosts.Create(ctx, &alletra.HostCreateRequest{Name: h, ISCSINames: []string{iqn}}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := c.HostSets.Create(ctx, &alletra.HostSetCreateRequest{Name: "web", SetMembers: []string{"web1"}}); err != nil {
+		log.Fatal(err)
+	}
+	// web1 is already a member: the call is still a success.
+	if err := c.HostSets.AddMembers(ctx, "web", "web1", "web2"); err != nil {
+		log.Fatal(err)
+	}
+	sets, err := c.HostSets.FindForHost(ctx, "web2")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sets[0].Name, sets[0].SetMembers)
+	// Output:
+	// web [web1 web2]
 }

@@ -2,16 +2,19 @@ package alletra
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -25,18 +28,62 @@ const (
 	testKey      = "0-8a2b5c3d9e4f7a1b-session"
 )
 
-// mockArray is an httpmock transport with a login responder, injected into a
-// Client through WithHTTPClient. Each test makes its own.
+// mockArray is the package's one httpmock transport (see newStrictTransport),
+// with a login and a logout responder, injected into a Client through
+// WithHTTPClient. Each test makes its own.
 type mockArray struct {
 	*httpmock.MockTransport
 	logins atomic.Int32
 }
 
-// newMock returns a Client wired to a fresh mock transport that answers
-// POST /credentials with testKey. Retries wait at most a millisecond.
+// sessionRoutes are the responders newMock registers itself: a test that
+// never logs in (bad input refused before any I/O) does not use them.
+var sessionRoutes = []string{
+	http.MethodPost + " " + testAPI + "/credentials",
+	http.MethodDelete + " " + testAPI + "/credentials/" + testKey,
+}
+
+// newStrictTransport returns an httpmock transport that fails the test on
+// any request no responder matches (httpmock would otherwise answer it with
+// an error the code under test may swallow, and count it nowhere), and, when
+// the test ends, on any responder the test registered that was never called
+// (a wrong method or URL in the test, or a route it expected the code to
+// use). The routes in optional are exempt from the second check.
+func newStrictTransport(t testing.TB, optional ...string) *httpmock.MockTransport {
+	t.Helper()
+	m := httpmock.NewMockTransport()
+	m.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		t.Errorf("request no responder matches: %s %s", req.Method, req.URL)
+		return nil, fmt.Errorf("strict mock: no responder for %s %s", req.Method, req.URL)
+	})
+	t.Cleanup(func() {
+		for route, n := range m.GetCallCountInfo() {
+			if n == 0 && !slices.Contains(optional, route) {
+				t.Errorf("responder never called: %s", route)
+			}
+		}
+	})
+	return m
+}
+
+// calls returns how often the responder registered for "METHOD url" was
+// called. It fails the test when no responder is registered for it: httpmock
+// counts matched routes only, so such a count could never be anything but 0.
+func (m *mockArray) calls(t testing.TB, method, url string) int {
+	t.Helper()
+	n, ok := m.GetCallCountInfo()[method+" "+url]
+	if !ok {
+		t.Fatalf("no responder registered for %s %s: its call count cannot fail", method, url)
+	}
+	return n
+}
+
+// newMock returns a Client wired to a fresh strict mock transport that
+// answers POST /credentials with testKey and DELETE /credentials/testKey
+// with 200. Retries wait at most a millisecond.
 func newMock(t *testing.T, opts ...Option) (*Client, *mockArray) {
 	t.Helper()
-	m := &mockArray{MockTransport: httpmock.NewMockTransport()}
+	m := &mockArray{MockTransport: newStrictTransport(t, sessionRoutes...)}
 	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(req *http.Request) (*http.Response, error) {
 		m.logins.Add(1)
 		var body map[string]any
@@ -48,6 +95,7 @@ func newMock(t *testing.T, opts ...Option) (*Client, *mockArray) {
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	})
+	m.RegisterResponder(http.MethodDelete, testAPI+"/credentials/"+testKey, httpmock.NewStringResponder(http.StatusOK, ""))
 	all := append([]Option{WithHTTPClient(&http.Client{Transport: m}), WithRetry(3, time.Millisecond, time.Millisecond)}, opts...)
 	c, err := NewClient(testEndpoint, testUser, testPassword, all...)
 	require.NoError(t, err)
@@ -136,3 +184,48 @@ func respondCreatedAt(location string) httpmock.Responder {
 		return resp, nil
 	}
 }
+
+// expectCall registers method url on m: each request must carry exactly the
+// raw query and the JSON body (nil: no body) given; it is then answered by
+// answer. It returns the number of calls seen.
+func expectCall(t *testing.T, m *mockArray, method, url, query string, body any, answer httpmock.Responder) *atomic.Int32 {
+	t.Helper()
+	var n atomic.Int32
+	m.RegisterResponder(method, url, func(req *http.Request) (*http.Response, error) {
+		n.Add(1)
+		assert.Equal(t, query, req.URL.RawQuery, "%s %s: query", method, url)
+		var got any
+		if req.Body != nil {
+			b, _ := io.ReadAll(req.Body)
+			if len(b) > 0 {
+				assert.NoError(t, json.Unmarshal(b, &got), "%s %s: body %s", method, url, b)
+			}
+		}
+		var want any
+		if body != nil {
+			b, err := json.Marshal(body)
+			assert.NoError(t, err)
+			assert.NoError(t, json.Unmarshal(b, &want))
+		}
+		assert.Equal(t, want, got, "%s %s: body", method, url)
+		return answer(req)
+	})
+	return &n
+}
+
+// okEmpty answers with status and no body.
+func okEmpty(status int) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) { return httpmock.NewStringResponse(status, ""), nil }
+}
+
+// jsonText answers with status and the JSON text body.
+func jsonText(status int, body string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
+
+// obj is a JSON object, for expected bodies.
+type obj = map[string]any

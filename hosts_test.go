@@ -219,14 +219,13 @@ func TestHostsCreateConflicts(t *testing.T) {
 	t.Parallel()
 	// The name exists: an error, never a success, and the existing host is not even read.
 	c, m := newMock(t)
+	// (No responder for GET /hosts/node1-nvme-tcp: a read fails the test.)
 	recordBodies(t, m, http.MethodPost, testAPI+"/hosts", errorResponder(http.StatusConflict, CodeExistentHost, "host exists"))
-	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 	err := c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1})
 	assert.ErrorIs(t, err, ErrAlreadyExists)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, CodeExistentHost, apiErr.Code)
-	assert.Zero(t, m.GetCallCountInfo()["GET "+testAPI+"/hosts/node1-nvme-tcp"])
 
 	// The initiator belongs to another host.
 	c, m = newMock(t)
@@ -250,7 +249,7 @@ func TestHostsCreateReconcile(t *testing.T) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", goldenResponder(t, http.StatusOK, "host_nvme.json"))
 	require.NoError(t, c.Hosts.Create(context.Background(), &HostCreateRequest{Name: "node1-nvme-tcp", NQN: nqnNode1, Persona: PersonaGenericALUA}))
 	assert.Len(t, *bodies, 2)
-	assert.Equal(t, 1, m.GetCallCountInfo()["GET "+testAPI+"/hosts/node1-nvme-tcp"])
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/hosts/node1-nvme-tcp"))
 
 	// Same after a retry, but the host has another NQN, another persona, or an extra initiator: conflict.
 	for _, req := range []*HostCreateRequest{
@@ -285,7 +284,7 @@ func TestHostsDelete(t *testing.T) {
 	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
 	m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/busy", errorResponder(http.StatusConflict, CodeExportedVLUN, "exported"))
 	require.NoError(t, c.Hosts.Delete(context.Background(), "node1-iscsi"))
-	assert.Equal(t, 1, m.GetCallCountInfo()["DELETE "+testAPI+"/hosts/node1-iscsi"])
+	assert.Equal(t, 1, m.calls(t, http.MethodDelete, testAPI+"/hosts/node1-iscsi"))
 	assert.ErrorIs(t, c.Hosts.Delete(context.Background(), "gone"), ErrNotFound)
 	err := c.Hosts.Delete(context.Background(), "busy")
 	assert.ErrorIs(t, err, ErrInUse)
@@ -433,5 +432,79 @@ func TestHostsFindByInitiatorLowercaseNQNKey(t *testing.T) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy"))
 	_, err = c.Hosts.FindByInitiator(context.Background(), nqnNode1)
 	assert.ErrorIs(t, err, ErrBusy)
-	assert.Equal(t, 4, m.GetCallCountInfo()["GET "+testAPI+"/hosts"], "an idempotent GET is retried")
+	assert.Equal(t, 4, m.calls(t, http.MethodGet, testAPI+"/hosts"), "an idempotent GET is retried")
+}
+
+const ensureNQN = "nqn.2014-08.org.nvmexpress:uuid:6a1e1d3c-3d0b-4f5e-9c39-2bb2a1a7b001"
+
+func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
+	t.Parallel()
+	req := &HostCreateRequest{Name: "node1-nvme-tcp", NQN: ensureNQN}
+	nvmeHost := map[string]any{"name": "node1-nvme-tcp", "NVMETCPPaths": []map[string]any{{"NQN": ensureNQN}}}
+	otherHost := map[string]any{"name": "node1-nvme-tcp", "NVMETCPPaths": []map[string]any{{"NQN": "nqn.2014-08.org.nvmexpress:uuid:other"}}}
+
+	t.Run("found", func(t *testing.T) {
+		t.Parallel()
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 1, "members": []any{nvmeHost}}))
+		h, created, err := c.Hosts.Ensure(context.Background(), req)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, "node1-nvme-tcp", h.Name)
+		// (No POST responder: a create fails the test.)
+	})
+	t.Run("created", func(t *testing.T) {
+		t.Parallel()
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 0, "members": []any{}}))
+		m.RegisterResponder(http.MethodPost, testAPI+"/hosts", func(req *http.Request) (*http.Response, error) {
+			body := decodeBody(t, req)
+			assert.Equal(t, ensureNQN, body["NQN"])
+			assert.EqualValues(t, 2, body["transportType"])
+			return jsonResponder(201, nil)(req)
+		})
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", jsonResponder(200, nvmeHost))
+		h, created, err := c.Hosts.Ensure(context.Background(), req)
+		require.NoError(t, err)
+		assert.True(t, created)
+		assert.True(t, h.HasInitiator(ensureNQN))
+	})
+	t.Run("name taken by a stranger", func(t *testing.T) {
+		t.Parallel()
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 1, "members": []any{otherHost}}))
+		m.RegisterResponder(http.MethodPost, testAPI+"/hosts", errorResponder(409, CodeExistentHost, "host exists"))
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", jsonResponder(200, otherHost))
+		_, _, err := c.Hosts.Ensure(context.Background(), req)
+		require.ErrorIs(t, err, ErrConflict)
+		require.ErrorIs(t, err, ErrAlreadyExists)
+		// (No DELETE responder: removing the stranger's host fails the test.)
+	})
+	t.Run("no initiator", func(t *testing.T) {
+		t.Parallel()
+		c, m := newMock(t)
+		_, _, err := c.Hosts.Ensure(context.Background(), &HostCreateRequest{Name: "h"})
+		require.ErrorIs(t, err, ErrInvalidInput)
+		_, _, err = c.Hosts.Ensure(context.Background(), nil)
+		require.ErrorIs(t, err, ErrInvalidInput)
+		assert.Zero(t, m.GetTotalCallCount())
+	})
+}
+
+func TestHostsEnsureByInitiatorWireShape(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	nvmeHost := map[string]any{"name": "node1-nvme-tcp", "NVMETCPPaths": []map[string]any{{"NQN": ensureNQN}}}
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 0, "members": []any{}}))
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/hosts", jsonResponder(201, nil))
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", jsonResponder(200, nvmeHost))
+	h, created, err := c.Hosts.EnsureByInitiator(context.Background(), "node1-nvme-tcp", ensureNQN)
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Equal(t, "node1-nvme-tcp", h.Name)
+	require.Len(t, *bodies, 1)
+	assert.Equal(t, map[string]any{"name": "node1-nvme-tcp", "NQN": ensureNQN, "transportType": float64(2)}, (*bodies)[0])
+
+	_, _, err = c.Hosts.EnsureByInitiator(context.Background(), "h", "not-an-initiator")
+	assert.ErrorIs(t, err, ErrInvalidInput)
 }

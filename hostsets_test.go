@@ -14,7 +14,7 @@ const hostSetJSON = `{"id":7,"uuid":"u-7","name":"cluster","domain":"","comment"
 func TestHostSetsGetListFind(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/cluster", "", nil, jsonText(200, hostSetJSON))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/nope", "", nil, errorResponder(404, CodeNonExistentSet, "no set"))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets", "", nil,
@@ -56,7 +56,7 @@ func TestHostSetsGetListFind(t *testing.T) {
 	assert.ErrorIs(t, c.HostSets.Create(ctx, &HostSetCreateRequest{Name: "x", SetMembers: []string{"a b"}}), ErrInvalidInput)
 	assert.Equal(t, n, m.GetTotalCallCount(), "bad input is refused before any I/O")
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets", "", nil, errorResponder(403, CodePermissionDenied, "no"))
 	_, err = c.HostSets.FindForHost(ctx, "h1")
 	assert.ErrorIs(t, err, ErrPermission)
@@ -65,13 +65,13 @@ func TestHostSetsGetListFind(t *testing.T) {
 func TestHostSetsCreateDelete(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/hostsets", "", obj{"name": "cluster", "comment": "web", "setmembers": []string{"h1", "h2"}},
 		respondCreatedAt("/api/v1/hostsets/cluster"))
 	require.NoError(t, c.HostSets.Create(ctx, &HostSetCreateRequest{Name: "cluster", Comment: "web", SetMembers: []string{"h1", "h2", "h1"}}))
 
 	// A lost answer, then "already exists": the set is read and counts as created when it is the one asked for.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	post, calls := sequence(okEmpty(http.StatusBadGateway), errorResponder(409, CodeExistentSet, "exists"))
 	expectCall(t, m, http.MethodPost, testAPI+"/hostsets", "", obj{"name": "cluster", "comment": "web"}, post)
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/cluster", "", nil, jsonText(200, hostSetJSON))
@@ -79,7 +79,7 @@ func TestHostSetsCreateDelete(t *testing.T) {
 	assert.EqualValues(t, 2, calls.Load())
 
 	// Someone else's set of that name is a conflict.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	post, _ = sequence(okEmpty(http.StatusBadGateway), errorResponder(409, CodeExistentSet, "exists"))
 	expectCall(t, m, http.MethodPost, testAPI+"/hostsets", "", obj{"name": "cluster", "comment": "db"}, post)
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/cluster", "", nil, jsonText(200, hostSetJSON))
@@ -87,7 +87,7 @@ func TestHostSetsCreateDelete(t *testing.T) {
 	assert.ErrorIs(t, err, ErrAlreadyExists)
 	assert.ErrorIs(t, err, ErrConflict)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/hostsets/cluster", "", nil, okEmpty(200))
 	expectCall(t, m, http.MethodDelete, testAPI+"/hostsets/busy", "", nil, errorResponder(409, CodeExportedVLUN, "exported"))
 	require.NoError(t, c.HostSets.Delete(ctx, "cluster"))
@@ -99,13 +99,13 @@ func TestHostSetsCreateDelete(t *testing.T) {
 func TestHostSetsMembers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/hostsets/cluster", "", obj{"action": 1, "setmembers": []string{"h3"}}, okEmpty(200))
 	require.NoError(t, c.HostSets.AddMembers(ctx, "cluster", "h3", "h3"))
 
 	// The batch is refused because h1 is already there (a 409 without a
 	// public code): the set is read and only h3 is sent again.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/hostsets/cluster",
 		errorResponder(409, 0, "member in set"), okEmpty(200))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/cluster", "", nil, jsonText(200, hostSetJSON))
@@ -114,14 +114,14 @@ func TestHostSetsMembers(t *testing.T) {
 	assert.Equal(t, []any{"h3"}, (*bodies)[1]["setmembers"])
 
 	// Everything already there: nil after one write.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hostsets/cluster", errorResponder(409, 0, "member in set"))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/cluster", "", nil, jsonText(200, hostSetJSON))
 	require.NoError(t, c.HostSets.AddMembers(ctx, "cluster", "h1", "h2"))
 	assert.Len(t, *bodies, 1)
 
 	// Removing hosts that are not members (404 without a public code).
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hostsets/cluster", errorResponder(404, 0, "not a member"), okEmpty(200))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets/cluster", "", nil, jsonText(200, hostSetJSON))
 	require.NoError(t, c.HostSets.RemoveMembers(ctx, "cluster", "h2", "h9"))
@@ -130,7 +130,7 @@ func TestHostSetsMembers(t *testing.T) {
 	assert.Equal(t, []any{"h2"}, (*bodies)[1]["setmembers"])
 
 	// A missing set is not a membership question.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/hostsets/nope", "", obj{"action": 2, "setmembers": []string{"h1"}},
 		errorResponder(404, CodeNonExistentSet, "no set"))
 	err := c.HostSets.RemoveMembers(ctx, "nope", "h1")
@@ -142,7 +142,7 @@ func TestHostSetsMembers(t *testing.T) {
 func TestHostDeleteInHostSet(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/hosts/h1", "", nil, errorResponder(409, 77, "host is a member of a set"))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets", "", nil, jsonText(200, `{"total":1,"members":[`+hostSetJSON+`]}`))
 	err := c.Hosts.Delete(ctx, "h1")
@@ -153,12 +153,12 @@ func TestHostDeleteInHostSet(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.EqualValues(t, 77, apiErr.Code)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/hosts/h9", "", nil, errorResponder(409, 0, "other"))
 	expectCall(t, m, http.MethodGet, testAPI+"/hostsets", "", nil, jsonText(200, `{"total":1,"members":[`+hostSetJSON+`]}`))
 	assert.NotErrorIs(t, c.Hosts.Delete(ctx, "h9"), ErrInHostSet)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/hosts/h1", "", nil, errorResponder(409, CodeExportedVLUN, "exported"))
 	err = c.Hosts.Delete(ctx, "h1")
 	assert.ErrorIs(t, err, ErrExported)

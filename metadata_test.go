@@ -12,13 +12,13 @@ import (
 func TestVolumesSetMetadata(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	post := expectCall(t, m, http.MethodPost, testAPI+"/volumes/v1/objectKeyValues", "", obj{"key": "owner", "value": "lxd"}, okEmpty(201))
 	require.NoError(t, c.Volumes.SetMetadata(ctx, "v1", "owner", "lxd"))
 	assert.EqualValues(t, 1, post.Load())
 
 	// The key exists (409/181): the value is updated with a PUT.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/volumes/v1/objectKeyValues", "", obj{"key": "owner", "value": "lxd"},
 		errorResponder(409, CodeExistentObjectKey, "key exists"))
 	put := expectCall(t, m, http.MethodPut, testAPI+"/volumes/v1/objectKeyValues/owner", "", obj{"value": "lxd"}, okEmpty(200))
@@ -26,13 +26,13 @@ func TestVolumesSetMetadata(t *testing.T) {
 	assert.EqualValues(t, 1, put.Load())
 
 	// A key with characters that need escaping stays one path segment.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/volumes/v1/objectKeyValues", "", obj{"key": "a/b c", "value": ""},
 		errorResponder(409, CodeExistentObjectKey, "key exists"))
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/v1/objectKeyValues/a%2Fb%20c", "", obj{"value": ""}, okEmpty(200))
 	require.NoError(t, c.Volumes.SetMetadata(ctx, "v1", "a/b c", ""))
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/volumes/nope/objectKeyValues", "", obj{"key": "k", "value": "v"},
 		errorResponder(404, CodeNonExistentVolume, "no volume"))
 	assert.ErrorIs(t, c.Volumes.SetMetadata(ctx, "nope", "k", "v"), ErrNotFound)
@@ -57,7 +57,7 @@ func TestVolumesSetMetadata(t *testing.T) {
 func TestVolumesGetListDeleteMetadata(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes/v1/objectKeyValues/owner", "", nil,
 		jsonText(200, `{"key":"owner","value":"lxd","creationTimeSec":1700000000,"creationTime8601":"2023-11-14T22:13:20Z"}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes/v1/objectKeyValues/none", "", nil,
@@ -86,7 +86,7 @@ func TestVolumesGetListDeleteMetadata(t *testing.T) {
 func TestVolumesFindByMetadata(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes", `query=%22userCPG%3D%3DSSD_r6%22`, nil,
 		jsonText(200, `{"total":3,"members":[{"name":"a"},{"name":"b"},{"name":"c"}]}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes/a/objectKeyValues/owner", "", nil, jsonText(200, `{"key":"owner","value":"lxd"}`))
@@ -97,13 +97,13 @@ func TestVolumesFindByMetadata(t *testing.T) {
 	require.Len(t, vols, 1)
 	assert.Equal(t, "a", vols[0].Name)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes", "", nil, jsonText(200, `{"total":1,"members":[{"name":"a"}]}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes/a/objectKeyValues/owner", "", nil, errorResponder(403, CodePermissionDenied, "no"))
 	_, err = c.Volumes.FindByMetadata(ctx, "owner", "lxd", nil)
 	assert.ErrorIs(t, err, ErrPermission)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes", "", nil, errorResponder(403, CodePermissionDenied, "no"))
 	_, err = c.Volumes.FindByMetadata(ctx, "owner", "lxd", nil)
 	assert.ErrorIs(t, err, ErrPermission)

@@ -23,7 +23,7 @@ func TestTuneEnums(t *testing.T) {
 func TestSnapshotsCreateOnlineCopy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	calls := expectCall(t, m, http.MethodPost, testAPI+"/volumes/src", "", obj{"action": "createPhysicalCopy",
 		"parameters": obj{"destVolume": "dst", "destCPG": "SSD_r6", "online": true, "tpvv": true, "compression": true,
 			"WWN": "60002AC0000000000000000000000001", "skipZero": true}}, jsonText(200, `{"taskid":"42"}`))
@@ -34,13 +34,13 @@ func TestSnapshotsCreateOnlineCopy(t *testing.T) {
 	assert.EqualValues(t, 1, calls.Load())
 
 	// Sent once; no task id is a bad answer.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	calls = expectCall(t, m, http.MethodPost, testAPI+"/volumes/src", "", obj{"action": "createPhysicalCopy",
 		"parameters": obj{"destVolume": "dst", "destCPG": "SSD_r6", "online": true, "snapCPG": "snaps"}}, okEmpty(http.StatusBadGateway))
 	_, err = c.Snapshots.CreateOnlineCopy(ctx, "src", &OnlineCopyRequest{DestVolume: "dst", DestCPG: "SSD_r6", SnapCPG: "snaps"})
 	assert.Error(t, err)
 	assert.EqualValues(t, 1, calls.Load())
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/volumes/src", "", obj{"action": "createPhysicalCopy",
 		"parameters": obj{"destVolume": "dst", "destCPG": "SSD_r6", "online": true}}, okEmpty(201))
 	_, err = c.Snapshots.CreateOnlineCopy(ctx, "src", &OnlineCopyRequest{DestVolume: "dst", DestCPG: "SSD_r6"})
@@ -66,21 +66,21 @@ func TestSnapshotsCreateOnlineCopy(t *testing.T) {
 func TestSnapshotsStopResyncCopy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/dst", "", obj{"action": 1}, okEmpty(200))
 	require.NoError(t, c.Snapshots.StopCopy(ctx, "dst"))
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/dst", "", obj{"action": 2}, jsonText(200, `{"taskid":7}`))
 	id, err := c.Snapshots.ResyncCopy(ctx, "dst")
 	require.NoError(t, err)
 	assert.Equal(t, 7, id)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/dst", "", obj{"action": 2}, okEmpty(200))
 	_, err = c.Snapshots.ResyncCopy(ctx, "dst")
 	assert.ErrorIs(t, err, ErrBadResponse)
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/dst", "", obj{"action": 2}, errorResponder(404, 0, "physical copy not found"))
 	_, err = c.Snapshots.ResyncCopy(ctx, "dst")
 	assert.ErrorIs(t, err, ErrNotFound)
@@ -95,7 +95,7 @@ const copyTasksJSON = `{"total":4,"members":[
 func TestSnapshotsCopyTask(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, jsonText(200, copyTasksJSON))
 	task, err := c.Snapshots.CopyTask(ctx, "dst")
 	require.NoError(t, err)
@@ -122,7 +122,7 @@ func TestVolumeDeleteDuringOnlineCopy(t *testing.T) {
 		status int
 		code   ErrorCode
 	}{{409, CodeTuneInProgress}, {400, 29}, {409, 0}} {
-		c, m := newStrictMock(t)
+		c, m := newMock(t)
 		expectCall(t, m, http.MethodDelete, testAPI+"/volumes/dst", "", nil, errorResponder(refusal.status, refusal.code, "busy"))
 		expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, jsonText(200, copyTasksJSON))
 		err := c.Volumes.Delete(ctx, "dst")
@@ -135,14 +135,14 @@ func TestVolumeDeleteDuringOnlineCopy(t *testing.T) {
 		assert.Equal(t, refusal.status, apiErr.StatusCode)
 	}
 	// No copy task: the answer stays as it was.
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumes/b", "", nil, errorResponder(409, CodeTuneInProgress, "busy"))
 	expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, jsonText(200, copyTasksJSON))
 	err := c.Volumes.Delete(ctx, "b")
 	assert.ErrorIs(t, err, ErrBusy)
 	assert.NotErrorIs(t, err, ErrCopyInProgress)
 	// Other refusals are not a copy question: no read.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumes/b", "", nil, errorResponder(409, CodeHasChild, "has children"))
 	assert.NotErrorIs(t, c.Volumes.Delete(ctx, "b"), ErrCopyInProgress)
 }
@@ -150,7 +150,7 @@ func TestVolumeDeleteDuringOnlineCopy(t *testing.T) {
 func TestVolumesTune(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	calls := expectCall(t, m, http.MethodPut, testAPI+"/volumes/v1", "", obj{"action": 6, "tuneOperation": 1, "userCPG": "FC_r6",
 		"conversionOperation": 3, "keepVV": "v1-old", "compression": true}, jsonText(200, `{"taskid":9}`))
 	id, err := c.Volumes.Tune(ctx, "v1", &TuneRequest{Operation: TuneUserCPG, UserCPG: "FC_r6", Conversion: ConvertToDedup,
@@ -159,13 +159,13 @@ func TestVolumesTune(t *testing.T) {
 	assert.Equal(t, 9, id)
 	assert.EqualValues(t, 1, calls.Load())
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/v1", "", obj{"action": 6, "tuneOperation": 2, "snapCPG": "snaps"},
 		errorResponder(409, CodeTuneInProgress, "Volume tuning is in progress"))
 	_, err = c.Volumes.Tune(ctx, "v1", &TuneRequest{Operation: TuneSnapCPG, SnapCPG: "snaps"})
 	assert.ErrorIs(t, err, ErrBusy)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/volumes/v1", "", obj{"action": 6, "tuneOperation": 2, "snapCPG": "snaps"}, okEmpty(200))
 	_, err = c.Volumes.Tune(ctx, "v1", &TuneRequest{Operation: TuneSnapCPG, SnapCPG: "snaps"})
 	assert.ErrorIs(t, err, ErrBadResponse)

@@ -49,7 +49,7 @@ func TestQoSRuleDecode(t *testing.T) {
 func TestQoSListGet(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/qos", "", nil,
 		jsonText(200, `{"total":2,"members":[{"id":1,"name":"gold","type":1,"enable":true,"ioMaxLimit":5000},{"id":2,"name":"all_others","type":2}]}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/qos/vvset:gold", "", nil, jsonText(200, `{"id":1,"name":"gold","type":1,"bwMaxLimitKB":1024}`))
@@ -94,24 +94,24 @@ func TestQoSCreate(t *testing.T) {
 	spec := &QoSRuleSpec{Priority: QoSPriorityHigh, IOMinGoal: i64(100), IOMaxLimit: i64(5000), BwMinGoalKB: i64(1024),
 		BwMaxLimitKB: i64(2048), IOMinGoalOp: QoSLimitZero, BwMaxLimitOp: QoSLimitNoLimit, LatencyGoalMs: 5,
 		DefaultLatency: bptr(false), Enable: bptr(true)}
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1, "priority": 3, "ioMinGoal": 100,
 		"ioMaxLimit": 5000, "bwMinGoalKB": 1024, "bwMaxLimitKB": 2048, "ioMinGoalOP": 1, "bwMaxLimitOP": 2,
 		"latencyGoal": 5, "defaultLatency": false, "enable": true}, okEmpty(201))
 	require.NoError(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), spec))
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "all_others", "type": 2, "ioMaxLimit": 100}, okEmpty(201))
 	require.NoError(t, c.QoS.Create(ctx, AllOthersQoS(), &QoSRuleSpec{IOMaxLimit: i64(100)}))
 
 	// "Already exists" (114, sent as 400 by HPE's mock) after a lost answer:
 	// the rule is read and counts as created when its settings match.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	post, _ := sequence(okEmpty(http.StatusBadGateway), errorResponder(400, CodeExistentQoSRule, "QoS rule exists"))
 	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1, "ioMaxLimit": 5000}, post)
 	expectCall(t, m, http.MethodGet, testAPI+"/qos/vvset:gold", "", nil, jsonText(200, `{"id":1,"name":"gold","type":1,"ioMaxLimit":5000}`))
 	require.NoError(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{IOMaxLimit: i64(5000)}))
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	post, _ = sequence(okEmpty(http.StatusBadGateway), errorResponder(400, CodeExistentQoSRule, "QoS rule exists"))
 	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1, "ioMaxLimit": 6000}, post)
 	expectCall(t, m, http.MethodGet, testAPI+"/qos/vvset:gold", "", nil, jsonText(200, `{"id":1,"name":"gold","type":1,"ioMaxLimit":5000}`))
@@ -120,7 +120,7 @@ func TestQoSCreate(t *testing.T) {
 	assert.ErrorIs(t, err, ErrConflict)
 
 	// Without a lost answer, "already exists" is returned as it is.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1}, errorResponder(400, CodeExistentQoSRule, "exists"))
 	assert.ErrorIs(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{}), ErrAlreadyExists)
 }
@@ -128,17 +128,17 @@ func TestQoSCreate(t *testing.T) {
 func TestQoSModifyDelete(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodPut, testAPI+"/qos/vvset:gold", "", obj{"ioMaxLimit": 7000, "bwMaxLimitOP": 2}, okEmpty(200))
 	require.NoError(t, c.QoS.Modify(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{IOMaxLimit: i64(7000), BwMaxLimitOp: QoSLimitNoLimit}))
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/qos/sys:all_others", okEmpty(200))
 	require.NoError(t, c.QoS.Disable(ctx, AllOthersQoS()))
 	require.NoError(t, c.QoS.Enable(ctx, AllOthersQoS()))
 	assert.Equal(t, []map[string]any{{"enable": false}, {"enable": true}}, *bodies)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/qos/vvset:gold", "", nil, okEmpty(200))
 	expectCall(t, m, http.MethodDelete, testAPI+"/qos/vvset:none", "", nil, errorResponder(404, CodeNonExistentQoSRule, "no rule"))
 	require.NoError(t, c.QoS.Delete(ctx, VolumeSetQoS("gold")))
@@ -151,7 +151,7 @@ func TestQoSModifyDelete(t *testing.T) {
 func TestVolumeSetDeleteQoSTarget(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumesets/gold", "", nil, errorResponder(409, 0, "volume set is a QoS target"))
 	expectCall(t, m, http.MethodGet, testAPI+"/qos/vvset:gold", "", nil, jsonText(200, `{"id":1,"name":"gold","type":1}`))
 	err := c.VolumeSets.Delete(ctx, "gold")
@@ -163,7 +163,7 @@ func TestVolumeSetDeleteQoSTarget(t *testing.T) {
 	assert.Contains(t, err.Error(), "QoS rule")
 
 	// A 409 that a rule does not explain stays as the array sent it.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumesets/gold", "", nil, errorResponder(409, 0, "something else"))
 	expectCall(t, m, http.MethodGet, testAPI+"/qos/vvset:gold", "", nil, errorResponder(404, CodeNonExistentQoSRule, "no rule"))
 	err = c.VolumeSets.Delete(ctx, "gold")
@@ -171,14 +171,14 @@ func TestVolumeSetDeleteQoSTarget(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrQoSTarget)
 
 	// A known code keeps its meaning: no read.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumesets/gold", "", nil, errorResponder(409, CodeInUse, "in use"))
 	err = c.VolumeSets.Delete(ctx, "gold")
 	assert.ErrorIs(t, err, ErrInUse)
 	assert.NotErrorIs(t, err, ErrQoSTarget)
 
 	// Exported (26) is not a QoS question: no read.
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumesets/gold", "", nil, errorResponder(409, CodeExportedVLUN, "exported"))
 	err = c.VolumeSets.Delete(ctx, "gold")
 	assert.ErrorIs(t, err, ErrExported)

@@ -35,7 +35,7 @@ const cpgStatsJSON = `{"total":2,"members":[
 func TestSystemReportSamples(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, m := newStrictMock(t)
+	c, m := newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/systemreporter/vstime/cpgstatistics/hourly;name:SSD_r6;groupby:name,domain;summary:max,avg,95;compareby:top,10,totalIOPs",
 		`query=%22sampleTime%20GE%202026-02-26T05%3A00%3A00Z%20AND%20sampleTime%20LE%202026-02-26T06%3A00%3A00%2B01%3A00%22`, nil, jsonText(200, cpgStatsJSON))
 	from := time.Date(2026, 2, 26, 5, 0, 0, 0, time.UTC)
@@ -56,7 +56,7 @@ func TestSystemReportSamples(t *testing.T) {
 	assert.Equal(t, &ReadWriteTotal{Total: 12.5}, samples[1].IO)
 	assert.Equal(t, &PortPos{Node: 0, Slot: 2, CardPort: 1}, samples[1].PortPos)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/systemreporter/attime/portstatistics/hires;portPos:0:2:1", "", nil,
 		jsonText(200, `{"total":1,"members":[{"sampleTimeSec":5,"portPos":{"node":1,"slot":0,"cardPort":2},"IO":{"total":3}}]}`))
 	samples, err = c.System.ReportSamples(ctx, AtTime, ReportPortPerformance, &ReportOptions{Resolution: ResolutionHiRes,
@@ -64,7 +64,7 @@ func TestSystemReportSamples(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &PortPos{Node: 1, CardPort: 2}, samples[0].PortPos)
 
-	c, m = newStrictMock(t)
+	c, m = newMock(t)
 	expectCall(t, m, http.MethodGet, testAPI+"/systemreporter/attime/cpgspacedata/daily", "", nil, errorResponder(403, CodePermissionDenied, "no"))
 	_, err = c.System.ReportSamples(ctx, AtTime, ReportCPGSpace, &ReportOptions{Resolution: ResolutionDaily})
 	assert.ErrorIs(t, err, ErrPermission)

@@ -159,7 +159,7 @@ func TestSystemCPGErrors(t *testing.T) {
 		require.ErrorAs(t, err, &ve, bad)
 		assert.Equal(t, "name", ve.Field)
 	}
-	assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/cpgs/nope"))
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/cpgs/nope"))
 	assert.Equal(t, 2, m.GetTotalCallCount(), "login + the one valid request")
 }
 
@@ -227,7 +227,7 @@ func TestSystemSpaceReportErrors(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "cpg", ve.Field)
-	assert.Equal(t, 1, routeCalls(m, http.MethodPost, testAPI+"/spacereporter"))
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/spacereporter"))
 
 	c2, m2 := newMock(t)
 	m2.RegisterResponder(http.MethodPost, testAPI+"/spacereporter", httpmock.NewStringResponder(http.StatusOK, `{"rawFreeMiB":"lots"}`))

@@ -2,6 +2,7 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -407,11 +408,11 @@ func TestVLUNsCreateBusyAndLostAnswer(t *testing.T) {
 
 	// The pre-check fails: nothing is posted.
 	c, m = newMock(t)
-	r = newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")},
-		[]httpmock.Responder{respondCreatedAt("/api/v1/vluns/c-web01,2,node1-iscsi")})
+	// No POST responder: a POST would fail the test on the strict transport.
+	r = newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")}, nil)
 	_, err = c.VLUNs.Create(context.Background(), &VLUNCreateRequest{VolumeName: "c-web01", HostName: "node1-iscsi", AutoLUN: true})
 	assert.ErrorIs(t, err, ErrPermission)
-	assert.Empty(t, r.posts)
+	assert.Len(t, r.queries, 1)
 }
 
 func TestVLUNsCreateContextCancelled(t *testing.T) {
@@ -511,4 +512,36 @@ func TestVLUNsDelete(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidInput, "%+v", tc)
 	}
 	assert.Equal(t, n, m.GetTotalCallCount())
+}
+
+func TestVLUNJSONKeepsWireNamesAndDropsExisted(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(VLUN{VolumeName: "c-web02", LUN: 1, HostName: "node1-nvme-tcp", SubsystemNQN: "nqn.2020-07.com.hpe:x", Existed: true})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"Subsystem_NQN":"nqn.2020-07.com.hpe:x"`)
+	assert.NotContains(t, string(b), "Existed", "Existed is the SDK's, never the array's")
+}
+
+func TestVLUNsDeleteForHostUsesThisHostsLUN(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/vluns", goldenResponder(t, 200, "vluns.json"))
+	m.RegisterResponder(http.MethodDelete, testAPI+"/vluns/c-web02,3,esx01", jsonResponder(200, nil))
+	require.NoError(t, c.VLUNs.DeleteForHost(context.Background(), "c-web02", "esx01"))
+	// LUN 3 is esx01's, not the first record's LUN 1: only that DELETE has
+	// a responder, any other fails the test.
+	assert.Equal(t, 1, m.calls(t, http.MethodDelete, testAPI+"/vluns/c-web02,3,esx01"))
+}
+
+func TestVLUNsDeleteForHostNotExported(t *testing.T) {
+	t.Parallel()
+	// No DELETE responder: another host's vLUN is never touched, and any
+	// DELETE fails the test.
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/vluns", goldenResponder(t, 200, "vluns.json"))
+	err := c.VLUNs.DeleteForHost(context.Background(), "c-web01", "esx01")
+	require.ErrorIs(t, err, ErrNotFound)
+
+	err = c.VLUNs.DeleteForHost(context.Background(), "c-web01", "a/b")
+	require.ErrorIs(t, err, ErrInvalidInput)
 }

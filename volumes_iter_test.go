@@ -1,100 +1,14 @@
-package alletra_test
+package alletra
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/alletratest"
 )
-
-func iterArray(t *testing.T, n int, opts ...alletra.Option) (*alletratest.Server, *alletra.Client) {
-	t.Helper()
-	srv := alletratest.NewTestServer(t)
-	c, err := srv.Client(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close(context.Background()) })
-	for i := range n {
-		require.NoError(t, c.Volumes.Create(context.Background(), &alletra.VolumeCreateRequest{
-			Name: "it" + string(rune('a'+i)), CPG: "SSD_r6", SizeMiB: 256}))
-	}
-	return srv, c
-}
-
-func TestVolumesAllYieldsWhatListReturns(t *testing.T) {
-	t.Parallel()
-	_, c := iterArray(t, 5)
-	ctx := context.Background()
-	want, err := c.Volumes.List(ctx, nil)
-	require.NoError(t, err)
-	var got []alletra.Volume
-	for v, err := range c.Volumes.All(ctx, nil) {
-		require.NoError(t, err)
-		got = append(got, v)
-	}
-	assert.Equal(t, want, got)
-
-	// The query goes to the array.
-	var names []string
-	for v, err := range c.Volumes.All(ctx, &alletra.VolumeListOptions{Query: alletra.Eq("name", "itc")}) {
-		require.NoError(t, err)
-		names = append(names, v.Name)
-	}
-	assert.Equal(t, []string{"itc"}, names)
-}
-
-func TestVolumesAllStopsEarlyAndFreesItsSlot(t *testing.T) {
-	t.Parallel()
-	_, c := iterArray(t, 5, alletra.WithMaxInFlight(1))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	n := 0
-	for _, err := range c.Volumes.All(ctx, nil) {
-		require.NoError(t, err)
-		n++
-		if n == 2 {
-			break
-		}
-	}
-	assert.Equal(t, 2, n)
-	// With one in-flight slot, this call only runs once the iteration gave its slot back.
-	_, err := c.Volumes.Get(ctx, "ita")
-	require.NoError(t, err)
-}
-
-func TestVolumesAllReportsABrokenAnswer(t *testing.T) {
-	t.Parallel()
-	srv, c := iterArray(t, 20)
-	srv.InjectFault(http.MethodGet, "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultTruncateList})
-	var errs []error
-	n := 0
-	for v, err := range c.Volumes.All(context.Background(), nil) {
-		if err != nil {
-			errs = append(errs, err)
-			assert.Zero(t, v)
-			continue
-		}
-		n++
-	}
-	require.Len(t, errs, 1, "one error, at the end")
-	assert.ErrorIs(t, errs[0], alletra.ErrBadResponse)
-	assert.Less(t, n, 20)
-
-	// A request that fails yields its typed error.
-	srv.InjectFault(http.MethodGet, "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultHTMLBody, Status: 500})
-	for _, err := range c.Volumes.All(context.Background(), nil) {
-		var apiErr *alletra.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, 500, apiErr.StatusCode)
-	}
-}
 
 func TestVolumesAllReadsEveryEnvelope(t *testing.T) {
 	t.Parallel()
@@ -107,16 +21,8 @@ func TestVolumesAllReadsEveryEnvelope(t *testing.T) {
 		`{"members":[{"name":"a"},{"name":"b"},{"name":"c"}]} `:             3,
 		`{"total":2,"members":[{"name":"a"},{"name":"b"}],"extra":{"x":1}}`: 2,
 	} {
-		srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				w.WriteHeader(http.StatusCreated)
-				_, _ = io.WriteString(w, `{"key":"k"}`)
-				return
-			}
-			_, _ = io.WriteString(w, body)
-		}))
-		c, err := alletra.NewClient(srv.URL, "u", "p", alletra.WithHTTPClient(srv.Client()))
-		require.NoError(t, err)
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/volumes", httpmock.NewStringResponder(http.StatusOK, body))
 		n := 0
 		for v, err := range c.Volumes.All(context.Background(), nil) {
 			require.NoError(t, err, body)
@@ -124,23 +30,14 @@ func TestVolumesAllReadsEveryEnvelope(t *testing.T) {
 			n++
 		}
 		assert.Equal(t, want, n, body)
-		srv.Close()
+		assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes"), body)
 	}
 	// Not an envelope: a typed error, once.
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.WriteHeader(http.StatusCreated)
-			_, _ = io.WriteString(w, `{"key":"k"}`)
-			return
-		}
-		_, _ = io.WriteString(w, `{"members":{"name":"a"}}`)
-	}))
-	defer srv.Close()
-	c, err := alletra.NewClient(srv.URL, "u", "p", alletra.WithHTTPClient(srv.Client()))
-	require.NoError(t, err)
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes", httpmock.NewStringResponder(http.StatusOK, `{"members":{"name":"a"}}`))
 	errs := 0
 	for _, err := range c.Volumes.All(context.Background(), nil) {
-		assert.ErrorIs(t, err, alletra.ErrBadResponse)
+		assert.ErrorIs(t, err, ErrBadResponse)
 		errs++
 	}
 	assert.Equal(t, 1, errs)

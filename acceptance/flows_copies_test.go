@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 // Acceptance flows 10-14 of lxd.md §6: snapshots, physical copies, tasks,
 // refresh and restore.

@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 // Acceptance flows 6-9 of lxd.md §6: hosts, exports and unexports.
 

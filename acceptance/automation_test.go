@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 // Behaviour on the simulator of the automation calls: host sets (and vLUNs
 // to them), QoS rules, volume metadata and CPG create/delete.

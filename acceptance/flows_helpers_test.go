@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 // Helpers shared by the acceptance flows of lxd.md §6 (flows_*_test.go):
 // a client set up the way the flows need it, the driver-level sequences LXD's

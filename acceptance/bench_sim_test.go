@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 import (
 	"bytes"
@@ -65,12 +65,12 @@ func rawList(tb testing.TB, srv *alletratest.Server) []byte {
 }
 
 // BenchmarkVolumesList10000 compares the allocations of Volumes.List of
-// 10,000 volumes over TLS with a bare keep-alive GET and typed json.Decoder
-// of the same bytes, and with a map[string]any decode. The bytes come from
-// the simulator once; a static TLS server then serves them, so that the
-// array's own allocations stay out of the figures.
+// 10,000 volumes over TLS from the simulator with a bare keep-alive GET and
+// typed json.Decoder of the same answer (the simulator's own allocations are
+// in both), and, without any array, typed and map[string]any decodes of the
+// same bytes in memory.
 //
-//	go test -run '^$' -bench BenchmarkVolumesList10000 -benchmem -benchtime 20x .
+//	go test -run '^$' -bench BenchmarkVolumesList10000 -benchmem -benchtime 20x ./acceptance
 func BenchmarkVolumesList10000(b *testing.B) {
 	srv := alletratest.NewTestServer(b)
 	c, err := srv.Client(alletra.WithMaxInFlight(8))
@@ -82,11 +82,14 @@ func BenchmarkVolumesList10000(b *testing.B) {
 	_ = c.Close(ctx)
 	raw := rawList(b, srv)
 
-	static := newBenchArray(b)
-	static.listBody = raw
-	sc := static.client(b)
+	sc, err := srv.Client()
+	if err != nil {
+		b.Fatal(err)
+	}
 	defer sc.Close(ctx)
-	hc, key := static.Client(), static.login(b)
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	key := rawLogin(b, hc, srv.URL, srv.Username(), srv.Password())
 	type list struct {
 		Total   int              `json:"total"`
 		Members []alletra.Volume `json:"members"`
@@ -103,7 +106,7 @@ func BenchmarkVolumesList10000(b *testing.B) {
 	b.Run("bare-get-typed-decoder", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, static.URL+"/api/v1/volumes", nil)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v1/volumes", nil)
 			req.Header.Set(alletratest.SessionHeader, key)
 			resp, err := hc.Do(req)
 			if err != nil {
@@ -142,7 +145,7 @@ func BenchmarkVolumesList10000(b *testing.B) {
 // a simulated array that takes 2 ms per GET, and reports the most requests
 // the array saw at once (never above the bound).
 //
-//	go test -run '^$' -bench BenchmarkThroughput -benchtime 2000x .
+//	go test -run '^$' -bench BenchmarkThroughput -benchtime 2000x ./acceptance
 func BenchmarkThroughput(b *testing.B) {
 	for _, workers := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
@@ -195,7 +198,7 @@ func BenchmarkThroughput(b *testing.B) {
 // 1 s and 10 s on the simulator and reports the overshoot beyond the task's
 // duration and the task polls per wait (goal: overshoot <= 20% + 250 ms).
 //
-//	go test -run '^$' -bench BenchmarkSimTaskWait -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkSimTaskWait -benchtime 1x ./acceptance
 func BenchmarkSimTaskWait(b *testing.B) {
 	for _, d := range []time.Duration{100 * time.Millisecond, time.Second, 10 * time.Second} {
 		b.Run(d.String(), func(b *testing.B) {

@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 import (
 	"context"
@@ -26,7 +26,7 @@ import (
 // duplicate, no double grow, no orphan set member or vLUN.
 //
 // Tallies of the outcomes are logged by TestFaultMatrix (go test -run
-// FaultMatrix -v).
+// FaultMatrix -v ./acceptance).
 
 const (
 	fmCPG     = "SSD_r6"

@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,81 +23,31 @@ import (
 	"github.com/openalletra/go-alletra/alletratest"
 )
 
-// benchArray is a TLS server that answers login and GET /volumes/vol1 with
-// the golden volume, counting logins and TCP connections.
-type benchArray struct {
-	*httptest.Server
-	logins atomic.Int64
-	conns  atomic.Int64
-	body   []byte
-	// listBody, when set, answers GET /api/v1/volumes.
-	listBody []byte
-	mu       sync.Mutex
-	keys     map[string]bool
-}
-
-func newBenchArray(tb testing.TB) *benchArray {
+// benchServer returns a simulated array (TLS) holding the volume vol1, with
+// its counters reset, so that a benchmark sees only its own logins and
+// connections.
+func benchServer(tb testing.TB) *alletratest.Server {
 	tb.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", "golden", "volume.json"))
+	srv := alletratest.NewTestServer(tb)
+	c, err := srv.Client()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a := &benchArray{body: body, keys: map[string]bool{}}
-	a.Server = httptest.NewUnstartedServer(http.HandlerFunc(a.serve))
-	a.Config.ErrorLog = log.New(io.Discard, "", 0)
-	a.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			a.conns.Add(1)
-		}
+	ctx := context.Background()
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		tb.Fatal(err)
 	}
-	a.StartTLS()
-	tb.Cleanup(a.Close)
-	return a
-}
-
-func (a *benchArray) serve(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/credentials":
-		n := a.logins.Add(1)
-		key := "bench-key-" + string(rune('a'+n%26)) + time.Now().Format("150405.000000000")
-		a.mu.Lock()
-		a.keys[key] = true
-		a.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(map[string]string{"key": key})
-	case r.Method == http.MethodDelete:
-		w.WriteHeader(http.StatusOK)
-	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes" && a.listBody != nil:
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(a.listBody)
-	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/volumes/vol1":
-		a.mu.Lock()
-		ok := a.keys[r.Header.Get("X-HP3PAR-WSAPI-SessionKey")]
-		a.mu.Unlock()
-		if !ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = io.WriteString(w, `{"code":6,"desc":"invalid session key"}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(a.body)
-	default:
-		w.WriteHeader(http.StatusNotFound)
+	if err := c.Close(ctx); err != nil {
+		tb.Fatal(err)
 	}
+	srv.ResetStats()
+	return srv
 }
 
-// forget drops every session key, as the array does after the idle timeout.
-func (a *benchArray) forget() {
-	a.mu.Lock()
-	a.keys = map[string]bool{}
-	a.mu.Unlock()
-}
-
-func (a *benchArray) client(tb testing.TB, opts ...alletra.Option) *alletra.Client {
+// benchClient returns a client of srv with opts.
+func benchClient(tb testing.TB, srv *alletratest.Server, opts ...alletra.Option) *alletra.Client {
 	tb.Helper()
-	c, err := alletra.NewClient(a.URL, "u", "p", append([]alletra.Option{alletra.WithHTTPClient(a.Client())}, opts...)...)
+	c, err := srv.Client(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -132,10 +80,6 @@ func transportPerRequestGet(ctx context.Context, tlsCfg *tls.Config, url, key st
 	return bareGet(ctx, hc, url, key)
 }
 
-func (a *benchArray) login(tb testing.TB) string {
-	return rawLogin(tb, a.Client(), a.URL, "u", "p")
-}
-
 // rawLogin opens a session with a plain net/http client and returns its key.
 func rawLogin(tb testing.TB, hc *http.Client, base, user, password string) string {
 	tb.Helper()
@@ -155,16 +99,19 @@ func rawLogin(tb testing.TB, hc *http.Client, base, user, password string) strin
 	return out.Key
 }
 
-// BenchmarkVolumesGet compares Volumes.Get over TLS with a bare keep-alive
-// GET + decode of the same response and with a transport-per-request client.
+// BenchmarkVolumesGet compares Volumes.Get over TLS on the simulator with a
+// bare keep-alive GET + decode of the same answer and with a
+// transport-per-request client.
 //
-//	go test -run '^$' -bench BenchmarkVolumesGet -benchmem -count 5 .
+//	go test -run '^$' -bench 'BenchmarkVolumesGet$' -benchmem -count 5 ./acceptance
 func BenchmarkVolumesGet(b *testing.B) {
-	a := newBenchArray(b)
+	srv := benchServer(b)
 	ctx := context.Background()
-	url := a.URL + "/api/v1/volumes/vol1"
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	url := srv.URL + "/api/v1/volumes/vol1"
 	b.Run("sdk", func(b *testing.B) {
-		c := a.client(b)
+		c := benchClient(b, srv)
 		defer c.Close(ctx)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -174,7 +121,7 @@ func BenchmarkVolumesGet(b *testing.B) {
 		}
 	})
 	b.Run("bare-keepalive", func(b *testing.B) {
-		hc, key := a.Client(), a.login(b)
+		key := rawLogin(b, hc, srv.URL, srv.Username(), srv.Password())
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := bareGet(ctx, hc, url, key); err != nil {
@@ -183,7 +130,7 @@ func BenchmarkVolumesGet(b *testing.B) {
 		}
 	})
 	b.Run("transport-per-request", func(b *testing.B) {
-		cfg, key := a.Client().Transport.(*http.Transport).TLSClientConfig, a.login(b)
+		cfg, key := hc.Transport.(*http.Transport).TLSClientConfig, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password())
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := transportPerRequestGet(ctx, cfg, url, key); err != nil {
@@ -194,29 +141,16 @@ func BenchmarkVolumesGet(b *testing.B) {
 }
 
 // BenchmarkVolumesGetRatio measures, in one process, batches of each client
-// in turn and reports the median ratios: sdk/bare (goal <= 1.5) and
-// transport-per-request/sdk (goal >= 10). "static" serves a fixed answer;
-// "simulator" is alletratest's array (TLS), whose own work is in both sides.
+// in turn against the simulator (TLS), whose own work is in both sides, and
+// reports the median ratios: sdk/bare (goal <= 1.5) and
+// transport-per-request/sdk (goal >= 10).
 //
-//	go test -run '^$' -bench BenchmarkVolumesGetRatio -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkVolumesGetRatio -benchtime 1x ./acceptance
 func BenchmarkVolumesGetRatio(b *testing.B) {
-	b.Run("static", func(b *testing.B) {
-		a := newBenchArray(b)
-		measureGetRatio(b, a.client(b), a.Client(), a.URL, a.login(b), "vol1")
-	})
-	b.Run("simulator", func(b *testing.B) {
-		srv := alletratest.NewTestServer(b)
-		c, err := srv.Client()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := c.Volumes.Create(context.Background(), &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
-			b.Fatal(err)
-		}
-		hc := srv.HTTPClient()
-		defer hc.CloseIdleConnections()
-		measureGetRatio(b, c, hc, srv.URL, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password()), "vol1")
-	})
+	srv := benchServer(b)
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	measureGetRatio(b, benchClient(b, srv), hc, srv.URL, rawLogin(b, hc, srv.URL, srv.Username(), srv.Password()), "vol1")
 }
 
 func measureGetRatio(b *testing.B, c *alletra.Client, hc *http.Client, base, key, name string) {
@@ -258,7 +192,7 @@ func median(xs []float64) float64 {
 // callers and by 64 concurrent callers after the array forgot the key
 // (goal: 1 each), and the TCP connections used by 1000 sequential GETs.
 //
-//	go test -run '^$' -bench BenchmarkSessionLogins -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkSessionLogins -benchtime 1x ./acceptance
 func BenchmarkSessionLogins(b *testing.B) {
 	ctx := context.Background()
 	run64 := func(c *alletra.Client) {
@@ -273,17 +207,17 @@ func BenchmarkSessionLogins(b *testing.B) {
 		wg.Wait()
 	}
 	for range b.N {
-		a := newBenchArray(b)
-		c := a.client(b, alletra.WithMaxInFlight(64))
+		srv := benchServer(b)
+		c := benchClient(b, srv, alletra.WithMaxInFlight(64))
 		run64(c)
-		cold := a.logins.Load()
-		a.forget()
+		cold := srv.Stats().Logins
+		srv.ExpireSessions()
 		run64(c)
-		relogins := a.logins.Load() - cold
+		relogins := srv.Stats().Logins - cold
 		_ = c.Close(ctx)
 
-		a2 := newBenchArray(b)
-		c2 := a2.client(b, alletra.WithMaxInFlight(1))
+		srv2 := benchServer(b)
+		c2 := benchClient(b, srv2, alletra.WithMaxInFlight(1))
 		for range 1000 {
 			if _, err := c2.Volumes.Get(ctx, "vol1"); err != nil {
 				b.Fatal(err)
@@ -292,7 +226,7 @@ func BenchmarkSessionLogins(b *testing.B) {
 		_ = c2.Close(ctx)
 		b.ReportMetric(float64(cold), "cold-logins")
 		b.ReportMetric(float64(relogins), "expiry-relogins")
-		b.ReportMetric(float64(a2.conns.Load()), "conns/1000-GETs")
+		b.ReportMetric(float64(srv2.Stats().Connections), "conns/1000-GETs")
 	}
 }
 
@@ -312,14 +246,13 @@ func ownTransportClient(tb testing.TB, url string, pool *x509.CertPool, user, pa
 // Client (in-flight bound 16) and reports the TCP connections the array
 // accepted (goal: at most 16).
 //
-//	go test -run '^$' -bench BenchmarkConnections64 -benchtime 3x .
+//	go test -run '^$' -bench BenchmarkConnections64 -benchtime 3x ./acceptance
 func BenchmarkConnections64(b *testing.B) {
 	ctx := context.Background()
 	var worst int64
 	for range b.N {
-		a := newBenchArray(b)
-		pool := a.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-		c := ownTransportClient(b, a.URL, pool, "u", "p")
+		srv := benchServer(b)
+		c := ownTransportClient(b, srv.URL, srv.CertPool(), srv.Username(), srv.Password())
 		var wg sync.WaitGroup
 		for range 64 {
 			wg.Go(func() {
@@ -333,7 +266,7 @@ func BenchmarkConnections64(b *testing.B) {
 		}
 		wg.Wait()
 		_ = c.Close(ctx)
-		worst = max(worst, a.conns.Load())
+		worst = max(worst, int64(srv.Stats().Connections))
 	}
 	b.ReportMetric(float64(worst), "max-conns")
 	b.ReportMetric(alletra.DefaultMaxInFlight, "bound")
@@ -345,7 +278,7 @@ func BenchmarkConnections64(b *testing.B) {
 // and reports the connections of each and the median time ratio
 // default/caller (goal: dials ≤ 16, ratio ≤ 1.3).
 //
-//	go test -run '^$' -bench BenchmarkConcurrentCreates200 -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkConcurrentCreates200 -benchtime 1x ./acceptance
 func BenchmarkConcurrentCreates200(b *testing.B) {
 	ctx := context.Background()
 	run := func(c *alletra.Client, prefix string) time.Duration {
@@ -398,7 +331,7 @@ func BenchmarkConcurrentCreates200(b *testing.B) {
 // that opens the connections, and reports the requests per second of each, the ratio 8 keys / 1 key (goal ≥ 6), the logins (goal: the keys
 // used) and the sessions left after Close (goal 0).
 //
-//	go test -run '^$' -bench BenchmarkBulkSessions -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkBulkSessions -benchtime 1x ./acceptance
 func BenchmarkBulkSessions(b *testing.B) {
 	ctx := context.Background()
 	rate := map[int]float64{}
@@ -455,10 +388,12 @@ func BenchmarkBulkSessions(b *testing.B) {
 }
 
 // listArray serves GET /api/v1/volumes with n copies of the golden volume,
-// written as it goes (the server holds no big body), and login.
+// written as it goes, and login. It is not an array: the heap benchmark
+// needs a server that holds no big body, and the simulator builds its
+// answer in memory, which would be in both measurements.
 func listArray(tb testing.TB, n int) *httptest.Server {
 	tb.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "golden", "volume.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "volume.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -527,7 +462,7 @@ func peakHeap(f func()) uint64 {
 // with the Volumes.All iterator and reports the peak heap of each and the
 // ratio All/List (goal ≤ 0.05).
 //
-//	go test -run '^$' -bench BenchmarkVolumesAllMemory -benchtime 1x .
+//	go test -run '^$' -bench BenchmarkVolumesAllMemory -benchtime 1x ./acceptance
 func BenchmarkVolumesAllMemory(b *testing.B) {
 	const n = 100_000
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 // The acceptance flows of lxd.md §6 on the simulator, flows 1 to 5. Each flow
 // uses the SDK the way LXD's alletra driver would and checks the array's

@@ -1,4 +1,4 @@
-package alletra_test
+package acceptance_test
 
 // Acceptance flows 15-18 of lxd.md §6: resize, discovery, the error matrix
 // and the idempotent delete path.
