@@ -10,8 +10,8 @@
 //
 // Each resource has a service on the Client: Volumes, VolumeSets, Hosts,
 // HostSets, VLUNs, Snapshots, Tasks, Ports, QoS and System. Every method
-// takes a context;
-// cancelling it ends the call, its retries and any task wait.
+// takes a context; cancelling it ends the call, its retries and any task
+// wait.
 //
 // # Authentication and sessions
 //
@@ -19,8 +19,9 @@
 // /api/v1/credentials) and, by default, every goroutine shares the session
 // key: many concurrent first calls cause one login. When the array answers
 // that the key is invalid (HTTP 403, WSAPI code 6), which the WSAPI guide
-// says happens after fifteen unused minutes, the Client logs in once more (one login however many
-// goroutines noticed) and sends each affected request again, once.
+// says happens after fifteen unused minutes, the Client logs in once more
+// (one login however many goroutines noticed) and sends each affected
+// request again, once.
 //
 // The array serialises the requests of one key. [WithSessions] lets a
 // Client keep several keys for real concurrency, logged in lazily and each
