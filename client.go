@@ -64,6 +64,8 @@ type Client struct {
 
 	versionMu sync.Mutex
 	version   *APIVersion // cached by the first APIVersion call
+
+	grows growGuard // ResizeTo's grows whose outcome is unknown (volumes.go)
 }
 
 // service is the shared core that every service type is a named copy of.

@@ -105,28 +105,28 @@ func ExampleVolumesService_ResizeTo() {
 	}
 
 	// ResizeTo takes the new size (the WSAPI grow takes a delta) and rounds
-	// it up to 256 MiB: 1500 becomes 1536.
-	if err := c.Volumes.ResizeTo(ctx, "vol1", 1500); err != nil {
-		log.Fatal(err)
-	}
-	vol, err := c.Volumes.Get(ctx, "vol1")
+	// it up to 256 MiB: 1500 becomes 1536. It returns the size the array
+	// reports, the size to wait for on the host.
+	size, err := c.Volumes.ResizeTo(ctx, "vol1", 1500)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("size:", vol.SizeMiB)
+	fmt.Println("size:", size)
 
-	// Calling it again is safe: the volume is already that large, nothing is sent.
-	if err := c.Volumes.ResizeTo(ctx, "vol1", 1536); err != nil {
+	// Asking again is a no-op: the volume is already that large, nothing is
+	// sent, and the current size comes back.
+	size, err = c.Volumes.ResizeTo(ctx, "vol1", 1536)
+	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("grow requests:", srv.Requests("PUT", "/api/v1/volumes/{name}"))
+	fmt.Println("again:", size, "grow requests:", srv.Requests("PUT", "/api/v1/volumes/{name}"))
 
 	// Volumes cannot shrink.
-	err = c.Volumes.ResizeTo(ctx, "vol1", 1024)
+	_, err = c.Volumes.ResizeTo(ctx, "vol1", 1024)
 	fmt.Println("shrink:", errors.Is(err, alletra.ErrCannotShrink))
 	// Output:
 	// size: 1536
-	// grow requests: 1
+	// again: 1536 grow requests: 1
 	// shrink: true
 }
 
@@ -286,6 +286,107 @@ func Example_errors() {
 	// HTTP 404 code 23 NON_EXISTENT_VOL
 	// invalid: true true
 	// create requests: 0
+}
+
+func ExampleVLUNsService_Map() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		log.Fatal(err)
+	}
+	const nqn = "nqn.2014-08.org.nvmexpress:uuid:5a2504b0-6a6c-4849-8ee7-ddb0b674fd14"
+
+	// Map ensures the node's host (created from the NQN), exports the volume
+	// and returns what the node connects to.
+	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "vol1", Host: "node1-nvme-tcp", Initiator: nqn, Targets: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("host created:", m.HostCreated, "LUN:", m.VLUN.LUN)
+	fmt.Println("subsystem NQN known:", m.VLUN.SubsystemNQN != "")
+	for _, a := range m.Targets {
+		fmt.Println("target:", a.IP)
+	}
+
+	// Unmap removes the export and, as nothing else is mapped, the host.
+	u, err := c.VLUNs.Unmap(ctx, "vol1", nqn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("removed:", u.Removed, "host deleted:", u.HostDeleted)
+	// Output:
+	// host created: true LUN: 1
+	// subsystem NQN known: true
+	// target: 10.0.0.21
+	// removed: 1 host deleted: true
+}
+
+func ExampleVolumesService_DeleteCascade() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range []string{"snap1", "snap2"} {
+		if err := c.Snapshots.Create(ctx, "vol1", &alletra.SnapshotCreateRequest{Name: s}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := c.Volumes.DeleteCascade(ctx, "vol1"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("volumes left:", len(srv.Volumes()))
+	fmt.Println("delete requests:", srv.Requests("DELETE", "/api/v1/volumes/{name}"))
+	// Output:
+	// volumes left: 0
+	// delete requests: 1
+}
+
+func ExampleSharedClients() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	hc := srv.HTTPClient() // trusts the simulator's certificate
+
+	// One value for the whole program; every pool or driver object acquires
+	// through it, and releases when it is done.
+	var shared alletra.SharedClients
+	a, releaseA, err := shared.Acquire(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(hc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, releaseB, err := shared.Acquire(srv.URL+"/api/v1", srv.Username(), srv.Password(), alletra.WithHTTPClient(hc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("one client:", a == b)
+	if _, err := a.Volumes.List(ctx, nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := releaseA(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("sessions after the first release:", srv.Sessions())
+	if err := releaseB(ctx); err != nil { // the last user: logs out
+		log.Fatal(err)
+	}
+	fmt.Println("sessions after the last release:", srv.Sessions())
+	// Output:
+	// one client: true
+	// sessions after the first release: 1
+	// sessions after the last release: 0
 }
 
 // A wrong endpoint (here a gateway prefix the array does not serve) is

@@ -109,17 +109,12 @@ func mustVolume(t *testing.T, ctx context.Context, c *alletra.Client, srv *allet
 	}
 }
 
-// ensureHost is LXD's ensureHost with the SDK's Hosts.Ensure: find the host
-// by initiator, else create it; a host of that name with other initiators is
-// a conflict (LXD swallows EXISTENT_HOST and would use it).
+// ensureHost is LXD's ensureHost with the SDK's Hosts.EnsureByInitiator:
+// find the host by initiator, else create it (iSCSI or NVMe by the
+// initiator's form); a host of that name with other initiators is a
+// conflict (LXD swallows EXISTENT_HOST and would use it).
 func ensureHost(ctx context.Context, c *alletra.Client, name, initiator string) (*alletra.Host, error) {
-	req := &alletra.HostCreateRequest{Name: name, Persona: alletra.PersonaGenericALUA}
-	if strings.HasPrefix(initiator, "nqn.") {
-		req.NQN = initiator
-	} else {
-		req.ISCSINames = []string{initiator}
-	}
-	h, _, err := c.Hosts.Ensure(ctx, req)
+	h, _, err := c.Hosts.EnsureByInitiator(ctx, name, initiator)
 	return h, err
 }
 
@@ -135,24 +130,15 @@ func unexport(ctx context.Context, c *alletra.Client, volume, host string) error
 	return c.VLUNs.DeleteForHost(ctx, volume, host)
 }
 
-// deleteVolume is LXD's DeleteVolume with cascade, done without the
-// undocumented ?cascade=true (wsapi.md: "a robust client deletes children
-// first"): leave the pool's set, delete the snapshots, delete the volume.
-// Not-member and not-found are ignored, so it is idempotent.
+// deleteVolume is LXD's DeleteVolume with cascade: leave the pool's set,
+// then Volumes.DeleteCascade (the array's ?cascade=true, with a
+// children-first fallback). Not-member and not-found are ignored, so it is
+// idempotent.
 func deleteVolume(ctx context.Context, c *alletra.Client, pool, name string) error {
 	if err := c.VolumeSets.RemoveMembers(ctx, pool, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
 		return err
 	}
-	snaps, err := c.Snapshots.List(ctx, name)
-	if err != nil {
-		return err
-	}
-	for _, s := range snaps {
-		if err := c.Snapshots.Delete(ctx, s.Name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
-			return err
-		}
-	}
-	if err := c.Volumes.Delete(ctx, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
+	if err := c.Volumes.DeleteCascade(ctx, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
 		return err
 	}
 	return nil

@@ -40,12 +40,14 @@ func TestFlowResize(t *testing.T) {
 	delta, err := alletra.GrowDeltaMiB(1024, 1536)
 	require.NoError(t, err)
 	assert.EqualValues(t, 512, delta)
-	require.NoError(t, c.Volumes.ResizeTo(ctx, a, 1536))
+	got, err := c.Volumes.ResizeTo(ctx, a, 1536)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1536, got, "the size the array reports")
 	assert.EqualValues(t, 1536, size())
 	assert.Equal(t, 1, puts())
 
 	// (2) Resize to 1024: CannotShrink, with no call.
-	err = c.Volumes.ResizeTo(ctx, a, 1024)
+	_, err = c.Volumes.ResizeTo(ctx, a, 1024)
 	require.ErrorIs(t, err, alletra.ErrCannotShrink)
 	var ve *alletra.ValidationError
 	assert.ErrorAs(t, err, &ve)
@@ -58,7 +60,9 @@ func TestFlowResize(t *testing.T) {
 	target, err := alletra.VolumeSizeMiB(1536*alletra.MiB - 100)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1536, target)
-	require.NoError(t, c.Volumes.ResizeTo(ctx, a, target))
+	got, err = c.Volumes.ResizeTo(ctx, a, target)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1536, got)
 	assert.Equal(t, 1, puts(), "no grow was sent")
 	assert.EqualValues(t, 1536, size())
 	over, err := alletra.VolumeSizeMiB(1536*alletra.MiB + 100)

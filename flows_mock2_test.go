@@ -503,21 +503,27 @@ func TestMockFlow15Resize(t *testing.T) {
 
 	// (2) Resize to 1024 → CannotShrink, no call.
 	writes := a.writeCount()
-	err = c.Volumes.ResizeTo(ctx, "c-A", 1024)
+	_, err = c.Volumes.ResizeTo(ctx, "c-A", 1024)
 	require.ErrorIs(t, err, ErrCannotShrink)
 	assert.Equal(t, writes, a.writeCount())
 
 	// (3) Resize to 1536 MiB − 100 bytes (rounded up: 1536) and to 1536: no call.
 	target, err := VolumeSizeMiB(1536*MiB - 100)
 	require.NoError(t, err)
-	require.NoError(t, c.Volumes.ResizeTo(ctx, "c-A", target))
-	require.NoError(t, c.Volumes.ResizeTo(ctx, "c-A", 1536))
+	size, err := c.Volumes.ResizeTo(ctx, "c-A", target)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1536), size)
+	size, err = c.Volumes.ResizeTo(ctx, "c-A", 1536)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1536), size)
 	assert.Equal(t, writes, a.writeCount())
 	// 1536 MiB + 100 bytes rounds up to 1792 MiB: sizes are never rounded
 	// down, so that is a grow by one unit.
 	target, err = VolumeSizeMiB(1536*MiB + 100)
 	require.NoError(t, err)
-	require.NoError(t, c.Volumes.ResizeTo(ctx, "c-A", target))
+	size, err = c.Volumes.ResizeTo(ctx, "c-A", target)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1792), size, "the size the array reports after the grow")
 	puts := a.writesTo(http.MethodPut, "/volumes/c-A")
 	assert.Equal(t, map[string]any{"action": float64(3), "sizeMiB": float64(256)}, puts[len(puts)-1])
 
@@ -529,7 +535,7 @@ func TestMockFlow15Resize(t *testing.T) {
 
 	// Beyond the WSAPI's 16 TiB → TooLarge before any write (most likely bytes).
 	writes = a.writeCount()
-	err = c.Volumes.ResizeTo(ctx, "c-A", 32<<20)
+	_, err = c.Volumes.ResizeTo(ctx, "c-A", 32<<20)
 	require.ErrorIs(t, err, ErrTooLarge)
 	assert.Equal(t, writes, a.writeCount())
 }

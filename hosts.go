@@ -409,15 +409,24 @@ func (s *HostsService) List(ctx context.Context, opts *HostListOptions) ([]Host,
 // created only if it has exactly the requested initiators (and persona and
 // domain, when given).
 func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error {
+	_, err := s.create(ctx, req)
+	return err
+}
+
+// create is Create; made tells whether an answer of the array to this
+// call's POST said it created the host (false when the call succeeded by
+// finding an identical host after an attempt whose answer was lost: that
+// host may be another caller's).
+func (s *HostsService) create(ctx context.Context, req *HostCreateRequest) (made bool, err error) {
 	if req == nil {
-		return invalid("req", "nil *HostCreateRequest")
+		return false, invalid("req", "nil *HostCreateRequest")
 	}
 	if err := s.client.checkName("Name", req.Name); err != nil {
-		return err
+		return false, err
 	}
 	if req.Domain != "" {
 		if err := s.client.checkName("Domain", req.Domain); err != nil {
-			return err
+			return false, err
 		}
 	}
 	kinds := 0
@@ -427,13 +436,12 @@ func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error
 		}
 	}
 	if kinds > 1 {
-		return invalid("req", "give one kind of initiator: ISCSINames, FCWWNs or NQN")
+		return false, invalid("req", "give one kind of initiator: ISCSINames, FCWWNs or NQN")
 	}
 	if req.Persona < 0 {
-		return invalid("Persona", fmt.Sprintf("negative persona %d", req.Persona))
+		return false, invalid("Persona", fmt.Sprintf("negative persona %d", req.Persona))
 	}
 	body := *req
-	var err error
 	switch {
 	case len(req.ISCSINames) > 0:
 		body.ISCSINames, err = checkInitiators("ISCSINames", initiatorISCSI, req.ISCSINames)
@@ -446,25 +454,37 @@ func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error
 		}
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if body.NQN == "" && body.TransportType != 0 {
-		return invalid("TransportType", "only for NVMe hosts (with NQN)")
+		return false, invalid("TransportType", "only for NVMe hosts (with NQN)")
 	}
+	reconciled := false
 	_, err = s.client.do(ctx, &call{method: http.MethodPost, path: "/hosts", body: &body,
 		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			h, err := s.Get(ctx, body.Name)
 			if err != nil {
 				return false, err
 			}
-			return hostMatches(h, &body), nil
+			reconciled = hostMatches(h, &body)
+			return reconciled, nil
 		}})
-	return err
+	return err == nil && !reconciled, err
 }
 
 // Ensure returns the host that owns req's initiator, creating it from req
-// when no host has it: what LXD's driver does before every map. created
-// tells whether this call made the host.
+// when no host has it: what LXD's driver does before every map.
+// EnsureByInitiator does the same from a name and an initiator alone.
+//
+// created is true exactly when an answer of the array said this call made
+// the host: undo logic may then delete it. It is true also when reading
+// the new host back failed; the error then says so and host is nil. It is
+// false when the host was there, and also when an attempt's answer was lost
+// and the retry found a host of that name with exactly these initiators:
+// that host may be this call's or a concurrent caller's (another process of
+// the same node), and a host this call cannot prove it made must not be
+// deleted by its undo. (At worst an unused host stays; Unmap's clean-up
+// removes hosts with nothing mapped.)
 //
 // A host called req.Name that exists with other initiators is never taken
 // for ours (LXD's client does, and may later delete a stranger's host): it
@@ -494,12 +514,15 @@ func (s *HostsService) Ensure(ctx context.Context, req *HostCreateRequest) (host
 	if err == nil || !errors.Is(err, ErrNotFound) {
 		return h, false, err
 	}
-	err = s.Create(ctx, req)
+	made, err := s.create(ctx, req)
 	var apiErr *APIError
 	switch {
 	case err == nil:
 		h, err := s.Get(ctx, req.Name)
-		return h, err == nil, err
+		if err != nil {
+			return nil, made, fmt.Errorf("alletra: host %s is on the array; reading it back: %w", req.Name, err)
+		}
+		return h, made, nil
 	case errors.As(err, &apiErr) && apiErr.Code == CodeExistentPath:
 		h, ferr := s.FindByInitiator(ctx, initiator) // another client was quicker
 		if ferr != nil {
@@ -514,6 +537,42 @@ func (s *HostsService) Ensure(ctx context.Context, req *HostCreateRequest) (host
 		return nil, false, fmt.Errorf("alletra: host %s exists without initiator %s: %w (%w)", req.Name, initiator, ErrConflict, err)
 	}
 	return nil, false, err
+}
+
+// EnsureByInitiator is Ensure for a host known by its name and one
+// initiator, which it classifies as FindByInitiator does: an iSCSI name
+// (iqn., eui., naa.) makes an iSCSI host, an NQN (nqn.) an NVMe/TCP host
+// (transportType 2), a WWN (16 hex digits, colons allowed) an FC host. The
+// host gets the array's default persona. name is only used when the host
+// must be created; an existing host with the initiator is returned whatever
+// its name.
+//
+// WSAPI: as Ensure.
+func (s *HostsService) EnsureByInitiator(ctx context.Context, name, initiator string) (host *Host, created bool, err error) {
+	req, _, err := hostRequestFor(name, initiator)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.Ensure(ctx, req)
+}
+
+// hostRequestFor builds the create request of a host with one initiator,
+// and tells the initiator's kind.
+func hostRequestFor(name, initiator string) (*HostCreateRequest, initiatorKind, error) {
+	kind, id, err := classifyInitiator("initiator", strings.TrimSpace(initiator))
+	if err != nil {
+		return nil, 0, err
+	}
+	req := &HostCreateRequest{Name: name}
+	switch kind {
+	case initiatorISCSI:
+		req.ISCSINames = []string{id}
+	case initiatorNVMe:
+		req.NQN = id
+	default:
+		req.FCWWNs = []string{id}
+	}
+	return req, kind, nil
 }
 
 // hostMatches reports whether h is what req would have created.

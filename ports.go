@@ -250,8 +250,13 @@ func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan
 //     that is not an IP address is skipped.
 //
 // Unparsable or unspecified IP addresses are skipped. Other protocols give
-// a *ValidationError before any request. When no address is found the
-// error matches ErrNotFound (LXD treats an empty list as an error too).
+// a *ValidationError before any request. No ready port is an empty result
+// and no error: the caller decides (LXD's driver fails the map then).
+//
+// Each iSCSI address comes with its own port's target name, which differs
+// per port on 3PAR-family arrays: a connector that takes one target name
+// and a list of portals should be called once per distinct TargetName with
+// that name's addresses.
 //
 // WSAPI: GET /api/v1/ports (and the VLAN lists as needed). Idempotent; retried.
 func (s *PortsService) TargetAddresses(ctx context.Context, protocol PortProtocol) ([]TargetAddress, error) {
@@ -296,9 +301,6 @@ func (s *PortsService) TargetAddresses(ctx context.Context, protocol PortProtoco
 		for _, v := range vlans {
 			add(TargetAddress{Protocol: protocol, IP: v.IPAddr, TargetName: p.ISCSIName, PortPos: p.PortPos, VLANTag: v.VLANTag})
 		}
-	}
-	if len(out) == 0 {
-		return nil, errNotFoundf("no ready %s target port with an address", protocol)
 	}
 	return out, nil
 }

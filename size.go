@@ -69,10 +69,11 @@ func VolumeSizeMiB(bytes int64) (int64, error) {
 	return rounded / MiB, nil
 }
 
-// MiBToBytes converts a size in MiB, as the array reports it (sizeMiB,
-// totalUsedMiB, ...), to bytes. Zero is allowed. A negative value, or one
-// whose byte count would exceed math.MaxInt64, is refused with a
-// *ValidationError (Field "mib"; an overflow also matches ErrTooLarge).
+// MiBToBytes converts a size in MiB that comes from user input to bytes,
+// checked. Zero is allowed. A negative value, or one whose byte count would
+// exceed math.MaxInt64, is refused with a *ValidationError (Field "mib"; an
+// overflow also matches ErrTooLarge). For sizes the array reports, which
+// cannot fail, use BytesFromMiB or Volume.SizeBytes.
 func MiBToBytes(mib int64) (int64, error) {
 	if mib < 0 {
 		return 0, &ValidationError{Field: "mib", Reason: "size must not be negative, got " + strconv.FormatInt(mib, 10)}
@@ -85,6 +86,21 @@ func MiBToBytes(mib int64) (int64, error) {
 		}
 	}
 	return mib * MiB, nil
+}
+
+// BytesFromMiB converts a size in MiB reported by the array (sizeMiB,
+// totalUsedMiB, usedMiB, ...) to bytes, with no error to check: the WSAPI's
+// sizes are 32-bit MiB counts, whose bytes fit int64 many times over. For
+// the impossible rest it saturates: a negative value gives 0, one beyond
+// int64 bytes gives math.MaxInt64. Check user input with MiBToBytes.
+func BytesFromMiB(mib int64) int64 {
+	switch {
+	case mib <= 0:
+		return 0
+	case mib > maxMiB:
+		return math.MaxInt64
+	}
+	return mib * MiB
 }
 
 // GrowDeltaMiB returns how many MiB to add to a volume of currentMiB so

@@ -257,3 +257,27 @@ func FuzzGrowDeltaMiB(f *testing.F) {
 		require.NoError(t, err)
 	})
 }
+
+func TestBytesFromMiB(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		mib  int64
+		want int64
+	}{
+		{0, 0},
+		{1, MiB},
+		{256, VolumeGranularity},
+		{math.MaxUint32, math.MaxUint32 * MiB}, // the largest WSAPI sizeMiB
+		{maxMiB, maxMiB * MiB},
+		{maxMiB + 1, math.MaxInt64},
+		{math.MaxInt64, math.MaxInt64},
+		{-1, 0},
+		{math.MinInt64, 0},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, BytesFromMiB(tc.mib), "BytesFromMiB(%d)", tc.mib)
+	}
+	v := &Volume{SizeMiB: 1024, TotalUsedMiB: 3}
+	assert.Equal(t, 1024*MiB, v.SizeBytes())
+	assert.Equal(t, 3*MiB, v.UsedBytes())
+}

@@ -69,6 +69,13 @@ type PhysicalCopyOptions struct {
 	SaveSnapshot bool
 	// Priority of the copy task; 0 means PriorityHigh (what LXD uses).
 	Priority TaskPriority
+	// SrcSizeMiB and DestSizeMiB are the sizes of src and dest in MiB when
+	// the caller already knows them (from List, Get or its own create), as
+	// in a copy chain that moves a volume's snapshots one by one: Copy then
+	// checks dest >= src without reading the volumes. A zero size is read
+	// from the array. A size that is wrong on the caller's side is caught
+	// by the array, which refuses a copy into a smaller volume.
+	SrcSizeMiB, DestSizeMiB int64
 }
 
 // physicalCopyParams are the parameters of an offline createPhysicalCopy.
@@ -191,14 +198,30 @@ func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
 //
 // Errors: a missing snapshot gives ErrNotFound; a parent that is still
 // exported gives ErrExported and ErrInUse (403, INV_OPERATION_VV_EXPORTED,
-// whose number is not published: the status and operation decide). A 409
-// without a known code is read as a busy volume (ErrBusy, ErrInUse) unless
-// one read of the snapshot and its parent shows the parent larger than the
+// whose number is not published: the status and operation decide; unexport
+// it first, or promote online with RestoreWithOptions). A 409 without a
+// known code is read as a busy volume (ErrBusy, ErrInUse) unless one read
+// of the snapshot and its parent shows the parent larger than the
 // snapshot: then it is ErrParentGrown (PARENT_SIZE_HAS_INCREASED, also
 // without a published number). The *APIError keeps the array's status and
-// code either way. A task that fails or is cancelled gives a *TaskError
-// matching ErrTaskFailed or ErrTaskCancelled; when ctx ends during the wait,
-// a *TaskError with the task id and the context's error (the promote goes on on the array; wait for it
+// code either way.
+//
+// After ErrParentGrown no promote of that snapshot goes through (the
+// parent cannot shrink back to the snapshot's size), online or not. What
+// the array does allow is an offline physical copy from the snapshot: make
+// a volume of at least the snapshot's SizeMiB (Volumes.Create), copy the
+// snapshot into it (Copy), and use that volume in the parent's place, for
+// example by swapping the names with Volumes.Update (NewName) while
+// neither is exported. It is a new volume: its WWN and NGUID differ, so the
+// host sees a new device, and the parent's other snapshots stay with the
+// parent. The parent is not touched, so nothing is lost if the copy fails.
+// (Copying a snapshot into its own parent is not documented anywhere and
+// is not offered.)
+//
+// A task that fails or is cancelled gives a *TaskError matching
+// ErrTaskFailed or ErrTaskCancelled; when ctx ends during the wait, a
+// *TaskError with the task id and the context's error (the promote goes on
+// on the array; wait for it
 // again with Tasks.Wait).
 func (s *SnapshotsService) Restore(ctx context.Context, snapshot string) error {
 	return s.RestoreWithOptions(ctx, snapshot, nil)
@@ -240,11 +263,13 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 // physical copy: dest must not be exported) and waits for the copy task to
 // end, which it returns. src may be a base volume or a snapshot.
 //
-// Both volumes are read first: a dest smaller than src is refused with a
-// *ValidationError matching ErrCannotShrink before anything is written; a
-// missing src or dest gives ErrNotFound.
+// The sizes are checked first: a dest smaller than src is refused with a
+// *ValidationError matching ErrCannotShrink before anything is written.
+// The volumes are read for it (a missing src or dest gives ErrNotFound)
+// unless opts gives their sizes.
 //
-// WSAPI: GET /api/v1/volumes/<src> and /<dest>, then POST
+// WSAPI: GET /api/v1/volumes/<src> and /<dest> (each unless its size is
+// given), then POST
 // /api/v1/volumes/<src> {"action":"createPhysicalCopy","parameters":
 // {"destVolume":dest,"saveSnapshot":false,"priority":1}} → {"taskid":N}
 // (200 or 201), then GET /api/v1/tasks/<N> until the task ends. The POST is
@@ -276,17 +301,21 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 		}
 		params.SaveSnapshot = opts.SaveSnapshot
 	}
-	sv, err := s.client.Volumes.Get(ctx, src)
+	var known PhysicalCopyOptions
+	if opts != nil {
+		known = *opts
+	}
+	srcMiB, err := s.sizeOf(ctx, "SrcSizeMiB", src, known.SrcSizeMiB)
 	if err != nil {
 		return nil, err
 	}
-	dv, err := s.client.Volumes.Get(ctx, dest)
+	destMiB, err := s.sizeOf(ctx, "DestSizeMiB", dest, known.DestSizeMiB)
 	if err != nil {
 		return nil, err
 	}
-	if dv.SizeMiB < sv.SizeMiB {
+	if destMiB < srcMiB {
 		return nil, &ValidationError{Field: "dest",
-			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, dv.SizeMiB, sv.SizeMiB, src),
+			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, destMiB, srcMiB, src),
 			Err:    ErrCannotShrink}
 	}
 	var ref taskRef
@@ -297,6 +326,22 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 		return nil, s.copyRefused(ctx, src, dest, err)
 	}
 	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)
+}
+
+// sizeOf returns known, or the size of the volume read from the array when
+// known is 0.
+func (s *SnapshotsService) sizeOf(ctx context.Context, field, name string, known int64) (int64, error) {
+	switch {
+	case known < 0:
+		return 0, invalid(field, fmt.Sprintf("must not be negative, got %d", known))
+	case known > 0:
+		return known, nil
+	}
+	v, err := s.client.Volumes.Get(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	return v.SizeMiB, nil
 }
 
 // promoteRefused confirms a 409 without a known code to a promote of

@@ -618,3 +618,35 @@ func TestSnapshotsNilContext(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrInvalidInput))
 	assert.Zero(t, m.GetTotalCallCount())
 }
+
+func TestSnapshotsCopyWithKnownSizesReadsNothing(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		opts      *PhysicalCopyOptions
+		wantReads int
+		wantErr   error
+	}{
+		{"both known", &PhysicalCopyOptions{SrcSizeMiB: 1024, DestSizeMiB: 1024}, 0, nil},
+		{"dest known", &PhysicalCopyOptions{DestSizeMiB: 1024}, 1, nil},
+		{"known smaller dest", &PhysicalCopyOptions{SrcSizeMiB: 2048, DestSizeMiB: 1024}, 0, ErrCannotShrink},
+		{"negative", &PhysicalCopyOptions{SrcSizeMiB: -1}, 0, ErrInvalidInput},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := copyMock(t, 1024, 1024)
+			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK, map[string]any{"taskid": 5}))
+			m.RegisterResponder(http.MethodGet, testAPI+"/tasks/5", taskStatusResponder(5, TaskDone))
+			_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", tc.opts)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				assert.Zero(t, routeCalls(m, http.MethodPost, testAPI+"/volumes/c-A"), "nothing written")
+			} else {
+				require.NoError(t, err)
+			}
+			reads := routeCalls(m, http.MethodGet, testAPI+"/volumes/c-A") + routeCalls(m, http.MethodGet, testAPI+"/volumes/c-B")
+			assert.Equal(t, tc.wantReads, reads, "volume reads")
+		})
+	}
+}

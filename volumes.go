@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/google/go-querystring/query"
 )
@@ -141,6 +143,13 @@ type Volume struct {
 	ExpirationTime   string           `json:"expirationTime8601,omitempty"`
 	RetentionTime    string           `json:"retentionTime8601,omitempty"`
 }
+
+// SizeBytes returns the volume's size (SizeMiB) in bytes; see BytesFromMiB.
+func (v *Volume) SizeBytes() int64 { return BytesFromMiB(v.SizeMiB) }
+
+// UsedBytes returns the space the volume uses (TotalUsedMiB) in bytes; see
+// BytesFromMiB.
+func (v *Volume) UsedBytes() int64 { return BytesFromMiB(v.TotalUsedMiB) }
 
 // UnmarshalJSON reads the id and sizes leniently, as Space does (the
 // space records decode themselves).
@@ -373,10 +382,11 @@ func roundMiB(mib int64) (int64, error) {
 }
 
 // Delete deletes the volume or snapshot called name. The array refuses to
-// delete a volume that has snapshots (ErrInUse, code 32), is in a volume set
-// (code 34) or is exported (code 26). A volume that a physical copy is using
-// gives ErrCopyInProgress (with ErrBusy and ErrInUse) once one read of the
-// tasks confirms it (see Snapshots.CopyTask).
+// delete a volume that has snapshots (ErrInUse, code 32; DeleteCascade
+// deletes them too), is in a volume set (code 34) or is exported (code 26).
+// A volume that a physical copy is using gives ErrCopyInProgress (with
+// ErrBusy and ErrInUse) once one read of the tasks confirms it (see
+// Snapshots.CopyTask).
 //
 // WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
 // does not exist gives ErrNotFound (unless a retry finds it gone after an
@@ -392,6 +402,75 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
+// DeleteCascade deletes the volume or snapshot called name together with
+// its snapshots and theirs: LXD's DELETE with ?cascade=true, one request on
+// an array that accepts the parameter. The volume and its snapshots must not
+// be exported or in a volume set (ErrInUse, as for Delete).
+//
+// No public WSAPI document describes cascade=true. An array that refuses
+// it (any 400, or 501) or ignores it (409 with code 32 or 25, "has
+// children", the answer to a plain delete) gets the children-first
+// fallback: each snapshot is deleted before its parent, descending only
+// into snapshots the array says have children of their own, and snapshots
+// already gone count as deleted. The fallback is not atomic: an error stops
+// it with the snapshots deleted so far gone, and calling DeleteCascade
+// again carries on.
+//
+// WSAPI: DELETE /api/v1/volumes/<name>?cascade=true; after a refusal, GET
+// /api/v1/volumes?query="copyOf==<name>" and DELETE /api/v1/volumes/<name>
+// per snapshot, then the volume. Idempotent like Delete: a missing volume
+// gives ErrNotFound, which callers tearing down may ignore.
+func (s *VolumesService) DeleteCascade(ctx context.Context, name string) error {
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/volumes/%s", name),
+		query: url.Values{"cascade": {"true"}}, kind: CallDelete})
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &apiErr):
+		return err
+	case hasChildren(err):
+		return s.deleteChildren(ctx, name) // cascade was ignored: the plain delete's answer
+	case apiErr.StatusCode == http.StatusBadRequest || apiErr.StatusCode == http.StatusNotImplemented:
+		return s.deleteChildrenFirst(ctx, name) // cascade was refused
+	}
+	return s.client.classifyVolumeDelete(ctx, name, err) // onlinecopy.go: a copy in progress
+}
+
+// hasChildren reports the array's refusal to delete a volume that has
+// snapshots (409, code 32 HAS_CHILD or 25 HAS_RO_CHILD).
+func hasChildren(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict &&
+		(apiErr.Code == CodeHasChild || apiErr.Code == CodeHasReadOnlyChild)
+}
+
+// deleteChildrenFirst deletes name, and first its snapshots when the array
+// says it has some.
+func (s *VolumesService) deleteChildrenFirst(ctx context.Context, name string) error {
+	if err := s.Delete(ctx, name); !hasChildren(err) {
+		return err
+	}
+	return s.deleteChildren(ctx, name)
+}
+
+// deleteChildren deletes the snapshots of name (children first), then name.
+func (s *VolumesService) deleteChildren(ctx context.Context, name string) error {
+	snaps, err := s.client.Snapshots.List(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, snap := range snaps {
+		if err := s.deleteChildrenFirst(ctx, snap.Name); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return s.Delete(ctx, name)
+}
+
 // Grow adds byMiB to the volume's size; the array rounds the amount up to its
 // allocation unit (256 MiB on current arrays). An amount above the WSAPI's
 // 16 TiB limit (most likely bytes) is refused before any request.
@@ -399,8 +478,17 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 // WSAPI: PUT /api/v1/volumes/<name> {"action":3,"sizeMiB":byMiB}. Not
 // idempotent — the size is a delta — so it is never sent twice: a failure
 // whose outcome is unknown is returned, and the caller should read the size
-// (or use ResizeTo) before trying again.
+// before trying again. A successful Grow ends ResizeTo's guard for the
+// volume (see ResizeTo): the caller has decided the size.
 func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) error {
+	if err := s.grow(ctx, name, byMiB); err != nil {
+		return err
+	}
+	s.client.grows.clear(name)
+	return nil
+}
+
+func (s *VolumesService) grow(ctx context.Context, name string, byMiB int64) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
@@ -418,34 +506,151 @@ func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) err
 	return err
 }
 
-// ResizeTo makes the volume sizeMiB large (rounded up to 256 MiB): it reads
-// the current size, does nothing when the volume is already that large, and
-// refuses a smaller size with ErrCannotShrink before sending anything.
+// ResizeTo makes the volume at least sizeMiB large and returns the size the
+// array reports afterwards, in MiB: the size to wait for on the host (it
+// may exceed sizeMiB, see below). It reads the current size first, sends
+// nothing when the volume is already large enough (and returns that size),
+// and refuses a smaller size with ErrCannotShrink before sending anything.
 //
-// WSAPI: GET /api/v1/volumes/<name>, then PUT with action 3 (grow) by the
-// difference. Because it reads first, calling it again after an unknown
-// outcome is safe.
-func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) error {
+// Sizes are compared in the array's 256 MiB steps: sizeMiB is rounded up to
+// the next multiple of 256 MiB, so a request anywhere inside the step the
+// volume already fills (1025 to 1280 for a 1280 MiB volume) is a no-op that
+// returns 1280, and a request below that step (1024 for a 1280 MiB volume)
+// is ErrCannotShrink. A grow goes to the rounded size; an array whose grow
+// unit is larger than 256 MiB rounds further, which the returned size shows.
+//
+// Calling ResizeTo again is safe after an error that says the grow was not
+// carried out: a *ValidationError, an *APIError answer of the array (other
+// than 502 and 504), a connection that could not be opened. When the
+// grow's outcome is unknown (a timeout, a reset after the request was
+// sent, 502 or 504, the context ending while it was in flight) the array
+// may still carry it out later, so the error matches ErrGrowPending and
+// this Client remembers it: until the volume's size has changed, ResizeTo
+// on it reads the size and returns ErrGrowPending instead of growing again
+// (which would add the delta twice once the late grow lands). A
+// successful Grow on the volume ends the guard, for a caller that has
+// checked that the late grow will not come. The guard lives in the Client:
+// another Client (or process) is not protected, so read the size before
+// resizing from there.
+//
+// Every error returns 0 as the size.
+//
+// WSAPI: GET /api/v1/volumes/<name>, then, when it must grow, PUT with
+// action 3 (grow) by the difference and GET again for the new size.
+func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) (int64, error) {
 	target, err := roundMiB(sizeMiB)
 	if err != nil {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
 			ve.Field = "sizeMiB"
 		}
-		return err
+		return 0, err
 	}
 	v, err := s.Get(ctx, name)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if p, ok := s.client.grows.get(name); ok {
+		if v.SizeMiB == p.fromMiB {
+			return 0, &GrowPendingError{Volume: name, FromMiB: p.fromMiB, ByMiB: p.byMiB}
+		}
+		s.client.grows.clear(name) // it landed (or someone else grew the volume)
 	}
 	switch {
-	case target == v.SizeMiB:
-		return nil
+	case sizeMiB <= v.SizeMiB && target >= v.SizeMiB:
+		return v.SizeMiB, nil
 	case target < v.SizeMiB:
-		return &ValidationError{Field: "sizeMiB",
+		return 0, &ValidationError{Field: "sizeMiB",
 			Reason: fmt.Sprintf("volume %s is %d MiB; cannot shrink to %d MiB", name, v.SizeMiB, target), Err: ErrCannotShrink}
 	}
-	return s.Grow(ctx, name, target-v.SizeMiB)
+	delta := target - v.SizeMiB
+	if err := s.grow(ctx, name, delta); err != nil {
+		if outcomeUnknown(err) {
+			s.client.grows.set(name, pendingGrow{fromMiB: v.SizeMiB, byMiB: delta})
+			return 0, &GrowPendingError{Volume: name, FromMiB: v.SizeMiB, ByMiB: delta, Err: err}
+		}
+		return 0, err
+	}
+	grown, err := s.Get(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("alletra: volume %s grown by %d MiB; reading its new size: %w", name, delta, err)
+	}
+	return grown.SizeMiB, nil
+}
+
+// ErrGrowPending: a grow of the volume whose outcome is unknown may still
+// be carried out by the array; the error is a *GrowPendingError.
+var ErrGrowPending = errors.New("alletra: an earlier grow may still be carried out")
+
+// GrowPendingError says that a grow of Volume from FromMiB by ByMiB had an
+// unknown outcome (Err, when this call sent it) and may still land.
+type GrowPendingError struct {
+	Volume  string
+	FromMiB int64
+	ByMiB   int64
+	Err     error // the failure of the grow; nil when an earlier call sent it
+}
+
+// Error implements error.
+func (e *GrowPendingError) Error() string {
+	s := fmt.Sprintf("alletra: grow of volume %s from %d MiB by %d MiB may still be carried out", e.Volume, e.FromMiB, e.ByMiB)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Is makes the error match ErrGrowPending.
+func (e *GrowPendingError) Is(target error) bool { return target == ErrGrowPending }
+
+// Unwrap returns the grow's failure.
+func (e *GrowPendingError) Unwrap() error { return e.Err }
+
+// outcomeUnknown reports a failure after which a request may still have been
+// carried out: a transport error other than a failed dial, a 502 or 504, the
+// context ending, Close ending the call in flight.
+func outcomeUnknown(err error) bool {
+	var te *TransportError
+	var apiErr *APIError
+	switch {
+	case errors.As(err, &te):
+		return !isDialError(te.Err)
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode == http.StatusBadGateway || apiErr.StatusCode == http.StatusGatewayTimeout
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrClosed)
+}
+
+// pendingGrow is a grow ResizeTo sent whose outcome is unknown.
+type pendingGrow struct{ fromMiB, byMiB int64 }
+
+// growGuard holds a Client's pending grows by volume name; the zero value is
+// ready.
+type growGuard struct {
+	mu sync.Mutex
+	m  map[string]pendingGrow
+}
+
+func (g *growGuard) get(name string) (pendingGrow, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p, ok := g.m[name]
+	return p, ok
+}
+
+func (g *growGuard) set(name string, p pendingGrow) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.m == nil {
+		g.m = map[string]pendingGrow{}
+	}
+	g.m[name] = p
+}
+
+func (g *growGuard) clear(name string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.m, name)
 }
 
 // Update changes a volume's name, comment or retention settings.

@@ -448,16 +448,22 @@ func TestVolumesResizeTo(t *testing.T) {
 				body = decodeBody(t, req)
 				return httpmock.NewStringResponse(http.StatusOK, ""), nil
 			})
-			err := c.Volumes.ResizeTo(context.Background(), "v1", tc.target)
+			size, err := c.Volumes.ResizeTo(context.Background(), "v1", tc.target)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 				var ve *ValidationError
 				require.ErrorAs(t, err, &ve)
 				assert.Equal(t, "sizeMiB", ve.Field)
+				assert.Zero(t, size)
 			} else {
 				require.NoError(t, err)
+				assert.Equal(t, tc.current, size, "the size the (static) mock reports")
 			}
-			assert.Equal(t, 1, routeCalls(m, http.MethodGet, testAPI+"/volumes/v1"))
+			gets := 1
+			if tc.wantDelta != 0 {
+				gets = 2 // the new size is read back
+			}
+			assert.Equal(t, gets, routeCalls(m, http.MethodGet, testAPI+"/volumes/v1"))
 			if tc.wantDelta == 0 {
 				assert.Zero(t, routeCalls(m, http.MethodPut, testAPI+"/volumes/v1"), "no PUT")
 				return
@@ -472,14 +478,16 @@ func TestVolumesResizeToErrors(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/gone", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
-	assert.ErrorIs(t, c.Volumes.ResizeTo(context.Background(), "gone", 1024), ErrNotFound)
+	_, err := c.Volumes.ResizeTo(context.Background(), "gone", 1024)
+	assert.ErrorIs(t, err, ErrNotFound)
 	for _, size := range []int64{0, -1} {
-		err := c.Volumes.ResizeTo(context.Background(), "v1", size)
+		_, err := c.Volumes.ResizeTo(context.Background(), "v1", size)
 		var ve *ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, "sizeMiB", ve.Field)
 	}
-	assert.ErrorIs(t, c.Volumes.ResizeTo(context.Background(), "a b", 1024), ErrInvalidInput)
+	_, err = c.Volumes.ResizeTo(context.Background(), "a b", 1024)
+	assert.ErrorIs(t, err, ErrInvalidInput)
 	assert.Equal(t, 2, m.GetTotalCallCount(), "login + GET gone")
 }
 
@@ -621,10 +629,11 @@ func TestVolumesSizesLookingLikeBytes(t *testing.T) {
 	c, m := newMock(t)
 	ctx := context.Background()
 	const gib = 1 << 30 // one GiB in bytes: 1 PiB if read as MiB
+	_, resizeErr := c.Volumes.ResizeTo(ctx, "v", 20*gib)
 	for field, err := range map[string]error{
 		"SizeMiB": c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: gib}),
 		"byMiB":   c.Volumes.Grow(ctx, "v", 10*gib),
-		"sizeMiB": c.Volumes.ResizeTo(ctx, "v", 20*gib),
+		"sizeMiB": resizeErr,
 	} {
 		var ve *ValidationError
 		require.ErrorAs(t, err, &ve, field)

@@ -68,6 +68,11 @@ func WithSerializedSessions() Option { return func(c *config) { c.sim.Serialized
 // WithGzip gzips responses when the client sends Accept-Encoding: gzip.
 func WithGzip() Option { return func(c *config) { c.sim.Gzip = true } }
 
+// WithoutCascade makes the array ignore ?cascade=true on volume deletes, as
+// an array without that undocumented parameter may: deleting a volume that
+// has snapshots then gets 409 with code 32, as a plain delete does.
+func WithoutCascade() Option { return func(c *config) { c.sim.IgnoreCascade = true } }
+
 // WithListener serves on l (for example a fixed address, as cmd/alletrasim
 // does) instead of a new loopback port. The server closes l. With TLS, the
 // certificate is valid for 127.0.0.1, ::1 and example.com only.

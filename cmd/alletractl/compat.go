@@ -2,7 +2,7 @@ package main
 
 // The SDK calls whose shape is about to change live here, each behind one
 // small function, so that switching to the new SDK API touches this file only:
-// resizing (ResizeTo returning the size), ensuring a host by initiator,
+// ensuring a host by initiator,
 // unexporting with host clean-up, and learning the task id of a restore or
 // copy before it ends.
 
@@ -18,17 +18,9 @@ import (
 )
 
 // resizeTo makes the volume sizeMiB large (never smaller) and returns the size
-// the array reports afterwards. Once Volumes.ResizeTo returns that size
-// itself, this is just `return c.Volumes.ResizeTo(ctx, name, sizeMiB)`.
+// the array reports afterwards (Volumes.ResizeTo does both).
 func resizeTo(ctx context.Context, c *alletra.Client, name string, sizeMiB int64) (int64, error) {
-	if err := c.Volumes.ResizeTo(ctx, name, sizeMiB); err != nil {
-		return 0, err
-	}
-	v, err := c.Volumes.Get(ctx, name)
-	if err != nil {
-		return 0, err
-	}
-	return v.SizeMiB, nil
+	return c.Volumes.ResizeTo(ctx, name, sizeMiB)
 }
 
 // ensureHost returns the host that owns req's initiator, creating it when no

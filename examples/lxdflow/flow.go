@@ -69,28 +69,23 @@ func (f *flow) protocol() alletra.PortProtocol {
 	return alletra.ProtocolNVMe
 }
 
-// ensureHost finds this server's host by its initiator, or creates it.
+// ensureHost finds this server's host by its initiator, or creates it: the
+// SDK tells an IQN from an NQN itself.
 func (f *flow) ensureHost(ctx context.Context) (string, error) {
-	h, err := f.c.Hosts.FindByInitiator(ctx, f.initiator)
-	if err == nil {
-		f.hostName = h.Name
+	h, created, err := f.c.Hosts.EnsureByInitiator(ctx, f.hostName, f.initiator)
+	if err != nil {
+		return "", err
+	}
+	f.hostName = h.Name
+	if !created {
 		return "found " + h.Name, nil
 	}
-	if !errors.Is(err, alletra.ErrNotFound) {
-		return "", err
-	}
-	req := &alletra.HostCreateRequest{Name: f.hostName, Descriptors: &alletra.HostDescriptors{Comment: "go-alletra lxdflow example"}}
-	if f.t.mode == "iscsi" {
-		req.ISCSINames = []string{f.initiator}
-	} else {
-		req.NQN, req.TransportType = f.initiator, alletra.TransportTCP
-	}
-	if err := f.c.Hosts.Create(ctx, req); err != nil {
-		return "", err
-	}
-	name := f.hostName
+	f.pushHostUndo(h.Name)
+	return "not found, created " + h.Name, nil
+}
+
+func (f *flow) pushHostUndo(name string) {
 	f.undo.push("host "+name, func(ctx context.Context) error { return f.c.Hosts.Delete(ctx, name) })
-	return "not found, created " + name, nil
 }
 
 // createVolume creates a volume of at least bytes in the pool.
@@ -118,62 +113,52 @@ func (f *flow) createVolume(ctx context.Context, name string, bytes int64) (stri
 	return fmt.Sprintf("%s (%d chars), %d bytes → %d MiB (LXD sends %d)", name, len(name), bytes, sizeMiB, bytes>>20), nil
 }
 
-// mapVolume is LXD's mapVolume: ensure the host, export the volume once
-// (autoLun), and find the target addresses.
+// mapVolume is LXD's mapVolume in one call: ensure the host, export the
+// volume once (autoLun), and return what the node connects to (the target
+// addresses and, for NVMe, the subsystem NQN).
 func (f *flow) mapVolume(ctx context.Context) (string, error) {
-	host, err := f.ensureHost(ctx)
+	m, err := f.c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: f.vol, Host: f.hostName, Initiator: f.initiator, Targets: true})
 	if err != nil {
 		return "", err
 	}
-	v, err := f.c.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: f.vol, HostName: f.hostName, AutoLUN: true})
-	if err != nil {
-		return "", err
+	if m.HostCreated {
+		f.pushHostUndo(m.Host.Name)
 	}
+	v := m.VLUN
 	f.undo.push("vLUN "+v.ID().String(), func(ctx context.Context) error {
 		return f.c.VLUNs.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos)
 	})
-	addrs, err := f.c.Ports.TargetAddresses(ctx, f.protocol())
-	if err != nil {
-		return "", err
-	}
-	ips := make([]string, len(addrs))
-	for i, a := range addrs {
+	ips := make([]string, len(m.Targets))
+	for i, a := range m.Targets {
 		ips[i] = a.IP
+	}
+	host := "found " + m.Host.Name
+	if m.HostCreated {
+		host = "created " + m.Host.Name
 	}
 	return fmt.Sprintf("host %s, LUN %d, %s targets %s", host, v.LUN, f.protocol(), strings.Join(ips, ",")), nil
 }
 
-// unmapVolume is LXD's unmap: delete this host's vLUN of the volume, and the
-// host itself when nothing else is mapped to it.
+// unmapVolume is LXD's unmap in one call: delete this host's vLUN of the
+// volume, and the host itself when nothing else is mapped to it.
 func (f *flow) unmapVolume(ctx context.Context) (string, error) {
-	h, err := f.c.Hosts.FindByInitiator(ctx, f.initiator)
-	if errors.Is(err, alletra.ErrNotFound) {
+	u, err := f.c.VLUNs.Unmap(ctx, f.vol, f.initiator)
+	if err != nil {
+		return "", err
+	}
+	if u.Host == "" {
 		return "no host, nothing mapped", nil
-	} else if err != nil {
-		return "", err
 	}
-	vluns, err := f.c.VLUNs.List(ctx, &alletra.VLUNListOptions{VolumeName: f.vol, HostName: h.Name})
-	if err != nil {
-		return "", err
-	}
-	for _, v := range vluns { // this host's templates only: never another host's LUN
-		if err := f.c.VLUNs.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil && !errors.Is(err, alletra.ErrNotFound) {
-			return "", err
+	for _, k := range f.undo.keys {
+		if strings.HasPrefix(k, "vLUN "+f.vol+",") {
+			f.undo.drop(k)
 		}
-		f.undo.drop("vLUN " + v.ID().String())
 	}
-	left, err := f.c.VLUNs.List(ctx, &alletra.VLUNListOptions{HostName: h.Name})
-	if err != nil {
-		return "", err
+	if !u.HostDeleted {
+		return fmt.Sprintf("%d vLUN(s) removed; host %s keeps its other exports", u.Removed, u.Host), nil
 	}
-	if len(left) > 0 {
-		return fmt.Sprintf("%d vLUN(s) removed; host %s keeps %d", len(vluns), h.Name, len(left)), nil
-	}
-	if err := f.c.Hosts.Delete(ctx, h.Name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
-		return "", err
-	}
-	f.undo.drop("host " + h.Name)
-	return fmt.Sprintf("%d vLUN(s) removed; host %s had nothing else mapped: deleted", len(vluns), h.Name), nil
+	f.undo.drop("host " + u.Host)
+	return fmt.Sprintf("%d vLUN(s) removed; host %s had nothing else mapped: deleted", u.Removed, u.Host), nil
 }
 
 // copyWithSnapshots is LXD's CreateVolumeFromCopy: an empty destination at
@@ -187,14 +172,17 @@ func (f *flow) copyWithSnapshots(ctx context.Context) (string, error) {
 	if _, err := f.createVolume(ctx, f.dest, src.SizeMiB*alletra.MiB); err != nil {
 		return "", err
 	}
-	if _, err := f.c.Snapshots.Copy(ctx, f.snap, f.dest, nil); err != nil {
+	// The sizes are known here (the snapshot has its parent's size): Copy
+	// need not read the volumes again.
+	known := &alletra.PhysicalCopyOptions{SrcSizeMiB: src.SizeMiB, DestSizeMiB: src.SizeMiB}
+	if _, err := f.c.Snapshots.Copy(ctx, f.snap, f.dest, known); err != nil {
 		return "", err
 	}
 	if err := f.c.Snapshots.Create(ctx, f.dest, &alletra.SnapshotCreateRequest{Name: f.destSnap}); err != nil {
 		return "", err
 	}
 	f.undo.push("snapshot "+f.destSnap, func(ctx context.Context) error { return f.c.Snapshots.Delete(ctx, f.destSnap) })
-	if _, err := f.c.Snapshots.Copy(ctx, f.vol, f.dest, nil); err != nil {
+	if _, err := f.c.Snapshots.Copy(ctx, f.vol, f.dest, known); err != nil {
 		return "", err
 	}
 	if _, err := f.check("", f.destSnap, f.snap); err != nil {
@@ -203,30 +191,25 @@ func (f *flow) copyWithSnapshots(ctx context.Context) (string, error) {
 	return f.check(f.dest+" with snapshot "+f.destSnap, f.dest, f.vol)
 }
 
-// deleteAll deletes snapshots first (the array refuses to delete a volume
-// with snapshots), takes the volumes out of the pool in one request, then
-// deletes the volumes and the pool.
+// deleteAll takes the volumes out of the pool in one request, deletes each
+// with its snapshot (Volumes.DeleteCascade: one request where the array
+// accepts cascade=true), then the pool.
 func (f *flow) deleteAll(ctx context.Context) (string, error) {
-	for _, s := range []string{f.destSnap, f.snap} {
-		if err := f.c.Snapshots.Delete(ctx, s); err != nil && !errors.Is(err, alletra.ErrNotFound) {
-			return "", err
-		}
-		f.undo.drop("snapshot " + s)
-	}
 	if err := f.c.VolumeSets.RemoveMembers(ctx, f.pool, f.vol, f.dest); err != nil {
 		return "", err
 	}
-	for _, v := range []string{f.dest, f.vol} {
-		if err := f.c.Volumes.Delete(ctx, v); err != nil && !errors.Is(err, alletra.ErrNotFound) {
+	for _, v := range []struct{ vol, snap string }{{f.dest, f.destSnap}, {f.vol, f.snap}} {
+		if err := f.c.Volumes.DeleteCascade(ctx, v.vol); err != nil && !errors.Is(err, alletra.ErrNotFound) {
 			return "", err
 		}
-		f.undo.drop("volume " + v)
+		f.undo.drop("snapshot " + v.snap)
+		f.undo.drop("volume " + v.vol)
 	}
 	if err := f.c.VolumeSets.Delete(ctx, f.pool); err != nil {
 		return "", err
 	}
 	f.undo.drop("volume set " + f.pool)
-	return "2 snapshots, 2 volumes, the pool", nil
+	return "2 volumes with their snapshots, the pool", nil
 }
 
 // write stands in for data written to a volume: on the simulator it sets the

@@ -133,18 +133,21 @@ func (f *flow) run(r *runner) {
 	// LXD CreateVolumeFromCopy: GET src, POST dest + PUT set, per snapshot a
 	// physical copy (POST + polls) and POST snapshot, then the volume's copy.
 	r.step("copy with snapshots", lxdCost{trips: 6, tasks: 2}, f.copyWithSnapshots)
-	// LXD SetVolumeQuota: GET /volumes/{name}, PUT action 3 with the delta.
+	// LXD SetVolumeQuota: GET /volumes/{name}, PUT action 3 with the delta
+	// (go-alletra then reads the size the array reports: the size to wait for).
 	r.step("resize by 512 MiB", lxdCost{trips: 2}, func(ctx context.Context) (string, error) {
 		target := f.sizeMiB + 512
-		if err := c.Volumes.ResizeTo(ctx, f.vol, target); err != nil {
+		size, err := c.Volumes.ResizeTo(ctx, f.vol, target)
+		if err != nil {
 			return "", err
 		}
 		old := f.sizeMiB
-		f.sizeMiB = target
-		return fmt.Sprintf("%d MiB → %d MiB (ResizeTo sends the delta, 512)", old, target), nil
+		f.sizeMiB = size
+		return fmt.Sprintf("%d MiB → %d MiB as the array reports it (ResizeTo sends the delta, 512)", old, size), nil
 	})
 	r.step("unmap, remove the unused host", lxdCost{trips: 5}, f.unmapVolume)
 	// LXD: DeleteVolumeSnapshot ×2 (DELETE), DeleteVolume ×2 (PUT set + DELETE), DeleteVolumeSet (DELETE).
+	// go-alletra: one PUT set for both volumes, DeleteCascade ×2, DELETE set.
 	r.step("delete everything", lxdCost{trips: 7}, f.deleteAll)
 }
 

@@ -56,6 +56,10 @@ type Config struct {
 	SerializedSessions bool
 	Gzip               bool
 	PlainHTTP          bool
+	// IgnoreCascade makes DELETE /volumes/{name} ignore ?cascade=true, as
+	// an array without that (undocumented) parameter may: a volume with
+	// snapshots then gets 409 code 32.
+	IgnoreCascade bool
 	// Listener, when set, is where the server listens instead of a new
 	// loopback port; the server closes it.
 	Listener net.Listener

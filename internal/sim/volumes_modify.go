@@ -179,7 +179,7 @@ func (e *Engine) growVolume(name string, delta *int64) response {
 // deleteVolume handles DELETE /volumes/{name}[?cascade=true].
 func (e *Engine) deleteVolume(req *request) response {
 	name := req.params[0]
-	cascade := req.query.Get("cascade") == "true"
+	cascade := req.query.Get("cascade") == "true" && !e.cfg.IgnoreCascade
 	e.lock()
 	defer e.unlock()
 	v := e.volumes[name]
