@@ -182,28 +182,14 @@ func (s *HostSetsService) changeMembers(ctx context.Context, set string, action 
 	if err != nil {
 		return err
 	}
-	put := func(ctx context.Context, pending []string) error {
-		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/hostsets/%s", set),
-			body: setModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
-		return err
-	}
-	benign := isAlreadyMemberError
-	if action == SetActionMemRemove {
-		benign = isNotMemberError
-	}
-	return converge(ctx, members, put, benign, func(ctx context.Context, want []string) ([]string, error) {
-		h, err := s.Get(ctx, set)
-		if err != nil {
-			return nil, err
-		}
-		var pending []string
-		for _, n := range want {
-			if h.Has(n) != (action == SetActionMemAdd) {
-				pending = append(pending, n)
+	return changeSetMembers(ctx, s.client, pathf("/hostsets/%s", set), action, members,
+		func(ctx context.Context) (func(string) bool, error) {
+			h, err := s.Get(ctx, set)
+			if err != nil {
+				return nil, err
 			}
-		}
-		return pending, nil
-	})
+			return h.Has, nil
+		})
 }
 
 // checkSetMembers validates the names of a set's members (what: "volume"

@@ -186,8 +186,23 @@ func (s *VolumeSetsService) changeMembers(ctx context.Context, set string, actio
 	if err != nil {
 		return err
 	}
+	return changeSetMembers(ctx, s.client, pathf("/volumesets/%s", set), action, members,
+		func(ctx context.Context) (func(string) bool, error) {
+			v, err := s.Get(ctx, set)
+			if err != nil {
+				return nil, err
+			}
+			return v.Has, nil
+		})
+}
+
+// changeSetMembers adds or removes members of the set at path (a volume set
+// or a host set: the same body and actions) until read reports each as
+// present (add) or absent (remove); see converge.
+func changeSetMembers(ctx context.Context, c *Client, path string, action SetAction, members []string,
+	read func(context.Context) (has func(string) bool, err error)) error {
 	put := func(ctx context.Context, pending []string) error {
-		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumesets/%s", set),
+		_, err := c.do(ctx, &call{method: http.MethodPut, path: path,
 			body: setModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
 		return err
 	}
@@ -196,13 +211,13 @@ func (s *VolumeSetsService) changeMembers(ctx context.Context, set string, actio
 		benign = isNotMemberError
 	}
 	return converge(ctx, members, put, benign, func(ctx context.Context, want []string) ([]string, error) {
-		v, err := s.Get(ctx, set)
+		has, err := read(ctx)
 		if err != nil {
 			return nil, err
 		}
 		var pending []string
 		for _, n := range want {
-			if v.Has(n) != (action == SetActionMemAdd) {
+			if has(n) != (action == SetActionMemAdd) {
 				pending = append(pending, n)
 			}
 		}
