@@ -9,17 +9,19 @@
 //	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024})
 //
 // Each resource has a service on the Client: Volumes, VolumeSets, Hosts,
-// VLUNs, Snapshots, Tasks, Ports and System. Every method takes a context;
-// cancelling it ends the call, its retries and any task wait.
+// HostSets, VLUNs, Snapshots, Tasks, Ports, QoS and System. Every method
+// takes a context; cancelling it ends the call, its retries and any task
+// wait.
 //
 // # Authentication and sessions
 //
 // NewClient does no I/O. The first request logs in (POST
 // /api/v1/credentials) and, by default, every goroutine shares the session
 // key: many concurrent first calls cause one login. When the array answers
-// that the key is invalid (HTTP 403, WSAPI code 6), which happens after 15
-// idle minutes, the Client logs in once more (one login however many
-// goroutines noticed) and sends each affected request again, once.
+// that the key is invalid (HTTP 403, WSAPI code 6), which the WSAPI guide
+// says happens after fifteen unused minutes, the Client logs in once more
+// (one login however many goroutines noticed) and sends each affected
+// request again, once.
 //
 // The array serialises the requests of one key. [WithSessions] lets a
 // Client keep several keys for real concurrency, logged in lazily and each
@@ -85,6 +87,7 @@
 // # Testing
 //
 // Package alletratest runs an in-memory WSAPI array over httptest, with
-// sessions, tasks, the real error codes and fault injection, for tests that
-// need no array.
+// sessions, tasks, fault injection and the statuses and error codes of the
+// public record (docs/wsapi-evidence.md in the repository lists each with
+// its source), for tests that need no array.
 package alletra

@@ -89,9 +89,9 @@ const (
 	CodeExistentSet               ErrorCode = 101 // EXISTENT_SET, 409 in python-3parclient's mock; the guide (1.3.1 p.86) gives 400 and no number, so the number is unverified
 	CodeNonExistentSet            ErrorCode = 102 // NON_EXISTENT_SET, 404: Cinder hpe_3par_common, flowkit
 	CodeMemberInSet               ErrorCode = 104 // MEMBER_IN_SET, 409 (guide 1.3.1 p.88); the number only from a third-party Go WSAPI client: medium confidence
-	CodeExistentQoSRule           ErrorCode = 114 // EXISTENT_QOS_RULE: python-3parclient mock (status not given)
+	CodeExistentQoSRule           ErrorCode = 114 // EXISTENT_QOS_RULE, 400 in python-3parclient's mock and docstrings
 	CodeInvalidInputBelowRange    ErrorCode = 115 // INV_INPUT_BELOW_RANGE, 400: python-3parclient mock, guide 1.3.1 p.133
-	CodeInvalidQoSTarget          ErrorCode = 117 // INV_INPUT_QOS_TARGET_OBJECT: python-3parclient mock (status not given)
+	CodeInvalidQoSTarget          ErrorCode = 117 // INV_INPUT_QOS_TARGET_OBJECT, 404 in python-3parclient's mock (the target does not exist)
 	CodeVolumeInRemoteCopy        ErrorCode = 120 // INV_OPERATION_VV_IN_REMOTE_COPY, 403: python-3parclient mock
 	CodeNonExistentTask           ErrorCode = 145 // NON_EXISTENT_TASK, 404: python-3parclient mock, guide 1.3.1 p.133
 	CodeUnsupportedVolumeType     ErrorCode = 150 // INV_OPERATION_UNSUPPORTED_VV_TYPE, 403: Cinder (grow), flowkit

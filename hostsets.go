@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -23,14 +24,7 @@ type HostSet struct {
 }
 
 // Has reports whether the set lists the host called name.
-func (h *HostSet) Has(name string) bool {
-	for _, m := range h.SetMembers {
-		if m == name {
-			return true
-		}
-	}
-	return false
-}
+func (h *HostSet) Has(name string) bool { return slices.Contains(h.SetMembers, name) }
 
 // HostSetCreateRequest is the body of POST /hostsets. Name is required.
 type HostSetCreateRequest struct {
@@ -38,12 +32,6 @@ type HostSetCreateRequest struct {
 	Domain     string   `json:"domain,omitempty"`
 	Comment    string   `json:"comment,omitempty"` // at most 511 characters
 	SetMembers []string `json:"setmembers,omitempty"`
-}
-
-// hostSetModifyRequest is the body of a membership change.
-type hostSetModifyRequest struct {
-	Action     SetAction `json:"action"`
-	SetMembers []string  `json:"setmembers"`
 }
 
 // Get returns the host set called name.
@@ -121,7 +109,7 @@ func (s *HostSetsService) Create(ctx context.Context, req *HostSetCreateRequest)
 	}
 	body := *req
 	if len(req.SetMembers) > 0 {
-		members, err := checkSetMembers(s.client, "SetMembers", req.SetMembers)
+		members, err := checkSetMembers(s.client, "SetMembers", "member", req.SetMembers)
 		if err != nil {
 			return err
 		}
@@ -190,38 +178,25 @@ func (s *HostSetsService) changeMembers(ctx context.Context, set string, action 
 	if err := s.client.checkName("set", set); err != nil {
 		return err
 	}
-	members, err := checkSetMembers(s.client, "names", names)
+	members, err := checkSetMembers(s.client, "names", "member", names)
 	if err != nil {
 		return err
 	}
-	put := func(ctx context.Context, pending []string) error {
-		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/hostsets/%s", set),
-			body: hostSetModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
-		return err
-	}
-	benign := isAlreadyMemberError
-	if action == SetActionMemRemove {
-		benign = isNotMemberError
-	}
-	return converge(ctx, members, put, benign, func(ctx context.Context, want []string) ([]string, error) {
-		h, err := s.Get(ctx, set)
-		if err != nil {
-			return nil, err
-		}
-		var pending []string
-		for _, n := range want {
-			if h.Has(n) != (action == SetActionMemAdd) {
-				pending = append(pending, n)
+	return changeSetMembers(ctx, s.client, pathf("/hostsets/%s", set), action, members,
+		func(ctx context.Context) (func(string) bool, error) {
+			h, err := s.Get(ctx, set)
+			if err != nil {
+				return nil, err
 			}
-		}
-		return pending, nil
-	})
+			return h.Has, nil
+		})
 }
 
-// checkSetMembers validates member names and drops duplicates, keeping order.
-func checkSetMembers(c *Client, field string, names []string) ([]string, error) {
+// checkSetMembers validates the names of a set's members (what: "volume"
+// or "member") and drops duplicates, keeping order.
+func checkSetMembers(c *Client, field, what string, names []string) ([]string, error) {
 	if len(names) == 0 {
-		return nil, invalid(field, "no member names")
+		return nil, invalid(field, "no "+what+" names")
 	}
 	out := make([]string, 0, len(names))
 	seen := make(map[string]bool, len(names))

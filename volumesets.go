@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -42,14 +43,7 @@ type VolumeSet struct {
 }
 
 // Has reports whether the set lists the volume called name.
-func (v *VolumeSet) Has(name string) bool {
-	for _, m := range v.SetMembers {
-		if m == name {
-			return true
-		}
-	}
-	return false
-}
+func (v *VolumeSet) Has(name string) bool { return slices.Contains(v.SetMembers, name) }
 
 // VolumeSetCreateRequest is the body of POST /volumesets. Name is required.
 type VolumeSetCreateRequest struct {
@@ -59,8 +53,9 @@ type VolumeSetCreateRequest struct {
 	SetMembers []string `json:"setmembers,omitempty"`
 }
 
-// volumeSetModifyRequest is the body of a membership change.
-type volumeSetModifyRequest struct {
+// setModifyRequest is the body of a membership change of a volume set or a
+// host set (the same members and actions for both).
+type setModifyRequest struct {
 	Action     SetAction `json:"action"`
 	SetMembers []string  `json:"setmembers"`
 }
@@ -116,7 +111,7 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 	}
 	body := *req
 	if len(req.SetMembers) > 0 {
-		members, err := s.checkMembers("SetMembers", req.SetMembers)
+		members, err := checkSetMembers(s.client, "SetMembers", "volume", req.SetMembers)
 		if err != nil {
 			return err
 		}
@@ -187,13 +182,28 @@ func (s *VolumeSetsService) changeMembers(ctx context.Context, set string, actio
 	if err := s.client.checkName("set", set); err != nil {
 		return err
 	}
-	members, err := s.checkMembers("names", names)
+	members, err := checkSetMembers(s.client, "names", "volume", names)
 	if err != nil {
 		return err
 	}
+	return changeSetMembers(ctx, s.client, pathf("/volumesets/%s", set), action, members,
+		func(ctx context.Context) (func(string) bool, error) {
+			v, err := s.Get(ctx, set)
+			if err != nil {
+				return nil, err
+			}
+			return v.Has, nil
+		})
+}
+
+// changeSetMembers adds or removes members of the set at path (a volume set
+// or a host set: the same body and actions) until read reports each as
+// present (add) or absent (remove); see converge.
+func changeSetMembers(ctx context.Context, c *Client, path string, action SetAction, members []string,
+	read func(context.Context) (has func(string) bool, err error)) error {
 	put := func(ctx context.Context, pending []string) error {
-		_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumesets/%s", set),
-			body: volumeSetModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
+		_, err := c.do(ctx, &call{method: http.MethodPut, path: path,
+			body: setModifyRequest{Action: action, SetMembers: pending}, kind: CallUpdate})
 		return err
 	}
 	benign := isAlreadyMemberError
@@ -201,37 +211,18 @@ func (s *VolumeSetsService) changeMembers(ctx context.Context, set string, actio
 		benign = isNotMemberError
 	}
 	return converge(ctx, members, put, benign, func(ctx context.Context, want []string) ([]string, error) {
-		v, err := s.Get(ctx, set)
+		has, err := read(ctx)
 		if err != nil {
 			return nil, err
 		}
 		var pending []string
 		for _, n := range want {
-			if v.Has(n) != (action == SetActionMemAdd) {
+			if has(n) != (action == SetActionMemAdd) {
 				pending = append(pending, n)
 			}
 		}
 		return pending, nil
 	})
-}
-
-// checkMembers validates volume names and drops duplicates, keeping order.
-func (s *VolumeSetsService) checkMembers(field string, names []string) ([]string, error) {
-	if len(names) == 0 {
-		return nil, invalid(field, "no volume names")
-	}
-	out := make([]string, 0, len(names))
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		if err := s.client.checkName(field, n); err != nil {
-			return nil, err
-		}
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out, nil
 }
 
 // isAlreadyMemberError reports an answer to an add that may mean that some

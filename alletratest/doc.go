@@ -30,7 +30,7 @@
 // client mistakes rather than mirroring them; the state types of this
 // package use go-alletra's enum types only to be compared with what the
 // client returns. It answers as the public evidence says an array does
-// (docs/wsapi-evidence-simulator.md lists each behaviour and its source).
+// (docs/wsapi-evidence.md, section 7, lists each behaviour and its source).
 // Errors that the public record names without a number (for example
 // INV_QUERY_STRING) are answered with their documented HTTP status and no
 // "code" member; WithNamedErrorCode sets a number.

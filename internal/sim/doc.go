@@ -6,7 +6,7 @@
 // The simulator speaks WSAPI from its own definitions: its wire structs, error
 // codes and status codes are written from the public evidence (HPE's WSAPI
 // guides, HPE's python client and its mock server, LXD's client; see
-// docs/wsapi-evidence-simulator.md) and never shared with the client package,
+// docs/wsapi-evidence.md, section 7) and never shared with the client package,
 // so that a mistake in the client is caught rather than mirrored. Where the
 // evidence names an error without a number, the simulator sends none (see
 // NamedError).

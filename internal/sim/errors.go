@@ -46,7 +46,7 @@ const (
 	CodeExistentPath         = 73  // EXISTENT_PATH, 409 (HPE mock)
 	CodeOneRequired          = 78  // INV_INPUT_ONE_REQUIRED, 400 (HPE python client)
 	CodeNonExistentPath      = 80  // NON_EXISTENT_PATH, 404 (HPE mock)
-	CodeDuplicatePath        = 98  // INV_INPUT_DUP_PATH, 400 (guide 1.2)
+	CodeDuplicatePath        = 98  // INV_INPUT_DUP_PATH (guide 1.2 p.24, no status given; 400 inferred: an input error)
 	CodeExistentSet          = 101 // EXISTENT_SET: HPE mock (409); the guide says 400
 	CodeNonExistentSet       = 102 // NON_EXISTENT_SET, 404 (Cinder, flowkit)
 	CodeBelowRange           = 115 // INV_INPUT_BELOW_RANGE, 400 (HPE mock, guide)
