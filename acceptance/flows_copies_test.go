@@ -1,6 +1,6 @@
 package acceptance_test
 
-// Acceptance flows 10-14 of lxd.md §6: snapshots, physical copies, tasks,
+// Acceptance flows 10-14 : snapshots, physical copies, tasks,
 // refresh and restore.
 
 import (

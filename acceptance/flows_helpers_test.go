@@ -1,6 +1,6 @@
 package acceptance_test
 
-// Helpers shared by the acceptance flows of lxd.md §6 (flows_*_test.go):
+// Helpers shared by the LXD acceptance flows (flows_*_test.go):
 // a client set up the way the flows need it, the driver-level sequences LXD's
 // alletra driver runs on top of the SDK (create a volume in its pool, ensure a
 // host, export, unexport, delete a volume), and a transport that records

@@ -1,6 +1,6 @@
 package acceptance_test
 
-// Acceptance flows 6-9 of lxd.md §6: hosts, exports and unexports.
+// Acceptance flows 6-9 : hosts, exports and unexports.
 
 import (
 	"testing"

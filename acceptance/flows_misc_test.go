@@ -1,6 +1,6 @@
 package acceptance_test
 
-// Acceptance flows 15-18 of lxd.md §6: resize, discovery, the error matrix
+// Acceptance flows 15-18 : resize, discovery, the error matrix
 // and the idempotent delete path.
 
 import (

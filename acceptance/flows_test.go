@@ -1,6 +1,6 @@
 package acceptance_test
 
-// The acceptance flows of lxd.md §6 on the simulator, flows 1 to 5. Each flow
+// The LXD acceptance flows on the simulator, flows 1 to 5. Each flow
 // uses the SDK the way LXD's alletra driver would and checks the array's
 // state after each step through the simulator's accessors. Flows 6-9 are in
 // flows_hosts_test.go, 10-14 in flows_copies_test.go, 15-18 in
@@ -37,9 +37,9 @@ func parallelGETs(ctx context.Context, n int, clients ...*alletra.Client) []erro
 	return errs
 }
 
-// Flow 1. Adaptation: lxd.md asks for "a client with N=2 keys"; the SDK
-// shares one key per client by design, so N=2 is two clients, each with at
-// most one live key at any time.
+// Flow 1. Adaptation: the flow asks for two session keys; here they are two
+// one-key clients, each with at most one live key at any time (a pooled
+// client, WithSessions(n), is tested in sessions_test.go).
 func TestFlowSessions(t *testing.T) {
 	t.Parallel()
 	ctx := flowCtx(t)
@@ -153,7 +153,7 @@ func TestFlowPoolLifecycle(t *testing.T) {
 	closeFlow(t, srv, c)
 }
 
-// Flow 3. Adaptation: lxd.md's "Base32" scheme does not exist; the SDK's
+// Flow 3. Adaptation: the flow's "Base32" scheme does not exist; the SDK's
 // short scheme is naming.Compact, so Compact stands for both.
 func TestFlowNamingAndLimits(t *testing.T) {
 	t.Parallel()

@@ -55,8 +55,8 @@ var golden = []struct {
 	{Custom, ISO, true, "su-a5289556c903409a8aa04af18a46738d-i", "su-pSiVVskDQJqKoErxikZzjQ-i"},
 }
 
-// TestLXDDesignVectors checks the vectors quoted in lxd.md §2, which come
-// from LXD's own tests.
+// TestLXDDesignVectors checks name vectors taken from LXD's own tests of its
+// alletra driver's naming.
 func TestLXDDesignVectors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -159,7 +159,7 @@ func TestRoundTripAllCombinations(t *testing.T) {
 
 func TestLengths(t *testing.T) {
 	t.Parallel()
-	// lxd.md §2: plain 34, snapshot 35, block or ISO 36, block snapshot 37.
+	// LXD's names: plain 34, snapshot 35, block or ISO 36, block snapshot 37.
 	for _, g := range golden {
 		want := 34
 		if g.snap {
