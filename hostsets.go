@@ -96,42 +96,14 @@ func (s *HostSetsService) Create(ctx context.Context, req *HostSetCreateRequest)
 	if req == nil {
 		return invalid("req", "nil *HostSetCreateRequest")
 	}
-	if err := s.client.checkName("Name", req.Name); err != nil {
-		return err
-	}
-	if req.Domain != "" {
-		if err := s.client.checkName("Domain", req.Domain); err != nil {
-			return err
-		}
-	}
-	if err := checkComment(req.Comment); err != nil {
-		return err
-	}
-	body := *req
-	if len(req.SetMembers) > 0 {
-		members, err := checkSetMembers(s.client, "SetMembers", "member", req.SetMembers)
-		if err != nil {
-			return err
-		}
-		body.SetMembers = members
-	}
-	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/hostsets", body: &body,
-		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
-			set, err := s.Get(ctx, body.Name)
+	return createSet(ctx, s.client, "/hostsets", "member", setCreateBody(*req), // volumesets.go
+		func(ctx context.Context, name string) (setCreateBody, error) {
+			set, err := s.Get(ctx, name)
 			if err != nil {
-				return false, err
+				return setCreateBody{}, err
 			}
-			if set.Comment != body.Comment || !strings.EqualFold(set.Domain, body.Domain) {
-				return false, nil
-			}
-			for _, m := range body.SetMembers {
-				if !set.Has(m) {
-					return false, nil
-				}
-			}
-			return true, nil
-		}})
-	return err
+			return setCreateBody{Name: set.Name, Domain: set.Domain, Comment: set.Comment, SetMembers: set.SetMembers}, nil
+		})
 }
 
 // Delete deletes the host set called name; its hosts remain. A set that

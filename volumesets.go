@@ -98,28 +98,53 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 	if req == nil {
 		return invalid("req", "nil *VolumeSetCreateRequest")
 	}
-	if err := s.client.checkName("Name", req.Name); err != nil {
+	return createSet(ctx, s.client, "/volumesets", "volume", setCreateBody(*req),
+		func(ctx context.Context, name string) (setCreateBody, error) {
+			set, err := s.Get(ctx, name)
+			if err != nil {
+				return setCreateBody{}, err
+			}
+			return setCreateBody{Name: set.Name, Domain: set.Domain, Comment: set.Comment, SetMembers: set.SetMembers}, nil
+		})
+}
+
+// setCreateBody is the body of POST /volumesets and POST /hostsets, which
+// take the same members.
+type setCreateBody struct {
+	Name       string   `json:"name"`
+	Domain     string   `json:"domain,omitempty"`
+	Comment    string   `json:"comment,omitempty"`
+	SetMembers []string `json:"setmembers,omitempty"`
+}
+
+// createSet is the Create of volume sets and host sets: the same checks
+// before any I/O, and the same reconcile after an attempt whose answer was
+// lost (the existing set counts as created when its comment and domain are
+// the ones asked for and it holds the requested members). what names the
+// members in errors ("volume", "member").
+func createSet(ctx context.Context, c *Client, path, what string, body setCreateBody,
+	get func(context.Context, string) (setCreateBody, error)) error {
+	if err := c.checkName("Name", body.Name); err != nil {
 		return err
 	}
-	if req.Domain != "" {
-		if err := s.client.checkName("Domain", req.Domain); err != nil {
+	if body.Domain != "" {
+		if err := c.checkName("Domain", body.Domain); err != nil {
 			return err
 		}
 	}
-	if err := checkComment(req.Comment); err != nil {
+	if err := checkComment(body.Comment); err != nil {
 		return err
 	}
-	body := *req
-	if len(req.SetMembers) > 0 {
-		members, err := checkSetMembers(s.client, "SetMembers", "volume", req.SetMembers)
+	if len(body.SetMembers) > 0 {
+		members, err := checkSetMembers(c, "SetMembers", what, body.SetMembers)
 		if err != nil {
 			return err
 		}
 		body.SetMembers = members
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumesets", body: &body,
+	_, err := c.do(ctx, &call{method: http.MethodPost, path: path, body: &body,
 		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
-			set, err := s.Get(ctx, body.Name)
+			set, err := get(ctx, body.Name)
 			if err != nil {
 				return false, err
 			}
@@ -127,7 +152,7 @@ func (s *VolumeSetsService) Create(ctx context.Context, req *VolumeSetCreateRequ
 				return false, nil
 			}
 			for _, m := range body.SetMembers {
-				if !set.Has(m) {
+				if !slices.Contains(set.SetMembers, m) {
 					return false, nil
 				}
 			}
