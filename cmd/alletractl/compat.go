@@ -1,10 +1,8 @@
 package main
 
-// The SDK calls whose shape is about to change live here, each behind one
-// small function, so that switching to the new SDK API touches this file only:
-// ensuring a host by initiator,
-// unexporting with host clean-up, and learning the task id of a restore or
-// copy before it ends.
+// What alletractl does on top of single SDK calls: unexporting a volume from
+// a host named on the command line, with the host's clean-up, and learning
+// the task id of a restore or copy before it ends.
 
 import (
 	"context"
@@ -16,19 +14,6 @@ import (
 
 	alletra "github.com/openalletra/go-alletra"
 )
-
-// resizeTo makes the volume sizeMiB large (never smaller) and returns the size
-// the array reports afterwards (Volumes.ResizeTo does both).
-func resizeTo(ctx context.Context, c *alletra.Client, name string, sizeMiB int64) (int64, error) {
-	return c.Volumes.ResizeTo(ctx, name, sizeMiB)
-}
-
-// ensureHost returns the host that owns req's initiator, creating it when no
-// host has it; created tells whether it was made now. A host of that name
-// with other initiators is a conflict.
-func ensureHost(ctx context.Context, c *alletra.Client, req *alletra.HostCreateRequest) (*alletra.Host, bool, error) {
-	return c.Hosts.Ensure(ctx, req)
-}
 
 // unexportResult is what unexport did.
 type unexportResult struct {

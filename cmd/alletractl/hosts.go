@@ -73,7 +73,7 @@ is never taken over: that exits 4 (conflict) and changes nothing.`,
 			req := &alletra.HostCreateRequest{Name: args[0], ISCSINames: iscsi, FCWWNs: wwns, NQN: nqn,
 				Persona: p, Domain: domain}
 			return a.withClient(cmd, func(ctx context.Context, c *alletra.Client) error {
-				h, created, err := ensureHost(ctx, c, req)
+				h, created, err := c.Hosts.Ensure(ctx, req)
 				if err != nil {
 					return err
 				}

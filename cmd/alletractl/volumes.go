@@ -223,7 +223,7 @@ shrink). Safe to run again.`,
 				return err
 			}
 			return a.withClient(cmd, func(ctx context.Context, c *alletra.Client) error {
-				got, err := resizeTo(ctx, c, args[0], sizeMiB)
+				got, err := c.Volumes.ResizeTo(ctx, args[0], sizeMiB)
 				if err != nil {
 					return err
 				}
