@@ -162,7 +162,12 @@ func (e *Engine) modifyHostSet(req *request) response {
 		return errResponse(errConflict(CodeExistentSet, "set exists"))
 	}
 	if b.Action != nil {
-		if aerr := e.changeHostSetMembers(s, *b.Action, b.SetMembers); aerr != nil {
+		if aerr := e.changeMembers(s.name, &s.members, *b.Action, b.SetMembers, "host", func(m string) *APIError { // volumesets.go
+			if e.hosts[m] == nil {
+				return errNoHost(m)
+			}
+			return nil
+		}); aerr != nil {
 			return errResponse(aerr)
 		}
 	}
@@ -180,32 +185,6 @@ func (e *Engine) modifyHostSet(req *request) response {
 		}
 	}
 	return response{status: http.StatusOK}
-}
-
-// changeHostSetMembers validates the whole request before changing anything.
-// MEMBER_IN_SET (409) and MEMBER_NOT_IN_SET (404) have no public numbers
-// (WSAPI guide p. 88): the answers carry no code.
-func (e *Engine) changeHostSetMembers(s *hostSet, action int, names []string) *APIError {
-	for i, m := range names {
-		if slices.Contains(names[:i], m) {
-			return withRef(errBadRequest(CodeInvalidInput, "invalid input: duplicate member %s", m), "setmembers")
-		}
-		in := slices.Contains(s.members, m)
-		switch {
-		case action == 1 && in:
-			return errConflict(0, "host %s is already a member of set %s", m, s.name)
-		case action == 1 && e.hosts[m] == nil:
-			return errNoHost(m)
-		case action == 2 && !in:
-			return errNotFound(0, "host %s is not a member of set %s", m, s.name)
-		}
-	}
-	if action == 1 {
-		s.members = append(s.members, names...)
-	} else {
-		s.members = slices.DeleteFunc(s.members, func(m string) bool { return slices.Contains(names, m) })
-	}
-	return nil
 }
 
 // deleteHostSet handles DELETE /hostsets/{name}.

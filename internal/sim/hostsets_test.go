@@ -20,7 +20,8 @@ func TestHostSets(t *testing.T) {
 	c.fails(400, CodeInvalidInput, "POST", "/hostsets", map[string]any{"name": "x", "bogus": 1})
 
 	c.ok(200, "PUT", "/hostsets/cluster", map[string]any{"action": 1, "setmembers": []string{"h2"}})
-	c.fails(409, 0, "PUT", "/hostsets/cluster", map[string]any{"action": 1, "setmembers": []string{"h2"}})
+	// MEMBER_IN_SET, as for volume sets (the same modify actions; named.go).
+	c.fails(409, 104, "PUT", "/hostsets/cluster", map[string]any{"action": 1, "setmembers": []string{"h2"}})
 	c.fails(404, CodeNonExistentHost, "PUT", "/hostsets/cluster", map[string]any{"action": 1, "setmembers": []string{"zz"}})
 	c.fails(400, CodeBadEnumValue, "PUT", "/hostsets/cluster", map[string]any{"action": 3, "setmembers": []string{"h2"}})
 	c.fails(400, CodeMissingRequired, "PUT", "/hostsets/cluster", map[string]any{"action": 2})

@@ -30,14 +30,16 @@ const (
 	// (HPE python client, promoteVirtualCopy: "parameters cannot be present
 	// at the same time"). It is not INV_INPUT_PARAM_CONFLICT (44), a 400.
 	ErrOperationParamConflict NamedError = "INV_OPERATION_PARAM_CONFLICT"
-	// ErrMemberInSet: 409. Adding a volume that is already a member (guide
-	// 1.3.1, modify volume set). Its number defaults to 104: a third-party Go
-	// WSAPI client reads 104 on a set add as "already a member", and 104 fits
-	// the guide's run of set codes (101 EXISTENT_SET, 102 NON_EXISTENT_SET).
-	// Medium confidence; set it to 0 in Config.NamedErrorCodes to omit it.
+	// ErrMemberInSet: 409. Adding a member that is already in the set (guide
+	// 1.3.1, modify volume set; host sets take the same modify actions, so
+	// the simulator answers both kinds alike: inferred for host sets). Its
+	// number defaults to 104: a third-party Go WSAPI client reads 104 on a
+	// volume-set add as "already a member", and 104 fits the guide's run of
+	// set codes (101 EXISTENT_SET, 102 NON_EXISTENT_SET). Medium confidence;
+	// set it to 0 in Config.NamedErrorCodes to omit it.
 	ErrMemberInSet NamedError = "MEMBER_IN_SET"
-	// ErrMemberNotInSet: 404. Removing a volume that is not a member (guide
-	// 1.3.1, modify volume set).
+	// ErrMemberNotInSet: 404. Removing a member that is not in the set (guide
+	// 1.3.1, modify volume set; host sets alike, inferred).
 	ErrMemberNotInSet NamedError = "MEMBER_NOT_IN_SET"
 	// ErrHostInSet: 409. A host that is a member of a host set (HPE's ruby
 	// SDK classes it as a conflict; HPE's mock gives it a number it also uses

@@ -187,7 +187,12 @@ func (e *Engine) modifySet(req *request) response {
 		return errResponse(errConflict(CodeExistentSet, "set exists"))
 	}
 	if b.Action != nil {
-		if aerr := e.changeMembers(s, *b.Action, b.SetMembers); aerr != nil {
+		if aerr := e.changeMembers(s.name, &s.members, *b.Action, b.SetMembers, "volume", func(m string) *APIError {
+			if e.volumes[m] == nil {
+				return errNoVolume(m)
+			}
+			return nil
+		}); aerr != nil {
 			return errResponse(aerr)
 		}
 	}
@@ -209,26 +214,34 @@ func (e *Engine) modifySet(req *request) response {
 	return response{status: http.StatusOK}
 }
 
-// changeMembers validates the whole request before changing anything.
-func (e *Engine) changeMembers(s *volumeSet, action int, names []string) *APIError {
+// changeMembers applies a membership change (action 1 add, 2 remove) to
+// the members of a volume set or host set, validating the whole request
+// before changing anything. what names the members ("volume", "host");
+// unknown answers the error for a member that does not exist, or nil.
+// MEMBER_IN_SET (409) and MEMBER_NOT_IN_SET (404) are the set codes of the
+// WSAPI guide (p. 88) for both kinds of set; see named.go for their numbers.
+func (e *Engine) changeMembers(set string, members *[]string, action int, names []string, what string,
+	unknown func(string) *APIError) *APIError {
 	for i, m := range names {
 		if slices.Contains(names[:i], m) {
 			return withRef(errBadRequest(CodeInvalidInput, "invalid input: duplicate member %s", m), "setmembers")
 		}
-		in := slices.Contains(s.members, m)
+		in := slices.Contains(*members, m)
 		switch {
 		case action == 1 && in:
-			return e.named(ErrMemberInSet, "volume %s is already a member of set %s", m, s.name)
-		case action == 1 && e.volumes[m] == nil:
-			return errNoVolume(m)
+			return e.named(ErrMemberInSet, "%s %s is already a member of set %s", what, m, set)
+		case action == 1:
+			if aerr := unknown(m); aerr != nil {
+				return aerr
+			}
 		case action == 2 && !in:
-			return e.named(ErrMemberNotInSet, "volume %s is not a member of set %s", m, s.name)
+			return e.named(ErrMemberNotInSet, "%s %s is not a member of set %s", what, m, set)
 		}
 	}
 	if action == 1 {
-		s.members = append(s.members, names...)
+		*members = append(*members, names...)
 	} else {
-		s.members = slices.DeleteFunc(s.members, func(m string) bool { return slices.Contains(names, m) })
+		*members = slices.DeleteFunc(*members, func(m string) bool { return slices.Contains(names, m) })
 	}
 	return nil
 }
