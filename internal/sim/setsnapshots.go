@@ -19,22 +19,11 @@ import (
 // INV_OPERATION_VV_ONLINE_COPY_IN_PROGRESS (409, no number). The answer's
 // body is not documented: the simulator answers 201 without one.
 
-type setActionBody struct {
-	Action     *string         `json:"action"`
-	Parameters json.RawMessage `json:"parameters"`
-}
-
 // volumeSetAction handles POST /volumesets/{name}.
 func (e *Engine) volumeSetAction(req *request) response {
-	var b setActionBody
-	if err := decodeStrict(req.body, &b); err != nil {
-		return errResponse(err)
-	}
-	if b.Action == nil {
-		return errResponse(missing("action"))
-	}
-	if len(b.Parameters) == 0 || string(b.Parameters) == "null" {
-		return errResponse(missing("parameters"))
+	b, aerr := decodeAction(req) // snapshots.go
+	if aerr != nil {
+		return errResponse(aerr)
 	}
 	switch *b.Action {
 	case "createSnapshot":

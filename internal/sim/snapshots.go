@@ -6,22 +6,33 @@ import (
 	"slices"
 )
 
-type volumeActionBody struct {
+// actionBody is the body of the POST actions on a volume or a volume set:
+// {"action":"createSnapshot"|"createPhysicalCopy","parameters":{...}}.
+type actionBody struct {
 	Action     *string         `json:"action"`
 	Parameters json.RawMessage `json:"parameters"`
 }
 
-// volumeAction handles POST /volumes/{name} (createSnapshot, createPhysicalCopy).
-func (e *Engine) volumeAction(req *request) response {
-	var b volumeActionBody
+// decodeAction decodes an actionBody; both members are required.
+func decodeAction(req *request) (*actionBody, *APIError) {
+	var b actionBody
 	if err := decodeStrict(req.body, &b); err != nil {
-		return errResponse(err)
+		return nil, err
 	}
 	if b.Action == nil {
-		return errResponse(missing("action"))
+		return nil, missing("action")
 	}
 	if len(b.Parameters) == 0 || string(b.Parameters) == "null" {
-		return errResponse(missing("parameters"))
+		return nil, missing("parameters")
+	}
+	return &b, nil
+}
+
+// volumeAction handles POST /volumes/{name} (createSnapshot, createPhysicalCopy).
+func (e *Engine) volumeAction(req *request) response {
+	b, aerr := decodeAction(req)
+	if aerr != nil {
+		return errResponse(aerr)
 	}
 	switch *b.Action {
 	case "createSnapshot":
