@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -27,6 +28,21 @@ const (
 	DefaultTaskPollMax      = 5 * time.Second
 	DefaultMaxResponseBytes = 256 << 20
 	maxErrorBodyBytes       = 1 << 20
+
+	// DefaultGrowSettleTime is how long a grow whose outcome is unknown
+	// blocks resizes of its volume unless WithGrowSettleTime says otherwise
+	// (see ErrGrowPending).
+	DefaultGrowSettleTime = 15 * time.Minute
+	// DefaultMaxSizeMiB is the largest size in MiB the Client sends unless
+	// WithMaxSizeMiB says otherwise: 2^28-1 MiB (256 TiB less 1 MiB). Every
+	// volume is at least 256 MiB, which is 2^28 bytes, so the byte count of
+	// any real volume passed where MiB are expected is at least 2^28 and is
+	// refused; while 256 TiB is 16 times the largest volume any public source
+	// gives for a 3PAR (16 TiB, 3PAR OS <= 3.1.3) and the WSAPI publishes no
+	// limit for newer arrays (sizeMiB is a uint32, at most 2^32-1). Sizes up
+	// to it go to the array, whose 400 code 28 (ErrTooLarge) states its real
+	// limit.
+	DefaultMaxSizeMiB int64 = 1<<28 - 1
 )
 
 // Client talks to one array's WSAPI. It is safe for concurrent use by many
@@ -86,6 +102,9 @@ type clientOptions struct {
 	taskMax          time.Duration
 	maxNameLength    int
 	maxResponseBytes int64
+	now              func() time.Time // WithClock; nil = time.Now
+	growSettle       time.Duration    // WithGrowSettleTime
+	maxSizeMiB       int64            // WithMaxSizeMiB
 }
 
 // Option configures a Client. Options validate their arguments: NewClient
@@ -262,6 +281,51 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
+// WithClock sets the clock the Client measures its own waits on (today the
+// grow guard's settle time, see WithGrowSettleTime); default time.Now. Tests
+// pass a manual clock (e.g. an alletratest.ManualClock's Now) to move time
+// without sleeping. It does not affect timeouts, retries or task polling,
+// which run on real timers.
+func WithClock(now func() time.Time) Option {
+	return func(o *clientOptions) error {
+		if now == nil {
+			return invalid("WithClock", "nil func")
+		}
+		o.now = now
+		return nil
+	}
+}
+
+// WithGrowSettleTime sets how long, on the Client's clock, a grow whose
+// outcome is unknown blocks further resizes of its volume (default
+// DefaultGrowSettleTime); see ErrGrowPending for the guard and its
+// trade-off.
+func WithGrowSettleTime(d time.Duration) Option {
+	return func(o *clientOptions) error {
+		if d <= 0 {
+			return invalid("WithGrowSettleTime", "must be positive")
+		}
+		o.growSettle = d
+		return nil
+	}
+}
+
+// WithMaxSizeMiB sets the largest size in MiB (a create's SizeMiB, a resize
+// target, a grow amount) the Client sends; larger ones are refused before
+// any request as most likely a byte count (default DefaultMaxSizeMiB, see
+// there). It is a guard against unit mistakes, not the array's limit: the
+// array answers a size above its own limit with 400 code 28 (ErrTooLarge).
+// n must lie between 1 and math.MaxUint32, the WSAPI's sizeMiB type.
+func WithMaxSizeMiB(n int64) Option {
+	return func(o *clientOptions) error {
+		if n <= 0 || n > math.MaxUint32 {
+			return invalid("WithMaxSizeMiB", fmt.Sprintf("must be in 1..%d, got %d", uint32(math.MaxUint32), n))
+		}
+		o.maxSizeMiB = n
+		return nil
+	}
+}
+
 // NewClient returns a Client for the WSAPI at endpoint, e.g.
 // "https://array:8080" (3PAR) or "https://array" (Primera, Alletra; port
 // 443). A trailing "/api/v1" and a gateway sub-path are accepted. No request
@@ -287,6 +351,8 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 		taskInitial:      DefaultTaskPollInitial,
 		taskMax:          DefaultTaskPollMax,
 		maxResponseBytes: DefaultMaxResponseBytes,
+		growSettle:       DefaultGrowSettleTime,
+		maxSizeMiB:       DefaultMaxSizeMiB,
 	}
 	for _, opt := range opts {
 		if opt == nil {

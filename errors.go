@@ -527,3 +527,23 @@ func (e *TaskError) Unwrap() error { return e.Err }
 // IsNotFound reports whether err is (or wraps) a not-found error. It is
 // shorthand for errors.Is(err, ErrNotFound).
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// --- v-volumes ---
+
+// VolumeLeftError says that a call which creates a volume as one step of
+// several (VolumesService.CreateInSet) failed after creating it, and that
+// deleting it again failed too: Volume is left on the array, for the caller
+// to delete. Err is the step's failure, UndoErr the delete's.
+type VolumeLeftError struct {
+	Volume  string
+	Err     error
+	UndoErr error
+}
+
+// Error implements error.
+func (e *VolumeLeftError) Error() string {
+	return fmt.Sprintf("alletra: volume %s was created and is left on the array: %v; deleting it again: %v", e.Volume, e.Err, e.UndoErr)
+}
+
+// Unwrap returns the step's failure and the delete's, for errors.Is and errors.As.
+func (e *VolumeLeftError) Unwrap() []error { return []error{e.Err, e.UndoErr} }

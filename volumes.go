@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/google/go-querystring/query"
 )
@@ -171,13 +170,20 @@ func (v *Volume) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// VolumeCreateRequest is the body of POST /volumes. Name, CPG and SizeMiB are
-// required. With none of TPVV, TDVV and Reduce set, the volume is thin
-// (tpvv=true), which every array family accepts.
+// VolumeCreateRequest is the body of POST /volumes. Name, CPG and a size
+// (SizeMiB or SizeBytes) are required. With none of TPVV, TDVV and Reduce
+// set, the volume is thin (tpvv=true), which every array family accepts.
 type VolumeCreateRequest struct {
-	Name        string          `json:"name"`
-	CPG         string          `json:"cpg"`
-	SizeMiB     int64           `json:"sizeMiB"` // in MiB, at most 16 TiB; the array rounds up to a multiple of 256 MiB; see VolumeSizeMiB
+	Name string `json:"name"`
+	CPG  string `json:"cpg"`
+	// SizeMiB is the size in MiB; the array rounds it up to a multiple of
+	// 256 MiB (see VolumeSizeMiB). Sizes above WithMaxSizeMiB (most likely
+	// bytes) are refused before any request.
+	SizeMiB int64 `json:"sizeMiB"`
+	// SizeBytes, instead of SizeMiB, is the size in bytes: it is sent as
+	// VolumeSizeMiB(SizeBytes), rounded up to a multiple of 256 MiB, never
+	// down. It is not a WSAPI member; set one of SizeMiB and SizeBytes.
+	SizeBytes   int64           `json:"-"`
 	ID          int             `json:"id,omitempty"`
 	Comment     string          `json:"comment,omitempty"`
 	SnapCPG     string          `json:"snapCPG,omitempty"` // dropped on WSAPI builds >= 100000000, which refuse it
@@ -210,11 +216,6 @@ type VolumeUpdateRequest struct {
 type VolumeListOptions struct {
 	// Query is any WSAPI expression, e.g. alletra.Eq("userCPG", "SSD_r6").
 	Query Query `url:"query,omitempty"`
-}
-
-type volumeGrowRequest struct {
-	Action  VolumeAction `json:"action"`
-	SizeMiB int64        `json:"sizeMiB"`
 }
 
 type collection[T any] struct {
@@ -255,32 +256,71 @@ func (s *VolumesService) Get(ctx context.Context, name string) (*Volume, error) 
 }
 
 // Create creates a volume. The array rounds SizeMiB up to a multiple of
-// 256 MiB; VolumeSizeMiB gives the same number in advance.
+// 256 MiB; VolumeSizeMiB gives the same number in advance (and is what a
+// size in SizeBytes is sent as). A size above WithMaxSizeMiB is refused
+// before any request; a size above the array's own limit gives ErrTooLarge
+// (400, code 28) from the array. CreateInSet also adds the volume to a
+// volume set.
 //
 // WSAPI: POST /api/v1/volumes. Retried; when a retry meets "already exists"
 // (the first attempt was committed but its answer lost), the existing volume
 // is compared with req and a match counts as success. A volume of that name
 // created by someone else gives ErrAlreadyExists.
 func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) error {
+	body, err := s.createBody(ctx, req)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, &call{method: http.MethodPost, path: "/volumes", body: body,
+		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
+			v, err := s.Get(ctx, body.Name)
+			if err != nil {
+				return false, err
+			}
+			return volumeMatches(v, body), nil
+		}})
+	return err
+}
+
+// createBody checks req and returns the body to send (req is never
+// modified): the size in MiB, thin by default, no snapCPG on builds that
+// refuse it (which costs the cached GET /api/v1/api of System.APIVersion).
+func (s *VolumesService) createBody(ctx context.Context, req *VolumeCreateRequest) (*VolumeCreateRequest, error) {
 	if req == nil {
-		return invalid("req", "nil *VolumeCreateRequest")
+		return nil, invalid("req", "nil *VolumeCreateRequest")
 	}
 	if err := s.client.checkName("Name", req.Name); err != nil {
-		return err
+		return nil, err
 	}
 	if req.CPG == "" {
-		return invalid("CPG", "empty")
+		return nil, invalid("CPG", "empty")
 	}
 	if err := s.client.checkName("CPG", req.CPG); err != nil {
-		return err
+		return nil, err
 	}
-	if req.SizeMiB <= 0 {
-		return invalid("SizeMiB", fmt.Sprintf("must be positive, got %d", req.SizeMiB))
+	body := *req
+	switch {
+	case req.SizeBytes != 0 && req.SizeMiB != 0:
+		return nil, invalid("SizeBytes", "set SizeMiB or SizeBytes, not both")
+	case req.SizeBytes != 0:
+		mib, err := VolumeSizeMiB(req.SizeBytes)
+		if err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				ve.Field = "SizeBytes"
+			}
+			return nil, err
+		}
+		body.SizeMiB, body.SizeBytes = mib, 0
+	case req.SizeMiB <= 0:
+		return nil, invalid("SizeMiB", fmt.Sprintf("must be positive, got %d", req.SizeMiB))
 	}
-	if err := checkVolumeCreate(req); err != nil {
-		return err
+	if err := s.client.checkMiB("SizeMiB", body.SizeMiB); err != nil {
+		return nil, err
 	}
-	body := *req // never modify the caller's request
+	if err := checkVolumeCreate(&body); err != nil {
+		return nil, err
+	}
 	if body.TPVV == nil && body.TDVV == nil && body.Reduce == nil {
 		thin := true
 		body.TPVV = &thin
@@ -290,23 +330,76 @@ func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) e
 			body.SnapCPG = ""
 		}
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/volumes", body: &body,
-		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
-			v, err := s.Get(ctx, req.Name)
-			if err != nil {
-				return false, err
-			}
-			return volumeMatches(v, &body), nil
-		}})
-	return err
+	return &body, nil
+}
+
+// CreateInSet creates a volume and adds it to the volume set called set:
+// LXD's "create a volume in its pool", all or nothing. Create and
+// VolumeSets.AddMembers describe each step; a volume of that name made by
+// someone else gives ErrAlreadyExists and nothing is changed.
+//
+// When the volume was created but could not be added, CreateInSet deletes
+// it again and returns the add's error. If that delete fails too, the error
+// is a *VolumeLeftError: the volume is on the array, in no set, for the
+// caller to delete.
+//
+// WSAPI: POST /api/v1/volumes, then PUT /api/v1/volumesets/<set>
+// {"action":1,"setmembers":[<name>]}: two requests. After a failed add,
+// DELETE /api/v1/volumes/<name>.
+func (s *VolumesService) CreateInSet(ctx context.Context, set string, req *VolumeCreateRequest) error {
+	if err := s.client.checkName("set", set); err != nil {
+		return err
+	}
+	if err := s.Create(ctx, req); err != nil {
+		return err
+	}
+	addErr := s.client.VolumeSets.AddMembers(ctx, set, req.Name)
+	if addErr == nil {
+		return nil
+	}
+	// Undo even when ctx has ended, within one request timeout.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.client.opts.requestTimeout)
+	defer cancel()
+	if err := s.Delete(uctx, req.Name); err != nil && !errors.Is(err, ErrNotFound) {
+		return &VolumeLeftError{Volume: req.Name, Err: fmt.Errorf("adding it to volume set %s: %w", set, addErr), UndoErr: err}
+	}
+	return fmt.Errorf("alletra: volume %s created and deleted again: adding it to volume set %s: %w", req.Name, set, addErr)
+}
+
+// DeleteFromSet takes the volume called name out of the volume set called
+// set, then deletes it with its snapshots: LXD's volume delete. The order
+// matters: the array refuses to delete a volume that is still in a set
+// (409, code 34).
+//
+// A volume that is not a member of set (or a set that does not exist)
+// counts as taken out; a volume that does not exist gives ErrNotFound from
+// the delete, which callers tearing down may ignore. An exported volume
+// gives ErrInUse (code 26) from the delete, after it has left the set.
+//
+// WSAPI: PUT /api/v1/volumesets/<set> {"action":2,"setmembers":[<name>]}
+// (as VolumeSets.RemoveMembers: when the array answers that the volume is
+// not a member, GET /api/v1/volumesets/<set> confirms it), then DELETE
+// /api/v1/volumes/<name>?cascade=true (as DeleteCascade, with its fallback
+// on arrays that refuse cascade): two requests on an array that accepts
+// cascade.
+func (s *VolumesService) DeleteFromSet(ctx context.Context, set, name string) error {
+	if err := s.client.checkName("set", set); err != nil {
+		return err
+	}
+	if err := s.client.checkName("name", name); err != nil {
+		return err
+	}
+	err := s.client.VolumeSets.RemoveMembers(ctx, set, name)
+	var apiErr *APIError
+	if err != nil && !(errors.As(err, &apiErr) && apiErr.Code == CodeNonExistentSet) {
+		return err
+	}
+	return s.DeleteCascade(ctx, name)
 }
 
 // checkVolumeCreate checks the optional members of a create against the
 // WSAPI's ranges.
 func checkVolumeCreate(req *VolumeCreateRequest) error {
-	if err := checkMiB("SizeMiB", req.SizeMiB); err != nil {
-		return err
-	}
 	if req.ID < 0 {
 		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
 	}
@@ -333,18 +426,15 @@ func checkVolumeCreate(req *VolumeCreateRequest) error {
 	return checkComment(req.Comment)
 }
 
-// maxVolumeMiB is the largest size the WSAPI takes: 16 TiB, the
-// architectural limit in HPE's python-3parclient mock server, whose tests
-// expect 16777218 MiB to be refused with 400 (TOO_LARGE). No larger limit
-// is published for newer arrays.
-const maxVolumeMiB = 16 << 20
-
-// checkMiB refuses a size in MiB above maxVolumeMiB before any I/O: such a
-// number is most likely a byte count (even 256 MiB in bytes is above it).
-func checkMiB(field string, mib int64) error {
-	if mib > maxVolumeMiB {
+// checkMiB refuses a size in MiB above the Client's guard (WithMaxSizeMiB,
+// default DefaultMaxSizeMiB) before any I/O: such a number is most likely a
+// byte count. Sizes below it go to the array, whose 400 code 28 says
+// whether they exceed its own limit.
+func (c *Client) checkMiB(field string, mib int64) error {
+	if mib > c.opts.maxSizeMiB {
 		return &ValidationError{Field: field, Err: ErrTooLarge, Reason: fmt.Sprintf(
-			"%d MiB is above the WSAPI's limit of %d MiB (16 TiB): sizes are in MiB; use VolumeSizeMiB", mib, maxVolumeMiB)}
+			"%d MiB is above %d MiB, the client's guard against byte counts (WithMaxSizeMiB): sizes are in MiB; use VolumeSizeMiB",
+			mib, c.opts.maxSizeMiB)}
 	}
 	return nil
 }
@@ -364,15 +454,10 @@ func volumeMatches(v *Volume, req *VolumeCreateRequest) bool {
 	return true
 }
 
-// roundMiB rounds a size in MiB up to the array's 256 MiB granularity. A
-// size above the WSAPI's 16 TiB limit is refused (checkMiB): ResizeTo gets
-// that check through it.
+// roundMiB rounds a size in MiB up to the array's 256 MiB granularity.
 func roundMiB(mib int64) (int64, error) {
 	if mib <= 0 {
 		return 0, invalid("SizeMiB", "must be positive")
-	}
-	if err := checkMiB("SizeMiB", mib); err != nil {
-		return 0, err
 	}
 	const g = VolumeGranularity / MiB
 	if mib > math.MaxInt64/MiB-g {
@@ -469,188 +554,6 @@ func (s *VolumesService) deleteChildren(ctx context.Context, name string) error 
 		}
 	}
 	return s.Delete(ctx, name)
-}
-
-// Grow adds byMiB to the volume's size; the array rounds the amount up to its
-// allocation unit (256 MiB on current arrays). An amount above the WSAPI's
-// 16 TiB limit (most likely bytes) is refused before any request.
-//
-// WSAPI: PUT /api/v1/volumes/<name> {"action":3,"sizeMiB":byMiB}. Not
-// idempotent — the size is a delta — so it is never sent twice: a failure
-// whose outcome is unknown is returned, and the caller should read the size
-// before trying again. A successful Grow ends ResizeTo's guard for the
-// volume (see ResizeTo): the caller has decided the size.
-func (s *VolumesService) Grow(ctx context.Context, name string, byMiB int64) error {
-	if err := s.grow(ctx, name, byMiB); err != nil {
-		return err
-	}
-	s.client.grows.clear(name)
-	return nil
-}
-
-func (s *VolumesService) grow(ctx context.Context, name string, byMiB int64) error {
-	if err := s.client.checkName("name", name); err != nil {
-		return err
-	}
-	switch {
-	case byMiB < 0:
-		return &ValidationError{Field: "byMiB", Reason: fmt.Sprintf("must be positive, got %d", byMiB), Err: ErrCannotShrink}
-	case byMiB == 0:
-		return invalid("byMiB", "must be positive, got 0")
-	}
-	if err := checkMiB("byMiB", byMiB); err != nil {
-		return err
-	}
-	_, err := s.client.do(ctx, &call{method: http.MethodPut, path: pathf("/volumes/%s", name),
-		body: volumeGrowRequest{Action: VolumeActionGrow, SizeMiB: byMiB}, kind: CallDelta})
-	return err
-}
-
-// ResizeTo makes the volume at least sizeMiB large and returns the size the
-// array reports afterwards, in MiB: the size to wait for on the host (it
-// may exceed sizeMiB, see below). It reads the current size first, sends
-// nothing when the volume is already large enough (and returns that size),
-// and refuses a smaller size with ErrCannotShrink before sending anything.
-//
-// Sizes are compared in the array's 256 MiB steps: sizeMiB is rounded up to
-// the next multiple of 256 MiB, so a request anywhere inside the step the
-// volume already fills (1025 to 1280 for a 1280 MiB volume) is a no-op that
-// returns 1280, and a request below that step (1024 for a 1280 MiB volume)
-// is ErrCannotShrink. A grow goes to the rounded size; an array whose grow
-// unit is larger than 256 MiB rounds further, which the returned size shows.
-//
-// Calling ResizeTo again is safe after an error that says the grow was not
-// carried out: a *ValidationError, an *APIError answer of the array (other
-// than 502 and 504), a connection that could not be opened. When the
-// grow's outcome is unknown (a timeout, a reset after the request was
-// sent, 502 or 504, the context ending while it was in flight) the array
-// may still carry it out later, so the error matches ErrGrowPending and
-// this Client remembers it: until the volume's size has changed, ResizeTo
-// on it reads the size and returns ErrGrowPending instead of growing again
-// (which would add the delta twice once the late grow lands). A
-// successful Grow on the volume ends the guard, for a caller that has
-// checked that the late grow will not come. The guard lives in the Client:
-// another Client (or process) is not protected, so read the size before
-// resizing from there.
-//
-// Every error returns 0 as the size.
-//
-// WSAPI: GET /api/v1/volumes/<name>, then, when it must grow, PUT with
-// action 3 (grow) by the difference and GET again for the new size.
-func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int64) (int64, error) {
-	target, err := roundMiB(sizeMiB)
-	if err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			ve.Field = "sizeMiB"
-		}
-		return 0, err
-	}
-	v, err := s.Get(ctx, name)
-	if err != nil {
-		return 0, err
-	}
-	if p, ok := s.client.grows.get(name); ok {
-		if v.SizeMiB == p.fromMiB {
-			return 0, &GrowPendingError{Volume: name, FromMiB: p.fromMiB, ByMiB: p.byMiB}
-		}
-		s.client.grows.clear(name) // it landed (or someone else grew the volume)
-	}
-	switch {
-	case sizeMiB <= v.SizeMiB && target >= v.SizeMiB:
-		return v.SizeMiB, nil
-	case target < v.SizeMiB:
-		return 0, &ValidationError{Field: "sizeMiB",
-			Reason: fmt.Sprintf("volume %s is %d MiB; cannot shrink to %d MiB", name, v.SizeMiB, target), Err: ErrCannotShrink}
-	}
-	delta := target - v.SizeMiB
-	if err := s.grow(ctx, name, delta); err != nil {
-		if outcomeUnknown(err) {
-			s.client.grows.set(name, pendingGrow{fromMiB: v.SizeMiB, byMiB: delta})
-			return 0, &GrowPendingError{Volume: name, FromMiB: v.SizeMiB, ByMiB: delta, Err: err}
-		}
-		return 0, err
-	}
-	grown, err := s.Get(ctx, name)
-	if err != nil {
-		return 0, fmt.Errorf("alletra: volume %s grown by %d MiB; reading its new size: %w", name, delta, err)
-	}
-	return grown.SizeMiB, nil
-}
-
-// ErrGrowPending: a grow of the volume whose outcome is unknown may still
-// be carried out by the array; the error is a *GrowPendingError.
-var ErrGrowPending = errors.New("alletra: an earlier grow may still be carried out")
-
-// GrowPendingError says that a grow of Volume from FromMiB by ByMiB had an
-// unknown outcome (Err, when this call sent it) and may still land.
-type GrowPendingError struct {
-	Volume  string
-	FromMiB int64
-	ByMiB   int64
-	Err     error // the failure of the grow; nil when an earlier call sent it
-}
-
-// Error implements error.
-func (e *GrowPendingError) Error() string {
-	s := fmt.Sprintf("alletra: grow of volume %s from %d MiB by %d MiB may still be carried out", e.Volume, e.FromMiB, e.ByMiB)
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Is makes the error match ErrGrowPending.
-func (e *GrowPendingError) Is(target error) bool { return target == ErrGrowPending }
-
-// Unwrap returns the grow's failure.
-func (e *GrowPendingError) Unwrap() error { return e.Err }
-
-// outcomeUnknown reports a failure after which a request may still have been
-// carried out: a transport error other than a failed dial, a 502 or 504, the
-// context ending, Close ending the call in flight.
-func outcomeUnknown(err error) bool {
-	var te *TransportError
-	var apiErr *APIError
-	switch {
-	case errors.As(err, &te):
-		return !isDialError(te.Err)
-	case errors.As(err, &apiErr):
-		return apiErr.StatusCode == http.StatusBadGateway || apiErr.StatusCode == http.StatusGatewayTimeout
-	}
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrClosed)
-}
-
-// pendingGrow is a grow ResizeTo sent whose outcome is unknown.
-type pendingGrow struct{ fromMiB, byMiB int64 }
-
-// growGuard holds a Client's pending grows by volume name; the zero value is
-// ready.
-type growGuard struct {
-	mu sync.Mutex
-	m  map[string]pendingGrow
-}
-
-func (g *growGuard) get(name string) (pendingGrow, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	p, ok := g.m[name]
-	return p, ok
-}
-
-func (g *growGuard) set(name string, p pendingGrow) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.m == nil {
-		g.m = map[string]pendingGrow{}
-	}
-	g.m[name] = p
-}
-
-func (g *growGuard) clear(name string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.m, name)
 }
 
 // Update changes a volume's name, comment or retention settings.

@@ -1,0 +1,152 @@
+package acceptance_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	alletra "github.com/openalletra/go-alletra"
+	"github.com/openalletra/go-alletra/alletratest"
+)
+
+// lateGrow makes the next grow of srv reach the array only after the
+// client's request timeout: the simulator holds the PUT for lateGrowDelay
+// (real time) and carries it out then, while the client gives up after
+// lateGrowTimeout. It returns a function that waits until the volume's size
+// is no longer from, i.e. until the late grow has landed.
+const (
+	lateGrowTimeout = 100 * time.Millisecond
+	lateGrowDelay   = 600 * time.Millisecond
+)
+
+func lateGrow(t *testing.T, g *guard, from int64) (landed func()) {
+	t.Helper()
+	require.NoError(t, g.srv.InjectFault(http.MethodPut, "/api/v1/volumes/{name}",
+		alletratest.Fault{Kind: alletratest.FaultDelay, Delay: lateGrowDelay, Times: 1}))
+	return func() {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			v, ok := g.srv.Volume("c-guard")
+			return ok && v.SizeMiB != from
+		}, time.Minute, 5*time.Millisecond, "the late grow lands")
+	}
+}
+
+// guard is a simulator with a 1024 MiB volume "c-guard", and a client whose
+// requests time out after lateGrowTimeout.
+type guard struct {
+	srv  *alletratest.Server
+	c    *alletra.Client
+	puts atomic.Int32 // PUT /volumes/{name} the array has finished (its request log)
+}
+
+func guardArray(t *testing.T, extra ...alletra.Option) *guard {
+	t.Helper()
+	g := new(guard)
+	g.srv = alletratest.NewTestServer(t, alletratest.WithRequestLog(slog.New(putCounter{&g.puts})))
+	g.c = flowClient(t, g.srv, append([]alletra.Option{alletra.WithRequestTimeout(lateGrowTimeout)}, extra...)...)
+	require.NoError(t, g.c.Volumes.Create(context.Background(),
+		&alletra.VolumeCreateRequest{Name: "c-guard", CPG: flowCPG, SizeMiB: 1024}))
+	return g
+}
+
+// quiet waits until every PUT that reached the array has finished, so that
+// a late grow can no longer change the size, and returns how many reached it.
+func (g *guard) quiet(t *testing.T) int {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		return int(g.puts.Load()) == g.srv.Requests(http.MethodPut, "/api/v1/volumes/{name}")
+	}, time.Minute, 5*time.Millisecond)
+	return int(g.puts.Load())
+}
+
+func (g *guard) size(t *testing.T) int64 {
+	t.Helper()
+	v, ok := g.srv.Volume("c-guard")
+	require.True(t, ok)
+	return v.SizeMiB
+}
+
+// putCounter is a slog.Handler that counts the simulator's log records of
+// finished PUT /api/v1/volumes/<name> requests.
+type putCounter struct{ n *atomic.Int32 }
+
+func (putCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (p putCounter) Handle(_ context.Context, r slog.Record) error {
+	var method, path string
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "method":
+			method = a.Value.String()
+		case "path":
+			path = a.Value.String()
+		}
+		return true
+	})
+	if method == http.MethodPut && strings.HasPrefix(path, "/api/v1/volumes/") {
+		p.n.Add(1)
+	}
+	return nil
+}
+func (p putCounter) WithAttrs([]slog.Attr) slog.Handler { return p }
+func (p putCounter) WithGroup(string) slog.Handler      { return p }
+
+// Issue 20: a Grow whose answer comes after the client's timeout, then the
+// documented recovery (ResizeTo to the intended size), must not grow twice.
+// On the old code ResizeTo read 1024, grew by 512, and the late grow landed
+// on top: 2048 MiB.
+func TestGrowTimedOutThenResizeToNeverDoubles(t *testing.T) {
+	t.Parallel()
+	g := guardArray(t)
+	c := g.c
+	ctx := context.Background()
+	landed := lateGrow(t, g, 1024)
+
+	err := c.Volumes.Grow(ctx, "c-guard", 512)
+	require.Error(t, err, "the grow timed out on the client")
+	require.ErrorIs(t, err, alletra.ErrGrowPending)
+
+	// The recovery Grow's doc gives: ResizeTo to the intended size. Until
+	// the size changes it refuses to grow again.
+	_, err = c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	if err != nil {
+		require.ErrorIs(t, err, alletra.ErrGrowPending)
+	}
+	landed()
+	size, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1536, size)
+	assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
+	assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
+	closeFlow(t, g.srv, c)
+}
+
+// The same with ResizeTo twice: the second call must not add the delta again.
+func TestResizeToTimedOutThenResizeToNeverDoubles(t *testing.T) {
+	t.Parallel()
+	g := guardArray(t)
+	c := g.c
+	ctx := context.Background()
+	landed := lateGrow(t, g, 1024)
+
+	_, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	require.ErrorIs(t, err, alletra.ErrGrowPending)
+	_, err = c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	if err != nil {
+		require.ErrorIs(t, err, alletra.ErrGrowPending)
+	}
+	landed()
+	size, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1536, size)
+	assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
+	assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
+	closeFlow(t, g.srv, c)
+}
