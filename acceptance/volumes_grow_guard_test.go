@@ -22,8 +22,8 @@ import (
 // lateGrowTimeout. It returns a function that waits until the volume's size
 // is no longer from, i.e. until the late grow has landed.
 const (
-	lateGrowTimeout = 100 * time.Millisecond
-	lateGrowDelay   = 600 * time.Millisecond
+	lateGrowTimeout = time.Second // also bounds the login: not shorter, on a loaded machine
+	lateGrowDelay   = 2500 * time.Millisecond
 )
 
 func lateGrow(t *testing.T, g *guard, from int64) (landed func()) {
@@ -39,8 +39,7 @@ func lateGrow(t *testing.T, g *guard, from int64) (landed func()) {
 	}
 }
 
-// guard is a simulator with a 1024 MiB volume "c-guard", and a client whose
-// requests time out after lateGrowTimeout.
+// guard is a simulator with a 1024 MiB volume "c-guard", and a client.
 type guard struct {
 	srv  *alletratest.Server
 	c    *alletra.Client
@@ -51,7 +50,7 @@ func guardArray(t *testing.T, extra ...alletra.Option) *guard {
 	t.Helper()
 	g := new(guard)
 	g.srv = alletratest.NewTestServer(t, alletratest.WithRequestLog(slog.New(putCounter{&g.puts})))
-	g.c = flowClient(t, g.srv, append([]alletra.Option{alletra.WithRequestTimeout(lateGrowTimeout)}, extra...)...)
+	g.c = flowClient(t, g.srv, extra...)
 	require.NoError(t, g.c.Volumes.Create(context.Background(),
 		&alletra.VolumeCreateRequest{Name: "c-guard", CPG: flowCPG, SizeMiB: 1024}))
 	return g
@@ -104,7 +103,7 @@ func (p putCounter) WithGroup(string) slog.Handler      { return p }
 // on top: 2048 MiB.
 func TestGrowTimedOutThenResizeToNeverDoubles(t *testing.T) {
 	t.Parallel()
-	g := guardArray(t)
+	g := guardArray(t, alletra.WithRequestTimeout(lateGrowTimeout))
 	c := g.c
 	ctx := context.Background()
 	landed := lateGrow(t, g, 1024)
@@ -131,7 +130,7 @@ func TestGrowTimedOutThenResizeToNeverDoubles(t *testing.T) {
 // The same with ResizeTo twice: the second call must not add the delta again.
 func TestResizeToTimedOutThenResizeToNeverDoubles(t *testing.T) {
 	t.Parallel()
-	g := guardArray(t)
+	g := guardArray(t, alletra.WithRequestTimeout(lateGrowTimeout))
 	c := g.c
 	ctx := context.Background()
 	landed := lateGrow(t, g, 1024)
@@ -149,4 +148,108 @@ func TestResizeToTimedOutThenResizeToNeverDoubles(t *testing.T) {
 	assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
 	assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
 	closeFlow(t, g.srv, c)
+}
+
+// dropGrow makes the next grow of g's array never reach it: the connection
+// is cut before the array does anything, so the client cannot know.
+func dropGrow(t *testing.T, g *guard) {
+	t.Helper()
+	require.NoError(t, g.srv.InjectFault(http.MethodPut, "/api/v1/volumes/{name}",
+		alletratest.Fault{Kind: alletratest.FaultDropBeforeCommit, Times: 1}))
+}
+
+// Issue 20: a grow that never reached the array blocked ResizeTo for the
+// life of the client. The guard now settles after the settle time on the
+// client's clock, and ResizeTo then grows once.
+func TestDroppedGrowSettles(t *testing.T) {
+	t.Parallel()
+	for _, sender := range []string{"ResizeTo", "Grow"} {
+		t.Run(sender, func(t *testing.T) {
+			t.Parallel()
+			clk := alletratest.NewManualClock(time.Date(2026, 12, 8, 4, 0, 0, 0, time.UTC))
+			g := guardArray(t, alletra.WithClock(clk.Now), alletra.WithGrowSettleTime(10*time.Minute))
+			ctx := context.Background()
+			dropGrow(t, g)
+			var err error
+			if sender == "Grow" {
+				err = g.c.Volumes.Grow(ctx, "c-guard", 512)
+			} else {
+				_, err = g.c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+			}
+			require.ErrorIs(t, err, alletra.ErrGrowPending)
+			var pe *alletra.GrowPendingError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, clk.Now().Add(10*time.Minute), pe.SettlesAt)
+
+			clk.Advance(10*time.Minute - time.Second)
+			_, err = g.c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+			require.ErrorIs(t, err, alletra.ErrGrowPending, "not settled yet")
+			assert.EqualValues(t, 1024, g.size(t))
+
+			clk.Advance(time.Second)
+			size, err := g.c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+			require.NoError(t, err, "settled: the grow was lost")
+			assert.EqualValues(t, 1536, size)
+			assert.EqualValues(t, 1536, g.size(t), "grown once")
+			assert.Equal(t, 2, g.quiet(t), "the dropped grow and one more")
+			closeFlow(t, g.srv, g.c)
+		})
+	}
+}
+
+// The default settle time applies without options, on the real clock: a
+// fresh guard blocks.
+func TestDroppedGrowDefaultSettleTime(t *testing.T) {
+	t.Parallel()
+	g := guardArray(t)
+	ctx := context.Background()
+	dropGrow(t, g)
+	before := time.Now()
+	_, err := g.c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	var pe *alletra.GrowPendingError
+	require.ErrorAs(t, err, &pe)
+	assert.WithinRange(t, pe.SettlesAt, before.Add(alletra.DefaultGrowSettleTime), time.Now().Add(alletra.DefaultGrowSettleTime))
+	closeFlow(t, g.srv, g.c)
+}
+
+// The caller ends the guard deliberately.
+func TestForgetPendingGrow(t *testing.T) {
+	t.Parallel()
+	g := guardArray(t)
+	ctx := context.Background()
+	assert.False(t, g.c.Volumes.ForgetPendingGrow("c-guard"), "nothing pending")
+	dropGrow(t, g)
+	require.ErrorIs(t, g.c.Volumes.Grow(ctx, "c-guard", 512), alletra.ErrGrowPending)
+	_, err := g.c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	require.ErrorIs(t, err, alletra.ErrGrowPending)
+
+	assert.True(t, g.c.Volumes.ForgetPendingGrow("c-guard"))
+	size, err := g.c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1536, size)
+	assert.EqualValues(t, 1536, g.size(t))
+	closeFlow(t, g.srv, g.c)
+}
+
+// While a grow is pending, a request the volume already meets is answered
+// without a grow, and a shrink is still refused: nothing is sent either way.
+func TestPendingGrowStillAnswersWithoutGrowing(t *testing.T) {
+	t.Parallel()
+	g := guardArray(t)
+	ctx := context.Background()
+	dropGrow(t, g)
+	_, err := g.c.Volumes.ResizeTo(ctx, "c-guard", 2048)
+	require.ErrorIs(t, err, alletra.ErrGrowPending)
+	size, err := g.c.Volumes.ResizeTo(ctx, "c-guard", 1000)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1024, size)
+	_, err = g.c.Volumes.ResizeTo(ctx, "c-guard", 512)
+	require.ErrorIs(t, err, alletra.ErrCannotShrink)
+	// The caller's size is not trusted while a grow is pending: Resize reads.
+	gets := g.srv.Requests(http.MethodGet, "/api/v1/volumes/{name}")
+	_, err = g.c.Volumes.Resize(ctx, "c-guard", 2048, &alletra.ResizeOptions{CurrentMiB: 1024})
+	require.ErrorIs(t, err, alletra.ErrGrowPending)
+	assert.Equal(t, gets+1, g.srv.Requests(http.MethodGet, "/api/v1/volumes/{name}"))
+	assert.Equal(t, 1, g.quiet(t), "only the dropped grow was sent")
+	closeFlow(t, g.srv, g.c)
 }
