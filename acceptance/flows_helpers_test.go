@@ -91,13 +91,10 @@ func createPool(ctx context.Context, c *alletra.Client, name string) error {
 	return c.VolumeSets.Create(ctx, &alletra.VolumeSetCreateRequest{Name: name, Comment: flowPoolComment})
 }
 
-// createVolume is LXD's CreateVolume: a thin volume, then membership of the
-// pool's volume set.
+// createVolume is LXD's CreateVolume: a thin volume in the pool's volume
+// set, with Volumes.CreateInSet (create, then add; undone if the add fails).
 func createVolume(ctx context.Context, c *alletra.Client, pool, name string, sizeMiB int64) error {
-	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: name, CPG: flowCPG, SizeMiB: sizeMiB}); err != nil {
-		return err
-	}
-	return c.VolumeSets.AddMembers(ctx, pool, name)
+	return c.Volumes.CreateInSet(ctx, pool, &alletra.VolumeCreateRequest{Name: name, CPG: flowCPG, SizeMiB: sizeMiB})
 }
 
 // mustVolume creates a volume in the pool and gives it a content token.
@@ -130,15 +127,12 @@ func unexport(ctx context.Context, c *alletra.Client, volume, host string) error
 	return c.VLUNs.DeleteForHost(ctx, volume, host)
 }
 
-// deleteVolume is LXD's DeleteVolume with cascade: leave the pool's set,
-// then Volumes.DeleteCascade (the array's ?cascade=true, with a
-// children-first fallback). Not-member and not-found are ignored, so it is
-// idempotent.
+// deleteVolume is LXD's DeleteVolume with Volumes.DeleteFromSet: leave the
+// pool's set (not a member counts as left), then delete with the snapshots
+// (the array's ?cascade=true, with a children-first fallback). Not-found is
+// ignored, so it is idempotent.
 func deleteVolume(ctx context.Context, c *alletra.Client, pool, name string) error {
-	if err := c.VolumeSets.RemoveMembers(ctx, pool, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
-		return err
-	}
-	if err := c.Volumes.DeleteCascade(ctx, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
+	if err := c.Volumes.DeleteFromSet(ctx, pool, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
 		return err
 	}
 	return nil
