@@ -70,7 +70,7 @@ func TestVolumesAllStopsEarlyAndFreesItsSlot(t *testing.T) {
 func TestVolumesAllReportsABrokenAnswer(t *testing.T) {
 	t.Parallel()
 	srv, c := iterArray(t, 20)
-	srv.InjectFault(http.MethodGet, "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultTruncateList})
+	require.NoError(t, srv.InjectFault(http.MethodGet, "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultTruncateList}))
 	var errs []error
 	n := 0
 	for v, err := range c.Volumes.All(context.Background(), nil) {
@@ -85,13 +85,21 @@ func TestVolumesAllReportsABrokenAnswer(t *testing.T) {
 	assert.ErrorIs(t, errs[0], alletra.ErrBadResponse)
 	assert.Less(t, n, 20)
 
-	// A request that fails yields its typed error.
-	srv.InjectFault(http.MethodGet, "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultHTMLBody, Status: 500})
-	for _, err := range c.Volumes.All(context.Background(), nil) {
-		var apiErr *alletra.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, 500, apiErr.StatusCode)
+	// A request that fails yields its typed error, once, with a zero Volume.
+	// (The assertions sit after the loop: inside it, an iterator that
+	// yielded nothing would pass them all.)
+	require.NoError(t, srv.InjectFault(http.MethodGet, "/api/v1/volumes", alletratest.Fault{Kind: alletratest.FaultHTMLBody, Status: 500}))
+	var yielded []alletra.Volume
+	errs = nil
+	for v, err := range c.Volumes.All(context.Background(), nil) {
+		yielded = append(yielded, v)
+		errs = append(errs, err)
 	}
+	require.Len(t, errs, 1, "exactly one yield: the error")
+	assert.Zero(t, yielded[0])
+	var apiErr *alletra.APIError
+	require.ErrorAs(t, errs[0], &apiErr)
+	assert.Equal(t, 500, apiErr.StatusCode)
 }
 
 // (Decoding every envelope shape is wire shape: volumes_iter_test.go in the
