@@ -61,9 +61,11 @@
 //     vLUN on the array instead, and returns the error when it is not there.
 //   - Grow adds a delta, and promote and copy start tasks: they are sent
 //     again only when the first attempt provably never reached the array (a
-//     dial error). [VolumesService.ResizeTo] reads the size first; after a
-//     grow whose outcome is unknown it returns [ErrGrowPending] and will not
-//     grow that volume again until its size has changed.
+//     dial error). After a grow whose outcome is unknown, whichever call
+//     sent it, [VolumesService.Resize] and [VolumesService.ResizeTo] return
+//     [ErrGrowPending] instead of growing that volume again until its size
+//     has changed, the settle time has passed ([WithGrowSettleTime]) or the
+//     caller calls [VolumesService.ForgetPendingGrow].
 //   - A login is sent again after a connection failure, 429 or code 270,
 //     never after a lost answer, so that no orphan session is left on the
 //     array; a 503 without code 270 is a full session table

@@ -130,6 +130,71 @@ func ExampleVolumesService_ResizeTo() {
 	// shrink: true
 }
 
+func ExampleVolumesService_Resize() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+		log.Fatal(err)
+	}
+
+	// The caller has read the volume (for its device id, say) and hands its
+	// size in: Resize then sends only the grow, and no read after it.
+	v, err := c.Volumes.Get(ctx, "vol1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	before := srv.Stats().Requests
+	r, err := c.Volumes.ResizeBytes(ctx, "vol1", 1500<<20, &alletra.ResizeOptions{CurrentMiB: v.SizeMiB})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("grown: %t, from %d MiB by %d MiB\n", r.Grown, r.FromMiB, r.ByMiB)
+	fmt.Println("requests:", srv.Stats().Requests["PUT /api/v1/volumes/{name}"]-before["PUT /api/v1/volumes/{name}"], "PUT,",
+		srv.Stats().Requests["GET /api/v1/volumes/{name}"]-before["GET /api/v1/volumes/{name}"], "GET")
+	// Output:
+	// grown: true, from 1024 MiB by 512 MiB
+	// requests: 1 PUT, 0 GET
+}
+
+func ExampleVolumesService_CreateInSet() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if err := c.VolumeSets.Create(ctx, &alletra.VolumeSetCreateRequest{Name: "pool1"}); err != nil {
+		log.Fatal(err)
+	}
+
+	// A volume in its pool, sized in bytes (rounded up to 256 MiB).
+	err = c.Volumes.CreateInSet(ctx, "pool1", &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeBytes: 1_000_000_000})
+	if err != nil {
+		log.Fatal(err)
+	}
+	set, _ := srv.VolumeSet("pool1")
+	v, _ := srv.Volume("vol1")
+	fmt.Println(set.Members, v.SizeMiB, "MiB")
+
+	// Out of the pool, and deleted with its snapshots.
+	if err := c.Volumes.DeleteFromSet(ctx, "pool1", "vol1"); err != nil {
+		log.Fatal(err)
+	}
+	set, _ = srv.VolumeSet("pool1")
+	fmt.Println(set.Members, len(srv.Volumes()), "volumes")
+	// Output:
+	// [vol1] 1024 MiB
+	// [] 0 volumes
+}
+
 func ExampleSnapshotsService_Restore() {
 	ctx := context.Background()
 	srv := alletratest.NewServer()

@@ -223,7 +223,8 @@ shrink). Safe to run again.`,
 				return err
 			}
 			return a.withClient(cmd, func(ctx context.Context, c *alletra.Client) error {
-				got, err := c.Volumes.ResizeTo(ctx, args[0], sizeMiB)
+				// No read back in Resize: the Get below reads the new size.
+				res, err := c.Volumes.Resize(ctx, args[0], sizeMiB, nil)
 				if err != nil {
 					return err
 				}
@@ -232,7 +233,10 @@ shrink). Safe to run again.`,
 					return err
 				}
 				r := volumeResult(v)
-				r.note = "volume " + v.Name + " is " + strconv.FormatInt(got, 10) + " MiB"
+				r.note = "volume " + v.Name + " is " + strconv.FormatInt(v.SizeMiB, 10) + " MiB"
+				if !res.Grown {
+					r.note += " (unchanged)"
+				}
 				return a.print(r)
 			})
 		}),

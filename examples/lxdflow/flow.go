@@ -88,24 +88,20 @@ func (f *flow) pushHostUndo(name string) {
 	f.undo.push("host "+name, func(ctx context.Context) error { return f.c.Hosts.Delete(ctx, name) })
 }
 
-// createVolume creates a volume of at least bytes in the pool.
+// createVolume creates a volume of at least bytes in the pool: one call,
+// Volumes.CreateInSet, which takes LXD's bytes (rounded up to 256 MiB) and
+// deletes the volume again if it cannot join the pool.
 func (f *flow) createVolume(ctx context.Context, name string, bytes int64) (string, error) {
-	sizeMiB, err := alletra.VolumeSizeMiB(bytes)
+	sizeMiB, err := alletra.VolumeSizeMiB(bytes) // for the report: what CreateInSet sends
 	if err != nil {
 		return "", err
 	}
-	if err := f.c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: name, CPG: f.t.cpg, SizeMiB: sizeMiB}); err != nil {
+	if err := f.c.Volumes.CreateInSet(ctx, f.pool, &alletra.VolumeCreateRequest{Name: name, CPG: f.t.cpg, SizeBytes: bytes}); err != nil {
 		return "", err
 	}
 	f.undo.push("volume "+name, func(ctx context.Context) error {
-		if err := f.c.VolumeSets.RemoveMembers(ctx, f.pool, name); err != nil && !errors.Is(err, alletra.ErrNotFound) {
-			return err
-		}
-		return f.c.Volumes.Delete(ctx, name)
+		return f.c.Volumes.DeleteFromSet(ctx, f.pool, name)
 	})
-	if err := f.c.VolumeSets.AddMembers(ctx, f.pool, name); err != nil {
-		return "", err
-	}
 	if name == f.vol {
 		f.sizeMiB = sizeMiB
 		f.write(name, "data before the snapshot")

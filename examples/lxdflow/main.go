@@ -133,17 +133,21 @@ func (f *flow) run(r *runner) {
 	// LXD CreateVolumeFromCopy: GET src, POST dest + PUT set, per snapshot a
 	// physical copy (POST + polls) and POST snapshot, then the volume's copy.
 	r.step("copy with snapshots", lxdCost{trips: 6, tasks: 2}, f.copyWithSnapshots)
-	// LXD SetVolumeQuota: GET /volumes/{name}, PUT action 3 with the delta
-	// (go-alletra then reads the size the array reports: the size to wait for).
+	// LXD SetVolumeQuota: GET /volumes/{name}, PUT action 3 with the delta.
+	// go-alletra: the same two, Get then Resize with the size just read (no
+	// read back: the host waits for the size it asked for).
 	r.step("resize by 512 MiB", lxdCost{trips: 2}, func(ctx context.Context) (string, error) {
-		target := f.sizeMiB + 512
-		size, err := c.Volumes.ResizeTo(ctx, f.vol, target)
+		v, err := c.Volumes.Get(ctx, f.vol)
 		if err != nil {
 			return "", err
 		}
-		old := f.sizeMiB
-		f.sizeMiB = size
-		return fmt.Sprintf("%d MiB → %d MiB as the array reports it (ResizeTo sends the delta, 512)", old, size), nil
+		target := (v.SizeMiB + 512) * alletra.MiB
+		res, err := c.Volumes.ResizeBytes(ctx, f.vol, target, &alletra.ResizeOptions{CurrentMiB: v.SizeMiB})
+		if err != nil {
+			return "", err
+		}
+		f.sizeMiB = max(res.FromMiB+res.ByMiB, res.SizeMiB)
+		return fmt.Sprintf("%d MiB → at least %d MiB, grown: %t (Resize sends the delta, %d)", res.FromMiB, f.sizeMiB, res.Grown, res.ByMiB), nil
 	})
 	r.step("unmap, remove the unused host", lxdCost{trips: 5}, f.unmapVolume)
 	// LXD: DeleteVolumeSnapshot ×2 (DELETE), DeleteVolume ×2 (PUT set + DELETE), DeleteVolumeSet (DELETE).
