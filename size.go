@@ -14,8 +14,10 @@ const (
 	// GiB is one gibibyte (2^30 bytes).
 	GiB int64 = 1 << 30
 	// VolumeGranularity is the step in which the array allocates volume
-	// space: a create request is rounded up to the next multiple of 256 MiB,
-	// and so is a grow amount.
+	// space: a create request is rounded up to the next multiple of 256 MiB.
+	// A grow amount is rounded up to the array's chunklet size, 256 MiB or
+	// (on some arrays) 1000 MiB, so the size after a grow is known only by
+	// reading it.
 	VolumeGranularity = 256 * MiB
 )
 
@@ -108,8 +110,9 @@ func BytesFromMiB(mib int64) int64 {
 // of 256 MiB, the step the array grows in. This is the value the WSAPI grow
 // action (PUT /volumes/{name}, action 3) expects: the amount to add, not the
 // new size. Because it never rounds down, the grown volume is never smaller
-// than the target; it may be larger (by less than 256 MiB), and the caller
-// should record the array's new size rather than the target.
+// than the target; it may be larger (by less than 256 MiB here, more on an
+// array that rounds grows to 1000 MiB), and the caller should record the
+// array's new size, read after the grow, rather than the target.
 //
 // Equal sizes give 0 and no error: nothing to do. A target below the current
 // size gives a *ValidationError whose Err is ErrCannotShrink, since the array

@@ -647,9 +647,75 @@ func TestVolumesSizesLookingLikeBytes(t *testing.T) {
 	}
 	assert.Zero(t, m.GetTotalCallCount(), "refused before any I/O")
 
-	// 16 TiB itself is within the range.
+	// The smallest byte count of a real volume (256 MiB = 2^28 bytes) is
+	// refused; everything below goes to the array (issue 19: 16 TiB was
+	// refused, and 20 TiB), whose 400/28 states its own limit.
+	err := c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 256 << 20})
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.Zero(t, m.GetTotalCallCount())
 	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/volumes", respondCreatedAt(""))
-	require.NoError(t, c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 16 << 20}))
-	require.Len(t, *bodies, 1)
-	assert.EqualValues(t, 16<<20, (*bodies)[0]["sizeMiB"])
+	for _, mib := range []int64{16 << 20, 20 << 20, 1<<28 - 1} {
+		require.NoError(t, c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: mib}))
+		assert.EqualValues(t, mib, (*bodies)[len(*bodies)-1]["sizeMiB"])
+	}
+
+	// WithMaxSizeMiB moves the guard.
+	c, m = newMock(t, WithMaxSizeMiB(16<<20))
+	err = c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 20 << 20})
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.Zero(t, m.GetTotalCallCount())
+}
+
+// SizeBytes is sent as VolumeSizeMiB(SizeBytes); one of the two sizes.
+func TestVolumesCreateSizeBytes(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	for field, req := range map[string]*VolumeCreateRequest{
+		"SizeBytes": {Name: "v", CPG: "SSD_r6", SizeMiB: 1024, SizeBytes: 1 << 30},
+		"SizeMiB":   {Name: "v", CPG: "SSD_r6"},
+	} {
+		var ve *ValidationError
+		require.ErrorAs(t, c.Volumes.Create(ctx, req), &ve, field)
+		assert.Equal(t, field, ve.Field)
+	}
+	var ve *ValidationError
+	require.ErrorAs(t, c.Volumes.Create(ctx, &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeBytes: -1}), &ve)
+	assert.Equal(t, "SizeBytes", ve.Field)
+	assert.Zero(t, m.GetTotalCallCount())
+
+	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/volumes", respondCreatedAt(""))
+	req := &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeBytes: 1_000_000_000}
+	require.NoError(t, c.Volumes.Create(ctx, req))
+	assert.EqualValues(t, 1024, (*bodies)[0]["sizeMiB"], "1 GB rounded up to 256 MiB")
+	assert.NotContains(t, (*bodies)[0], "SizeBytes")
+	assert.EqualValues(t, 1_000_000_000, req.SizeBytes, "the caller's request is not modified")
+	assert.Zero(t, req.SizeMiB)
+}
+
+// DeleteFromSet leaves the set before the delete; a set that does not
+// exist does not stop it, any other refusal does.
+func TestVolumesDeleteFromSet(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	ctx := context.Background()
+	leave := expectCall(t, m, http.MethodPut, testAPI+"/volumesets/pool1", "", obj{"action": 2, "setmembers": []string{"v1"}}, okEmpty(http.StatusOK))
+	del := expectCall(t, m, http.MethodDelete, testAPI+"/volumes/v1", "cascade=true", nil, okEmpty(http.StatusOK))
+	require.NoError(t, c.Volumes.DeleteFromSet(ctx, "pool1", "v1"))
+	assert.EqualValues(t, 1, leave.Load())
+	assert.EqualValues(t, 1, del.Load())
+
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumesets/gone", errorResponder(http.StatusNotFound, CodeNonExistentSet, "no set"))
+	require.NoError(t, c.Volumes.DeleteFromSet(ctx, "gone", "v1"))
+	assert.EqualValues(t, 2, del.Load())
+
+	m.RegisterResponder(http.MethodPut, testAPI+"/volumesets/locked", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
+	err := c.Volumes.DeleteFromSet(ctx, "locked", "v1")
+	require.ErrorIs(t, err, ErrPermission)
+	assert.EqualValues(t, 2, del.Load(), "not deleted while (maybe) in the set")
+
+	for _, args := range [][2]string{{"", "v1"}, {"pool1", ""}} {
+		assert.ErrorIs(t, c.Volumes.DeleteFromSet(ctx, args[0], args[1]), ErrInvalidInput)
+	}
+	assert.ErrorIs(t, c.Volumes.CreateInSet(ctx, "", &VolumeCreateRequest{Name: "v", CPG: "SSD_r6", SizeMiB: 256}), ErrInvalidInput)
 }
