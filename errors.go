@@ -527,3 +527,22 @@ func (e *TaskError) Unwrap() error { return e.Err }
 // IsNotFound reports whether err is (or wraps) a not-found error. It is
 // shorthand for errors.Is(err, ErrNotFound).
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// --- t-tasks: online copy stop ---
+
+// CopyLeftError is returned by Snapshots.StopOnlineCopy when the copy's
+// task was stopped but not everything the copy made could be removed.
+// Volumes lists what is still on the array, in the order to delete them:
+// the destination first, then the snapshots the array made for the copy.
+// Err is the failure (it keeps its sentinels).
+type CopyLeftError struct {
+	Volumes []string
+	Err     error
+}
+
+func (e *CopyLeftError) Error() string {
+	return fmt.Sprintf("alletra: online copy stopped, but left on the array: %s: %v", strings.Join(e.Volumes, ", "), e.Err)
+}
+
+// Unwrap returns the failure.
+func (e *CopyLeftError) Unwrap() error { return e.Err }
