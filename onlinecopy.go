@@ -178,9 +178,14 @@ const maxCopySnapshots = 2
 //     copyOf chain: HPE's client deletes the destination's copyOf and
 //     that volume's copyOf, the snapshots the array made for the copy.
 //     Only virtual copies are followed, never src and never a base
-//     volume, so the source is never touched.
+//     volume, so the source is never touched. (Which snapshots an array
+//     makes for an online copy is known from HPE's client only; no guide
+//     documents them.) A destination already gone is not an error: nothing
+//     is deleted, and snapshots of the copy, if any, cannot be found.
 //  5. DELETE /api/v1/volumes/<DestVolume>, then DELETE each of those
-//     snapshots, nearest first. One already gone counts as removed.
+//     snapshots, nearest first. One already gone counts as removed. A
+//     delete refused as busy costs one GET /api/v1/tasks, as in
+//     Volumes.Delete.
 //
 // A copy whose task ended before the cancel (done or failed) is removed
 // the same way: StopOnlineCopy undoes the copy.
