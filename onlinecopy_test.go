@@ -276,6 +276,20 @@ func TestSnapshotsStopOnlineCopyKeepsSource(t *testing.T) {
 	expectCall(t, m, http.MethodGet, testAPI+"/volumes/other", "", nil, jsonText(200, `{"name":"other","copyType":1}`))
 	expectCall(t, m, http.MethodDelete, testAPI+"/volumes/dst", "", nil, okEmpty(200))
 	require.NoError(t, c.Snapshots.StopOnlineCopy(ctx, "src", &OnlineCopyStop{TaskID: 3, DestVolume: "dst"}))
+
+	// A destination already gone: nothing to delete.
+	c, m = stopMock(t, TaskCancelled)
+	expectCall(t, m, http.MethodGet, testAPI+"/volumes/dst", "", nil, errorResponder(404, CodeNonExistentVolume, "gone"))
+	require.NoError(t, c.Snapshots.StopOnlineCopy(ctx, "src", &OnlineCopyStop{TaskID: 3, DestVolume: "dst"}))
+
+	// A read that fails: the destination is what is left.
+	c, m = stopMock(t, TaskCancelled)
+	expectCall(t, m, http.MethodGet, testAPI+"/volumes/dst", "", nil, errorResponder(403, CodePermissionDenied, "no"))
+	err := c.Snapshots.StopOnlineCopy(ctx, "src", &OnlineCopyStop{TaskID: 3, DestVolume: "dst"})
+	var left *CopyLeftError
+	require.ErrorAs(t, err, &left)
+	assert.Equal(t, []string{"dst"}, left.Volumes)
+	assert.ErrorIs(t, err, ErrPermission)
 }
 
 // TestSnapshotsStopOnlineCopyRefusals: a task id that is not the copy into
