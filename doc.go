@@ -86,6 +86,18 @@
 // cancelled array tasks are [*TaskError]s. A request that got no answer is a
 // [*TransportError]; an unreadable answer matches [ErrBadResponse].
 //
+// # Tasks
+//
+// Every operation the array runs as a task has a call that returns its
+// [*Task] as soon as the array accepted it, without waiting:
+// [SnapshotsService.StartRestore], [SnapshotsService.StartCopy],
+// [SnapshotsService.StartOnlineCopy], [SnapshotsService.StartResync] and
+// [VolumesService.StartTune]. The array answers such an action with the task
+// id only, so that *Task has only ID set; [TasksService.Get] reads the rest
+// and [TasksService.Wait] waits for the end and returns the final task or a
+// [*TaskError]. [SnapshotsService.Restore] and [SnapshotsService.Copy] are
+// the start call followed by Tasks.Wait.
+//
 // # Testing
 //
 // Package alletratest runs an in-memory WSAPI array over httptest, with

@@ -547,3 +547,21 @@ func (e *VolumeLeftError) Error() string {
 
 // Unwrap returns the step's failure and the delete's, for errors.Is and errors.As.
 func (e *VolumeLeftError) Unwrap() []error { return []error{e.Err, e.UndoErr} }
+// --- t-tasks: online copy stop ---
+
+// CopyLeftError is returned by Snapshots.StopOnlineCopy when the copy's
+// task was stopped but not everything the copy made could be removed.
+// Volumes lists what is still on the array, in the order to delete them:
+// the destination first, then the snapshots the array made for the copy.
+// Err is the failure (it keeps its sentinels).
+type CopyLeftError struct {
+	Volumes []string
+	Err     error
+}
+
+func (e *CopyLeftError) Error() string {
+	return fmt.Sprintf("alletra: online copy stopped, but left on the array: %s: %v", strings.Join(e.Volumes, ", "), e.Err)
+}
+
+// Unwrap returns the failure.
+func (e *CopyLeftError) Unwrap() error { return e.Err }

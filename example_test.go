@@ -590,3 +590,45 @@ func ExampleHostSetsService_AddMembers() {
 	// Output:
 	// web [web1 web2]
 }
+
+func ExampleSnapshotsService_StartCopy() {
+	ctx := context.Background()
+	srv := alletratest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, name := range []string{"src", "dst"} {
+		if err := c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: name, CPG: "SSD_r6", SizeMiB: 1024}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	_ = srv.WriteContent("src", "data") // the simulator's stand-in for data
+
+	// StartCopy returns as soon as the array accepted the copy: the task
+	// has its id only, until Tasks.Get or Tasks.Wait reads it.
+	t, err := c.Snapshots.StartCopy(ctx, "src", "dst", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("started, status read yet:", t.Status != 0)
+	done, err := c.Tasks.Wait(ctx, t.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("copy task:", done.Status)
+
+	// Tasks.All walks the tasks of the last 24 hours.
+	for task, err := range c.Tasks.All(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(task.ID == t.ID, task.Type)
+	}
+	// Output:
+	// started, status read yet: false
+	// copy task: DONE
+	// true VV_COPY
+}

@@ -39,10 +39,13 @@ type setSnapshotBody struct {
 
 // CreateSnapshot snapshots every member of the volume set at once.
 //
+// It is not an array task: the snapshots exist when the call returns (the
+// WSAPI 1.3.1 guide answers 201 with a Location, no task id), so there is
+// nothing to wait for and no Start variant.
+//
 // WSAPI: POST /api/v1/volumesets/<set> {"action":"createSnapshot",
 // "parameters":{"name":<pattern>,...}} (HPE's python client
-// createSnapshotOfVolumeSet; the answer's body is not documented and is not
-// read). Sent once: a pattern such as @count@ may not give the same names
+// createSnapshotOfVolumeSet); the answer's body is not read. Sent once: a pattern such as @count@ may not give the same names
 // twice, so a request whose outcome is unknown is returned as an error, not
 // repeated. A missing set gives ErrNotFound (code 102); an empty set
 // ErrNotFound too (EMPTY_SET, 404, no public number); a name the pattern

@@ -70,11 +70,11 @@ type PhysicalCopyOptions struct {
 	// Priority of the copy task; 0 means PriorityHigh (what LXD uses).
 	Priority TaskPriority
 	// SrcSizeMiB and DestSizeMiB are the sizes of src and dest in MiB when
-	// the caller already knows them (from List, Get or its own create), as
-	// in a copy chain that moves a volume's snapshots one by one: Copy then
-	// checks dest >= src without reading the volumes. A zero size is read
-	// from the array. A size that is wrong on the caller's side is caught
-	// by the array, which refuses a copy into a smaller volume.
+	// the caller already knows them (from List, Get or its own create).
+	// Given both, a dest smaller than src is refused before any request.
+	// Nothing is read when they are zero: the array refuses a copy into a
+	// smaller volume itself (COPY_PARENT_TOO_BIG), and that refusal is
+	// reported as ErrCannotShrink too.
 	SrcSizeMiB, DestSizeMiB int64
 }
 
@@ -190,21 +190,18 @@ func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
 
 // Restore promotes the snapshot onto its parent (the parent's data becomes
 // the snapshot's again; the snapshot is kept) and waits for the array's task
-// to end. It is RestoreWithOptions with default options: an offline promote.
+// to end: it is StartRestore with default options (an offline promote)
+// followed by Tasks.Wait.
 //
 // WSAPI: PUT /api/v1/volumes/<snapshot> {"action":4} → {"taskid":N}, then
 // GET /api/v1/tasks/<N> until the task ends. Not repeated: a promote whose
 // outcome is unknown is returned as an error, never sent twice.
 //
-// Errors: a missing snapshot gives ErrNotFound; a parent that is still
-// exported gives ErrExported and ErrInUse (403, INV_OPERATION_VV_EXPORTED,
-// whose number is not published: the status and operation decide; unexport
-// it first, or promote online with RestoreWithOptions). A 409 without a
-// known code is read as a busy volume (ErrBusy, ErrInUse) unless one read
-// of the snapshot and its parent shows the parent larger than the
-// snapshot: then it is ErrParentGrown (PARENT_SIZE_HAS_INCREASED, also
-// without a published number). The *APIError keeps the array's status and
-// code either way.
+// Errors: as StartRestore for the promote itself. A task that fails or is
+// cancelled gives a *TaskError matching ErrTaskFailed or ErrTaskCancelled;
+// when ctx ends during the wait, a *TaskError with the task id and the
+// context's error (the promote goes on on the array; wait for it again with
+// Tasks.Wait).
 //
 // After ErrParentGrown no promote of that snapshot goes through (the
 // parent cannot shrink back to the snapshot's size), online or not. What
@@ -217,35 +214,54 @@ func (s *SnapshotsService) Delete(ctx context.Context, name string) error {
 // parent. The parent is not touched, so nothing is lost if the copy fails.
 // (Copying a snapshot into its own parent is not documented anywhere and
 // is not offered.)
-//
-// A task that fails or is cancelled gives a *TaskError matching
-// ErrTaskFailed or ErrTaskCancelled; when ctx ends during the wait, a
-// *TaskError with the task id and the context's error (the promote goes on
-// on the array; wait for it
-// again with Tasks.Wait).
 func (s *SnapshotsService) Restore(ctx context.Context, snapshot string) error {
-	return s.RestoreWithOptions(ctx, snapshot, nil)
+	t, err := s.StartRestore(ctx, snapshot, nil)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.Tasks.Wait(ctx, t.ID)
+	return err
 }
 
-// RestoreWithOptions is Restore with options: an online promote, a task
-// priority, a parent in a remote-copy group. nil opts is the default
-// (offline) promote. Online with a Priority is refused before any request
-// with a *ValidationError: a priority does not apply to an online promote,
-// and the array refuses the pair (400, INV_INPUT_PARAM_CONFLICT, 44).
+// StartRestore starts a promote of the snapshot onto its parent and returns
+// the array's task as soon as the array accepted it, without waiting: finish
+// it with Tasks.Wait. nil opts is the default (offline) promote; opts asks
+// for an online promote, a task priority or a parent in a remote-copy group.
 //
-// WSAPI: PUT /api/v1/volumes/<snapshot> {"action":4,"online":...,"priority":...}
-// → {"taskid":N}, then GET /api/v1/tasks/<N>. Not repeated; errors as Restore.
-func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot string, opts *RestoreOptions) error {
+// The returned *Task holds only what the array's answer says: its ID. Every
+// other field is zero (Status 0 is "not read yet", not a state of the array)
+// until Tasks.Get or Tasks.Wait reads the task; no read is sent here.
+//
+// WSAPI: PUT /api/v1/volumes/<snapshot> {"action":4[,"online":true]
+// [,"priority":P][,"allowRemoteCopyParent":true]} → {"taskid":N}; nothing
+// else. Not repeated: a promote whose outcome is unknown is returned as an
+// error, never sent twice. An answer without a task id is ErrBadResponse
+// (the array accepted the promote, so it may be running).
+//
+// Online with a Priority is refused before any request with a
+// *ValidationError: a priority does not apply to an online promote, and the
+// array refuses the pair (400, INV_INPUT_PARAM_CONFLICT, 44).
+//
+// Errors: a missing snapshot gives ErrNotFound; a parent that is still
+// exported gives ErrExported and ErrInUse (403, INV_OPERATION_VV_EXPORTED,
+// whose number is not published: the status and operation decide; unexport
+// it first, or promote online). A 409 without a known code is read as a
+// busy volume (ErrBusy, ErrInUse) unless one read of the snapshot and its
+// parent (GET /api/v1/volumes/<snapshot> and /<parent>, sent only then)
+// shows the parent larger than the snapshot: then it is ErrParentGrown
+// (PARENT_SIZE_HAS_INCREASED, also without a published number). The
+// *APIError keeps the array's status and code either way.
+func (s *SnapshotsService) StartRestore(ctx context.Context, snapshot string, opts *RestoreOptions) (*Task, error) {
 	if err := s.client.checkName("snapshot", snapshot); err != nil {
-		return err
+		return nil, err
 	}
 	body := restoreBody{Action: VolumeActionPromote}
 	if opts != nil {
 		if opts.Priority < 0 || opts.Priority > PriorityLow {
-			return invalid("Priority", fmt.Sprintf("must be 0 (default) or 1-3, got %d", opts.Priority))
+			return nil, invalid("Priority", fmt.Sprintf("must be 0 (default) or 1-3, got %d", opts.Priority))
 		}
 		if opts.Online && opts.Priority != 0 {
-			return invalid("Priority", "an online promote takes no priority (the array refuses the pair)")
+			return nil, invalid("Priority", "an online promote takes no priority (the array refuses the pair)")
 		}
 		body.Online, body.Priority, body.AllowRemoteCopyParent = opts.Online, opts.Priority, opts.AllowRemoteCopyParent
 	}
@@ -253,35 +269,60 @@ func (s *SnapshotsService) RestoreWithOptions(ctx context.Context, snapshot stri
 	path := pathf("/volumes/%s", snapshot)
 	if _, err := s.client.do(ctx, &call{method: http.MethodPut, path: path, body: body,
 		out: &ref, kind: CallDelta}); err != nil {
-		return s.promoteRefused(ctx, snapshot, err)
+		return nil, s.promoteRefused(ctx, snapshot, err)
 	}
-	_, err := s.client.waitTaskRef(ctx, ref, http.MethodPut, path)
-	return err
+	return startedTask(ref, http.MethodPut, path)
 }
 
 // Copy copies the data of src into the existing volume dest (an offline
 // physical copy: dest must not be exported) and waits for the copy task to
-// end, which it returns. src may be a base volume or a snapshot.
+// end, which it returns: it is StartCopy followed by Tasks.Wait. src may be
+// a base volume or a snapshot; a caller that does not need the task may
+// ignore it.
 //
-// The sizes are checked first: a dest smaller than src is refused with a
-// *ValidationError matching ErrCannotShrink before anything is written.
-// The volumes are read for it (a missing src or dest gives ErrNotFound)
-// unless opts gives their sizes.
-//
-// WSAPI: GET /api/v1/volumes/<src> and /<dest> (each unless its size is
-// given), then POST
-// /api/v1/volumes/<src> {"action":"createPhysicalCopy","parameters":
-// {"destVolume":dest,"saveSnapshot":false,"priority":1}} → {"taskid":N}
-// (200 or 201), then GET /api/v1/tasks/<N> until the task ends. The POST is
-// not repeated: a copy whose outcome is unknown is returned as an error. A
-// copy or tune already running gives ErrBusy and ErrInUse (409, code 151,
-// or a 409 without a known code once a read shows the sizes fit); a 409
-// after which dest reads smaller than src gives ErrCannotShrink
-// (COPY_PARENT_TOO_BIG); an exported dest gives ErrExported (403,
-// INV_OPERATION_VV_EXPORTED).
-// A failed or cancelled task gives the *Task and a *TaskError; when ctx ends
+// WSAPI: the requests of StartCopy, then GET /api/v1/tasks/<N> until the
+// task ends. A failed or cancelled task gives the final *Task and a
+// *TaskError matching ErrTaskFailed or ErrTaskCancelled; when ctx ends
 // during the wait, a *TaskError with the task id (the copy goes on).
 func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *PhysicalCopyOptions) (*Task, error) {
+	t, err := s.StartCopy(ctx, src, dest, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.Tasks.Wait(ctx, t.ID)
+}
+
+// StartCopy starts an offline physical copy of src (a base volume or a
+// snapshot) into the existing volume dest and returns the array's task as
+// soon as the array accepted it, without waiting: finish it with
+// Tasks.Wait. dest must not be exported and must be at least as large as
+// src.
+//
+// The returned *Task holds only what the array's answer says: its ID (the
+// answer's Location names dest, which the caller already knows). Every other
+// field is zero (Status 0 is "not read yet") until Tasks.Get or Tasks.Wait
+// reads the task; no read is sent here.
+//
+// No volume is read before the copy: the array itself refuses a copy into
+// a smaller volume (409, COPY_PARENT_TOO_BIG) before anything is written.
+// When opts gives both SrcSizeMiB and DestSizeMiB (a caller that listed,
+// read or created the volumes), a dest smaller than src is refused before
+// any request with a *ValidationError matching ErrCannotShrink.
+//
+// WSAPI: POST /api/v1/volumes/<src> {"action":"createPhysicalCopy",
+// "parameters":{"destVolume":dest,"saveSnapshot":false,"priority":1}} →
+// {"taskid":N} (200 or 201); nothing else on success. The POST is not
+// repeated: a copy whose outcome is unknown is returned as an error. An
+// answer without a task id is ErrBadResponse (the copy may be running).
+//
+// Errors: a missing src or dest gives ErrNotFound (code 23). A copy or tune
+// already running gives ErrBusy and ErrInUse (409, code 151). A 409
+// without a known code is explained by one read of both volumes (GET
+// /api/v1/volumes/<src> and /<dest>, sent only then): dest smaller than
+// src gives ErrCannotShrink (COPY_PARENT_TOO_BIG), otherwise ErrBusy and
+// ErrInUse (a copy already running). An exported dest gives ErrExported
+// (403, INV_OPERATION_VV_EXPORTED).
+func (s *SnapshotsService) StartCopy(ctx context.Context, src, dest string, opts *PhysicalCopyOptions) (*Task, error) {
 	if err := s.client.checkName("src", src); err != nil {
 		return nil, err
 	}
@@ -300,23 +341,9 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 			params.Priority = opts.Priority
 		}
 		params.SaveSnapshot = opts.SaveSnapshot
-	}
-	var known PhysicalCopyOptions
-	if opts != nil {
-		known = *opts
-	}
-	srcMiB, err := s.sizeOf(ctx, "SrcSizeMiB", src, known.SrcSizeMiB)
-	if err != nil {
-		return nil, err
-	}
-	destMiB, err := s.sizeOf(ctx, "DestSizeMiB", dest, known.DestSizeMiB)
-	if err != nil {
-		return nil, err
-	}
-	if destMiB < srcMiB {
-		return nil, &ValidationError{Field: "dest",
-			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, destMiB, srcMiB, src),
-			Err:    ErrCannotShrink}
+		if err := checkKnownSizes(src, dest, opts.SrcSizeMiB, opts.DestSizeMiB); err != nil {
+			return nil, err
+		}
 	}
 	var ref taskRef
 	path := pathf("/volumes/%s", src)
@@ -325,23 +352,24 @@ func (s *SnapshotsService) Copy(ctx context.Context, src, dest string, opts *Phy
 		out:  &ref, kind: CallDelta}); err != nil {
 		return nil, s.copyRefused(ctx, src, dest, err)
 	}
-	return s.client.waitTaskRef(ctx, ref, http.MethodPost, path)
+	return startedTask(ref, http.MethodPost, path)
 }
 
-// sizeOf returns known, or the size of the volume read from the array when
-// known is 0.
-func (s *SnapshotsService) sizeOf(ctx context.Context, field, name string, known int64) (int64, error) {
-	switch {
-	case known < 0:
-		return 0, invalid(field, fmt.Sprintf("must not be negative, got %d", known))
-	case known > 0:
-		return known, nil
+// checkKnownSizes refuses negative sizes, and a dest smaller than src when
+// the caller gave both sizes.
+func checkKnownSizes(src, dest string, srcMiB, destMiB int64) error {
+	if srcMiB < 0 {
+		return invalid("SrcSizeMiB", fmt.Sprintf("must not be negative, got %d", srcMiB))
 	}
-	v, err := s.client.Volumes.Get(ctx, name)
-	if err != nil {
-		return 0, err
+	if destMiB < 0 {
+		return invalid("DestSizeMiB", fmt.Sprintf("must not be negative, got %d", destMiB))
 	}
-	return v.SizeMiB, nil
+	if srcMiB > 0 && destMiB > 0 && destMiB < srcMiB {
+		return &ValidationError{Field: "dest",
+			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, destMiB, srcMiB, src),
+			Err:    ErrCannotShrink}
+	}
+	return nil
 }
 
 // promoteRefused confirms a 409 without a known code to a promote of

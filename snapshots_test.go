@@ -266,7 +266,9 @@ func TestSnapshotsRestore(t *testing.T) {
 	assert.Equal(t, int32(3), polls.Load(), "waits until the task is done, and no longer")
 }
 
-func TestSnapshotsRestoreWithOptions(t *testing.T) {
+// TestSnapshotsStartRestore: the promote is sent and its task returned at
+// once, with only the id the array named: no task read.
+func TestSnapshotsStartRestore(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t, fastTasks)
 	var body map[string]any
@@ -274,26 +276,35 @@ func TestSnapshotsRestoreWithOptions(t *testing.T) {
 		body = decodeBody(t, req)
 		return httpmock.NewStringResponse(http.StatusOK, `{"taskid":9}`), nil
 	})
-	m.RegisterResponder(http.MethodGet, testAPI+"/tasks/9", taskStatusResponder(9, TaskDone))
-	err := c.Snapshots.RestoreWithOptions(context.Background(), "sc-S",
+	task, err := c.Snapshots.StartRestore(context.Background(), "sc-S",
 		&RestoreOptions{Online: true, AllowRemoteCopyParent: true})
 	require.NoError(t, err)
+	assert.Equal(t, &Task{ID: 9}, task, "only the id is known when the array accepts the promote")
 	assert.Equal(t, map[string]any{"action": float64(4), "online": true, "allowRemoteCopyParent": true}, body)
-	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S", &RestoreOptions{Priority: PriorityMedium})
+	_, err = c.Snapshots.StartRestore(context.Background(), "sc-S", &RestoreOptions{Priority: PriorityMedium})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"action": float64(4), "priority": float64(2)}, body)
+	_, err = c.Snapshots.StartRestore(context.Background(), "sc-S", nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"action": float64(4)}, body)
 
-	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S", &RestoreOptions{Priority: 4})
+	_, err = c.Snapshots.StartRestore(context.Background(), "sc-S", &RestoreOptions{Priority: 4})
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "Priority", ve.Field)
 	// A priority does not apply to an online promote: the array refuses the
 	// pair (409/44), so it is refused before any I/O.
-	err = c.Snapshots.RestoreWithOptions(context.Background(), "sc-S",
+	_, err = c.Snapshots.StartRestore(context.Background(), "sc-S",
 		&RestoreOptions{Online: true, Priority: PriorityMedium})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "Priority", ve.Field)
-	assert.Equal(t, 2, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
+	assert.Equal(t, 3, m.calls(t, http.MethodPut, testAPI+"/volumes/sc-S"))
+
+	// No task id in the answer: the promote may run, and that is said.
+	c, m = newMock(t)
+	expectCall(t, m, http.MethodPut, testAPI+"/volumes/sc-S", "", obj{"action": 4}, okEmpty(200))
+	_, err = c.Snapshots.StartRestore(context.Background(), "sc-S", nil)
+	assert.ErrorIs(t, err, ErrBadResponse)
 }
 
 func TestSnapshotsRestoreParentGrownConfirmedByRead(t *testing.T) {
@@ -340,14 +351,13 @@ func TestSnapshotsRestoreParentGrownConfirmedByRead(t *testing.T) {
 func TestSnapshotsCopyParentTooBigConfirmedByRead(t *testing.T) {
 	t.Parallel()
 	// COPY_PARENT_TOO_BIG has no published number: a 409 after which dest
-	// reads smaller than src (it shrank, or src grew, since the check).
+	// reads smaller than src.
 	for _, code := range unknownCodes {
 		c, m := newMock(t, fastTasks)
 		m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK,
 			map[string]any{"name": "c-A", "sizeMiB": 1024, "copyType": 1}))
-		dest, _ := sequence(jsonResponder(http.StatusOK, map[string]any{"name": "c-B", "sizeMiB": 1024, "copyType": 1}),
-			jsonResponder(http.StatusOK, map[string]any{"name": "c-B", "sizeMiB": 512, "copyType": 1}))
-		m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-B", dest)
+		m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-B", jsonResponder(http.StatusOK,
+			map[string]any{"name": "c-B", "sizeMiB": 512, "copyType": 1}))
 		m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", errorResponder(http.StatusConflict, code, "refused"))
 		_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
 		assert.ErrorIs(t, err, ErrCannotShrink, "code %d", code)
@@ -440,20 +450,24 @@ func TestSnapshotsRestoreValidation(t *testing.T) {
 	assert.Zero(t, m.GetTotalCallCount())
 }
 
-// copyMock registers GETs of src and dest with the given sizes.
-func copyMock(t *testing.T, srcMiB, destMiB int64) (*Client, *mockArray) {
+// copyMock returns a mock with fast task polls. A copy reads no volume;
+// only a refusal to explain does, and withVolumeReads registers those.
+func copyMock(t *testing.T) (*Client, *mockArray) {
 	t.Helper()
-	c, m := newMock(t, fastTasks)
+	return newMock(t, fastTasks)
+}
+
+// withVolumeReads registers GETs of c-A and c-B with the given sizes.
+func withVolumeReads(m *mockArray, srcMiB, destMiB int64) {
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK,
 		map[string]any{"name": "c-A", "sizeMiB": srcMiB, "copyType": 1}))
 	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-B", jsonResponder(http.StatusOK,
 		map[string]any{"name": "c-B", "sizeMiB": destMiB, "copyType": 1}))
-	return c, m
 }
 
 func TestSnapshotsCopy(t *testing.T) {
 	t.Parallel()
-	c, m := copyMock(t, 1024, 1024)
+	c, m := copyMock(t)
 	var body map[string]any
 	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", func(req *http.Request) (*http.Response, error) {
 		body = decodeBody(t, req)
@@ -484,7 +498,7 @@ func TestSnapshotsCopy(t *testing.T) {
 
 func TestSnapshotsCopyOptionsAnd201(t *testing.T) {
 	t.Parallel()
-	c, m := copyMock(t, 1024, 2048) // a larger destination is fine
+	c, m := copyMock(t)
 	var body map[string]any
 	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", func(req *http.Request) (*http.Response, error) {
 		body = decodeBody(t, req)
@@ -497,17 +511,44 @@ func TestSnapshotsCopyOptionsAnd201(t *testing.T) {
 	assert.Equal(t, map[string]any{"destVolume": "c-B", "saveSnapshot": true, "priority": float64(3)}, body["parameters"])
 }
 
-func TestSnapshotsCopyRefusesSmallerDestBeforeWriting(t *testing.T) {
+// TestSnapshotsCopyReadsNoVolume: no size read before a copy (LXD's
+// refresh pays none); the array's refusal of a smaller dest (409 without a
+// published number) is explained by one read of both volumes, after it.
+func TestSnapshotsCopyReadsNoVolume(t *testing.T) {
 	t.Parallel()
-	c, m := copyMock(t, 2048, 1024) // no POST responder: a copy request would fail the test
+	c, m := copyMock(t)
+	withVolumeReads(m, 2048, 1024)
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", errorResponder(http.StatusConflict, 0, "COPY_PARENT_TOO_BIG"))
 	task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
 	assert.Nil(t, task)
 	require.ErrorIs(t, err, ErrCannotShrink)
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "dest", ve.Field)
-	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes/c-A"))
-	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes/c-B"))
+	assert.NotErrorIs(t, err, ErrBusy)
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"))
+	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/volumes/c-A"), "read after the refusal only")
+}
+
+// TestSnapshotsStartCopy: the copy is sent and its task returned at once:
+// one request, no volume or task read.
+func TestSnapshotsStartCopy(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	expectCall(t, m, http.MethodPost, testAPI+"/volumes/c-A", "", obj{"action": "createPhysicalCopy",
+		"parameters": obj{"destVolume": "c-B", "saveSnapshot": true, "priority": 2}}, func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusOK, `{"taskid":77}`)
+		resp.Header.Set("Location", "/api/v1/volumes/c-B")
+		return resp, nil
+	})
+	task, err := c.Snapshots.StartCopy(context.Background(), "c-A", "c-B",
+		&PhysicalCopyOptions{SaveSnapshot: true, Priority: PriorityMedium, SrcSizeMiB: 1024, DestSizeMiB: 1024})
+	require.NoError(t, err)
+	assert.Equal(t, &Task{ID: 77}, task, "only the id is known when the array accepts the copy")
+	assert.Equal(t, 2, m.GetTotalCallCount(), "login + POST")
+
+	c, m = newMock(t)
+	expectCall(t, m, http.MethodPost, testAPI+"/volumes/c-A", "", obj{"action": "createPhysicalCopy",
+		"parameters": obj{"destVolume": "c-B", "saveSnapshot": false, "priority": 1}}, okEmpty(http.StatusOK))
+	_, err = c.Snapshots.StartCopy(context.Background(), "c-A", "c-B", nil)
+	assert.ErrorIs(t, err, ErrBadResponse)
 }
 
 func TestSnapshotsCopyErrors(t *testing.T) {
@@ -529,7 +570,10 @@ func TestSnapshotsCopyErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, m := copyMock(t, 1024, 1024)
+			c, m := copyMock(t)
+			if tc.status == http.StatusConflict && !tc.code.known() {
+				withVolumeReads(m, 1024, 1024)
+			}
 			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", errorResponder(tc.status, tc.code, "refused"))
 			task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
 			assert.Nil(t, task)
@@ -544,15 +588,10 @@ func TestSnapshotsCopyErrors(t *testing.T) {
 func TestSnapshotsCopyMissingVolumes(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-C", jsonResponder(http.StatusOK, map[string]any{"name": "c-C", "sizeMiB": 1024}))
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-D", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
-	// No POST responder (no copy may start) and none for c-B (a missing
-	// source is reported before the destination is read).
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no"))
 	_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
 	assert.ErrorIs(t, err, ErrNotFound)
-	_, err = c.Snapshots.Copy(context.Background(), "c-C", "c-D", nil)
-	assert.ErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"), "a 404 is not retried and reads nothing")
 }
 
 func TestSnapshotsCopyTaskOutcome(t *testing.T) {
@@ -563,7 +602,7 @@ func TestSnapshotsCopyTaskOutcome(t *testing.T) {
 	}{{TaskFailed, ErrTaskFailed}, {TaskCancelled, ErrTaskCancelled}} {
 		t.Run(st.status.String(), func(t *testing.T) {
 			t.Parallel()
-			c, m := copyMock(t, 512, 512)
+			c, m := copyMock(t)
 			m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK, map[string]any{"taskid": 33}))
 			m.RegisterResponder(http.MethodGet, testAPI+"/tasks/33", taskStatusResponder(33, st.status))
 			task, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", nil)
@@ -611,18 +650,18 @@ func TestSnapshotsNilContext(t *testing.T) {
 	assert.Zero(t, m.GetTotalCallCount())
 }
 
-func TestSnapshotsCopyWithKnownSizesReadsNothing(t *testing.T) {
+func TestSnapshotsCopyWithKnownSizes(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name      string
-		opts      *PhysicalCopyOptions
-		wantReads int
-		wantErr   error
+		name    string
+		opts    *PhysicalCopyOptions
+		wantErr error
 	}{
-		{"both known", &PhysicalCopyOptions{SrcSizeMiB: 1024, DestSizeMiB: 1024}, 0, nil},
-		{"dest known", &PhysicalCopyOptions{DestSizeMiB: 1024}, 1, nil},
-		{"known smaller dest", &PhysicalCopyOptions{SrcSizeMiB: 2048, DestSizeMiB: 1024}, 0, ErrCannotShrink},
-		{"negative", &PhysicalCopyOptions{SrcSizeMiB: -1}, 0, ErrInvalidInput},
+		{"both known", &PhysicalCopyOptions{SrcSizeMiB: 1024, DestSizeMiB: 1024}, nil},
+		{"dest known only: nothing to compare, nothing read", &PhysicalCopyOptions{DestSizeMiB: 1024}, nil},
+		{"known smaller dest", &PhysicalCopyOptions{SrcSizeMiB: 2048, DestSizeMiB: 1024}, ErrCannotShrink},
+		{"negative", &PhysicalCopyOptions{SrcSizeMiB: -1}, ErrInvalidInput},
+		{"negative dest", &PhysicalCopyOptions{DestSizeMiB: -1}, ErrInvalidInput},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -630,24 +669,23 @@ func TestSnapshotsCopyWithKnownSizesReadsNothing(t *testing.T) {
 			// Only the requests the case needs have a responder: any other
 			// read or write fails the test.
 			c, m := newMock(t, fastTasks)
-			reads := func() int { return 0 }
 			if tc.wantErr == nil {
 				m.RegisterResponder(http.MethodPost, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK, map[string]any{"taskid": 5}))
 				m.RegisterResponder(http.MethodGet, testAPI+"/tasks/5", taskStatusResponder(5, TaskDone))
-				if tc.opts.SrcSizeMiB == 0 {
-					m.RegisterResponder(http.MethodGet, testAPI+"/volumes/c-A", jsonResponder(http.StatusOK,
-						map[string]any{"name": "c-A", "sizeMiB": 1024, "copyType": 1}))
-					reads = func() int { return m.calls(t, http.MethodGet, testAPI+"/volumes/c-A") }
-				}
 			}
 			_, err := c.Snapshots.Copy(context.Background(), "c-A", "c-B", tc.opts)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
-			} else {
-				require.NoError(t, err)
-				assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"))
+				assert.Zero(t, m.GetTotalCallCount(), "refused before any request")
+				if errors.Is(tc.wantErr, ErrCannotShrink) {
+					var ve *ValidationError
+					require.ErrorAs(t, err, &ve)
+					assert.Equal(t, "dest", ve.Field)
+				}
+				return
 			}
-			assert.Equal(t, tc.wantReads, reads(), "volume reads")
+			require.NoError(t, err)
+			assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes/c-A"))
 		})
 	}
 }

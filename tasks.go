@@ -3,13 +3,25 @@ package alletra
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 )
 
-// TasksService reads and waits for asynchronous array tasks (WSAPI /tasks),
-// such as the promote of Snapshots.Restore and the copy of Snapshots.Copy.
+// TasksService reads, waits for and cancels asynchronous array tasks
+// (WSAPI /tasks).
+//
+// Every operation that the array runs as a task has a call that returns the
+// *Task as soon as the array accepted it, without waiting:
+// Snapshots.StartRestore (promote), Snapshots.StartCopy (offline physical
+// copy), Snapshots.StartOnlineCopy, Snapshots.StartResync and
+// Volumes.StartTune. Such a *Task holds the ID only (the array answers
+// {"taskid":N} and nothing else about the task); Tasks.Get reads the rest,
+// and Tasks.Wait waits until the task ends and returns it complete. The
+// blocking conveniences Snapshots.Restore and Snapshots.Copy are the start
+// call followed by Tasks.Wait.
 type TasksService service
 
 // TaskStatus is the state of an array task.
@@ -62,7 +74,9 @@ func (t TaskType) String() string {
 		"SCHEDULED_TASK", "SYSTEM_TASK", "BACKGROUND_TASK", "IMPORT_VV", "ONLINE_COPY", "CONVERT_VV")
 }
 
-// Task is an asynchronous array task.
+// Task is an asynchronous array task. A *Task returned by a Start call
+// (Snapshots.StartCopy, ...) has only ID set: the other fields are zero
+// until Tasks.Get or Tasks.Wait reads the task from the array.
 type Task struct {
 	ID              int          `json:"id"`
 	Type            TaskType     `json:"type"`
@@ -118,7 +132,11 @@ func (s *TasksService) Get(ctx context.Context, id int) (*Task, error) {
 	return t, nil
 }
 
-// List returns the tasks of the last 24 hours.
+// List returns the tasks the array lists: only those started in the last
+// 24 hours (WSAPI 1.3.1 guide p. 130). A task missing from the list may be
+// older, so "not listed" does not mean "no such task"; look a task up by
+// its id with Get when the id is known. List takes no options: the public
+// record shows no filter (query) on GET /tasks.
 //
 // WSAPI: GET /api/v1/tasks. Idempotent; retried.
 func (s *TasksService) List(ctx context.Context) ([]Task, error) {
@@ -129,9 +147,49 @@ func (s *TasksService) List(ctx context.Context) ([]Task, error) {
 	return out.Members, nil
 }
 
-// Cancel asks the array to cancel an active task.
+// All returns the tasks of List one at a time, decoded as the answer
+// arrives, so a long task list is never held in memory at once. The same
+// 24-hour window applies.
 //
-// WSAPI: PUT /api/v1/tasks/<id> {"action":1}. Idempotent in effect; retried.
+//	for t, err := range c.Tasks.All(ctx) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(t.ID, t.Name, t.Status)
+//	}
+//
+// An error (the request failed, or the answer broke off) is yielded once,
+// with a zero Task, and ends the sequence; a broken-off answer matches
+// ErrBadResponse and is not retried. As with Volumes.All, the request holds
+// one of the Client's in-flight slots until the loop ends.
+//
+// WSAPI: GET /api/v1/tasks. Idempotent: retried like List's until the
+// answer starts.
+func (s *TasksService) All(ctx context.Context) iter.Seq2[Task, error] {
+	return func(yield func(Task, error) bool) {
+		resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/tasks", kind: CallRead, stream: true})
+		if err != nil {
+			yield(Task{}, err)
+			return
+		}
+		defer resp.Body.Close()
+		err = eachMember(json.NewDecoder(resp.Body), func(t *Task) bool { return yield(*t, nil) })
+		if err != nil && !errors.Is(err, errStopped) {
+			yield(Task{}, errBadResponse(http.MethodGet, "/tasks", err))
+		}
+	}
+}
+
+// Cancel asks the array to cancel an active task. It does not wait: the
+// task may stay active for a while; Tasks.Wait then ends with a
+// *TaskError matching ErrTaskCancelled (or returns the task if it ended
+// first). A task that is no longer active is refused (400,
+// NON_ACTIVE_TASK: ErrInvalidInput), one the array cannot cancel too (409,
+// INV_OPERATION_CANNOT_CANCEL_TASK).
+//
+// WSAPI: PUT /api/v1/tasks/<id> {"action":1}. Idempotent in effect; retried
+// (a retry that finds the task cancelled counts as success: one GET
+// /api/v1/tasks/<id>).
 func (s *TasksService) Cancel(ctx context.Context, id int) error {
 	if id <= 0 {
 		return invalid("id", fmt.Sprintf("task id must be positive, got %d", id))
@@ -196,12 +254,12 @@ func (c *Client) pollInterval(elapsed time.Duration) time.Duration {
 	return min(max(elapsed*15/100, c.opts.taskInitial), c.opts.taskMax)
 }
 
-// waitTaskRef waits for the task that the action method path answered with.
-// An answer without a task id is ErrBadResponse; the array accepted the
-// action, so it may be running.
-func (c *Client) waitTaskRef(ctx context.Context, ref taskRef, method, path string) (*Task, error) {
+// startedTask is the *Task of an action that the array accepted with
+// {"taskid":N}: only the id is known. An answer without a task id is
+// ErrBadResponse; the array accepted the action, so it may be running.
+func startedTask(ref taskRef, method, path string) (*Task, error) {
 	if ref.TaskID <= 0 {
-		return nil, errBadResponse(method, path, fmt.Errorf("the array accepted the action but named no task to wait for"))
+		return nil, errBadResponse(method, path, fmt.Errorf("the array accepted the action but named no task"))
 	}
-	return c.Tasks.Wait(ctx, int(ref.TaskID))
+	return &Task{ID: int(ref.TaskID)}, nil
 }

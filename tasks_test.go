@@ -86,6 +86,53 @@ func TestTasksList(t *testing.T) {
 	assert.ErrorIs(t, err, ErrPermission)
 }
 
+// TestTasksAll: one GET /tasks, members yielded as decoded (the id may
+// be a string); a stop ends the walk; a failed request and an answer that
+// breaks off are yielded once as errors.
+func TestTasksAll(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, m := newMock(t)
+	calls := expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, goldenResponder(t, http.StatusOK, "tasks.json"))
+	var got []Task
+	for task, err := range c.Tasks.All(ctx) {
+		require.NoError(t, err)
+		got = append(got, task)
+	}
+	require.Len(t, got, 2)
+	assert.Equal(t, 8842, got[0].ID)
+	assert.Equal(t, TaskTypePromoteSnapshot, got[1].Type)
+	for range c.Tasks.All(ctx) {
+		break
+	}
+	assert.EqualValues(t, 2, calls.Load())
+
+	c, m = newMock(t)
+	expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil,
+		jsonText(200, `{"total":2,"members":[{"id":"5","type":18,"name":"dst","status":2},{"id":6,`))
+	var ids []int
+	var errs []error
+	for task, err := range c.Tasks.All(ctx) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, task.ID)
+	}
+	assert.Equal(t, []int{5}, ids)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrBadResponse)
+
+	c, m = newMock(t)
+	expectCall(t, m, http.MethodGet, testAPI+"/tasks", "", nil, errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
+	n := 0
+	for _, err := range c.Tasks.All(ctx) {
+		n++
+		assert.ErrorIs(t, err, ErrPermission)
+	}
+	assert.Equal(t, 1, n)
+}
+
 func TestTasksCancel(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)

@@ -421,7 +421,7 @@ func fmOps() []fmOp {
 			},
 		},
 		{
-			name: "CopyVolume", method: http.MethodPost, route: "/api/v1/volumes/{name}", once: true, readsFirst: true,
+			name: "CopyVolume", method: http.MethodPost, route: "/api/v1/volumes/{name}", once: true, // Copy reads no volume first
 			setup: func(ctx context.Context, t *testing.T, c *alletra.Client, srv *alletratest.Server) {
 				createVolume(ctx, t, c, fmVol)
 				createVolume(ctx, t, c, fmVol2)

@@ -157,15 +157,21 @@ func TestFlowCopyWithSnapshots(t *testing.T) {
 	content, _ := srv.Content(a)
 	assert.Equal(t, "A", content, "the source is untouched")
 
-	// A destination smaller than the source: CannotShrink before any write.
+	// A destination smaller than the source: Copy reads no size first, the
+	// array refuses the copy (COPY_PARENT_TOO_BIG) before any write, and
+	// the refusal is CannotShrink.
 	small := flowVol(t, 26, false)
 	mustVolume(t, ctx, c, srv, flowPool, small, 256, "small")
 	posts := srv.Requests("POST", "/api/v1/volumes/{name}")
 	_, err = c.Snapshots.Copy(ctx, a, small, nil)
 	require.ErrorIs(t, err, alletra.ErrCannotShrink)
+	assert.Equal(t, posts+1, srv.Requests("POST", "/api/v1/volumes/{name}"), "the array refused the one copy sent")
+	// Sizes the caller knows are checked before any request.
+	_, err = c.Snapshots.Copy(ctx, a, small, &alletra.PhysicalCopyOptions{SrcSizeMiB: 1024, DestSizeMiB: 256})
+	require.ErrorIs(t, err, alletra.ErrCannotShrink)
 	var ve *alletra.ValidationError
 	assert.ErrorAs(t, err, &ve)
-	assert.Equal(t, posts, srv.Requests("POST", "/api/v1/volumes/{name}"), "no copy was sent")
+	assert.Equal(t, posts+1, srv.Requests("POST", "/api/v1/volumes/{name}"), "no copy was sent")
 	assert.Len(t, srv.Tasks(), 3)
 	content, _ = srv.Content(small)
 	assert.Equal(t, "small", content)

@@ -1,55 +1,35 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"context"
 	"testing"
 
+	alletra "github.com/openalletra/go-alletra"
+	"github.com/openalletra/go-alletra/alletratest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-func TestTaskPollID(t *testing.T) {
-	for _, tc := range []struct {
-		method, url string
-		id          int
-		ok          bool
-	}{
-		{"GET", "https://a/api/v1/tasks/12", 12, true},
-		{"GET", "https://a/gw/api/v1/tasks/3", 3, true},
-		{"PUT", "https://a/api/v1/tasks/12", 0, false},
-		{"GET", "https://a/api/v1/tasks", 0, false},
-		{"GET", "https://a/api/v1/tasks/x", 0, false},
-		{"GET", "https://a/api/v1/tasks/0", 0, false},
-		{"GET", "https://a/api/v1/volumes/tasks", 0, false},
-	} {
-		id, ok := taskPollID(httptest.NewRequest(tc.method, tc.url, nil))
-		assert.Equal(t, tc.ok, ok, tc.url)
-		assert.Equal(t, tc.id, id, tc.url)
+func TestUnexportKeepsAHostThatIsStillExported(t *testing.T) {
+	ctx := context.Background()
+	srv := alletratest.NewTestServer(t)
+	c, err := alletra.NewClient(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(srv.HTTPClient()))
+	require.NoError(t, err)
+	for _, v := range []string{"vol1", "vol2"} {
+		require.NoError(t, c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: v, CPG: "SSD_r6", SizeMiB: 1024}))
 	}
-}
-
-type countingTransport struct{ n int }
-
-func (c *countingTransport) RoundTrip(*http.Request) (*http.Response, error) {
-	c.n++
-	return &http.Response{StatusCode: 200, Body: http.NoBody}, nil
-}
-
-func TestTaskSpyTellsEachTaskOnce(t *testing.T) {
-	base := &countingTransport{}
-	s := &taskSpy{base: base}
-	var seen []int
-	s.watch(func(id int) { seen = append(seen, id) })
-	for _, u := range []string{"https://a/api/v1/tasks/5", "https://a/api/v1/tasks/5", "https://a/api/v1/volumes/v", "https://a/api/v1/tasks/6"} {
-		resp, err := s.RoundTrip(httptest.NewRequest("GET", u, nil))
-		assert.NoError(t, err)
-		resp.Body.Close()
+	require.NoError(t, c.Hosts.Create(ctx, &alletra.HostCreateRequest{Name: "node1", ISCSINames: []string{"iqn.1993-08.org.debian:01:node1"}}))
+	for _, v := range []string{"vol1", "vol2"} {
+		_, err := c.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: v, HostName: "node1", AutoLUN: true})
+		require.NoError(t, err)
 	}
-	assert.Equal(t, []int{5, 6}, seen)
-	assert.Equal(t, 4, base.n)
-	s.watch(nil)
-	resp, err := s.RoundTrip(httptest.NewRequest("GET", "https://a/api/v1/tasks/7", nil))
-	assert.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, []int{5, 6}, seen)
+	res, err := unexport(ctx, c, "vol1", "node1", false)
+	require.NoError(t, err)
+	assert.Equal(t, unexportResult{Unexported: true}, res, "vol2 still uses the host")
+	res, err = unexport(ctx, c, "vol2", "node1", false)
+	require.NoError(t, err)
+	assert.Equal(t, unexportResult{Unexported: true, HostDeleted: true}, res)
+	res, err = unexport(ctx, c, "vol2", "node1", true)
+	require.NoError(t, err, "nothing exported is for the caller to judge (--missing-ok)")
+	assert.Equal(t, unexportResult{}, res)
 }

@@ -103,8 +103,7 @@ func readPassword(r io.Reader, from string) (string, error) {
 }
 
 // transport returns the HTTP transport with the TLS settings of --ca and
-// --insecure. The SDK applies its own TLS options only to a bare
-// *http.Transport, and ours is wrapped (see taskSpy), so TLS is set here.
+// --insecure, set here on the transport handed to the SDK.
 func (c config) transport() (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.insecure} //nolint:gosec // explicit --insecure

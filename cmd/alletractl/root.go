@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
@@ -32,8 +33,6 @@ type app struct {
 	sim           bool
 	timeout       time.Duration
 	debug         bool
-
-	spy *taskSpy // sees the task id of restore and copy (see compat.go)
 }
 
 // run executes one command line and returns the process exit code.
@@ -176,7 +175,6 @@ func (a *app) withClientCtx(ctx context.Context, f func(ctx context.Context, c *
 // function logs out (with its own short deadline, so a Ctrl-C still ends the
 // session) and stops the simulator, if any.
 func (a *app) connect() (*alletra.Client, func(), error) {
-	a.spy = &taskSpy{}
 	opts := []alletra.Option{alletra.WithUserAgent("alletractl/" + alletra.Version)}
 	if a.debug {
 		opts = append(opts, alletra.WithLogger(slog.New(slog.NewTextHandler(a.env.stderr,
@@ -193,8 +191,7 @@ func (a *app) connect() (*alletra.Client, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	a.spy.base = base
-	opts = append(opts, alletra.WithHTTPClient(a.spy.httpClient()))
+	opts = append(opts, alletra.WithHTTPClient(&http.Client{Transport: base}))
 	c, err := alletra.NewClient(cfg.url, cfg.user, cfg.password, opts...)
 	if err != nil {
 		return nil, nil, err

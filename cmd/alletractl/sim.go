@@ -19,8 +19,7 @@ func (a *app) connectSim(opts []alletra.Option) (*alletra.Client, func(), error)
 		srv.Close()
 		return nil, nil, errSimTransport
 	}
-	a.spy.base = base
-	opts = append(opts, alletra.WithHTTPClient(a.spy.httpClient()))
+	opts = append(opts, alletra.WithHTTPClient(&http.Client{Transport: base}))
 	c, err := alletra.NewClient(srv.URL, srv.Username(), srv.Password(), opts...)
 	if err != nil {
 		srv.Close()

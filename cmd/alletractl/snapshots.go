@@ -132,8 +132,8 @@ restores while it is exported.`,
 			}
 			opts := &alletra.RestoreOptions{Online: online, Priority: prio}
 			return a.withClient(cmd, func(ctx context.Context, c *alletra.Client) error {
-				t, err := a.runTask(ctx, c, wait, func(ctx context.Context) error {
-					return c.Snapshots.RestoreWithOptions(ctx, args[0], opts)
+				t, err := a.runTask(ctx, c, wait, func(ctx context.Context) (*alletra.Task, error) {
+					return c.Snapshots.StartRestore(ctx, args[0], opts)
 				})
 				if t != nil {
 					if perr := a.print(taskResult(t)); perr != nil && err == nil {
@@ -171,9 +171,8 @@ waiting, prints the task id and exits 9; the task goes on.`,
 			}
 			opts := &alletra.PhysicalCopyOptions{SaveSnapshot: saveSnap, Priority: prio}
 			return a.withClient(cmd, func(ctx context.Context, c *alletra.Client) error {
-				t, err := a.runTask(ctx, c, wait, func(ctx context.Context) error {
-					_, err := c.Snapshots.Copy(ctx, args[0], args[1], opts)
-					return err
+				t, err := a.runTask(ctx, c, wait, func(ctx context.Context) (*alletra.Task, error) {
+					return c.Snapshots.StartCopy(ctx, args[0], args[1], opts)
 				})
 				if t != nil {
 					if perr := a.print(taskResult(t)); perr != nil && err == nil {

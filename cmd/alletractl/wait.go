@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,73 +22,31 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// runTask runs op, an SDK call that starts an array task and waits for it
-// (restore, copy), and returns the task.
+// runTask runs start, an SDK call that starts an array task and returns it
+// as soon as the array accepted it (StartRestore, StartCopy), and returns
+// the task.
 //
-// Without wait, op is stopped as soon as the task id is known (the task goes
-// on on the array) and the task is returned as the array has it then. With
-// wait, op runs to the end; on a terminal, a progress line on stderr shows
-// the elapsed time, the task's status and its last detail. When ctx ends first
-// (Ctrl-C, --timeout) the task id is told on stderr, the task is returned with
-// the error.
-func (a *app) runTask(ctx context.Context, c *alletra.Client, wait bool, op func(ctx context.Context) error) (*alletra.Task, error) {
-	opCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu sync.Mutex
-		id int
-	)
-	known := make(chan struct{})
-	a.spy.watch(func(n int) {
-		mu.Lock()
-		defer mu.Unlock()
-		if id == 0 {
-			id = n
-			close(known)
-		}
-		if !wait {
-			cancel() // the task runs; stop the SDK's wait for it
-		}
-	})
-	defer a.spy.watch(nil)
-
-	var stopProgress func()
-	if wait && a.env.isTerm(a.env.stderr) {
-		stopProgress = a.showProgress(ctx, c, known, func() int { mu.Lock(); defer mu.Unlock(); return id })
-	}
-	err := op(opCtx)
-	if stopProgress != nil {
-		stopProgress()
-	}
-	mu.Lock()
-	taskID := id
-	mu.Unlock()
-
-	var te *alletra.TaskError
-	if errors.As(err, &te) && te.ID > 0 {
-		taskID = te.ID
-	}
+// Without wait, the task is read once and returned as the array has it then
+// (it goes on on the array). With wait, it is waited for (waitTask): on a
+// terminal, a progress line on stderr shows the elapsed time, the task's
+// status and its last detail; when ctx ends first (Ctrl-C, --timeout) the
+// task id is told on stderr and the task is returned with the error.
+func (a *app) runTask(ctx context.Context, c *alletra.Client, wait bool, start func(ctx context.Context) (*alletra.Task, error)) (*alletra.Task, error) {
+	t, err := start(ctx)
 	switch {
-	case err == nil:
-	case ctx.Err() == nil && opCtx.Err() != nil && taskID > 0:
-		err = nil // we stopped waiting (no --wait): the task was started
-	case ctx.Err() != nil && taskID > 0:
-		a.notef("stopped waiting for task %d; it goes on on the array: alletractl task wait %d", taskID, taskID)
-		t := a.lookTask(c, taskID)
-		return t, err
-	case ctx.Err() != nil:
+	case err != nil && ctx.Err() != nil:
 		return nil, fmt.Errorf("interrupted before the array named a task (it may have started one: see alletractl task list): %w", err)
-	default:
+	case err != nil:
 		return nil, err
 	}
-	if taskID == 0 {
-		return nil, errors.New("the array named no task")
+	if wait {
+		return a.waitTask(ctx, c, t.ID)
 	}
-	t, gerr := c.Tasks.Get(ctx, taskID)
-	if gerr != nil {
-		return nil, gerr
+	got, err := c.Tasks.Get(ctx, t.ID)
+	if err != nil {
+		return t, err // the task runs; its id is all there is to show
 	}
-	return t, nil
+	return got, nil
 }
 
 // lookTask reads the task once more after an interrupt, on a short deadline

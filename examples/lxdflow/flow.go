@@ -169,7 +169,7 @@ func (f *flow) copyWithSnapshots(ctx context.Context) (string, error) {
 		return "", err
 	}
 	// The sizes are known here (the snapshot has its parent's size): Copy
-	// need not read the volumes again.
+	// checks them before any request (it reads no volume either way).
 	known := &alletra.PhysicalCopyOptions{SrcSizeMiB: src.SizeMiB, DestSizeMiB: src.SizeMiB}
 	if _, err := f.c.Snapshots.Copy(ctx, f.snap, f.dest, known); err != nil {
 		return "", err

@@ -349,7 +349,12 @@ func (r *runner) write(ctx context.Context) error {
 		return r.c.Snapshots.Restore(ctx, r.n.snap)
 	})
 	_ = r.step(ctx, "write.promote.online", func(ctx context.Context) error {
-		return r.c.Snapshots.RestoreWithOptions(ctx, r.n.snap, &alletra.RestoreOptions{Online: true})
+		t, err := r.c.Snapshots.StartRestore(ctx, r.n.snap, &alletra.RestoreOptions{Online: true})
+		if err != nil {
+			return err
+		}
+		_, err = r.c.Tasks.Wait(ctx, t.ID)
+		return err
 	})
 	// The grow comes after the promotes: a snapshot cannot be promoted
 	// onto a parent that grew since it was taken.
