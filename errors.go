@@ -547,6 +547,7 @@ func (e *VolumeLeftError) Error() string {
 
 // Unwrap returns the step's failure and the delete's, for errors.Is and errors.As.
 func (e *VolumeLeftError) Unwrap() []error { return []error{e.Err, e.UndoErr} }
+
 // --- t-tasks: online copy stop ---
 
 // CopyLeftError is returned by Snapshots.StopOnlineCopy when the copy's
