@@ -2,7 +2,6 @@ package alletra
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -486,23 +485,3 @@ type roundTripperOnly struct{ rt http.RoundTripper }
 func (r roundTripperOnly) RoundTrip(req *http.Request) (*http.Response, error) {
 	return r.rt.RoundTrip(req)
 }
-
-// errBadResponse wraps ErrBadResponse with detail.
-func errBadResponse(method, path string, err error) error {
-	return &responseError{method: method, path: path, err: err}
-}
-
-// ErrBadResponse reports a response that could not be read or decoded: a
-// truncated stream, invalid JSON, or a body above the size cap.
-var ErrBadResponse = errors.New("alletra: malformed or truncated response")
-
-type responseError struct {
-	method, path string
-	err          error
-}
-
-func (e *responseError) Error() string {
-	return fmt.Sprintf("alletra: %s %s: bad response: %v", e.method, e.path, e.err)
-}
-func (e *responseError) Is(target error) bool { return target == ErrBadResponse }
-func (e *responseError) Unwrap() error        { return e.err }

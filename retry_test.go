@@ -204,11 +204,11 @@ func TestContractTable(t *testing.T) {
 		{"200", status(200, `{}`), nil, failNone},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, classify(CallRead, tc.resp, tc.err), tc.name)
+		assert.Equal(t, tc.want, classify(&call{kind: CallRead}, tc.resp, tc.err), tc.name)
 	}
 	// On login a 503 without code 270 is the session table being full; with 270 the array is busy.
-	assert.Equal(t, failNone, classify(callLogin, status(503, `{"code":31}`), nil))
-	assert.Equal(t, failRefused, classify(callLogin, status(503, `{"code":270}`), nil))
+	assert.Equal(t, failNone, classify(&call{kind: callLogin}, status(503, `{"code":31}`), nil))
+	assert.Equal(t, failRefused, classify(&call{kind: callLogin}, status(503, `{"code":270}`), nil))
 
 	for kind, want := range map[CallKind][]failure{
 		CallRead:          {failDial, failRefused, failLost, failTimeout, failBadBody},

@@ -3,7 +3,6 @@ package alletra
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,10 +10,6 @@ import (
 
 // sessionHeader carries the session key on every authenticated request.
 const sessionHeader = "X-HP3PAR-WSAPI-SessionKey"
-
-// errClosedInFlight ends a call that was still in flight when Close stopped
-// waiting for it.
-var errClosedInFlight = fmt.Errorf("%w: Close ended while the call was in flight", ErrClosed)
 
 // sessions holds the Client's session keys. The WSAPI serialises the
 // requests of one key, so with WithSessions(n) a Client keeps up to n keys:

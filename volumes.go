@@ -578,34 +578,6 @@ func (s *VolumesService) ResizeTo(ctx context.Context, name string, sizeMiB int6
 	return grown.SizeMiB, nil
 }
 
-// ErrGrowPending: a grow of the volume whose outcome is unknown may still
-// be carried out by the array; the error is a *GrowPendingError.
-var ErrGrowPending = errors.New("alletra: an earlier grow may still be carried out")
-
-// GrowPendingError says that a grow of Volume from FromMiB by ByMiB had an
-// unknown outcome (Err, when this call sent it) and may still land.
-type GrowPendingError struct {
-	Volume  string
-	FromMiB int64
-	ByMiB   int64
-	Err     error // the failure of the grow; nil when an earlier call sent it
-}
-
-// Error implements error.
-func (e *GrowPendingError) Error() string {
-	s := fmt.Sprintf("alletra: grow of volume %s from %d MiB by %d MiB may still be carried out", e.Volume, e.FromMiB, e.ByMiB)
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Is makes the error match ErrGrowPending.
-func (e *GrowPendingError) Is(target error) bool { return target == ErrGrowPending }
-
-// Unwrap returns the grow's failure.
-func (e *GrowPendingError) Unwrap() error { return e.Err }
-
 // outcomeUnknown reports a failure after which a request may still have been
 // carried out: a transport error other than a failed dial, a 502 or 504, the
 // context ending, Close ending the call in flight.
