@@ -85,6 +85,8 @@ type clientOptions struct {
 	taskMax          time.Duration
 	maxNameLength    int
 	maxResponseBytes int64
+	loginBackoff     time.Duration // WithLoginBackoff (session.go)
+	loginBackoffMax  time.Duration
 }
 
 // Option configures a Client. Options validate their arguments: NewClient
@@ -286,6 +288,8 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 		taskInitial:      DefaultTaskPollInitial,
 		taskMax:          DefaultTaskPollMax,
 		maxResponseBytes: DefaultMaxResponseBytes,
+		loginBackoff:     DefaultLoginBackoff,
+		loginBackoffMax:  DefaultLoginBackoffMax,
 	}
 	for _, opt := range opts {
 		if opt == nil {
