@@ -20,8 +20,8 @@ import (
 type refusedLogins struct{ n atomic.Int32 }
 
 func (h *refusedLogins) Enabled(context.Context, slog.Level) bool { return true }
-func (h *refusedLogins) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h *refusedLogins) WithGroup(string) slog.Handler           { return h }
+func (h *refusedLogins) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *refusedLogins) WithGroup(string) slog.Handler            { return h }
 func (h *refusedLogins) Handle(_ context.Context, r slog.Record) error {
 	var method, path string
 	var status int64
