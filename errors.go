@@ -728,6 +728,9 @@ var errClosedInFlight = fmt.Errorf("%w: Close ended while the call was in flight
 // one (a busy array answers 31 or 270; see APIError.Is).
 var ErrLimitReached = errors.New("alletra: array limit reached")
 
+// errNoSessionKey is a login answer without a session key.
+var errNoSessionKey = errors.New("no session key in the login answer")
+
 // LoginRefusedError reports that the array refused the Client's credentials
 // and that the Client sends no login before RetryAt, so as not to lock the
 // account: every call until then fails at once with this error. It matches

@@ -408,7 +408,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if out.Key == "" {
-		return "", errBadResponse(http.MethodPost, "/credentials", errors.New("no session key in the login answer"))
+		return "", errBadResponse(http.MethodPost, "/credentials", errNoSessionKey)
 	}
 	return out.Key, nil
 }
