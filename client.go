@@ -2,7 +2,6 @@ package alletra
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -105,6 +104,8 @@ type clientOptions struct {
 	now              func() time.Time // WithClock; nil = time.Now
 	growSettle       time.Duration    // WithGrowSettleTime
 	maxSizeMiB       int64            // WithMaxSizeMiB
+	loginBackoff     time.Duration    // WithLoginBackoff (session.go)
+	loginBackoffMax  time.Duration
 }
 
 // Option configures a Client. Options validate their arguments: NewClient
@@ -281,8 +282,9 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-// WithClock sets the clock the Client measures its own waits on (today the
-// grow guard's settle time, see WithGrowSettleTime); default time.Now. Tests
+// WithClock sets the clock the Client measures its own waits on (the grow
+// guard's settle time, see WithGrowSettleTime, and the login back-off, see
+// WithLoginBackoff); default time.Now. Tests
 // pass a manual clock (e.g. an alletratest.ManualClock's Now) to move time
 // without sleeping. It does not affect timeouts, retries or task polling,
 // which run on real timers.
@@ -353,6 +355,8 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 		maxResponseBytes: DefaultMaxResponseBytes,
 		growSettle:       DefaultGrowSettleTime,
 		maxSizeMiB:       DefaultMaxSizeMiB,
+		loginBackoff:     DefaultLoginBackoff,
+		loginBackoffMax:  DefaultLoginBackoffMax,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -381,6 +385,9 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if o.now != nil {
+		c.sess.now = o.now // the login back-off runs on the Client's clock too
 	}
 	c.userAgent = "go-alletra/" + Version
 	if o.userAgent != "" {
@@ -552,23 +559,3 @@ type roundTripperOnly struct{ rt http.RoundTripper }
 func (r roundTripperOnly) RoundTrip(req *http.Request) (*http.Response, error) {
 	return r.rt.RoundTrip(req)
 }
-
-// errBadResponse wraps ErrBadResponse with detail.
-func errBadResponse(method, path string, err error) error {
-	return &responseError{method: method, path: path, err: err}
-}
-
-// ErrBadResponse reports a response that could not be read or decoded: a
-// truncated stream, invalid JSON, or a body above the size cap.
-var ErrBadResponse = errors.New("alletra: malformed or truncated response")
-
-type responseError struct {
-	method, path string
-	err          error
-}
-
-func (e *responseError) Error() string {
-	return fmt.Sprintf("alletra: %s %s: bad response: %v", e.method, e.path, e.err)
-}
-func (e *responseError) Is(target error) bool { return target == ErrBadResponse }
-func (e *responseError) Unwrap() error        { return e.err }

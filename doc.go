@@ -69,7 +69,15 @@
 //   - A login is sent again after a connection failure, 429 or code 270,
 //     never after a lost answer, so that no orphan session is left on the
 //     array; a 503 without code 270 is a full session table
-//     ([ErrSessionLimit]).
+//     ([ErrSessionLimit]). A login the array refuses (401, 403) starts a
+//     back-off ([WithLoginBackoff]) during which no login is sent and every
+//     call fails at once with a [*LoginRefusedError] matching
+//     [ErrAuthentication], so that a wrong password does not lock the
+//     account; until the credentials are accepted once, concurrent calls
+//     share one login.
+//   - A 503 that is one of the array's hard limits ([ErrLimitReached]: too
+//     many volumes, snapshots or volume ids, a CPG at its allocation
+//     warning) is never sent again, whatever the kind.
 //
 // [Client.NewRequest] and [Client.Do] send any WSAPI request the same way;
 // the caller declares its kind.
@@ -79,9 +87,11 @@
 // An error answer of the array is an [*APIError] with the HTTP status, the
 // WSAPI code and the array's text. Test it with errors.Is against the
 // sentinels ([ErrNotFound], [ErrEndpoint], [ErrAlreadyExists], [ErrInUse],
-// [ErrBusy], [ErrNoSpace], ...), which are matched by the operation, the HTTP
-// status and the WSAPI code only (the text changes between releases; see
-// [APIError.Is]), or read its fields with errors.As. Bad arguments are refused
+// [ErrBusy], [ErrLimitReached], [ErrNoSpace], ...), which are matched by the
+// operation, the HTTP status and the WSAPI code only (the text changes
+// between releases; see [APIError.Is]), or read its fields with errors.As.
+// The class is decided once, when the error is built from the answer; a read
+// after the answer that confirms or corrects it returns a new [*APIError]. Bad arguments are refused
 // before any I/O with a [*ValidationError] naming the field. Failed and
 // cancelled array tasks are [*TaskError]s. A request that got no answer is a
 // [*TransportError]; an unreadable answer matches [ErrBadResponse].

@@ -1,11 +1,14 @@
 package alletra
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrorCode is the numeric WSAPI error code carried in the "code" member of an
@@ -71,19 +74,19 @@ const (
 	CodeInvalidInputExceedsLength ErrorCode = 57  // INV_INPUT_EXCEEDS_LENGTH, 400: python-3parclient mock, guide (7400 edition) p.18; a name over the limit
 	CodeExistentID                ErrorCode = 59  // EXISTENT_ID, 409: python-3parclient mock
 	CodeJSONSyntax                ErrorCode = 60  // JSON_SYNTAX_ERR, 400: guide 1.3.1 p.37, guide (7400 edition) p.18
-	CodeJSONNotSupported          ErrorCode = 61  // JSON_NOT_SUPPORTED, 415: guide (7400 edition) p.18
+	CodeJSONNotSupported          ErrorCode = 61  // JSON_NOT_SUPPORTED, 400 (too much nesting, a number or a length beyond the limits): guide 1.2 p.18 (the 7400 edition's p.18 says 415)
 	CodeInvalidInputIllegalChar   ErrorCode = 69  // INV_INPUT_ILLEGAL_CHAR, 400: python-3parclient mock
 	CodeExistentPath              ErrorCode = 73  // EXISTENT_PATH, 409: python-3parclient mock, flowkit; an initiator owned by another host
 	CodeInvalidInputOneRequired   ErrorCode = 78  // INV_INPUT_ONE_REQUIRED, 400: a python-3parclient comment (e.g. a Primera create without tpvv or reduce)
-	CodeNonExistentPath           ErrorCode = 80  // NON_EXISTENT_PATH, 404: python-3parclient mock
+	CodeNonExistentPath           ErrorCode = 80  // NON_EXISTENT_PATH, 400 (removing a path the host lacks): guide 1.3.1 p.79, python-3parclient modifyHost
 	CodeVolumeAccountingBusy      ErrorCode = 90  // INV_OPERATION_VV_VOLUME_ACCOUNTING_IN_PROGRESS, 409: guide 1.2 p.24
 	CodeZeroDetectTPVV            ErrorCode = 91  // INV_OPERATION_VV_ZERO_DETECT_TPVV, 403: guide 1.2 p.24
-	CodeCPGRAID0Disabled          ErrorCode = 92  // INV_OPERATION_CPG_RAID0_DISABLED: guide 1.2 p.24 (status not given)
-	CodeRAID5NLDisabled           ErrorCode = 93  // INV_OPERATION_RAID5_NL_DISABLED: guide 1.2 p.24 (status not given)
-	CodeGrowSizeTooSmall          ErrorCode = 94  // INV_OPERATION_GROW_SIZE_TOO_SMALL: guide 1.2 p.24 (status not given)
+	CodeCPGRAID0Disabled          ErrorCode = 92  // INV_OPERATION_CPG_RAID0_DISABLED, 403: guide 1.2 p.24
+	CodeRAID5NLDisabled           ErrorCode = 93  // INV_OPERATION_CPG_RAID5_NL_DISABLED, 403: guide 1.2 p.24
+	CodeGrowSizeTooSmall          ErrorCode = 94  // INV_OPERATION_GROW_SIZE_TOO_SMALL: printed "404 Bad Request" (guide 1.2 p.24, 1.3.1 p.79); invalid input by its number, whatever the status
 	CodeCPGOnSnapshot             ErrorCode = 96  // INV_OPERATION_VV_CPG_ON_SNAPSHOT, 409: guide 1.2 p.24
 	CodeVLUNPCopyTarget           ErrorCode = 97  // INV_OPERATION_VLUN_PCOPY_TARGET_VV, 409: guide 1.2 p.24
-	CodeDuplicatePath             ErrorCode = 98  // INV_INPUT_DUP_PATH: guide 1.2 p.24 (status not given)
+	CodeDuplicatePath             ErrorCode = 98  // INV_INPUT_DUP_PATH: printed "404 Bad Request" (guide 1.2 p.24, 1.3.1 p.79; python-3parclient modifyHost says 400); invalid input by its number, whatever the status
 	CodeLUNHostPersonaConflict    ErrorCode = 99  // LUN_HOSTPERSONA_CONFLICT, 409: guide 1.2 p.24
 	CodeNonExistentQoSRule        ErrorCode = 100 // NON_EXISTENT_QOS_RULE, 404: python-3parclient mock
 	CodeExistentSet               ErrorCode = 101 // EXISTENT_SET, 409 in python-3parclient's mock; the guide (1.3.1 p.86) gives 400 and no number, so the number is unverified
@@ -134,7 +137,7 @@ var codeNames = map[ErrorCode]string{
 	CodeInvalidInputIllegalChar: "INV_INPUT_ILLEGAL_CHAR", CodeExistentPath: "EXISTENT_PATH",
 	CodeInvalidInputOneRequired: "INV_INPUT_ONE_REQUIRED", CodeNonExistentPath: "NON_EXISTENT_PATH",
 	CodeVolumeAccountingBusy: "INV_OPERATION_VV_VOLUME_ACCOUNTING_IN_PROGRESS", CodeZeroDetectTPVV: "INV_OPERATION_VV_ZERO_DETECT_TPVV",
-	CodeCPGRAID0Disabled: "INV_OPERATION_CPG_RAID0_DISABLED", CodeRAID5NLDisabled: "INV_OPERATION_RAID5_NL_DISABLED",
+	CodeCPGRAID0Disabled: "INV_OPERATION_CPG_RAID0_DISABLED", CodeRAID5NLDisabled: "INV_OPERATION_CPG_RAID5_NL_DISABLED",
 	CodeGrowSizeTooSmall: "INV_OPERATION_GROW_SIZE_TOO_SMALL", CodeCPGOnSnapshot: "INV_OPERATION_VV_CPG_ON_SNAPSHOT",
 	CodeVLUNPCopyTarget: "INV_OPERATION_VLUN_PCOPY_TARGET_VV", CodeDuplicatePath: "INV_INPUT_DUP_PATH",
 	CodeLUNHostPersonaConflict: "LUN_HOSTPERSONA_CONFLICT", CodeNonExistentQoSRule: "NON_EXISTENT_QOS_RULE",
@@ -166,47 +169,67 @@ func (c ErrorCode) known() bool {
 }
 
 // Sentinel errors. Test for them with errors.Is; an *APIError matches them by
-// its operation, HTTP status and WSAPI code (see APIError.Is), never by its text.
+// its operation, HTTP status and WSAPI code (see APIError.Is), never by its
+// text. A sentinel's "WSAPI codes:" line lists every known code the
+// classification table (rules) gives it; a test keeps the two equal.
 var (
-	// ErrNotFound: the object is not there: an object code (15, 17, 19, 20, 23,
-	// 38, 80, 100, 102, 145, 180, 187, 285) or a 404 without a known code on an
-	// object's path. Not code 11 nor a 404 on the credentials path (ErrEndpoint).
+	// ErrNotFound: the object is not there: an object code, or a 404
+	// without a known code on an object's path. Not code 11 nor a 404 on
+	// the credentials path (ErrEndpoint). 117 is a QoS rule's target that
+	// does not exist (404 in python-3parclient's mock).
+	// WSAPI codes: 15, 17, 19, 20, 23, 38, 80, 100, 102, 117, 145, 180, 187, 285.
 	ErrNotFound = errors.New("alletra: not found")
 	// ErrEndpoint: the WSAPI has no such resource: code 11 (URI_RES_NOT_FOUND),
 	// a 404 on the credentials path, or a 404 without an object code on a
 	// collection. The endpoint or a gateway path is wrong, not an object missing.
+	// WSAPI codes: 11.
 	ErrEndpoint = errors.New("alletra: no such WSAPI resource; check the WSAPI URL")
-	// ErrAlreadyExists: an object of that name or identity exists (14, 16, 18,
-	// 22, 59, 73, 101, 104, 181, 237), or a 409 to a set add (a member already).
+	// ErrAlreadyExists: an object of that name or identity exists, or a 409
+	// to a set add (a member already). 114 is an existing QoS rule.
+	// WSAPI codes: 14, 16, 18, 22, 59, 73, 101, 104, 114, 181, 237.
 	ErrAlreadyExists = errors.New("alletra: already exists")
-	// ErrInUse: the object is exported, in a set, has children or is busy (25,
-	// 26, 32, 34, 151, and the named-only 409s listed in APIError.Is).
+	// ErrInUse: the object is exported, in a set, has children or is busy
+	// (and the named-only 409s listed in APIError.Is).
+	// WSAPI codes: 25, 26, 32, 34, 90, 151.
 	ErrInUse = errors.New("alletra: in use")
 	// ErrExported: the volume or host still has vLUNs (26), or a promote or
 	// physical copy was refused with 403 (INV_OPERATION_VV_EXPORTED).
+	// WSAPI codes: 26.
 	ErrExported = errors.New("alletra: exported")
 	// ErrNameTooLong: a name exceeds the array's limit (57), or the client's WithMaxNameLength.
+	// WSAPI codes: 57.
 	ErrNameTooLong = errors.New("alletra: name too long")
-	// ErrBusy: the array asked to try again later (503 off the credentials
-	// path, 31 off login, 151, 216, 270, a busy volume). Retries already
-	// happened when allowed.
+	// ErrBusy: the array asked to try again later: 503 off the credentials
+	// path (other than a hard limit, ErrLimitReached), 31 off login, 151,
+	// 216, 270, a busy volume. Retries already happened when allowed.
+	// WSAPI codes: 31, 90, 151, 216, 270.
 	ErrBusy = errors.New("alletra: array busy")
-	// ErrInvalidInput: the request was refused as malformed (400 with an input
-	// code, see APIError.Is), or a *ValidationError refused it before any I/O.
+	// ErrInvalidInput: the request was refused as malformed (an input code,
+	// see APIError.Is; 94 and 98 whatever their status), or a
+	// *ValidationError refused it before any I/O.
+	// WSAPI codes: 2, 3, 12, 21, 39, 40, 43, 44, 45, 46, 52, 55, 56, 57, 60, 61, 69, 78, 94, 98, 115, 152.
 	ErrInvalidInput = errors.New("alletra: invalid input")
 	// ErrSessionExpired: the session key was not accepted (403 code 6) even after a re-login.
+	// WSAPI codes: 6.
 	ErrSessionExpired = errors.New("alletra: session key invalid or expired")
-	// ErrAuthentication: the array refused the user name or password (403 code 5).
+	// ErrAuthentication: the array refused the user name or password (403
+	// code 5), or a login refused earlier is still being backed off from
+	// (a *LoginRefusedError; see WithLoginBackoff).
+	// WSAPI codes: 5.
 	ErrAuthentication = errors.New("alletra: invalid user name or password")
 	// ErrSessionLimit: the array has no free session (503 on login, with code
 	// 31 or without a known code).
+	// WSAPI codes: 31.
 	ErrSessionLimit = errors.New("alletra: session limit reached")
 	// ErrPermission: the user lacks the privilege (403 code 13).
+	// WSAPI codes: 13.
 	ErrPermission = errors.New("alletra: permission denied")
-	// ErrTooLarge: a size or number above the array's limit (4, 28, 153).
+	// ErrTooLarge: a size or number above the array's limit.
+	// WSAPI codes: 4, 28, 153.
 	ErrTooLarge = errors.New("alletra: value too large")
 	// ErrNoSpace: not enough space in the CPG or system (24 NO_SPACE, 153
 	// VV_NEW_SIZE_EXCEED_CPG_LIMIT).
+	// WSAPI codes: 24, 153.
 	ErrNoSpace = errors.New("alletra: not enough space")
 	// ErrCannotShrink: a volume cannot be made smaller, or a copy destination
 	// is smaller than its source (a 409 to a physical copy, confirmed by reading
@@ -223,12 +246,19 @@ var (
 	ErrClosed = errors.New("alletra: client closed")
 	// ErrConflict: the object exists with a different specification (after a reconcile), or an
 	// initiator belongs to another host (73).
+	// WSAPI codes: 73.
 	ErrConflict = errors.New("alletra: conflicting object exists")
 )
 
 // codeUnknown in a rule's codes matches a code without a constant above, or
 // no code at all: how the named-only errors arrive.
 const codeUnknown ErrorCode = -1
+
+// codeUnpublished in a rule's codes matches a number without a constant
+// above, but not a missing code: every error body of the WSAPI carries a
+// numeric code (guide 1.2 p.16), so an answer without one did not come from
+// the WSAPI (a proxy, a gateway, a server starting up).
+const codeUnpublished ErrorCode = -2
 
 // rule classifies error answers. Zero fields match anything; codes nil
 // matches every code. An empty is leaves the answer unclassified.
@@ -248,7 +278,7 @@ func is(e ...error) []error            { return e }
 // (the WSAPI publishes a name and status but no number) match by operation and
 // status only, and only when the code is unknown: a number we know keeps
 // its meaning. Where a read can confirm the class cheaply, the service
-// settles it after the answer (see settle): Snapshots.Restore and Copy read
+// refines it after the answer (see refine): Snapshots.Restore and Copy read
 // the sizes, VolumeSets.AddMembers and RemoveMembers read the set,
 // VLUNs.Create reads the vLUNs.
 var rules = []rule{
@@ -280,7 +310,10 @@ var rules = []rule{
 		CodeInvalidInputEmptyString, CodeInvalidInputBadEnum, CodeInvalidInputNotJSONObject,
 		CodeInvalidPortSpecification, CodeInvalidURLPercentEncoding, CodeJSONSyntax,
 		CodeInvalidInputIllegalChar, CodeInvalidInputOneRequired, CodeInvalidInputBelowRange,
-		CodeInvalidGrowSize), is: is(ErrInvalidInput)},
+		CodeInvalidGrowSize, CodeJSONNotSupported), is: is(ErrInvalidInput)},
+	// 94 and 98 are printed "404 Bad Request" in both guides: invalid input
+	// by their number, whatever the status.
+	{codes: codes(CodeGrowSizeTooSmall, CodeDuplicatePath), is: is(ErrInvalidInput)},
 	{codes: codes(CodeInputTooLong, CodeTooLarge), is: is(ErrTooLarge)},
 	{codes: codes(CodeNewSizeExceedsCPGLimit), is: is(ErrNoSpace, ErrTooLarge)},
 	{codes: codes(CodeNoSpace), is: is(ErrNoSpace)},
@@ -292,6 +325,20 @@ var rules = []rule{
 	{codes: codes(CodeOther)},
 
 	// Named-only errors, by operation and status.
+	// The hard limits VV_LIMIT_REACHED, VV_ID_LIMIT_REACHED,
+	// SNAPSHOT_LIMIT_REACHED and CPG_ALLOCATION_WARNING_REACHED answer 503
+	// with a number nobody has published (guide 1.3.1 p.119-120, the set
+	// snapshot's table; python-3parclient createSnapshotOfVolumeSet). They
+	// are told from a busy array by the number: the busy 503s have published
+	// ones (31 SVC_UNAVAIL, 270 "system busy"), matched above; a 503 without
+	// any code is not the WSAPI's (busy, below). So a 503 with an unpublished
+	// number to an operation that makes volumes (a volume create, a snapshot
+	// or copy of a volume, a set snapshot) is a limit. The set snapshot is
+	// documented; volume and snapshot creates are inferred (they make the
+	// same volumes, ids and snapshots the limits count).
+	{method: "POST", path: "/volumes", status: 503, codes: codes(codeUnpublished), is: is(ErrLimitReached)},
+	{method: "POST", path: "/volumes/*", status: 503, codes: codes(codeUnpublished), is: is(ErrLimitReached)},
+	{method: "POST", path: "/volumesets/*", status: 503, codes: codes(codeUnpublished), is: is(ErrLimitReached)},
 	// Promote (PUT /volumes/<snapshot>) of an exported parent, physical copy
 	// (POST /volumes/<src>) into an exported destination: INV_OPERATION_VV_EXPORTED.
 	{method: "PUT", path: "/volumes/*", status: 403, codes: codes(codeUnknown), is: is(ErrExported, ErrInUse)},
@@ -301,7 +348,7 @@ var rules = []rule{
 	// apart by reading the sizes (Restore).
 	{method: "PUT", path: "/volumes/*", status: 409, codes: codes(codeUnknown), is: is(ErrBusy, ErrInUse)},
 	// POST /volumes/<name>: a snapshot (NO_SNAP_CPG) or a physical copy
-	// (COPY_PARENT_TOO_BIG, PCOPY_IN_PROGRESS); Copy settles it by reading
+	// (COPY_PARENT_TOO_BIG, PCOPY_IN_PROGRESS); Copy refines it by reading
 	// the sizes, a snapshot's 409 stays unclassified.
 	{method: "POST", path: "/volumes/*", status: 409, codes: codes(codeUnknown)},
 	// A set add: MEMBER_IN_SET; AddMembers confirms by reading the set.
@@ -322,8 +369,7 @@ var rules = []rule{
 	// anywhere else the URL is wrong.
 	{path: "/*/*/**", status: 404, codes: codes(codeUnknown), is: is(ErrNotFound)},
 	{status: 404, codes: codes(codeUnknown), is: is(ErrEndpoint)},
-	// 503 without a known code: busy, or a limit (VV_LIMIT_REACHED,
-	// SNAPSHOT_LIMIT_REACHED, ...) the array asks to retry later.
+	// Any other 503 without a known code: busy.
 	{status: 503, codes: codes(codeUnknown), is: is(ErrBusy)},
 }
 
@@ -339,7 +385,10 @@ func (r *rule) matches(method, path string, status int, code ErrorCode) bool {
 		return true
 	}
 	for _, c := range r.codes {
-		if c == code || c == codeUnknown && !code.known() {
+		switch {
+		case c == code,
+			c == codeUnknown && !code.known(),
+			c == codeUnpublished && code != 0 && !code.known():
 			return true
 		}
 	}
@@ -377,6 +426,12 @@ func classes(method, path string, status int, code ErrorCode) []error {
 // APIError is an error answer of the array (any HTTP status >= 400). It keeps
 // the HTTP status, the WSAPI code and the array's text. Match it with
 // errors.Is against the sentinels, or errors.As to read the fields.
+//
+// Its class (the sentinels it matches) is decided once, when the client
+// builds it from the answer; changing the fields afterwards does not change
+// what it matches. An APIError built outside this package (a composite
+// literal in a test double) has no recorded class and is classified from its
+// fields by the same table.
 type APIError struct {
 	StatusCode  int       // HTTP status
 	Code        ErrorCode // WSAPI code from the body; 0 when the body had none
@@ -387,10 +442,15 @@ type APIError struct {
 	// Attempts is how many times the request was sent before this answer.
 	Attempts int
 
-	// settled is set when a read after the answer decided the class; then
-	// classes replaces the table's verdict.
-	settled bool
-	classes []error
+	class      []error // the sentinels it matches, decided by classify or refine
+	classified bool    // class is set: the package built the error
+	note       string  // what a read after the answer learned (refine), for the message
+}
+
+// classify decides e's class from the table. The client calls it once, when
+// it builds e from an answer.
+func (e *APIError) classify() {
+	e.class, e.classified = classes(e.Method, e.Path, e.StatusCode, e.Code), true
 }
 
 // Error implements error. It includes the method, path, status, code and description.
@@ -408,6 +468,9 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
+	if e.note != "" {
+		s += " (" + e.note + ")"
+	}
 	if slices.Contains(e.sentinels(), ErrEndpoint) {
 		s += " (check the WSAPI URL)"
 	}
@@ -416,15 +479,15 @@ func (e *APIError) Error() string {
 
 // sentinels returns the sentinels e belongs to.
 func (e *APIError) sentinels() []error {
-	if e.settled {
-		return e.classes
+	if e.classified {
+		return e.class
 	}
-	return classes(e.Method, e.Path, e.StatusCode, e.Code)
+	return classes(e.Method, e.Path, e.StatusCode, e.Code) // built outside the package
 }
 
 // Is reports whether the error belongs to the class of target, one of the
-// package's sentinel errors. It looks at the request's method and path, the
-// HTTP status and the WSAPI code, never at the text:
+// package's sentinel errors. The class was decided from the request's method
+// and path, the HTTP status and the WSAPI code, never from the text:
 //
 //   - a known code means what its constant says (ErrNotFound for the object
 //     codes, ErrAlreadyExists, ErrInvalidInput for the input codes, ...);
@@ -432,34 +495,52 @@ func (e *APIError) sentinels() []error {
 //   - 11, and any 404 on the credentials path, is ErrEndpoint;
 //   - a 404 without a known code is ErrNotFound on an object's path
 //     (/volumes/<name>, ...), ErrEndpoint elsewhere;
-//   - 503 is ErrSessionLimit on login, ErrBusy elsewhere;
+//   - 503 is ErrSessionLimit on login; with a number that has no constant,
+//     to a volume, snapshot or set-snapshot create, it is ErrLimitReached
+//     (a hard limit, not retried); otherwise ErrBusy;
 //   - errors the WSAPI names without a public number are matched by
 //     operation and status: 403 to a promote or physical copy is
 //     ErrExported; 409 to a volume action ErrBusy; 409 to a set add
 //     ErrAlreadyExists; 409 to a delete ErrInUse; 400 to a query, a task
 //     cancel, a vLUN create or a set change ErrInvalidInput.
 //
-// Some classes are confirmed by a read after the answer: see the methods'
-// documentation (Snapshots.Restore and Copy, VolumeSets.AddMembers, VLUNs.Create).
+// Some classes are confirmed by a read after the answer, which then refines
+// them: see the methods' documentation (Snapshots.Restore and Copy,
+// VolumeSets.AddMembers, VLUNs.Create, Hosts.Delete, VolumeSets.Delete,
+// Volumes.Delete).
 func (e *APIError) Is(target error) bool { return slices.Contains(e.sentinels(), target) }
 
-// settle records on the *APIError in err the class a read after the answer
-// decided (none when classes is empty) and returns err.
-func settle(err error, classes ...error) error {
+// refine is the one way the package changes the class of an answer after
+// the table decided it: a read after the answer (or what the call knows
+// about it) learned what it means. It returns a new *APIError, a copy of
+// the one in err with classes as its class (replacing the table's verdict;
+// none makes it match no sentinel) and note added to its message. err
+// itself is left as it was; an err without an *APIError is returned as is.
+// The result is the bare *APIError: a caller that wraps err with context
+// wraps the result again.
+func refine(err error, note string, classes ...error) error {
 	var e *APIError
-	if errors.As(err, &e) {
-		e.settled, e.classes = true, classes
+	if !errors.As(err, &e) {
+		return err
 	}
-	return err
+	r := *e
+	r.class, r.classified = slices.Clip(classes), true
+	if note != "" {
+		if r.note != "" {
+			r.note += "; "
+		}
+		r.note += note
+	}
+	return &r
 }
 
-// refute settles a named-only answer (a code without a constant, or none)
+// refute refines a named-only answer (a code without a constant, or none)
 // whose table class a read disproved: it then matches no sentinel. Answers
 // with a known code keep their class.
 func refute(err error) error {
 	var e *APIError
 	if errors.As(err, &e) && !e.Code.known() {
-		e.settled, e.classes = true, nil
+		return refine(err, "")
 	}
 	return err
 }
@@ -566,3 +647,188 @@ func (e *CopyLeftError) Error() string {
 
 // Unwrap returns the failure.
 func (e *CopyLeftError) Unwrap() error { return e.Err }
+
+// Moved here from other files (branch e-errors): every sentinel and error
+// type of the package lives in errors.go.
+
+// ErrInHostSet: the array refused to delete a host because a host set lists
+// it (HOST_IN_SET, 409; no trusted public number). Remove it from its sets
+// first (HostSets.FindForHost, HostSets.RemoveMembers). The error also
+// matches ErrInUse.
+var ErrInHostSet = errors.New("alletra: the host is a member of a host set")
+
+// ErrCopyInProgress: the array refused an operation on a volume that a
+// physical copy (online copy, copy or resync) is using. The error also
+// matches ErrBusy and ErrInUse; wait for the copy's task or stop it.
+var ErrCopyInProgress = errors.New("alletra: a physical copy of the volume is in progress")
+
+// ErrQoSTarget: the array refused to delete a volume set because a QoS rule
+// targets it (VVSET_QOS_TARGET, 409; the WSAPI guide gives no number).
+// Delete the rule first with QoS.Delete. The error also matches ErrInUse.
+var ErrQoSTarget = errors.New("alletra: the volume set is the target of a QoS rule")
+
+// errBadResponse wraps ErrBadResponse with detail.
+func errBadResponse(method, path string, err error) error {
+	return &responseError{method: method, path: path, err: err}
+}
+
+// ErrBadResponse reports a response that could not be read or decoded: a
+// truncated stream, invalid JSON, or a body above the size cap.
+var ErrBadResponse = errors.New("alletra: malformed or truncated response")
+
+type responseError struct {
+	method, path string
+	err          error
+}
+
+func (e *responseError) Error() string {
+	return fmt.Sprintf("alletra: %s %s: bad response: %v", e.method, e.path, e.err)
+}
+func (e *responseError) Is(target error) bool { return target == ErrBadResponse }
+func (e *responseError) Unwrap() error        { return e.err }
+
+// ErrGrowPending says that a grow of the volume whose outcome is unknown
+// may still be carried out by the array; the error is a *GrowPendingError.
+//
+// A grow is a delta, so sending it again after an unknown outcome could add
+// it twice once the first one lands. Whichever call sent it (Grow, Resize,
+// ResizeTo), the Client then guards the volume: until its size differs from
+// the size the grow started from, Resize and ResizeTo read the size and
+// return ErrGrowPending instead of growing (they still answer a request the
+// volume already meets, and refuse a shrink). The guard ends by itself:
+//   - when the size changes: the grow has landed (or someone else grew the
+//     volume; a successful Grow on this Client ends it the same way);
+//   - after the settle time (WithGrowSettleTime, default
+//     DefaultGrowSettleTime) on the Client's clock (WithClock), counted from
+//     the moment the outcome became unknown, on the grounds that an array
+//     carries a grow out when it receives it, so a grow not carried out by
+//     then was lost on the way. The trade-off: a shorter settle time frees a
+//     volume whose grow was lost sooner, but a grow that still lands after it
+//     adds on top of the next resize; a longer one blocks resizes of that
+//     volume for longer;
+//   - when the caller calls Volumes.ForgetPendingGrow, knowing better.
+//
+// A grow sent by Grow does not know the size it started from: the first
+// resize after it takes the size it reads as the starting point, so if the
+// grow had already landed by then, the guard lasts until the settle time
+// (or ForgetPendingGrow). The guard lives in the Client: another Client (or
+// process) is not protected, so read the size before resizing from there.
+var ErrGrowPending = errors.New("alletra: an earlier grow may still be carried out")
+
+// GrowPendingError says that a grow of Volume by ByMiB had an unknown
+// outcome (Err, when this call sent it) and may still land.
+type GrowPendingError struct {
+	Volume string
+	// FromMiB is the size the grow started from; 0 when unknown (a grow
+	// sent by Grow, before a resize read the size).
+	FromMiB int64
+	ByMiB   int64
+	// SettlesAt is when, on the Client's clock, the guard ends by itself.
+	SettlesAt time.Time
+	Err       error // the failure of the grow; nil when an earlier call sent it
+}
+
+// Error implements error.
+func (e *GrowPendingError) Error() string {
+	from := ""
+	if e.FromMiB > 0 {
+		from = fmt.Sprintf(" from %d MiB", e.FromMiB)
+	}
+	s := fmt.Sprintf("alletra: grow of volume %s%s by %d MiB may still be carried out (guarded until %s)",
+		e.Volume, from, e.ByMiB, e.SettlesAt.UTC().Format(time.RFC3339))
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Is makes the error match ErrGrowPending.
+func (e *GrowPendingError) Is(target error) bool { return target == ErrGrowPending }
+
+// Unwrap returns the grow's failure.
+func (e *GrowPendingError) Unwrap() error { return e.Err }
+
+// TransportError reports a request that got no HTTP answer (connection
+// refused or reset, TLS failure, timeout), after any allowed retries.
+type TransportError struct {
+	Method, Path string
+	Attempts     int
+	Err          error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("alletra: %s %s: %v (after %d attempt(s))", e.Method, e.Path, e.Err, e.Attempts)
+}
+
+// Unwrap returns the underlying network error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// badBodyError is a success answer whose body could not be decoded.
+type badBodyError struct{ err error }
+
+func (e *badBodyError) Error() string { return "bad response body: " + e.err.Error() }
+
+// cutShort reports a body that broke off (the stream ended early or the
+// connection failed), as opposed to a whole body that is not what was
+// expected (bad JSON, wrong types, above the size cap).
+func (e *badBodyError) cutShort() bool {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return !errors.As(e.err, &syntax) && !errors.As(e.err, &typ) && !errors.Is(e.err, errBodyTooLarge)
+}
+
+var errBodyTooLarge = errors.New("response body exceeds the size cap")
+
+// errStopped ends eachMember when the consumer stops.
+var errStopped = errors.New("stopped")
+
+// errClosedInFlight ends a call that was still in flight when Close stopped
+// waiting for it.
+var errClosedInFlight = fmt.Errorf("%w: Close ended while the call was in flight", ErrClosed)
+
+// Added by branch e-errors (issues 19 and 20).
+
+// ErrLimitReached: the array refused to make a volume or snapshot because
+// it reached a hard limit: VV_LIMIT_REACHED, VV_ID_LIMIT_REACHED,
+// SNAPSHOT_LIMIT_REACHED or CPG_ALLOCATION_WARNING_REACHED. The WSAPI
+// answers them 503 like a busy array, but sending the request again only
+// delays the failure, so the client does not retry it: free volumes or
+// snapshots, or raise the CPG's warning, first. Their numbers are not
+// published: a 503 with a number the SDK has no constant for, to a volume
+// create, a snapshot or copy of a volume, or a set snapshot, is taken for
+// one (a busy array answers 31 or 270; see APIError.Is).
+var ErrLimitReached = errors.New("alletra: array limit reached")
+
+// errNoSessionKey is a login answer without a session key.
+var errNoSessionKey = errors.New("no session key in the login answer")
+
+// LoginRefusedError reports that the array refused the Client's credentials
+// and that the Client sends no login before RetryAt, so as not to lock the
+// account: every call until then fails at once with this error. It matches
+// ErrAuthentication; Err is the array's refusal (an *APIError).
+type LoginRefusedError struct {
+	RetryAt  time.Time // the first time the Client will send a login again
+	Refusals int       // refused logins in a row
+	Err      error     // the array's last refusal
+}
+
+// Error implements error.
+func (e *LoginRefusedError) Error() string {
+	return fmt.Sprintf("alletra: the array refused the credentials (%d time(s) in a row); no login is sent before %s: %v",
+		e.Refusals, e.RetryAt.Format(time.RFC3339), e.Err)
+}
+
+// Is makes the error match ErrAuthentication, whatever the refusal's code.
+func (e *LoginRefusedError) Is(target error) bool { return target == ErrAuthentication }
+
+// Unwrap returns the array's refusal.
+func (e *LoginRefusedError) Unwrap() error { return e.Err }
+
+// limitReached reports whether a 503 with code, answered to a call of
+// method on path (escaped, below /api/v1), is a hard limit (ErrLimitReached)
+// by the table: the retry decision (classify in request.go) reads it so that
+// a limit is not retried as load.
+func limitReached(method, path string, code ErrorCode) bool {
+	return slices.Contains(classes(method, path, http.StatusServiceUnavailable, code), ErrLimitReached)
+}

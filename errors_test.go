@@ -6,8 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,7 +23,7 @@ import (
 // allErrorSentinels are the sentinels an *APIError can match.
 var allErrorSentinels = []error{ErrNotFound, ErrEndpoint, ErrAlreadyExists, ErrInUse, ErrExported, ErrNameTooLong,
 	ErrBusy, ErrInvalidInput, ErrSessionExpired, ErrAuthentication, ErrSessionLimit, ErrPermission, ErrTooLarge,
-	ErrNoSpace, ErrCannotShrink, ErrParentGrown, ErrConflict}
+	ErrNoSpace, ErrCannotShrink, ErrParentGrown, ErrConflict, ErrLimitReached, ErrInHostSet, ErrCopyInProgress, ErrQoSTarget}
 
 // unknownCodes stand for the number of an error the WSAPI names without a
 // published one: none at all, and two arbitrary numbers. The client must not
@@ -95,11 +99,20 @@ func TestErrorMatrix(t *testing.T) {
 		{"POST", "/volumes", 400, CodeInvalidInputExceedsLength, []error{ErrNameTooLong, ErrInvalidInput}},
 		{"POST", "/volumes", 409, CodeExistentID, []error{ErrAlreadyExists}},
 		{"POST", "/volumes", 400, CodeJSONSyntax, []error{ErrInvalidInput}},
-		{"POST", "/volumes", 415, CodeJSONNotSupported, nil},
+		// 61 is 400 (guide 1.2 p.18), invalid input.
+		{"POST", "/volumes", 400, CodeJSONNotSupported, []error{ErrInvalidInput}},
+		// 94 and 98 are printed "404 Bad Request": invalid input by number, whatever the status.
+		{"PUT", "/volumes/v", 404, CodeGrowSizeTooSmall, []error{ErrInvalidInput}},
+		{"PUT", "/volumes/v", 400, CodeGrowSizeTooSmall, []error{ErrInvalidInput}},
+		{"PUT", "/hosts/h", 404, CodeDuplicatePath, []error{ErrInvalidInput}},
+		{"PUT", "/hosts/h", 400, CodeDuplicatePath, []error{ErrInvalidInput}},
+		// 92, 93 (403): a RAID level disabled; unclassified.
+		{"POST", "/cpgs", 403, CodeCPGRAID0Disabled, nil},
+		{"POST", "/cpgs", 403, CodeRAID5NLDisabled, nil},
 		{"GET", "/hosts/a%2Cb", 400, CodeInvalidInputIllegalChar, []error{ErrInvalidInput}},
 		{"POST", "/hosts", 409, CodeExistentPath, []error{ErrAlreadyExists, ErrConflict}},
 		{"POST", "/volumes", 400, CodeInvalidInputOneRequired, []error{ErrInvalidInput}},
-		{"PUT", "/hosts/h", 404, CodeNonExistentPath, []error{ErrNotFound}},
+		{"PUT", "/hosts/h", 400, CodeNonExistentPath, []error{ErrNotFound}},
 		{"PUT", "/volumes/v", 409, CodeVolumeAccountingBusy, []error{ErrBusy, ErrInUse}},
 		{"POST", "/vluns", 409, CodeVLUNPCopyTarget, nil},
 		{"POST", "/vluns", 409, CodeLUNHostPersonaConflict, nil},
@@ -172,8 +185,18 @@ func TestErrorMatrix(t *testing.T) {
 		// Not every 400 is invalid input.
 		{"DELETE", "/volumes/v", 400, named, nil},
 		{"PUT", "/volumes/v", 400, named, nil},
-		// VV_LIMIT_REACHED and friends (503).
-		{"POST", "/volumes", 503, named, []error{ErrBusy}},
+		// VV_LIMIT_REACHED and friends: 503 with an unpublished number to
+		// an operation that makes volumes is a hard limit; without any
+		// number it is not the WSAPI's answer (busy); 31 and 270 are busy.
+		{"POST", "/volumes", 503, 9999, []error{ErrLimitReached}},
+		{"POST", "/volumes", 503, 305, []error{ErrLimitReached}},
+		{"POST", "/volumes/v", 503, 99999, []error{ErrLimitReached}},
+		{"POST", "/volumesets/s", 503, 99999, []error{ErrLimitReached}},
+		{"POST", "/volumes", 503, 0, []error{ErrBusy}},
+		{"POST", "/volumes", 503, CodeServiceUnavailable, []error{ErrBusy}},
+		{"POST", "/volumes/v", 503, CodeSystemBusy, []error{ErrBusy}},
+		{"PUT", "/volumes/v", 503, 9999, []error{ErrBusy}},
+		{"POST", "/hosts", 503, 9999, []error{ErrBusy}},
 		{"GET", "/volumes/v", 502, named, nil},
 	} {
 		cs := []ErrorCode{tc.code}
@@ -184,8 +207,9 @@ func TestErrorMatrix(t *testing.T) {
 			t.Run(fmt.Sprintf("%s %s %d %d", tc.method, tc.path, tc.status, code), func(t *testing.T) {
 				t.Parallel()
 				for _, desc := range []string{"original text", "reworded in a later release"} {
-					err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: tc.status, Code: code, Description: desc,
-						Method: tc.method, Path: tc.path})
+					e := &APIError{StatusCode: tc.status, Code: code, Description: desc, Method: tc.method, Path: tc.path}
+					e.classify() // as the client does when it builds the error
+					err := fmt.Errorf("wrapped: %w", e)
 					for _, sentinel := range allErrorSentinels {
 						assert.Equal(t, slices.Contains(tc.want, sentinel), errors.Is(err, sentinel), "%v", sentinel)
 					}
@@ -377,4 +401,141 @@ func TestDeleteAfterLostAnswerNotFooledByWrongEndpoint(t *testing.T) {
 	r, _ = sequence(lost, errorResponder(http.StatusNotFound, CodeNonExistentVolume, "no such volume"))
 	m.RegisterResponder(http.MethodDelete, testAPI+"/volumes/vol2", r)
 	require.NoError(t, c.Volumes.Delete(context.Background(), "vol2"))
+}
+
+// The class of an *APIError is decided when the client builds it: changing
+// its exported fields afterwards changes nothing errors.Is matches.
+func TestClassDecidedWhenBuilt(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", errorResponder(404, CodeNonExistentVolume, "volume does not exist"))
+	_, err := c.Volumes.Get(context.Background(), "vol1")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.ErrorIs(t, err, ErrNotFound)
+	apiErr.StatusCode, apiErr.Code, apiErr.Method, apiErr.Path = 409, CodeExistentVolume, "POST", "/volumes"
+	assert.ErrorIs(t, err, ErrNotFound, "the class stays the one decided from the answer")
+	assert.NotErrorIs(t, err, ErrAlreadyExists)
+}
+
+// An *APIError built outside the package (a test double's literal) is
+// classified from its fields by the same table.
+func TestAPIErrorLiteralIsClassifiedByTheTable(t *testing.T) {
+	t.Parallel()
+	lit := &APIError{StatusCode: 404, Code: CodeNonExistentVolume, Method: "GET", Path: "/volumes/v"}
+	assert.ErrorIs(t, lit, ErrNotFound)
+	lit = &APIError{StatusCode: 503, Code: 99999, Method: "POST", Path: "/volumes"}
+	assert.ErrorIs(t, lit, ErrLimitReached)
+}
+
+// refine is the one way to change a class after the table: a new error,
+// the original left as it was.
+func TestRefineMakesANewErrorAndKeepsTheOriginal(t *testing.T) {
+	t.Parallel()
+	orig := &APIError{StatusCode: 409, Method: "DELETE", Path: "/hosts/h"}
+	orig.classify()
+	require.ErrorIs(t, orig, ErrInUse)
+	got := refine(fmt.Errorf("ctx: %w", orig), "the host is in host set(s) hs", ErrInHostSet, ErrInUse)
+	assert.ErrorIs(t, got, ErrInHostSet)
+	assert.ErrorIs(t, got, ErrInUse)
+	assert.NotErrorIs(t, orig, ErrInHostSet, "the original keeps its class")
+	assert.Equal(t, "alletra: DELETE /hosts/h: HTTP 409 (the host is in host set(s) hs)", got.Error())
+	var apiErr *APIError
+	require.ErrorAs(t, got, &apiErr)
+	assert.Equal(t, 409, apiErr.StatusCode)
+
+	none := refute(orig)
+	assert.NotErrorIs(t, none, ErrInUse, "refuted: no sentinel")
+	known := &APIError{StatusCode: 409, Code: CodeExistentVolume, Method: "POST", Path: "/volumes"}
+	known.classify()
+	assert.ErrorIs(t, refute(known), ErrAlreadyExists, "a known code keeps its class")
+	plain := errors.New("plain")
+	assert.Equal(t, plain, refine(plain, "note", ErrBusy))
+}
+
+// Each sentinel's "WSAPI codes:" line lists exactly the known codes the
+// classification table gives it.
+func TestSentinelDocsListTheTableCodes(t *testing.T) {
+	t.Parallel()
+	want := map[string][]int{}
+	names := map[error]string{}
+	for _, r := range rules {
+		for _, c := range r.codes {
+			if !c.known() {
+				continue
+			}
+			for _, s := range r.is {
+				want[sentinelName(t, s, names)] = append(want[sentinelName(t, s, names)], int(c))
+			}
+		}
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "errors.go", nil, parser.ParseComments)
+	require.NoError(t, err)
+	got := map[string][]int{}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if vs.Doc == nil || !strings.HasPrefix(vs.Names[0].Name, "Err") {
+				continue
+			}
+			for line := range strings.SplitSeq(vs.Doc.Text(), "\n") {
+				list, ok := strings.CutPrefix(line, "WSAPI codes: ")
+				if !ok {
+					continue
+				}
+				for n := range strings.SplitSeq(strings.TrimSuffix(list, "."), ", ") {
+					v, err := strconv.Atoi(n)
+					require.NoError(t, err, "%s: %q", vs.Names[0].Name, line)
+					got[vs.Names[0].Name] = append(got[vs.Names[0].Name], v)
+				}
+			}
+		}
+	}
+	for k := range want {
+		slices.Sort(want[k])
+		want[k] = slices.Compact(want[k])
+	}
+	assert.Equal(t, want, got)
+}
+
+// sentinelName returns the variable name of a sentinel of this package.
+func sentinelName(t *testing.T, s error, names map[error]string) string {
+	t.Helper()
+	if len(names) == 0 {
+		for n, e := range map[string]error{"ErrNotFound": ErrNotFound, "ErrEndpoint": ErrEndpoint,
+			"ErrAlreadyExists": ErrAlreadyExists, "ErrInUse": ErrInUse, "ErrExported": ErrExported,
+			"ErrNameTooLong": ErrNameTooLong, "ErrBusy": ErrBusy, "ErrInvalidInput": ErrInvalidInput,
+			"ErrSessionExpired": ErrSessionExpired, "ErrAuthentication": ErrAuthentication,
+			"ErrSessionLimit": ErrSessionLimit, "ErrPermission": ErrPermission, "ErrTooLarge": ErrTooLarge,
+			"ErrNoSpace": ErrNoSpace, "ErrConflict": ErrConflict, "ErrLimitReached": ErrLimitReached} {
+			names[e] = n
+		}
+	}
+	n, ok := names[s]
+	require.True(t, ok, "add %v to sentinelName", s)
+	return n
+}
+
+// A 503 with a number the SDK has no constant for, to a volume create, is a
+// hard limit (VV_LIMIT_REACHED and the like): not retried, ErrLimitReached,
+// not ErrBusy. A 503 without any code to the same create is still busy.
+func TestLimitReachedIsNotRetried(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes", errorResponder(503, 99999, "VV_LIMIT_REACHED: maximum number of volumes reached"))
+	err := c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v", CPG: "cpg", SizeMiB: 1024})
+	assert.ErrorIs(t, err, ErrLimitReached)
+	assert.NotErrorIs(t, err, ErrBusy)
+	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes"), "a hard limit is not retried as load")
+
+	c, m = newMock(t)
+	m.RegisterResponder(http.MethodPost, testAPI+"/volumes", errorResponder(503, 0, "busy"))
+	err = c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v", CPG: "cpg", SizeMiB: 1024})
+	assert.ErrorIs(t, err, ErrBusy)
+	assert.Equal(t, 4, m.calls(t, http.MethodPost, testAPI+"/volumes"), "a 503 without a code is load: retried")
 }

@@ -184,26 +184,6 @@ func checkSetMembers(c *Client, field, what string, names []string) ([]string, e
 	return out, nil
 }
 
-// ErrInHostSet: the array refused to delete a host because a host set lists
-// it (HOST_IN_SET, 409; no trusted public number). Remove it from its sets
-// first (HostSets.FindForHost, HostSets.RemoveMembers). The error also
-// matches ErrInUse.
-var ErrInHostSet = errors.New("alletra: the host is a member of a host set")
-
-// inHostSetError is a host delete refused because of host sets.
-type inHostSetError struct {
-	err  *APIError
-	sets []string
-}
-
-func (e *inHostSetError) Error() string {
-	return e.err.Error() + " (the host is in host set(s) " + strings.Join(e.sets, ", ") + ")"
-}
-func (e *inHostSetError) Unwrap() error { return e.err }
-func (e *inHostSetError) Is(target error) bool {
-	return target == ErrInHostSet || target == ErrInUse
-}
-
 // classifyHostDelete classifies a refused DELETE /hosts/<name> by its
 // operation and status: a 409 without a known code (HOST_IN_SET has none;
 // HPE's mock sends 77, which it also gives another error) is confirmed with
@@ -223,5 +203,5 @@ func (c *Client) classifyHostDelete(ctx context.Context, host string, err error)
 	for i, h := range sets {
 		names[i] = h.Name
 	}
-	return &inHostSetError{err: apiErr, sets: names}
+	return refine(apiErr, "the host is in host set(s) "+strings.Join(names, ", "), ErrInHostSet, ErrInUse)
 }

@@ -344,25 +344,6 @@ func containsWord(s, word string) bool {
 	return false
 }
 
-// ErrCopyInProgress: the array refused an operation on a volume that a
-// physical copy (online copy, copy or resync) is using. The error also
-// matches ErrBusy and ErrInUse; wait for the copy's task or stop it.
-var ErrCopyInProgress = errors.New("alletra: a physical copy of the volume is in progress")
-
-// copyInProgressError is a refusal explained by an active copy task.
-type copyInProgressError struct {
-	err  *APIError
-	task int
-}
-
-func (e *copyInProgressError) Error() string {
-	return fmt.Sprintf("%s (physical copy task %d is in progress)", e.err.Error(), e.task)
-}
-func (e *copyInProgressError) Unwrap() error { return e.err }
-func (e *copyInProgressError) Is(target error) bool {
-	return target == ErrCopyInProgress || target == ErrBusy || target == ErrInUse
-}
-
 // classifyVolumeDelete explains a refused DELETE /volumes/<name> by an
 // active copy: arrays answer 409 code 151 (Cinder, HPE flowkit) or 400
 // code 29 OTHER (Cinder, during an online copy). For those answers, and a
@@ -383,7 +364,7 @@ func (c *Client) classifyVolumeDelete(ctx context.Context, name string, err erro
 	if terr != nil || t == nil {
 		return err
 	}
-	return &copyInProgressError{err: apiErr, task: t.ID}
+	return refine(apiErr, fmt.Sprintf("physical copy task %d is in progress", t.ID), ErrCopyInProgress, ErrBusy, ErrInUse)
 }
 
 // TuneOperation says what a tune changes.

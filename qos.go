@@ -348,22 +348,6 @@ func (s *QoSService) Delete(ctx context.Context, target QoSTarget) error {
 	return err
 }
 
-// ErrQoSTarget: the array refused to delete a volume set because a QoS rule
-// targets it (VVSET_QOS_TARGET, 409; the WSAPI guide gives no number).
-// Delete the rule first with QoS.Delete. The error also matches ErrInUse.
-var ErrQoSTarget = errors.New("alletra: the volume set is the target of a QoS rule")
-
-// qosTargetError is a volume-set delete refused because of a QoS rule.
-type qosTargetError struct{ err *APIError }
-
-func (e *qosTargetError) Error() string {
-	return e.err.Error() + " (a QoS rule targets the volume set; delete the rule first)"
-}
-func (e *qosTargetError) Unwrap() error { return e.err }
-func (e *qosTargetError) Is(target error) bool {
-	return target == ErrQoSTarget || target == ErrInUse
-}
-
 // classifySetDelete classifies a refused DELETE /volumesets/<set> by its
 // operation and status, as the WSAPI names VVSET_QOS_TARGET without a
 // number: a 409 without a known code is confirmed with one read of the
@@ -378,5 +362,5 @@ func (c *Client) classifySetDelete(ctx context.Context, set string, err error) e
 	if _, gerr := c.QoS.Get(ctx, VolumeSetQoS(set)); gerr != nil {
 		return err
 	}
-	return &qosTargetError{err: apiErr}
+	return refine(apiErr, "a QoS rule targets the volume set; delete the rule first", ErrQoSTarget, ErrInUse)
 }

@@ -364,7 +364,7 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	if err == nil && resp == x.seen {
 		return x.seenRetry, nil // asked again after the response handler found the body fine
 	}
-	f := classify(x.cl.kind, resp, err)
+	f := classify(x.cl, resp, err)
 	if f == failLost || f == failTimeout {
 		x.unknown = true
 	}
@@ -376,8 +376,10 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	return retry, nil
 }
 
-// classify names the failure of one attempt.
-func classify(kind CallKind, resp *http.Response, err error) failure {
+// classify names the failure of one attempt of cl. (It takes the call, not
+// only its kind, so that a 503 can be told a hard limit by its operation.)
+func classify(cl *call, resp *http.Response, err error) failure {
+	kind := cl.kind
 	if err != nil {
 		var bad *badBodyError
 		switch {
@@ -411,6 +413,10 @@ func classify(kind CallKind, resp *http.Response, err error) failure {
 		return failRefused
 	case resp.StatusCode == http.StatusServiceUnavailable && kind == callLogin:
 		return failNone // on login, a 503 is the session table being full
+	case resp.StatusCode == http.StatusServiceUnavailable && limitReached(cl.method, cl.path, code):
+		// A hard limit (ErrLimitReached: VV_LIMIT_REACHED and the like) is
+		// not load: sending it again only delays the failure (issue 19).
+		return failNone
 	case resp.StatusCode == http.StatusServiceUnavailable:
 		return failRefused
 	case resp.StatusCode == http.StatusConflict && code == CodeInUse:
@@ -457,20 +463,6 @@ func (x *exchange) decode(resp *http.Response) error {
 		x.decoded = v.Elem()
 	}
 	return nil
-}
-
-// badBodyError is a success answer whose body could not be decoded.
-type badBodyError struct{ err error }
-
-func (e *badBodyError) Error() string { return "bad response body: " + e.err.Error() }
-
-// cutShort reports a body that broke off (the stream ended early or the
-// connection failed), as opposed to a whole body that is not what was
-// expected (bad JSON, wrong types, above the size cap).
-func (e *badBodyError) cutShort() bool {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	return !errors.As(e.err, &syntax) && !errors.As(e.err, &typ) && !errors.Is(e.err, errBodyTooLarge)
 }
 
 // lookUp ends a create-with-precheck whose answer was lost: the precheck
@@ -520,7 +512,7 @@ func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIEr
 	case on == ErrAlreadyExists:
 		// The object is there, but not as asked: ErrConflict (as
 		// documented), still an *APIError matching ErrAlreadyExists.
-		return resp, fmt.Errorf("%w (it differs from the request: %w)", apiErr, ErrConflict)
+		return resp, refine(apiErr, "it differs from the request", ErrAlreadyExists, ErrConflict)
 	}
 	return resp, apiErr
 }
@@ -734,22 +726,6 @@ func (c *Client) Do(req *Request, v any) error {
 	return err
 }
 
-// TransportError reports a request that got no HTTP answer (connection
-// refused or reset, TLS failure, timeout), after any allowed retries.
-type TransportError struct {
-	Method, Path string
-	Attempts     int
-	Err          error
-}
-
-// Error implements error.
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("alletra: %s %s: %v (after %d attempt(s))", e.Method, e.Path, e.Err, e.Attempts)
-}
-
-// Unwrap returns the underlying network error.
-func (e *TransportError) Unwrap() error { return e.Err }
-
 // scrubError returns err without the session key, which a logout URL
 // holds. A *url.Error keeps its type and cause, with the URL redacted.
 func scrubError(err error, key string) error {
@@ -791,6 +767,7 @@ func (c *Client) check(resp *http.Response, method, path string, attempts int) *
 	resp.Body.Close()
 	resp.Body = http.NoBody
 	parseErrorBody(e, raw)
+	e.classify() // the class is decided here, once (errors.go)
 	return e
 }
 
@@ -886,8 +863,6 @@ func (p *peekReader) Read(b []byte) (int, error) {
 	}
 	return p.r.Read(b)
 }
-
-var errBodyTooLarge = errors.New("response body exceeds the size cap")
 
 // cappedReader fails with errBodyTooLarge once more than n bytes were read.
 type cappedReader struct {

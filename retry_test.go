@@ -2,11 +2,15 @@ package alletra
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -204,11 +208,11 @@ func TestContractTable(t *testing.T) {
 		{"200", status(200, `{}`), nil, failNone},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, classify(CallRead, tc.resp, tc.err), tc.name)
+		assert.Equal(t, tc.want, classify(&call{kind: CallRead}, tc.resp, tc.err), tc.name)
 	}
 	// On login a 503 without code 270 is the session table being full; with 270 the array is busy.
-	assert.Equal(t, failNone, classify(callLogin, status(503, `{"code":31}`), nil))
-	assert.Equal(t, failRefused, classify(callLogin, status(503, `{"code":270}`), nil))
+	assert.Equal(t, failNone, classify(&call{kind: callLogin}, status(503, `{"code":31}`), nil))
+	assert.Equal(t, failRefused, classify(&call{kind: callLogin}, status(503, `{"code":270}`), nil))
 
 	for kind, want := range map[CallKind][]failure{
 		CallRead:          {failDial, failRefused, failLost, failTimeout, failBadBody},
@@ -408,4 +412,46 @@ func TestTruncatedReadIsRetried(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, TaskDone, task.Status)
 	assert.EqualValues(t, 2, n.Load())
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// A certificate the client does not trust fails a read at once: the read's
+// contract would resend it after a lost answer, so only the certificate
+// classification (isPermanentTransportError) keeps it to one attempt. The
+// login is answered in memory so that the read is the first request to meet
+// the TLS server, whose CA the client does not know.
+func TestCertificateErrorOnAReadIsNotRetried(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		t.Error("no request may pass the TLS handshake")
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	tlsTransport := &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}} // system roots only
+	t.Cleanup(tlsTransport.CloseIdleConnections)
+	var reads atomic.Int32
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/credentials") {
+			resp := httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+testKey+`"}`)
+			resp.Request = req
+			return resp, nil
+		}
+		reads.Add(1)
+		return tlsTransport.RoundTrip(req)
+	})
+	c, err := NewClient(srv.URL, testUser, testPassword, WithHTTPClient(&http.Client{Transport: rt}),
+		WithRetry(3, time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.Volumes.Get(context.Background(), "vol1")
+	var te *TransportError
+	require.ErrorAs(t, err, &te)
+	var unknownCA x509.UnknownAuthorityError
+	require.ErrorAs(t, err, &unknownCA, "%v", err)
+	assert.Equal(t, 1, te.Attempts, "a certificate error is not retried")
+	assert.EqualValues(t, 1, reads.Load())
 }

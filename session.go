@@ -3,18 +3,48 @@ package alletra
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
+
+// Defaults of WithLoginBackoff.
+const (
+	DefaultLoginBackoff    = time.Minute
+	DefaultLoginBackoffMax = time.Hour
+)
+
+// WithLoginBackoff sets how long the Client sends no login after the array
+// refused its credentials (defaults 1 minute, then doubling with each
+// refusal in a row, at most 1 hour).
+//
+// Arrays that check users against a directory lock an account after a few
+// failed logins, for every tool that uses it, so a refused login is never
+// repeated blindly: after the array answers a login 401 or 403 (403 code 5
+// is a wrong user name or password; what a locked or disabled account
+// answers is not published, so every 401 and 403 to a login counts), every
+// call fails at once, without a request, with a *LoginRefusedError matching
+// ErrAuthentication that says when the Client will try again. The first call
+// after that time sends one login; another refusal doubles the wait, up to
+// maxWait. A login that succeeds, Close and a new Client start afresh.
+// Concurrent calls share one login attempt until the credentials have been
+// accepted once, whatever WithSessions allows.
+func WithLoginBackoff(initial, maxWait time.Duration) Option {
+	return func(o *clientOptions) error {
+		switch {
+		case initial <= 0 || maxWait <= 0:
+			return invalid("WithLoginBackoff", "waits must be positive")
+		case maxWait < initial:
+			return invalid("WithLoginBackoff", "maxWait below initial")
+		}
+		o.loginBackoff, o.loginBackoffMax = initial, maxWait
+		return nil
+	}
+}
 
 // sessionHeader carries the session key on every authenticated request.
 const sessionHeader = "X-HP3PAR-WSAPI-SessionKey"
-
-// errClosedInFlight ends a call that was still in flight when Close stopped
-// waiting for it.
-var errClosedInFlight = fmt.Errorf("%w: Close ended while the call was in flight", ErrClosed)
 
 // sessions holds the Client's session keys. The WSAPI serialises the
 // requests of one key, so with WithSessions(n) a Client keeps up to n keys:
@@ -29,6 +59,16 @@ type sessions struct {
 	max int    // WithSessions
 	gen uint64 // counts the keys obtained, over all slots
 	cur *epoch
+
+	// The login back-off (WithLoginBackoff). Until a login succeeds
+	// (proven), one login at a time is sent (probe), whatever the slots;
+	// after refusals in a row, no login is sent before retryAt.
+	now      func() time.Time
+	proven   bool
+	probe    *loginCall
+	refusals int
+	retryAt  time.Time
+	refusal  error // the array's last refusal
 }
 
 // epoch is the set of keys and calls between two Closes.
@@ -68,7 +108,40 @@ type loginCall struct {
 }
 
 func newSessions(maxKeys int) *sessions {
-	return &sessions{max: maxKeys, cur: newEpoch(maxKeys)}
+	return &sessions{max: maxKeys, cur: newEpoch(maxKeys), now: time.Now}
+}
+
+// backingOff returns the error of a call made while the login back-off
+// runs, or nil. Callers hold s.mu.
+func (s *sessions) backingOff() error {
+	if s.refusals == 0 || !s.now().Before(s.retryAt) {
+		return nil
+	}
+	return &LoginRefusedError{RetryAt: s.retryAt, Refusals: s.refusals, Err: s.refusal}
+}
+
+// loginDone records the outcome of the login call: a success ends the
+// back-off; a refusal of the credentials (401, 403) starts or lengthens it
+// and is returned as a *LoginRefusedError. Callers hold s.mu.
+func (s *sessions) loginDone(call *loginCall, err error, initial, maxWait time.Duration) error {
+	if s.probe == call {
+		s.probe = nil
+	}
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		s.proven, s.refusals, s.refusal = true, 0, nil
+	case errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden):
+		s.proven = false
+		s.refusals++
+		wait := initial
+		for i := 1; i < s.refusals && wait < maxWait; i++ {
+			wait *= 2
+		}
+		s.retryAt, s.refusal = s.now().Add(min(wait, maxWait)), err
+		return &LoginRefusedError{RetryAt: s.retryAt, Refusals: s.refusals, Err: err}
+	}
+	return err
 }
 
 func newEpoch(maxKeys int) *epoch { return &epoch{idle: make(chan struct{}), limit: maxKeys} }
@@ -247,11 +320,29 @@ func (c *Client) loggedIn(ctx context.Context, ep *epoch, slot *keySlot) (keyRef
 			s.mu.Unlock()
 			return ref, nil
 		}
+		if err := s.backingOff(); err != nil {
+			s.mu.Unlock()
+			return keyRef{slot: slot}, err
+		}
 		call := slot.login
+		if probe := s.probe; call == nil && probe != nil {
+			// The credentials were not accepted yet: wait for the login
+			// another slot is sending rather than send a second one.
+			s.mu.Unlock()
+			select {
+			case <-probe.done:
+			case <-ctx.Done():
+				return keyRef{slot: slot}, ctx.Err()
+			}
+			continue
+		}
 		leader := call == nil
 		if leader {
 			call = &loginCall{done: make(chan struct{})}
 			slot.login = call
+			if !s.proven {
+				s.probe = call
+			}
 		} else {
 			call.waiters++
 		}
@@ -269,6 +360,7 @@ func (c *Client) loggedIn(ctx context.Context, ep *epoch, slot *keySlot) (keyRef
 			if orphan {
 				err = errClosedInFlight
 			}
+			err = s.loginDone(call, err, c.opts.loginBackoff, c.opts.loginBackoffMax)
 			call.err = err
 			slot.login = nil
 			s.mu.Unlock()
@@ -316,7 +408,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if out.Key == "" {
-		return "", errBadResponse(http.MethodPost, "/credentials", errors.New("no session key in the login answer"))
+		return "", errBadResponse(http.MethodPost, "/credentials", errNoSessionKey)
 	}
 	return out.Key, nil
 }
@@ -358,6 +450,7 @@ func (c *Client) Close(ctx context.Context) error {
 	s.mu.Lock()
 	ep := s.cur
 	s.cur = newEpoch(s.max)
+	s.proven, s.refusals, s.retryAt, s.refusal = false, 0, time.Time{}, nil // a new start for the login back-off
 	ep.closing = true
 	if ep.calls == 0 {
 		close(ep.idle)

@@ -128,8 +128,13 @@ func TestLoginFailureIsTypedAndNotRetried(t *testing.T) {
 	for range 3 {
 		_, err = c.Volumes.Get(context.Background(), "vol1")
 		require.ErrorIs(t, err, ErrAuthentication)
+		var refused *LoginRefusedError
+		require.ErrorAs(t, err, &refused)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, "the array's refusal is still there")
+		assert.Equal(t, CodeInvalidUserPassword, apiErr.Code)
 	}
-	assert.EqualValues(t, 3, logins.Load(), "one login attempt per call, never a loop")
+	assert.EqualValues(t, 1, logins.Load(), "one refused login, then the back-off: never a loop")
 	assert.NotContains(t, err.Error(), "wrong")
 }
 
@@ -272,4 +277,71 @@ func TestBusyLoginRetriedWithBackoff(t *testing.T) {
 	_, err = c.Volumes.Get(context.Background(), "v")
 	require.ErrorIs(t, err, ErrBusy)
 	assert.EqualValues(t, 4, logins.Load())
+}
+
+// A refused login starts a back-off on the client's clock: no login until
+// it ends, then one; each refusal in a row doubles it up to the maximum; a
+// success, and Close, start afresh.
+func TestLoginBackoffGrowsAndEnds(t *testing.T) {
+	t.Parallel()
+	m := newStrictTransport(t)
+	var logins atomic.Int32
+	var accept atomic.Bool
+	m.RegisterResponder(http.MethodPost, testAPI+"/credentials", func(*http.Request) (*http.Response, error) {
+		logins.Add(1)
+		if accept.Load() {
+			return httpmock.NewStringResponse(http.StatusCreated, `{"key":"`+testKey+`"}`), nil
+		}
+		return httpmock.NewStringResponse(http.StatusForbidden, `{"code":5,"desc":"invalid user or password"}`), nil
+	})
+	m.RegisterResponder(http.MethodDelete, testAPI+"/credentials/"+testKey, httpmock.NewStringResponder(http.StatusOK, ""))
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", jsonResponder(200, map[string]any{"name": "vol1"}))
+	c, err := NewClient(testEndpoint, testUser, testPassword, WithHTTPClient(&http.Client{Transport: m}),
+		WithLoginBackoff(time.Minute, 3*time.Minute))
+	require.NoError(t, err)
+	now := time.Date(2026, 12, 8, 4, 0, 0, 0, time.UTC)
+	c.sess.now = func() time.Time { return now }
+	ctx := context.Background()
+
+	get := func() *LoginRefusedError {
+		t.Helper()
+		_, err := c.Volumes.Get(ctx, "vol1")
+		var refused *LoginRefusedError
+		require.ErrorAs(t, err, &refused)
+		require.ErrorIs(t, err, ErrAuthentication)
+		return refused
+	}
+	r := get()
+	assert.Equal(t, now.Add(time.Minute), r.RetryAt)
+	assert.Contains(t, r.Error(), "2026-12-08T04:01:00Z", "the error says when the client tries again")
+	now = now.Add(59 * time.Second)
+	get()
+	assert.EqualValues(t, 1, logins.Load(), "no login during the back-off")
+
+	for _, wait := range []time.Duration{2 * time.Minute, 3 * time.Minute, 3 * time.Minute} {
+		now = r.RetryAt
+		r = get()
+		assert.Equal(t, now.Add(wait), r.RetryAt, "the back-off grows with refusals in a row, up to the maximum")
+	}
+	assert.EqualValues(t, 4, logins.Load())
+
+	require.NoError(t, c.Close(ctx))
+	_, err = c.Volumes.Get(ctx, "vol1")
+	require.ErrorIs(t, err, ErrAuthentication, "Close starts afresh: one login is sent at once")
+	assert.EqualValues(t, 5, logins.Load())
+
+	accept.Store(true)
+	now = now.Add(time.Hour)
+	_, err = c.Volumes.Get(ctx, "vol1")
+	require.NoError(t, err)
+	assert.Zero(t, c.sess.refusals, "a success ends the back-off")
+	require.NoError(t, c.Close(ctx))
+}
+
+func TestWithLoginBackoffRefusesBadWaits(t *testing.T) {
+	t.Parallel()
+	for _, o := range []Option{WithLoginBackoff(0, time.Minute), WithLoginBackoff(time.Minute, 0), WithLoginBackoff(time.Hour, time.Minute)} {
+		_, err := NewClient(testEndpoint, testUser, testPassword, o)
+		assert.ErrorIs(t, err, ErrInvalidInput)
+	}
 }

@@ -386,7 +386,7 @@ func (s *SnapshotsService) promoteRefused(ctx context.Context, snapshot string, 
 	}
 	parent, rerr := s.client.Volumes.Get(ctx, snap.CopyOf)
 	if rerr == nil && parent.SizeMiB > snap.SizeMiB {
-		return settle(err, ErrParentGrown)
+		return refine(err, "", ErrParentGrown)
 	}
 	return err
 }
@@ -409,7 +409,7 @@ func (s *SnapshotsService) copyRefused(ctx context.Context, src, dest string, er
 		return err
 	}
 	if dv.SizeMiB < sv.SizeMiB {
-		return settle(err, ErrCannotShrink)
+		return refine(err, "", ErrCannotShrink)
 	}
-	return settle(err, ErrBusy, ErrInUse)
+	return refine(err, "", ErrBusy, ErrInUse)
 }

@@ -52,9 +52,6 @@ func (s *VolumesService) All(ctx context.Context, opts *VolumeListOptions) iter.
 	}
 }
 
-// errStopped ends eachMember when the consumer stops.
-var errStopped = errors.New("stopped")
-
 // eachMember decodes the collection envelope {"total": N, "members": [...]}
 // token by token, handing each member to f as soon as it is decoded. Other
 // members of the envelope are skipped.

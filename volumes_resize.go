@@ -249,67 +249,6 @@ func (s *VolumesService) ForgetPendingGrow(name string) bool {
 	return s.client.grows.clear(name)
 }
 
-// ErrGrowPending says that a grow of the volume whose outcome is unknown
-// may still be carried out by the array; the error is a *GrowPendingError.
-//
-// A grow is a delta, so sending it again after an unknown outcome could add
-// it twice once the first one lands. Whichever call sent it (Grow, Resize,
-// ResizeTo), the Client then guards the volume: until its size differs from
-// the size the grow started from, Resize and ResizeTo read the size and
-// return ErrGrowPending instead of growing (they still answer a request the
-// volume already meets, and refuse a shrink). The guard ends by itself:
-//   - when the size changes: the grow has landed (or someone else grew the
-//     volume; a successful Grow on this Client ends it the same way);
-//   - after the settle time (WithGrowSettleTime, default
-//     DefaultGrowSettleTime) on the Client's clock (WithClock), counted from
-//     the moment the outcome became unknown, on the grounds that an array
-//     carries a grow out when it receives it, so a grow not carried out by
-//     then was lost on the way. The trade-off: a shorter settle time frees a
-//     volume whose grow was lost sooner, but a grow that still lands after it
-//     adds on top of the next resize; a longer one blocks resizes of that
-//     volume for longer;
-//   - when the caller calls Volumes.ForgetPendingGrow, knowing better.
-//
-// A grow sent by Grow does not know the size it started from: the first
-// resize after it takes the size it reads as the starting point, so if the
-// grow had already landed by then, the guard lasts until the settle time
-// (or ForgetPendingGrow). The guard lives in the Client: another Client (or
-// process) is not protected, so read the size before resizing from there.
-var ErrGrowPending = errors.New("alletra: an earlier grow may still be carried out")
-
-// GrowPendingError says that a grow of Volume by ByMiB had an unknown
-// outcome (Err, when this call sent it) and may still land.
-type GrowPendingError struct {
-	Volume string
-	// FromMiB is the size the grow started from; 0 when unknown (a grow
-	// sent by Grow, before a resize read the size).
-	FromMiB int64
-	ByMiB   int64
-	// SettlesAt is when, on the Client's clock, the guard ends by itself.
-	SettlesAt time.Time
-	Err       error // the failure of the grow; nil when an earlier call sent it
-}
-
-// Error implements error.
-func (e *GrowPendingError) Error() string {
-	from := ""
-	if e.FromMiB > 0 {
-		from = fmt.Sprintf(" from %d MiB", e.FromMiB)
-	}
-	s := fmt.Sprintf("alletra: grow of volume %s%s by %d MiB may still be carried out (guarded until %s)",
-		e.Volume, from, e.ByMiB, e.SettlesAt.UTC().Format(time.RFC3339))
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Is makes the error match ErrGrowPending.
-func (e *GrowPendingError) Is(target error) bool { return target == ErrGrowPending }
-
-// Unwrap returns the grow's failure.
-func (e *GrowPendingError) Unwrap() error { return e.Err }
-
 // outcomeUnknown reports a failure after which a request may still have been
 // carried out: a transport error other than a failed dial, a 502 or 504, the
 // context ending, Close ending the call in flight.
