@@ -481,11 +481,11 @@ func TestVLUNsDelete(t *testing.T) {
 		return respondOKEmpty(req)
 	})
 	ctx := context.Background()
-	require.NoError(t, c.VLUNs.Delete(ctx, "c-web02", 3, "esx01", nil))
-	require.NoError(t, c.VLUNs.Delete(ctx, "v", 1, "h", &PortPos{0, 2, 1}))
-	require.NoError(t, c.VLUNs.Delete(ctx, "v", 16383, "", &PortPos{1, 2, 1}))
-	require.NoError(t, c.VLUNs.Delete(ctx, "set:vs", 0, "set:hs", nil))
-	err := c.VLUNs.Delete(ctx, "gone", 1, "h", nil)
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "c-web02", LUN: 3, Host: "esx01"}))
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "v", LUN: 1, Host: "h", Port: &PortPos{0, 2, 1}}))
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "v", LUN: 16383, Port: &PortPos{1, 2, 1}}))
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "set:vs", LUN: 0, Host: "set:hs"}))
+	err := c.VLUNs.Delete(ctx, VLUNID{Volume: "gone", LUN: 1, Host: "h"})
 	assert.ErrorIs(t, err, ErrNotFound)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -508,7 +508,7 @@ func TestVLUNsDelete(t *testing.T) {
 		{"", 1, "h", nil}, {"v", -1, "h", nil}, {"v", 16384, "h", nil}, {"v", 1, "", nil},
 		{"v/..", 1, "h", nil}, {"v", 1, "h,x", nil}, {"v", 1, "h", &PortPos{0, -2, 1}}, {"v", 1, "h", &PortPos{10000, 0, 1}},
 	} {
-		err := c.VLUNs.Delete(ctx, tc.vol, tc.lun, tc.host, tc.port)
+		err := c.VLUNs.Delete(ctx, VLUNID{Volume: tc.vol, LUN: tc.lun, Host: tc.host, Port: tc.port})
 		assert.ErrorIs(t, err, ErrInvalidInput, "%+v", tc)
 	}
 	assert.Equal(t, n, m.GetTotalCallCount())
