@@ -85,8 +85,9 @@ const maxMapAttempts = 3
 // POST /api/v1/vluns (see Create); GET /api/v1/vluns?query="volumeName==V"
 // when SubsystemNQN is set, the host is NVMe and the export is new. A new
 // host and a new export with Targets: 5 requests, as LXD's own client
-// sends. On failure, the undo: DELETE /api/v1/vluns/<id>, DELETE
-// /api/v1/hosts/<name>. Safe to call again.
+// sends. On failure, the undo: DELETE /api/v1/vluns/<id> for a new export,
+// DELETE /api/v1/hosts/<name> for a new host (and GET /api/v1/hosts/<name>
+// when the array keeps it as in use). Safe to call again.
 func (s *VLUNsService) Map(ctx context.Context, req *MapRequest) (*Mapping, error) {
 	if req == nil {
 		return nil, invalid("req", "nil *MapRequest")
@@ -161,8 +162,13 @@ func (s *VLUNsService) undoMap(ctx context.Context, cause error, m *Mapping) err
 		switch deleted, err := s.client.Hosts.DeleteIfUnused(ctx, m.Host.Name); {
 		case err != nil:
 			me.Host, me.UndoErr = m.Host.Name, errors.Join(me.UndoErr, err)
-		case !deleted && me.VLUN != nil:
-			me.Host = m.Host.Name // kept for the export that could not be deleted
+		case !deleted:
+			// In use: by the export that could not be deleted, by one whose
+			// create had an unknown outcome, or by a concurrent caller's.
+			// Either way it is still there, and the caller is told.
+			if _, gerr := s.client.Hosts.Get(ctx, m.Host.Name); gerr == nil {
+				me.Host = m.Host.Name
+			}
 		}
 	}
 	if me.Host == "" && me.VLUN == nil {

@@ -543,8 +543,9 @@ type MapError struct {
 	// VLUN is an export this call created that is still on the array; nil
 	// when none is. VLUNs.Delete removes it.
 	VLUN *VLUNID
-	// UndoErr is why the undo did not finish; nil when the host was kept
-	// because the export VLUN still uses it.
+	// UndoErr is why the undo did not finish; nil when the array kept the
+	// host as in use (by an export: this call's, whose create had an unknown
+	// outcome, or a concurrent caller's).
 	UndoErr error
 }
 
