@@ -509,3 +509,66 @@ func TestHostsEnsureByInitiatorWireShape(t *testing.T) {
 	_, _, err = c.Hosts.EnsureByInitiator(context.Background(), "h", "not-an-initiator")
 	assert.ErrorIs(t, err, ErrInvalidInput)
 }
+
+// DeleteIfUnused sends the delete and nothing else: the array's refusal
+// (any 409) means in use, a missing host means nothing to do.
+func TestHostsDeleteIfUnused(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		answer  httpmock.Responder
+		deleted bool
+		err     error
+	}{
+		{"deleted", respondOKEmpty, true, nil},
+		{"exported", errorResponder(http.StatusConflict, CodeExportedVLUN, "exported"), false, nil},
+		{"in a host set", errorResponder(http.StatusConflict, 77, "in set"), false, nil}, // no GET /hostsets
+		{"gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"), false, nil},
+		{"refused", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"), false, ErrPermission},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/node1-nvme-tcp", tc.answer)
+			deleted, err := c.Hosts.DeleteIfUnused(context.Background(), "node1-nvme-tcp")
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.deleted, deleted)
+			assert.Equal(t, 1, m.calls(t, http.MethodDelete, testAPI+"/hosts/node1-nvme-tcp"))
+		})
+	}
+	c, m := newMock(t)
+	_, err := c.Hosts.DeleteIfUnused(context.Background(), "")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.Zero(t, m.GetTotalCallCount())
+}
+
+func TestHostsAll(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", goldenResponder(t, http.StatusOK, "hosts.json"))
+	ctx := context.Background()
+	want, err := c.Hosts.List(ctx, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, want)
+	var got []Host
+	for h, err := range c.Hosts.All(ctx, nil) {
+		require.NoError(t, err)
+		got = append(got, h)
+	}
+	assert.Equal(t, want, got)
+
+	c, m = newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
+	errs := 0
+	for h, err := range c.Hosts.All(ctx, nil) {
+		assert.Zero(t, h)
+		assert.ErrorIs(t, err, ErrPermission)
+		errs++
+	}
+	assert.Equal(t, 1, errs)
+}

@@ -545,3 +545,74 @@ func TestVLUNsDeleteForHostNotExported(t *testing.T) {
 	err = c.VLUNs.DeleteForHost(context.Background(), "c-web01", "a/b")
 	require.ErrorIs(t, err, ErrInvalidInput)
 }
+
+// All selects as List does, one vLUN at a time, from the same query.
+func TestVLUNsAll(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	// The mock ignores the query: the client-side check must filter.
+	r := newVLUNRoutes(t, m, []httpmock.Responder{goldenResponder(t, http.StatusOK, "vluns.json")}, nil)
+	ctx := context.Background()
+	collect := func(opts *VLUNListOptions) []VLUN {
+		var out []VLUN
+		for v, err := range c.VLUNs.All(ctx, opts) {
+			require.NoError(t, err)
+			out = append(out, v)
+		}
+		return out
+	}
+	for _, opts := range []*VLUNListOptions{nil, {VolumeName: "c-web01"}, {VolumeName: "c-web01", IncludeActive: true},
+		{HostName: "esx01"}, {VolumeName: "c-web02", HostName: "esx01"}} {
+		want, err := c.VLUNs.List(ctx, opts)
+		require.NoError(t, err)
+		got := collect(opts)
+		require.Len(t, got, len(want), "%+v", opts)
+		for i := range got {
+			want[i].SubsystemNQN = got[i].SubsystemNQN // List copies it from active records; All does not
+			assert.Equal(t, want[i], got[i], "%+v", opts)
+		}
+	}
+	assert.Contains(t, r.queries, `"volumeName==c-web01"`)
+	assert.Contains(t, r.queries, `"hostname==esx01"`)
+
+	// Stopping early is no error; an invalid option is yielded before any request.
+	n := 0
+	for range c.VLUNs.All(ctx, nil) {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+	before := len(r.queries)
+	for _, err := range c.VLUNs.All(ctx, &VLUNListOptions{HostName: "a/b"}) {
+		assert.ErrorIs(t, err, ErrInvalidInput)
+	}
+	assert.Equal(t, before, len(r.queries))
+}
+
+// An array too old for vLUN queries: All lists whole after the 400, as List does.
+func TestVLUNsAllOldArray(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	r := newVLUNRoutes(t, m, []httpmock.Responder{
+		errorResponder(http.StatusBadRequest, 0, "bad query"),
+		goldenResponder(t, http.StatusOK, "vluns.json"),
+	}, nil)
+	var got []VLUN
+	for v, err := range c.VLUNs.All(context.Background(), &VLUNListOptions{HostName: "esx01"}) {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	require.Len(t, got, 1)
+	assert.Equal(t, "esx01", got[0].HostName)
+	assert.Equal(t, []string{`"hostname==esx01"`, ""}, r.queries)
+
+	c, m = newMock(t)
+	newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")}, nil)
+	errs := 0
+	for v, err := range c.VLUNs.All(context.Background(), nil) {
+		assert.Zero(t, v)
+		assert.ErrorIs(t, err, ErrPermission)
+		errs++
+	}
+	assert.Equal(t, 1, errs)
+}
