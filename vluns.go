@@ -395,7 +395,8 @@ func fillSubsystemNQN(vs []VLUN) {
 // round trip; when the header is missing or unreadable the vLUN is listed
 // instead). Only the identity fields (volume, LUN, host, port, type) are
 // filled in; List gives the full record, and Map returns what a host needs
-// to connect (the NVMe subsystem NQN, the target addresses) in one call.
+// to connect (the target addresses and, when asked, the NVMe subsystem NQN)
+// in one call.
 //
 // Create never duplicates an export: it first lists the volume's vLUNs and,
 // when a template for the same host (and port, if given) exists, returns it
