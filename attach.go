@@ -71,7 +71,10 @@ const maxMapAttempts = 3
 // unless something else uses it by then (HostsService.DeleteIfUnused). When
 // the undo cannot finish, the error is a *MapError naming exactly what this
 // call made that is still on the array; otherwise nothing of this call is
-// left.
+// left. One case stays open, as for any create: when the host's create
+// gets no answer on any of its attempts, the host may or may not have been
+// made, and the error is the create's own; a later Map finds and uses it,
+// and HostsService.DeleteIfUnused removes it.
 //
 // It is safe against a concurrent unmap that deletes the host as it
 // becomes unused (on this or another node): when the host vanishes between
