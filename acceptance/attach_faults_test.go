@@ -347,3 +347,33 @@ func TestHostsEnsureGivesUpOnAHostThatKeepsVanishing(t *testing.T) {
 	assert.Empty(t, hostNames(srv))
 	closeFlow(t, srv, c)
 }
+
+// A Map that fails after creating the host, while another caller exported
+// something to that host meanwhile: the array keeps the host as in use, and
+// the *MapError says the host is left (the caller is told, nothing else is).
+func TestVLUNsMapFailureNamesAHostKeptInUse(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	other := flowClient(t, srv)
+	ctx := flowCtx(t)
+	tr := &hookTransport{base: srv.HTTPClient().Transport,
+		match: func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/v1/vluns" },
+		hook: func() {
+			_, err := other.VLUNs.Create(ctx, &alletra.VLUNCreateRequest{VolumeName: "c-B", HostName: "node1-nvme-tcp", AutoLUN: true})
+			require.NoError(t, err)
+			require.NoError(t, srv.InjectFault(http.MethodPost, "/api/v1/vluns", alletratest.Fault{Kind: alletratest.FaultStatus, Status: 500, Code: 1}))
+		}}
+	c := flowClient(t, srv, alletra.WithHTTPClient(&http.Client{Transport: tr}))
+	newVolume(t, ctx, c, "c-A")
+	newVolume(t, ctx, c, "c-B")
+	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "c-A", Host: "node1-nvme-tcp", Initiator: mapNQN1})
+	assert.Nil(t, m)
+	var me *alletra.MapError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, "node1-nvme-tcp", me.Host, "kept, in use by the other export")
+	assert.Nil(t, me.VLUN)
+	assert.NoError(t, me.UndoErr)
+	assert.Equal(t, []string{"node1-nvme-tcp"}, hostNames(srv))
+	assert.Equal(t, []string{"c-B,1,node1-nvme-tcp"}, templates(srv))
+	closeFlow(t, srv, c, other)
+}
