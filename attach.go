@@ -216,8 +216,9 @@ type Unmapping struct {
 //
 // WSAPI: GET /api/v1/hosts[?query=...] (see FindByInitiator), GET
 // /api/v1/vluns?query="hostname==H", then DELETE /api/v1/vluns/<id> per
-// template of the volume: 3 requests for one export (LXD's own client sends
-// 4 before it deletes the host, step 3 one more).
+// template of the volume: 3 requests for one export, where LXD's own client
+// sends 4 for the same (it lists the volume's vLUNs, then the host's);
+// step 3 is one more, as in LXD.
 func (s *VLUNsService) Unmap(ctx context.Context, volume, initiator string) (*Unmapping, error) {
 	if err := s.client.checkVLUNName("volume", volume); err != nil {
 		return nil, err
