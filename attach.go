@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 )
 
-// MapRequest names a volume and the node to export it to.
+// MapRequest names a volume and the node to export it to. Volume, Host and
+// Initiator are required; the rest asks for reads a caller may not need.
 type MapRequest struct {
 	// Volume is the volume (or snapshot) to export.
 	Volume string
@@ -19,52 +21,76 @@ type MapRequest struct {
 	Initiator string
 	// Targets also returns the ready target addresses of the initiator's
 	// protocol (iSCSI or NVMe/TCP; none for FC), at the price of GET
-	// /ports. Leave it false when the addresses are configured.
+	// /ports, sent before anything is changed. Leave it false when the
+	// addresses are configured.
 	Targets bool
+	// SubsystemNQN also returns the NVMe subsystem (target) NQN of a new
+	// export in VLUN.SubsystemNQN, at the price of one more GET
+	// /vluns?query="volumeName==V" (the answer to the export names the LUN
+	// only). An export that was already there comes with it at no cost.
+	// Leave it false when the node finds the subsystem by NVMe discovery,
+	// as LXD's driver does.
+	SubsystemNQN bool
 }
 
 // Mapping is a volume exported to a node, with what the node needs to
 // connect to it.
 type Mapping struct {
-	// Host is the node's host on the array.
+	// Host is the node's host, as HostsService.Ensure returns it: the
+	// array's record when the host was there, what was asked for when this
+	// call created it (no read-back; Hosts.Get reads it).
 	Host *Host
 	// HostCreated is true when this call created the host (see
 	// HostsService.Ensure for when it can tell).
 	HostCreated bool
 	// VLUN is the export's template record: the LUN, and VLUN.Existed when
-	// the export was already there. For an NVMe host it is the full record,
-	// with VLUN.SubsystemNQN, the target subsystem's NQN, when the array
-	// reports one (older arrays do not: use NVMe discovery then).
+	// the export was already there. An export that was there is the full
+	// record, with VLUN.SubsystemNQN when the array reports one; a new one
+	// has the identity fields only, and the subsystem NQN when
+	// MapRequest.SubsystemNQN asked for it (older arrays report none: use
+	// NVMe discovery then).
 	VLUN *VLUN
 	// Targets are the addresses to connect to, when MapRequest.Targets
-	// asked for them (see PortsService.TargetAddresses).
+	// asked for them (see PortsService.TargetAddresses and TargetIPs).
 	Targets []TargetAddress
 }
 
-// maxMapAttempts bounds Map's retries after a concurrent Unmap deleted the
+// maxMapAttempts bounds Map's retries after a concurrent unmap deleted the
 // host between its ensure and its export.
 const maxMapAttempts = 3
 
 // Map exports a volume to a node in the right order: it ensures the node's
 // host by its initiator (HostsService.EnsureByInitiator), then exports the
 // volume to it with an automatic LUN (VLUNsService.Create, which never
-// exports twice), and returns what the node needs to connect: the LUN, the
-// NVMe subsystem NQN and, when asked, the target addresses.
+// exports twice), and returns what the node needs to connect: the LUN and,
+// when asked, the target addresses and the NVMe subsystem NQN.
 //
-// It is safe against a concurrent Unmap that deletes the host as it
-// becomes unused (on this or another node): when the export finds the host
-// gone (404, code 17) the host is ensured again and the export repeated.
-// When the export fails for another reason and this call created the host,
-// the host is deleted again unless something else is mapped to it, so
-// nothing is left half-done.
+// It is all or nothing. On success the Mapping is returned and the error
+// is nil; on failure the Mapping is nil, and what this call made is
+// undone: a new export is deleted, and a host this call created is deleted
+// unless something else uses it by then (HostsService.DeleteIfUnused). When
+// the undo cannot finish, the error is a *MapError naming exactly what this
+// call made that is still on the array; otherwise nothing of this call is
+// left. One case stays open, as for any create: when the host's create
+// gets no answer on any of its attempts, the host may or may not have been
+// made, and the error is the create's own; a later Map finds and uses it,
+// and HostsService.DeleteIfUnused removes it.
 //
-// When only reading the connection details fails, the export is made: the
-// Mapping comes back with the error.
+// It is safe against a concurrent unmap that deletes the host as it
+// becomes unused (on this or another node): when the host vanishes between
+// the ensure and the export (the export answers 404, code 17) the host is
+// ensured again and the export repeated, at most three times in all.
 //
-// WSAPI: as EnsureByInitiator, then GET and POST /api/v1/vluns (see
-// Create); for an NVMe host whose new export lacks the subsystem NQN, GET
-// /api/v1/vluns?query="volumeName==V" once more; GET /api/v1/ports when
-// Targets is set. Safe to call again.
+// WSAPI, in this order: GET /api/v1/ports when Targets is set; GET
+// /api/v1/hosts[?query=...] and, when no host has the initiator, POST
+// /api/v1/hosts (see HostsService.Ensure); GET
+// /api/v1/vluns?query="volumeName==V" and, when the export is not there,
+// POST /api/v1/vluns (see Create); GET /api/v1/vluns?query="volumeName==V"
+// when SubsystemNQN is set, the host is NVMe and the export is new. A new
+// host and a new export with Targets: 5 requests, as LXD's own client
+// sends. On failure, the undo: DELETE /api/v1/vluns/<id> for a new export,
+// DELETE /api/v1/hosts/<name> for a new host (and GET /api/v1/hosts/<name>
+// when the array keeps it as in use). Safe to call again.
 func (s *VLUNsService) Map(ctx context.Context, req *MapRequest) (*Mapping, error) {
 	if req == nil {
 		return nil, invalid("req", "nil *MapRequest")
@@ -79,60 +105,79 @@ func (s *VLUNsService) Map(ctx context.Context, req *MapRequest) (*Mapping, erro
 	if err != nil {
 		return nil, err
 	}
+	m := &Mapping{}
+	if protocol := kind.protocol(); req.Targets && protocol != 0 { // FC: the fabric finds the targets
+		if m.Targets, err = s.client.Ports.TargetAddresses(ctx, protocol); err != nil {
+			return nil, err
+		}
+	}
 	hosts := s.client.Hosts
 	for attempt := 1; ; attempt++ {
 		h, created, err := hosts.Ensure(ctx, hostReq)
 		if err != nil {
-			if created {
-				s.dropUnusedHost(ctx, hostReq.Name)
-			}
 			return nil, err
 		}
+		m.Host, m.HostCreated = h, created
 		v, err := s.Create(ctx, &VLUNCreateRequest{VolumeName: req.Volume, HostName: h.Name, AutoLUN: true})
-		var apiErr *APIError
-		if err != nil && errors.As(err, &apiErr) && apiErr.Code == CodeNonExistentHost && attempt < maxMapAttempts {
-			continue // a concurrent Unmap deleted the host: ensure it again
+		if err != nil && hasCode(err, http.StatusNotFound, CodeNonExistentHost) && attempt < maxMapAttempts {
+			continue // a concurrent unmap deleted the host: ensure it again
 		}
 		if err != nil {
-			if created {
-				s.dropUnusedHost(ctx, h.Name)
-			}
-			return nil, err
+			return nil, s.undoMap(ctx, err, m)
 		}
-		m := &Mapping{Host: h, HostCreated: created, VLUN: v}
-		if err := s.completeMapping(ctx, req, kind, m); err != nil {
-			return m, err
+		m.VLUN = v
+		if kind == initiatorNVMe && req.SubsystemNQN && !v.Existed && v.SubsystemNQN == "" {
+			full, err := s.findTemplate(ctx, &VLUNCreateRequest{VolumeName: req.Volume, HostName: h.Name})
+			if err != nil {
+				return nil, s.undoMap(ctx, err, m)
+			}
+			if full != nil {
+				m.VLUN = full
+			}
 		}
 		return m, nil
 	}
 }
 
-// completeMapping fills in what a node needs to connect: the full vLUN
-// record of an NVMe export and, when asked, the target addresses.
-func (s *VLUNsService) completeMapping(ctx context.Context, req *MapRequest, kind initiatorKind, m *Mapping) error {
-	if kind == initiatorNVMe && m.VLUN.SubsystemNQN == "" {
-		v, err := s.findTemplate(ctx, &VLUNCreateRequest{VolumeName: req.Volume, HostName: m.Host.Name})
-		if err != nil {
-			return err
-		}
-		if v != nil {
-			v.Existed = m.VLUN.Existed
-			m.VLUN = v
-		}
-	}
-	var protocol PortProtocol
-	switch kind {
+// protocol is the port protocol of the initiator's targets; 0 for FC.
+func (k initiatorKind) protocol() PortProtocol {
+	switch k {
 	case initiatorISCSI:
-		protocol = ProtocolISCSI
+		return ProtocolISCSI
 	case initiatorNVMe:
-		protocol = ProtocolNVMe
+		return ProtocolNVMe
 	}
-	if !req.Targets || protocol == 0 {
-		return nil // FC: the fabric finds the targets
+	return 0
+}
+
+// undoMap removes what a failed Map made (m.VLUN when new, m.Host when
+// created) and returns the error to give the caller: cause itself when
+// nothing of this call is left, a *MapError naming what is otherwise.
+func (s *VLUNsService) undoMap(ctx context.Context, cause error, m *Mapping) error {
+	me := &MapError{Err: cause}
+	if m.VLUN != nil && !m.VLUN.Existed {
+		id := m.VLUN.ID()
+		if err := s.Delete(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+			me.VLUN, me.UndoErr = &id, err
+		}
 	}
-	targets, err := s.client.Ports.TargetAddresses(ctx, protocol)
-	m.Targets = targets
-	return err
+	if m.HostCreated {
+		switch deleted, err := s.client.Hosts.DeleteIfUnused(ctx, m.Host.Name); {
+		case err != nil:
+			me.Host, me.UndoErr = m.Host.Name, errors.Join(me.UndoErr, err)
+		case !deleted:
+			// In use: by the export that could not be deleted, by one whose
+			// create had an unknown outcome, or by a concurrent caller's.
+			// Either way it is still there, and the caller is told.
+			if _, gerr := s.client.Hosts.Get(ctx, m.Host.Name); gerr == nil {
+				me.Host = m.Host.Name
+			}
+		}
+	}
+	if me.Host == "" && me.VLUN == nil {
+		return cause
+	}
+	return me
 }
 
 // Unmapping is the result of Unmap.
@@ -143,29 +188,37 @@ type Unmapping struct {
 	// Removed counts the vLUN templates of the volume removed from the host
 	// (0 when it was not exported there).
 	Removed int
-	// HostDeleted is true when the host had nothing else mapped and was
-	// deleted: the node can also log out of the array's targets. It is
-	// false when the host still has vLUNs, including one a concurrent Map
-	// made meanwhile (the array then refuses the delete, which is no error).
-	HostDeleted bool
+	// HostUnused is true when the host had no other vLUN when it was
+	// listed: the node can log out of the array's targets, then call
+	// HostsService.DeleteIfUnused(Host), which the array refuses (and so
+	// keeps the host) if a concurrent map exported something to it
+	// meanwhile.
+	HostUnused bool
 }
 
-// Unmap removes a volume's export from a node and cleans the host up: it
-// finds the node's host by its initiator, deletes that host's vLUNs of the
-// volume (never another host's), and when the host has nothing else
-// mapped, deletes the host. This is what LXD's driver does on unmap.
+// Unmap removes a volume's export from a node, and says whether the node's
+// host has anything else mapped; it leaves the host in place. This is the
+// first half of LXD's unmap, in LXD's order:
 //
-// It is safe against a concurrent Map (on this or another node): the host
-// is deleted only after its vLUNs were listed as none, and the array
-// refuses to delete a host that has vLUNs (409, code 26, or another 409):
-// that answer means "still in use", and Unmap returns with HostDeleted
-// false and no error. It is idempotent: a volume that is not exported, a
-// host that is gone, and an initiator no host has are no errors.
+//  1. Unmap: delete the exports (this call);
+//  2. when Unmapping.HostUnused, disconnect on the node (log out of the
+//     iSCSI targets, nvme disconnect): the caller's own step;
+//  3. HostsService.DeleteIfUnused(Unmapping.Host): delete the host unless
+//     something uses it by then.
+//
+// It finds the node's host by its initiator, lists that host's vLUNs, and
+// deletes its templates of the volume (never another host's record). It is
+// idempotent: a volume that is not exported, a host that is gone, and an
+// initiator no host has are no errors.
+//
+// On failure after the lookup, the error is an *UnmapError that says which
+// exports were removed and which are left; the result is then nil.
 //
 // WSAPI: GET /api/v1/hosts[?query=...] (see FindByInitiator), GET
-// /api/v1/vluns?query="volumeName==V" and DELETE /api/v1/vluns/<id> per
-// template, GET /api/v1/vluns?query="hostname==H", then DELETE
-// /api/v1/hosts/<name> when nothing is left.
+// /api/v1/vluns?query="hostname==H", then DELETE /api/v1/vluns/<id> per
+// template of the volume: 3 requests for one export, where LXD's own client
+// sends 4 for the same (it lists the volume's vLUNs, then the host's);
+// step 3 is one more, as in LXD.
 func (s *VLUNsService) Unmap(ctx context.Context, volume, initiator string) (*Unmapping, error) {
 	if err := s.client.checkVLUNName("volume", volume); err != nil {
 		return nil, err
@@ -177,44 +230,24 @@ func (s *VLUNsService) Unmap(ctx context.Context, volume, initiator string) (*Un
 	case err != nil:
 		return nil, err
 	}
-	out := &Unmapping{Host: h.Name}
-	vs, err := s.List(ctx, &VLUNListOptions{VolumeName: volume, HostName: h.Name})
+	vs, err := s.List(ctx, &VLUNListOptions{HostName: h.Name})
 	if err != nil {
-		return out, err
+		return nil, &UnmapError{Err: err, Host: h.Name}
 	}
+	out := &Unmapping{Host: h.Name, HostUnused: true}
+	var mine []VLUNID
 	for _, v := range vs {
-		if err := s.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil && !errors.Is(err, ErrNotFound) {
-			return out, err
+		if strings.EqualFold(v.VolumeName, volume) {
+			mine = append(mine, v.ID())
+		} else {
+			out.HostUnused = false
+		}
+	}
+	for i, id := range mine {
+		if err := s.Delete(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, &UnmapError{Err: err, Host: h.Name, Removed: mine[:i:i], Left: mine[i:]}
 		}
 		out.Removed++
 	}
-	out.HostDeleted, err = s.deleteHostIfUnused(ctx, h.Name)
-	return out, err
-}
-
-// deleteHostIfUnused deletes the host when it has no vLUNs. A host that has
-// some, or gets one before the delete lands (409), is kept; one already
-// gone counts as not deleted by this call.
-func (s *VLUNsService) deleteHostIfUnused(ctx context.Context, host string) (bool, error) {
-	rest, err := s.List(ctx, &VLUNListOptions{HostName: host})
-	if err != nil || len(rest) > 0 {
-		return false, err
-	}
-	err = s.client.Hosts.Delete(ctx, host)
-	var apiErr *APIError
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, ErrNotFound):
-		return false, nil
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict:
-		return false, nil // still in use: a concurrent map, or a host set
-	}
-	return false, err
-}
-
-// dropUnusedHost undoes a host this call created, unless it is in use; its
-// errors are not the caller's concern (the call already fails).
-func (s *VLUNsService) dropUnusedHost(ctx context.Context, host string) {
-	_, _ = s.deleteHostIfUnused(ctx, host)
+	return out, nil
 }

@@ -832,3 +832,79 @@ func (e *LoginRefusedError) Unwrap() error { return e.Err }
 func limitReached(method, path string, code ErrorCode) bool {
 	return slices.Contains(classes(method, path, http.StatusServiceUnavailable, code), ErrLimitReached)
 }
+
+// errHostVanished (m-map): Hosts.Ensure's create said the host exists, and
+// it was not there when looked at; Ensure starts over.
+var errHostVanished = errors.New("alletra: host vanished while being ensured")
+
+// --- m-map: typed accounts of what a failed map or unmap left on the array.
+
+// MapError is returned by VLUNsService.Map when it failed after changing
+// the array and could not undo all of it: it names exactly what this call
+// made that is still there. (When the undo finishes, Map returns the cause
+// itself: nothing of the call is left.)
+type MapError struct {
+	// Err is why the map failed; MapError unwraps to it.
+	Err error
+	// Host is a host this call created that is still on the array; "" when
+	// none is. Hosts.DeleteIfUnused removes it once nothing uses it.
+	Host string
+	// VLUN is an export this call created that is still on the array; nil
+	// when none is. VLUNs.Delete removes it.
+	VLUN *VLUNID
+	// UndoErr is why the undo did not finish; nil when the array kept the
+	// host as in use (by an export: this call's, whose create had an unknown
+	// outcome, or a concurrent caller's).
+	UndoErr error
+}
+
+// Error implements error.
+func (e *MapError) Error() string {
+	var left []string
+	if e.VLUN != nil {
+		left = append(left, "export "+e.VLUN.String())
+	}
+	if e.Host != "" {
+		left = append(left, "host "+e.Host)
+	}
+	s := "alletra: map failed: " + e.Err.Error() + "; left on the array: " + strings.Join(left, ", ")
+	if e.UndoErr != nil {
+		s += " (undo: " + e.UndoErr.Error() + ")"
+	}
+	return s
+}
+
+// Unwrap returns the cause of the failure.
+func (e *MapError) Unwrap() error { return e.Err }
+
+// UnmapError is returned by VLUNsService.Unmap when it failed after finding
+// the node's host: it says which exports of the volume to that host were
+// removed and which are left. Unmap is safe to call again.
+type UnmapError struct {
+	// Err is why the unmap failed; UnmapError unwraps to it.
+	Err error
+	// Host is the node's host.
+	Host string
+	// Removed are the exports this call deleted.
+	Removed []VLUNID
+	// Left are the exports of the volume to Host not deleted: the one whose
+	// delete failed (its outcome may be unknown) and those after it. Empty
+	// when the failure came before the exports were listed: they are then
+	// unknown.
+	Left []VLUNID
+}
+
+// Error implements error.
+func (e *UnmapError) Error() string {
+	ids := func(l []VLUNID) string {
+		s := make([]string, len(l))
+		for i, id := range l {
+			s[i] = id.String()
+		}
+		return strings.Join(s, ", ")
+	}
+	return fmt.Sprintf("alletra: unmap from host %s failed: %v; removed [%s], left [%s]", e.Host, e.Err, ids(e.Removed), ids(e.Left))
+}
+
+// Unwrap returns the cause of the failure.
+func (e *UnmapError) Unwrap() error { return e.Err }

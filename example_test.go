@@ -224,7 +224,7 @@ func ExampleSnapshotsService_Restore() {
 	}
 	err = c.Snapshots.Restore(ctx, "vol1.snap")
 	fmt.Println("while exported:", errors.Is(err, alletra.ErrExported))
-	if err := c.VLUNs.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil {
+	if err := c.VLUNs.Delete(ctx, v.ID()); err != nil {
 		log.Fatal(err)
 	}
 
@@ -416,8 +416,10 @@ func ExampleVLUNsService_Map() {
 	const nqn = "nqn.2014-08.org.nvmexpress:uuid:5a2504b0-6a6c-4849-8ee7-ddb0b674fd14"
 
 	// Map ensures the node's host (created from the NQN), exports the volume
-	// and returns what the node connects to.
-	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "vol1", Host: "node1-nvme-tcp", Initiator: nqn, Targets: true})
+	// and returns what the node connects to; the subsystem NQN costs one
+	// more read, so it is asked for.
+	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "vol1", Host: "node1-nvme-tcp", Initiator: nqn,
+		Targets: true, SubsystemNQN: true})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -427,12 +429,21 @@ func ExampleVLUNsService_Map() {
 		fmt.Println("target:", a.IP)
 	}
 
-	// Unmap removes the export and, as nothing else is mapped, the host.
+	// Unmap removes the export and says whether the host has anything else
+	// mapped. The node disconnects (its own step), then the host goes
+	// unless something uses it by then.
 	u, err := c.VLUNs.Unmap(ctx, "vol1", nqn)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("removed:", u.Removed, "host deleted:", u.HostDeleted)
+	deleted := false
+	if u.HostUnused {
+		// ... nvme disconnect on the node ...
+		if deleted, err = c.Hosts.DeleteIfUnused(ctx, u.Host); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println("removed:", u.Removed, "host deleted:", deleted)
 	// Output:
 	// host created: true LUN: 1
 	// subsystem NQN known: true

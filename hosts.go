@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strings"
 )
@@ -215,6 +216,9 @@ type HostCreateRequest struct {
 type HostPathsRequest struct {
 	ISCSINames []string
 	FCWWNs     []string
+	// Force removes the paths even while they have active sessions
+	// (forcePathRemoval). Only for RemovePaths: AddPaths refuses it.
+	Force bool
 }
 
 type hostModifyRequest struct {
@@ -393,6 +397,35 @@ func (s *HostsService) List(ctx context.Context, opts *HostListOptions) ([]Host,
 	return out.Members, nil
 }
 
+// All returns the hosts that match opts, nil opts for all, one at a time,
+// decoded as the answer arrives: use it on arrays with many hosts.
+//
+// An error is yielded once, with a zero Host, and ends the sequence. The
+// request holds one of the Client's in-flight slots until the loop ends,
+// so with WithMaxInFlight(1) do not call the Client from inside the loop.
+//
+// WSAPI: GET /api/v1/hosts[?query="..."]. Idempotent: retried like List's
+// until the answer starts.
+func (s *HostsService) All(ctx context.Context, opts *HostListOptions) iter.Seq2[Host, error] {
+	return func(yield func(Host, error) bool) {
+		q, err := listQuery(opts)
+		if err != nil {
+			yield(Host{}, err)
+			return
+		}
+		resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/hosts", query: q, kind: CallRead, stream: true})
+		if err != nil {
+			yield(Host{}, err)
+			return
+		}
+		defer resp.Body.Close()
+		err = eachMember(json.NewDecoder(resp.Body), func(h *Host) bool { return yield(*h, nil) })
+		if err != nil && !errors.Is(err, errStopped) {
+			yield(Host{}, errBadResponse(http.MethodGet, "/hosts", err))
+		}
+	}
+}
+
 // Create creates a host with its initiators: iSCSI names, FC WWNs, or an
 // NVMe/TCP NQN (sent with transportType 2 unless told otherwise). Formats
 // are checked before any request: iqn./eui./naa. names, nqn. names, WWNs of
@@ -409,24 +442,24 @@ func (s *HostsService) List(ctx context.Context, opts *HostListOptions) ([]Host,
 // created only if it has exactly the requested initiators (and persona and
 // domain, when given).
 func (s *HostsService) Create(ctx context.Context, req *HostCreateRequest) error {
-	_, err := s.create(ctx, req)
+	_, _, err := s.create(ctx, req)
 	return err
 }
 
 // create is Create; made tells whether an answer of the array to this
 // call's POST said it created the host (false when the call succeeded by
 // finding an identical host after an attempt whose answer was lost: that
-// host may be another caller's).
-func (s *HostsService) create(ctx context.Context, req *HostCreateRequest) (made bool, err error) {
+// host may be another caller's); body is what was sent.
+func (s *HostsService) create(ctx context.Context, req *HostCreateRequest) (made bool, body *HostCreateRequest, err error) {
 	if req == nil {
-		return false, invalid("req", "nil *HostCreateRequest")
+		return false, nil, invalid("req", "nil *HostCreateRequest")
 	}
 	if err := s.client.checkName("Name", req.Name); err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if req.Domain != "" {
 		if err := s.client.checkName("Domain", req.Domain); err != nil {
-			return false, err
+			return false, nil, err
 		}
 	}
 	kinds := 0
@@ -436,12 +469,13 @@ func (s *HostsService) create(ctx context.Context, req *HostCreateRequest) (made
 		}
 	}
 	if kinds > 1 {
-		return false, invalid("req", "give one kind of initiator: ISCSINames, FCWWNs or NQN")
+		return false, nil, invalid("req", "give one kind of initiator: ISCSINames, FCWWNs or NQN")
 	}
 	if req.Persona < 0 {
-		return false, invalid("Persona", fmt.Sprintf("negative persona %d", req.Persona))
+		return false, nil, invalid("Persona", fmt.Sprintf("negative persona %d", req.Persona))
 	}
-	body := *req
+	b := *req
+	body = &b
 	switch {
 	case len(req.ISCSINames) > 0:
 		body.ISCSINames, err = checkInitiators("ISCSINames", initiatorISCSI, req.ISCSINames)
@@ -454,37 +488,46 @@ func (s *HostsService) create(ctx context.Context, req *HostCreateRequest) (made
 		}
 	}
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if body.NQN == "" && body.TransportType != 0 {
-		return false, invalid("TransportType", "only for NVMe hosts (with NQN)")
+		return false, nil, invalid("TransportType", "only for NVMe hosts (with NQN)")
 	}
 	reconciled := false
-	_, err = s.client.do(ctx, &call{method: http.MethodPost, path: "/hosts", body: &body,
+	_, err = s.client.do(ctx, &call{method: http.MethodPost, path: "/hosts", body: body,
 		kind: CallCreate, reconcile: func(ctx context.Context) (bool, error) {
 			h, err := s.Get(ctx, body.Name)
 			if err != nil {
 				return false, err
 			}
-			reconciled = hostMatches(h, &body)
+			reconciled = hostMatches(h, body)
 			return reconciled, nil
 		}})
-	return err == nil && !reconciled, err
+	return err == nil && !reconciled, body, err
 }
+
+// maxEnsureAttempts bounds how often Ensure starts over after the host
+// vanished under it (a concurrent clean-up deleted it).
+const maxEnsureAttempts = 3
 
 // Ensure returns the host that owns req's initiator, creating it from req
 // when no host has it: what LXD's driver does before every map.
 // EnsureByInitiator does the same from a name and an initiator alone.
 //
+// A host found on the array is returned as the array lists it. A host this
+// call created is not read back: host is then what was asked for (the name,
+// the initiators in the form sent, persona, domain and descriptors as
+// requested; ID 0, no port positions). Call Get when you need the array's
+// record of it.
+//
 // created is true exactly when an answer of the array said this call made
-// the host: undo logic may then delete it. It is true also when reading
-// the new host back failed; the error then says so and host is nil. It is
-// false when the host was there, and also when an attempt's answer was lost
-// and the retry found a host of that name with exactly these initiators:
-// that host may be this call's or a concurrent caller's (another process of
-// the same node), and a host this call cannot prove it made must not be
-// deleted by its undo. (At worst an unused host stays; Unmap's clean-up
-// removes hosts with nothing mapped.)
+// the host: undo logic may then delete it (DeleteIfUnused). It is false
+// when the host was there, and also when an attempt's answer was lost and
+// the retry found a host of that name with exactly these initiators: that
+// host may be this call's or a concurrent caller's (another process of the
+// same node), and a host this call cannot prove it made must not be
+// deleted by its undo. (At worst an unused host stays; the unmap clean-up,
+// DeleteIfUnused, removes hosts with nothing mapped.)
 //
 // A host called req.Name that exists with other initiators is never taken
 // for ours (LXD's client does, and may later delete a stranger's host): it
@@ -492,9 +535,15 @@ func (s *HostsService) create(ctx context.Context, req *HostCreateRequest) (made
 // changed. An initiator taken by another host between the lookup and the
 // create returns that host.
 //
+// A host that vanishes in between (the create answers "already exists",
+// code 16 or 73, but the host is then not there: a concurrent unmap
+// deleted it) is gone, not a conflict: Ensure starts over, at most three
+// times in all; after that the error matches ErrNotFound.
+//
 // WSAPI: GET /api/v1/hosts[?query=...] (see FindByInitiator), then POST
-// /api/v1/hosts and GET /api/v1/hosts/<name> when it must create. Safe to
-// call again.
+// /api/v1/hosts when no host has the initiator. Only when the create
+// answers "already exists": GET /api/v1/hosts/<name> (code 16) or the
+// lookup again (code 73). Safe to call again.
 func (s *HostsService) Ensure(ctx context.Context, req *HostCreateRequest) (host *Host, created bool, err error) {
 	if req == nil {
 		return nil, false, invalid("req", "nil *HostCreateRequest")
@@ -510,33 +559,71 @@ func (s *HostsService) Ensure(ctx context.Context, req *HostCreateRequest) (host
 	default:
 		return nil, false, invalid("req", "no initiator: give ISCSINames, FCWWNs or NQN")
 	}
+	for attempt := 1; ; attempt++ {
+		h, created, err := s.ensureOnce(ctx, req, initiator)
+		if errors.Is(err, errHostVanished) {
+			if attempt < maxEnsureAttempts {
+				continue
+			}
+			return nil, false, fmt.Errorf("alletra: host %s vanished while being ensured, %d times; giving up: %w", req.Name, attempt, ErrNotFound)
+		}
+		return h, created, err
+	}
+}
+
+// ensureOnce is one attempt of Ensure; errHostVanished asks for another.
+func (s *HostsService) ensureOnce(ctx context.Context, req *HostCreateRequest, initiator string) (*Host, bool, error) {
 	h, err := s.FindByInitiator(ctx, initiator)
 	if err == nil || !errors.Is(err, ErrNotFound) {
 		return h, false, err
 	}
-	made, err := s.create(ctx, req)
+	made, body, err := s.create(ctx, req)
 	var apiErr *APIError
 	switch {
 	case err == nil:
-		h, err := s.Get(ctx, req.Name)
-		if err != nil {
-			return nil, made, fmt.Errorf("alletra: host %s is on the array; reading it back: %w", req.Name, err)
-		}
-		return h, made, nil
+		return hostFromRequest(body), made, nil
 	case errors.As(err, &apiErr) && apiErr.Code == CodeExistentPath:
 		h, ferr := s.FindByInitiator(ctx, initiator) // another client was quicker
-		if ferr != nil {
-			return nil, false, err
+		switch {
+		case ferr == nil:
+			return h, false, nil
+		case errors.Is(ferr, ErrNotFound):
+			return nil, false, errHostVanished
 		}
-		return h, false, nil
+		return nil, false, err
 	case errors.As(err, &apiErr) && apiErr.Code == CodeExistentHost:
 		h, gerr := s.Get(ctx, req.Name)
-		if gerr == nil && h.HasInitiator(initiator) {
+		switch {
+		case gerr == nil && h.HasInitiator(initiator):
 			return h, false, nil
+		case gerr == nil:
+			return nil, false, refine(err, fmt.Sprintf("host %s exists without initiator %s", req.Name, initiator), ErrAlreadyExists, ErrConflict)
+		case errors.Is(gerr, ErrNotFound):
+			return nil, false, errHostVanished
 		}
-		return nil, false, fmt.Errorf("alletra: host %s exists without initiator %s: %w (%w)", req.Name, initiator, ErrConflict, err)
+		return nil, false, fmt.Errorf("alletra: host %s exists, but reading it failed: %w", req.Name, gerr)
 	}
 	return nil, false, err
+}
+
+// hostFromRequest is the host body would create, as Ensure returns it
+// without reading it back.
+func hostFromRequest(body *HostCreateRequest) *Host {
+	h := &Host{Name: body.Name, Persona: body.Persona, Domain: body.Domain}
+	if body.Descriptors != nil {
+		d := *body.Descriptors
+		h.Descriptors = &d
+	}
+	for _, n := range body.ISCSINames {
+		h.ISCSIPaths = append(h.ISCSIPaths, ISCSIPath{Name: n})
+	}
+	for _, w := range body.FCWWNs {
+		h.FCPaths = append(h.FCPaths, FCPath{WWN: w})
+	}
+	if body.NQN != "" {
+		h.NVMETCPPaths = []NVMETCPPath{{NQN: body.NQN}}
+	}
+	return h
 }
 
 // EnsureByInitiator is Ensure for a host known by its name and one
@@ -620,6 +707,37 @@ func (s *HostsService) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
+// DeleteIfUnused deletes the host called name unless something still uses
+// it: the last step of an unmap, after the node has logged out of the
+// array's targets (VLUNs.Unmap tells when the host has no vLUN left).
+//
+// It sends the delete and lets the array decide, so it is safe against a
+// concurrent map on any node: the array refuses to delete a host that has
+// vLUNs (409, code 26 EXPORTED_VLUN) or that a host set lists (409), and
+// that refusal, like any 409, means "in use": the host is kept and the
+// result is false with no error. A host already gone is false with no
+// error too. A map that comes after the delete finds the host gone and
+// makes it again (VLUNs.Map does so by itself).
+//
+// WSAPI: DELETE /api/v1/hosts/<name>, and nothing else (unlike Delete, a
+// 409 is not explained with a read of the host sets). Idempotent; retried.
+func (s *HostsService) DeleteIfUnused(ctx context.Context, name string) (deleted bool, err error) {
+	if err := s.client.checkName("name", name); err != nil {
+		return false, err
+	}
+	_, err = s.client.do(ctx, &call{method: http.MethodDelete, path: pathf("/hosts/%s", name), kind: CallDelete})
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict:
+		return false, nil
+	}
+	return false, err
+}
+
 // AddPaths adds iSCSI names or FC WWNs to the host. It is idempotent:
 // initiators the host already has count as added.
 //
@@ -629,28 +747,32 @@ func (s *HostsService) Delete(ctx context.Context, name string) error {
 // lacks are sent once more; an initiator owned by another host stays an
 // error matching ErrAlreadyExists. A missing host gives ErrNotFound (17).
 func (s *HostsService) AddPaths(ctx context.Context, name string, req *HostPathsRequest) error {
-	return s.changePaths(ctx, name, req, PathAdd, false)
+	return s.changePaths(ctx, name, req, PathAdd)
 }
 
-// RemovePaths removes iSCSI names or FC WWNs from the host; force removes
-// them even while they have active sessions (forcePathRemoval). It is
-// idempotent: initiators the host does not have count as removed.
+// RemovePaths removes iSCSI names or FC WWNs from the host; req.Force
+// removes them even while they have active sessions (forcePathRemoval). It
+// is idempotent: initiators the host does not have count as removed.
 //
-// WSAPI: PUT /api/v1/hosts/<name> {"pathOperation":2,"iSCSINames"|"FCWWNs":[...],"forcePathRemoval":force}.
+// WSAPI: PUT /api/v1/hosts/<name> {"pathOperation":2,"iSCSINames"|"FCWWNs":[...],"forcePathRemoval":true|absent}.
 // Retried. When the array answers NON_EXISTENT_PATH (code 80), the host is
 // read and the initiators it still has are sent once more. A missing host
 // gives ErrNotFound (17).
-func (s *HostsService) RemovePaths(ctx context.Context, name string, req *HostPathsRequest, force bool) error {
-	return s.changePaths(ctx, name, req, PathRemove, force)
+func (s *HostsService) RemovePaths(ctx context.Context, name string, req *HostPathsRequest) error {
+	return s.changePaths(ctx, name, req, PathRemove)
 }
 
-func (s *HostsService) changePaths(ctx context.Context, name string, req *HostPathsRequest, op PathOperation, force bool) error {
+func (s *HostsService) changePaths(ctx context.Context, name string, req *HostPathsRequest, op PathOperation) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
 	}
 	if req == nil {
 		return invalid("req", "nil *HostPathsRequest")
 	}
+	if req.Force && op == PathAdd {
+		return invalid("Force", "only for RemovePaths")
+	}
+	force := req.Force
 	var kind initiatorKind
 	var list []string
 	var err error

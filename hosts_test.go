@@ -299,8 +299,8 @@ func TestHostsAddRemovePaths(t *testing.T) {
 	c, m := newMock(t)
 	bodies := recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", respondOKEmpty)
 	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:a"}}))
-	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}}, true))
-	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}, false))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}, Force: true}))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{"10:00:00:90:fa:1b:2c:3d"}}))
 	require.NoError(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{FCWWNs: []string{wwnESX01}}))
 	require.Len(t, *bodies, 4)
 	assert.Equal(t, map[string]any{"pathOperation": float64(1), "iSCSINames": []any{"iqn.2000-01.com.example:a"}}, (*bodies)[0])
@@ -314,9 +314,11 @@ func TestHostsAddRemovePaths(t *testing.T) {
 		{ISCSINames: []string{nqnNode1}}, {FCWWNs: []string{"xyz"}}, {ISCSINames: []string{wwnESX01}},
 	} {
 		assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", req), ErrInvalidInput, "%+v", req)
-		assert.ErrorIs(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", req, false), ErrInvalidInput, "%+v", req)
+		assert.ErrorIs(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", req), ErrInvalidInput, "%+v", req)
 	}
 	assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "", &HostPathsRequest{ISCSINames: []string{iqnNode1}}), ErrInvalidInput)
+	assert.ErrorIs(t, c.Hosts.AddPaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{iqnNode1}, Force: true}),
+		ErrInvalidInput, "force is for removals only")
 	assert.Equal(t, n, m.GetTotalCallCount())
 }
 
@@ -349,21 +351,21 @@ func TestHostsPathsIdempotent(t *testing.T) {
 	c, m = newMock(t)
 	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
-	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone"}}, false))
+	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi", &HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone"}}))
 	assert.Len(t, *bodies, 1)
 	// ... and one it has among them is sent again.
 	c, m = newMock(t)
 	bodies = recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"node1-iscsi", errorResponder(http.StatusNotFound, CodeNonExistentPath, "no path"), respondOKEmpty)
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-iscsi", goldenResponder(t, http.StatusOK, "host_iscsi.json"))
 	require.NoError(t, c.Hosts.RemovePaths(context.Background(), "node1-iscsi",
-		&HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone", iqnNode1}}, true))
+		&HostPathsRequest{ISCSINames: []string{"iqn.2000-01.com.example:gone", iqnNode1}, Force: true}))
 	require.Len(t, *bodies, 2)
 	assert.Equal(t, map[string]any{"pathOperation": float64(2), "iSCSINames": []any{iqnNode1}, "forcePathRemoval": true}, (*bodies)[1])
 
 	// A missing host is not a path question.
 	c, m = newMock(t)
 	recordBodies(t, m, http.MethodPut, testAPI+"/hosts/"+"gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"))
-	err = c.Hosts.RemovePaths(context.Background(), "gone", &HostPathsRequest{ISCSINames: []string{iqnNode1}}, false)
+	err = c.Hosts.RemovePaths(context.Background(), "gone", &HostPathsRequest{ISCSINames: []string{iqnNode1}})
 	assert.ErrorIs(t, err, ErrNotFound)
 	assert.Equal(t, 2, m.GetTotalCallCount(), "login + PUT")
 }
@@ -463,11 +465,12 @@ func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
 			assert.EqualValues(t, 2, body["transportType"])
 			return jsonResponder(201, nil)(req)
 		})
-		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", jsonResponder(200, nvmeHost))
+		// (No GET /hosts/<name> responder: the new host is not read back.)
 		h, created, err := c.Hosts.Ensure(context.Background(), req)
 		require.NoError(t, err)
 		assert.True(t, created)
-		assert.True(t, h.HasInitiator(ensureNQN))
+		assert.Equal(t, &Host{Name: "node1-nvme-tcp", NVMETCPPaths: []NVMETCPPath{{NQN: ensureNQN}}}, h, "what was asked for")
+		assert.Equal(t, 3, m.GetTotalCallCount(), "login, GET /hosts, POST /hosts")
 	})
 	t.Run("name taken by a stranger", func(t *testing.T) {
 		t.Parallel()
@@ -494,10 +497,8 @@ func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
 func TestHostsEnsureByInitiatorWireShape(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	nvmeHost := map[string]any{"name": "node1-nvme-tcp", "NVMETCPPaths": []map[string]any{{"NQN": ensureNQN}}}
 	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 0, "members": []any{}}))
 	bodies := recordBodies(t, m, http.MethodPost, testAPI+"/hosts", jsonResponder(201, nil))
-	m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", jsonResponder(200, nvmeHost))
 	h, created, err := c.Hosts.EnsureByInitiator(context.Background(), "node1-nvme-tcp", ensureNQN)
 	require.NoError(t, err)
 	assert.True(t, created)
@@ -507,4 +508,67 @@ func TestHostsEnsureByInitiatorWireShape(t *testing.T) {
 
 	_, _, err = c.Hosts.EnsureByInitiator(context.Background(), "h", "not-an-initiator")
 	assert.ErrorIs(t, err, ErrInvalidInput)
+}
+
+// DeleteIfUnused sends the delete and nothing else: the array's refusal
+// (any 409) means in use, a missing host means nothing to do.
+func TestHostsDeleteIfUnused(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		answer  httpmock.Responder
+		deleted bool
+		err     error
+	}{
+		{"deleted", respondOKEmpty, true, nil},
+		{"exported", errorResponder(http.StatusConflict, CodeExportedVLUN, "exported"), false, nil},
+		{"in a host set", errorResponder(http.StatusConflict, 77, "in set"), false, nil}, // no GET /hostsets
+		{"gone", errorResponder(http.StatusNotFound, CodeNonExistentHost, "no host"), false, nil},
+		{"refused", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"), false, ErrPermission},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, m := newMock(t)
+			m.RegisterResponder(http.MethodDelete, testAPI+"/hosts/node1-nvme-tcp", tc.answer)
+			deleted, err := c.Hosts.DeleteIfUnused(context.Background(), "node1-nvme-tcp")
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.deleted, deleted)
+			assert.Equal(t, 1, m.calls(t, http.MethodDelete, testAPI+"/hosts/node1-nvme-tcp"))
+		})
+	}
+	c, m := newMock(t)
+	_, err := c.Hosts.DeleteIfUnused(context.Background(), "")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.Zero(t, m.GetTotalCallCount())
+}
+
+func TestHostsAll(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", goldenResponder(t, http.StatusOK, "hosts.json"))
+	ctx := context.Background()
+	want, err := c.Hosts.List(ctx, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, want)
+	var got []Host
+	for h, err := range c.Hosts.All(ctx, nil) {
+		require.NoError(t, err)
+		got = append(got, h)
+	}
+	assert.Equal(t, want, got)
+
+	c, m = newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/hosts", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
+	errs := 0
+	for h, err := range c.Hosts.All(ctx, nil) {
+		assert.Zero(t, h)
+		assert.ErrorIs(t, err, ErrPermission)
+		errs++
+	}
+	assert.Equal(t, 1, errs)
 }

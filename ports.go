@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -303,4 +304,61 @@ func (s *PortsService) TargetAddresses(ctx context.Context, protocol PortProtoco
 		}
 	}
 	return out, nil
+}
+
+// --- m-map: plain target addresses, in a connector's vocabulary.
+
+// ProtocolOf returns the port protocol of a connection mode as LXD's
+// driver and other callers spell it: "iscsi" gives ProtocolISCSI; "nvme",
+// "nvme/tcp" and "nvme-tcp" give ProtocolNVMe (case and surrounding spaces
+// do not matter). Anything else gives a *ValidationError.
+func ProtocolOf(mode string) (PortProtocol, error) {
+	switch strings.ToLower(strings.TrimSpace(mode)) {
+	case "iscsi":
+		return ProtocolISCSI, nil
+	case "nvme", "nvme/tcp", "nvme-tcp":
+		return ProtocolNVMe, nil
+	}
+	return 0, invalid("mode", fmt.Sprintf("%q is not a connection mode (iscsi, nvme/tcp)", mode))
+}
+
+// TargetIPs returns the distinct IP addresses of addrs, in their order:
+// the plain addresses a connector takes (iscsiadm -p, nvme discover -a)
+// when it adds the port itself. Use HostPort for "ip:port" strings.
+func TargetIPs(addrs []TargetAddress) []string {
+	out := make([]string, 0, len(addrs))
+	seen := make(map[string]bool, len(addrs))
+	for _, a := range addrs {
+		if a.IP != "" && !seen[a.IP] {
+			seen[a.IP] = true
+			out = append(out, a.IP)
+		}
+	}
+	return out
+}
+
+// HostPort returns the address as "ip:port" ("[ip]:port" for IPv6), for a
+// connector that wants the port in the address. The port is the caller's:
+// the array's answer has none (iSCSI listens on 3260 unless configured
+// otherwise, NVMe/TCP on 4420 for I/O and 8009 for discovery).
+func (a TargetAddress) HostPort(port int) string {
+	return net.JoinHostPort(a.IP, strconv.Itoa(port))
+}
+
+// TargetIPs is TargetAddresses for a connection mode string (see
+// ProtocolOf), returned as plain IP addresses (see TargetIPs): what LXD's
+// driver reads when no target is configured. An unknown mode gives a
+// *ValidationError before any request.
+//
+// WSAPI: as TargetAddresses.
+func (s *PortsService) TargetIPs(ctx context.Context, mode string) ([]string, error) {
+	protocol, err := ProtocolOf(mode)
+	if err != nil {
+		return nil, err
+	}
+	addrs, err := s.TargetAddresses(ctx, protocol)
+	if err != nil {
+		return nil, err
+	}
+	return TargetIPs(addrs), nil
 }

@@ -2,8 +2,10 @@ package alletra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -263,45 +265,14 @@ type VLUNListOptions struct {
 //
 // WSAPI: GET /api/v1/vluns[?query="..."]. Idempotent; retried.
 func (s *VLUNsService) List(ctx context.Context, opts *VLUNListOptions) ([]VLUN, error) {
-	var o VLUNListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.VolumeName != "" {
-		if err := s.client.checkVLUNName("VolumeName", o.VolumeName); err != nil {
-			return nil, err
-		}
-	}
-	if o.HostName != "" {
-		if err := s.client.checkVLUNName("HostName", o.HostName); err != nil {
-			return nil, err
-		}
-	}
-	var q Query
-	switch {
-	case o.VolumeName != "":
-		q = Eq("volumeName", o.VolumeName)
-	case o.HostName != "":
-		q = Eq("hostname", o.HostName)
-	}
 	var out collection[VLUN]
-	cl := &call{method: http.MethodGet, path: "/vluns", out: &out, kind: CallRead}
-	if !q.IsZero() {
-		cl.query = url.Values{"query": {q.String()}}
-	}
-	_, err := s.client.do(ctx, cl)
-	var apiErr *APIError
-	if err != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && cl.query != nil {
-		out, cl.query = collection[VLUN]{}, nil
-		_, err = s.client.do(ctx, cl)
-	}
+	o, _, err := s.listDo(ctx, opts, func(cl *call) { out = collection[VLUN]{}; cl.out = &out })
 	if err != nil {
 		return nil, err
 	}
 	var all []VLUN
 	for _, v := range out.Members {
-		if (o.VolumeName == "" || strings.EqualFold(v.VolumeName, o.VolumeName)) &&
-			(o.HostName == "" || strings.EqualFold(v.HostName, o.HostName)) {
+		if o.selects(&v, true) {
 			all = append(all, v)
 		}
 	}
@@ -316,6 +287,89 @@ func (s *VLUNsService) List(ctx context.Context, opts *VLUNListOptions) ([]VLUN,
 		}
 	}
 	return templates, nil
+}
+
+// All returns the vLUNs selected by opts (nil: every template) one at a
+// time, decoded as the answer arrives: use it on arrays with many exports.
+// It selects as List does (the same query, the same check on the client
+// side, the same fallback for arrays too old for vLUN queries), with one
+// difference: a template's Subsystem_NQN is what the array reports on the
+// template itself, as the active records that may carry it are not held
+// (List copies it from them).
+//
+// An error is yielded once, with a zero VLUN, and ends the sequence. The
+// request holds one of the Client's in-flight slots until the loop ends,
+// so with WithMaxInFlight(1) do not call the Client from inside the loop.
+//
+// WSAPI: GET /api/v1/vluns[?query="..."]. Idempotent: retried like List's
+// until the answer starts.
+func (s *VLUNsService) All(ctx context.Context, opts *VLUNListOptions) iter.Seq2[VLUN, error] {
+	return func(yield func(VLUN, error) bool) {
+		o, resp, err := s.listDo(ctx, opts, func(cl *call) { cl.stream = true })
+		if err != nil {
+			yield(VLUN{}, err)
+			return
+		}
+		defer resp.Body.Close()
+		err = eachMember(json.NewDecoder(resp.Body), func(v *VLUN) bool {
+			return !o.selects(v, o.IncludeActive) || yield(*v, nil)
+		})
+		if err != nil && !errors.Is(err, errStopped) {
+			yield(VLUN{}, errBadResponse(http.MethodGet, "/vluns", err))
+		}
+	}
+}
+
+// listDo validates opts and sends the list request, set up by prep, with
+// the query, then once more without it when the array refuses the query
+// with a 400. It returns the options it applied and the answer.
+func (s *VLUNsService) listDo(ctx context.Context, opts *VLUNListOptions, prep func(*call)) (VLUNListOptions, *response, error) {
+	var o VLUNListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.VolumeName != "" {
+		if err := s.client.checkVLUNName("VolumeName", o.VolumeName); err != nil {
+			return o, nil, err
+		}
+	}
+	if o.HostName != "" {
+		if err := s.client.checkVLUNName("HostName", o.HostName); err != nil {
+			return o, nil, err
+		}
+	}
+	var q Query
+	switch {
+	case o.VolumeName != "":
+		q = Eq("volumeName", o.VolumeName)
+	case o.HostName != "":
+		q = Eq("hostname", o.HostName)
+	}
+	send := func(query url.Values) (*response, error) {
+		cl := &call{method: http.MethodGet, path: "/vluns", query: query, kind: CallRead}
+		prep(cl)
+		return s.client.do(ctx, cl)
+	}
+	var r *response
+	var err error
+	if q.IsZero() {
+		r, err = send(nil)
+	} else {
+		r, err = send(url.Values{"query": {q.String()}})
+		var apiErr *APIError
+		if err != nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
+			r, err = send(nil)
+		}
+	}
+	return o, r, err
+}
+
+// selects reports whether v is one of the vLUNs o selects; active records
+// count only with active.
+func (o *VLUNListOptions) selects(v *VLUN, active bool) bool {
+	return (o.VolumeName == "" || strings.EqualFold(v.VolumeName, o.VolumeName)) &&
+		(o.HostName == "" || strings.EqualFold(v.HostName, o.HostName)) &&
+		(active || !v.Active)
 }
 
 // fillSubsystemNQN copies Subsystem_NQN from active records onto their
@@ -341,7 +395,8 @@ func fillSubsystemNQN(vs []VLUN) {
 // round trip; when the header is missing or unreadable the vLUN is listed
 // instead). Only the identity fields (volume, LUN, host, port, type) are
 // filled in; List gives the full record, and Map returns what a host needs
-// to connect (the NVMe subsystem NQN, the target addresses) in one call.
+// to connect (the target addresses and, when asked, the NVMe subsystem NQN)
+// in one call.
 //
 // Create never duplicates an export: it first lists the volume's vLUNs and,
 // when a template for the same host (and port, if given) exists, returns it
@@ -485,16 +540,17 @@ func (s *VLUNsService) created(ctx context.Context, req *VLUNCreateRequest, resp
 	return v, nil
 }
 
-// Delete removes the vLUN volume,lun,host[,port]; port is nil for a host
-// vLUN, host is "" for a port-only vLUN. Deleting a template removes its
-// active records too. Take lun from this host's template (List with
+// Delete removes the vLUN named by id: a template's id from List or
+// Create (VLUN.ID), or one written out, e.g.
+// VLUNID{Volume: "vol1", LUN: 3, Host: "node1"}. Port is nil for a host
+// vLUN, Host is "" for a port-only vLUN. Deleting a template removes its
+// active records too. Take the LUN from this host's template (List with
 // VolumeName and HostName), never from another host's record.
 //
 // WSAPI: DELETE /api/v1/vluns/<vol>,<lun>,<host>[,<n:s:p>]. Idempotent;
 // retried. A missing vLUN gives ErrNotFound (code 19), which callers
 // tearing down may ignore.
-func (s *VLUNsService) Delete(ctx context.Context, volume string, lun int, host string, port *PortPos) error {
-	id := VLUNID{Volume: volume, LUN: lun, Host: host, Port: port}
+func (s *VLUNsService) Delete(ctx context.Context, id VLUNID) error {
 	if err := id.validate(s.client); err != nil {
 		return err
 	}
@@ -527,7 +583,7 @@ func (s *VLUNsService) DeleteForHost(ctx context.Context, volume, host string) e
 		return errNotFoundf("vLUN of volume %s for host %s", volume, host)
 	}
 	for _, v := range vs {
-		if err := s.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := s.Delete(ctx, v.ID()); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}

@@ -481,11 +481,11 @@ func TestVLUNsDelete(t *testing.T) {
 		return respondOKEmpty(req)
 	})
 	ctx := context.Background()
-	require.NoError(t, c.VLUNs.Delete(ctx, "c-web02", 3, "esx01", nil))
-	require.NoError(t, c.VLUNs.Delete(ctx, "v", 1, "h", &PortPos{0, 2, 1}))
-	require.NoError(t, c.VLUNs.Delete(ctx, "v", 16383, "", &PortPos{1, 2, 1}))
-	require.NoError(t, c.VLUNs.Delete(ctx, "set:vs", 0, "set:hs", nil))
-	err := c.VLUNs.Delete(ctx, "gone", 1, "h", nil)
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "c-web02", LUN: 3, Host: "esx01"}))
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "v", LUN: 1, Host: "h", Port: &PortPos{0, 2, 1}}))
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "v", LUN: 16383, Port: &PortPos{1, 2, 1}}))
+	require.NoError(t, c.VLUNs.Delete(ctx, VLUNID{Volume: "set:vs", LUN: 0, Host: "set:hs"}))
+	err := c.VLUNs.Delete(ctx, VLUNID{Volume: "gone", LUN: 1, Host: "h"})
 	assert.ErrorIs(t, err, ErrNotFound)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -508,7 +508,7 @@ func TestVLUNsDelete(t *testing.T) {
 		{"", 1, "h", nil}, {"v", -1, "h", nil}, {"v", 16384, "h", nil}, {"v", 1, "", nil},
 		{"v/..", 1, "h", nil}, {"v", 1, "h,x", nil}, {"v", 1, "h", &PortPos{0, -2, 1}}, {"v", 1, "h", &PortPos{10000, 0, 1}},
 	} {
-		err := c.VLUNs.Delete(ctx, tc.vol, tc.lun, tc.host, tc.port)
+		err := c.VLUNs.Delete(ctx, VLUNID{Volume: tc.vol, LUN: tc.lun, Host: tc.host, Port: tc.port})
 		assert.ErrorIs(t, err, ErrInvalidInput, "%+v", tc)
 	}
 	assert.Equal(t, n, m.GetTotalCallCount())
@@ -544,4 +544,75 @@ func TestVLUNsDeleteForHostNotExported(t *testing.T) {
 
 	err = c.VLUNs.DeleteForHost(context.Background(), "c-web01", "a/b")
 	require.ErrorIs(t, err, ErrInvalidInput)
+}
+
+// All selects as List does, one vLUN at a time, from the same query.
+func TestVLUNsAll(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	// The mock ignores the query: the client-side check must filter.
+	r := newVLUNRoutes(t, m, []httpmock.Responder{goldenResponder(t, http.StatusOK, "vluns.json")}, nil)
+	ctx := context.Background()
+	collect := func(opts *VLUNListOptions) []VLUN {
+		var out []VLUN
+		for v, err := range c.VLUNs.All(ctx, opts) {
+			require.NoError(t, err)
+			out = append(out, v)
+		}
+		return out
+	}
+	for _, opts := range []*VLUNListOptions{nil, {VolumeName: "c-web01"}, {VolumeName: "c-web01", IncludeActive: true},
+		{HostName: "esx01"}, {VolumeName: "c-web02", HostName: "esx01"}} {
+		want, err := c.VLUNs.List(ctx, opts)
+		require.NoError(t, err)
+		got := collect(opts)
+		require.Len(t, got, len(want), "%+v", opts)
+		for i := range got {
+			want[i].SubsystemNQN = got[i].SubsystemNQN // List copies it from active records; All does not
+			assert.Equal(t, want[i], got[i], "%+v", opts)
+		}
+	}
+	assert.Contains(t, r.queries, `"volumeName==c-web01"`)
+	assert.Contains(t, r.queries, `"hostname==esx01"`)
+
+	// Stopping early is no error; an invalid option is yielded before any request.
+	n := 0
+	for range c.VLUNs.All(ctx, nil) {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+	before := len(r.queries)
+	for _, err := range c.VLUNs.All(ctx, &VLUNListOptions{HostName: "a/b"}) {
+		assert.ErrorIs(t, err, ErrInvalidInput)
+	}
+	assert.Equal(t, before, len(r.queries))
+}
+
+// An array too old for vLUN queries: All lists whole after the 400, as List does.
+func TestVLUNsAllOldArray(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	r := newVLUNRoutes(t, m, []httpmock.Responder{
+		errorResponder(http.StatusBadRequest, 0, "bad query"),
+		goldenResponder(t, http.StatusOK, "vluns.json"),
+	}, nil)
+	var got []VLUN
+	for v, err := range c.VLUNs.All(context.Background(), &VLUNListOptions{HostName: "esx01"}) {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	require.Len(t, got, 1)
+	assert.Equal(t, "esx01", got[0].HostName)
+	assert.Equal(t, []string{`"hostname==esx01"`, ""}, r.queries)
+
+	c, m = newMock(t)
+	newVLUNRoutes(t, m, []httpmock.Responder{errorResponder(http.StatusForbidden, CodePermissionDenied, "no")}, nil)
+	errs := 0
+	for v, err := range c.VLUNs.All(context.Background(), nil) {
+		assert.Zero(t, v)
+		assert.ErrorIs(t, err, ErrPermission)
+		errs++
+	}
+	assert.Equal(t, 1, errs)
 }

@@ -31,12 +31,13 @@ func TestVLUNsMapReturnsWhatTheNodeNeeds(t *testing.T) {
 	ctx := flowCtx(t)
 	newVolume(t, ctx, c, "c-A")
 
-	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "c-A", Host: "node1-nvme-tcp", Initiator: mapNQN1, Targets: true})
+	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "c-A", Host: "node1-nvme-tcp", Initiator: mapNQN1,
+		Targets: true, SubsystemNQN: true})
 	require.NoError(t, err)
 	assert.True(t, m.HostCreated)
 	assert.Equal(t, "node1-nvme-tcp", m.Host.Name)
 	assert.False(t, m.VLUN.Existed)
-	assert.True(t, strings.HasPrefix(m.VLUN.SubsystemNQN, "nqn."), "the NVMe target NQN without a call by the caller: %q", m.VLUN.SubsystemNQN)
+	assert.True(t, strings.HasPrefix(m.VLUN.SubsystemNQN, "nqn."), "the NVMe target NQN, asked for: %q", m.VLUN.SubsystemNQN)
 	require.NotEmpty(t, m.Targets)
 	for _, a := range m.Targets {
 		assert.Equal(t, alletra.ProtocolNVMe, a.Protocol)
@@ -68,7 +69,7 @@ func TestVLUNsMapReturnsWhatTheNodeNeeds(t *testing.T) {
 	closeFlow(t, srv, c)
 }
 
-func TestVLUNsUnmapCleansUpTheHost(t *testing.T) {
+func TestVLUNsUnmapThenDeleteIfUnused(t *testing.T) {
 	t.Parallel()
 	srv := alletratest.NewTestServer(t)
 	c := flowClient(t, srv)
@@ -84,17 +85,28 @@ func TestVLUNsUnmapCleansUpTheHost(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	// node1 still has c-B: its host stays.
+	// node1 still has c-B: its host is in use.
 	u, err := c.VLUNs.Unmap(ctx, "c-A", mapNQN1)
 	require.NoError(t, err)
 	assert.Equal(t, &alletra.Unmapping{Host: "node1-nvme-tcp", Removed: 1}, u)
 	assert.Len(t, vlunsOf(srv, "c-A"), 2, "node2's export (template and active record) is untouched")
+	deleted, err := c.Hosts.DeleteIfUnused(ctx, "node1-nvme-tcp")
+	require.NoError(t, err, "in use is no error")
+	assert.False(t, deleted, "the array refuses: c-B is exported to it")
+	_, ok := srv.Host("node1-nvme-tcp")
+	assert.True(t, ok)
 
-	// node1's last volume: the host goes too.
+	// node1's last volume: Unmap leaves the host for the node's disconnect,
+	// then the host goes.
 	u, err = c.VLUNs.Unmap(ctx, "c-B", mapNQN1)
 	require.NoError(t, err)
-	assert.Equal(t, &alletra.Unmapping{Host: "node1-nvme-tcp", Removed: 1, HostDeleted: true}, u)
-	_, ok := srv.Host("node1-nvme-tcp")
+	assert.Equal(t, &alletra.Unmapping{Host: "node1-nvme-tcp", Removed: 1, HostUnused: true}, u)
+	_, ok = srv.Host("node1-nvme-tcp")
+	assert.True(t, ok, "the host is still there while the node disconnects")
+	deleted, err = c.Hosts.DeleteIfUnused(ctx, u.Host)
+	require.NoError(t, err)
+	assert.True(t, deleted)
+	_, ok = srv.Host("node1-nvme-tcp")
 	assert.False(t, ok)
 	_, ok = srv.Host("node2-nvme-tcp")
 	assert.True(t, ok)
@@ -103,13 +115,17 @@ func TestVLUNsUnmapCleansUpTheHost(t *testing.T) {
 	u, err = c.VLUNs.Unmap(ctx, "c-B", mapNQN1)
 	require.NoError(t, err)
 	assert.Equal(t, &alletra.Unmapping{}, u)
+	deleted, err = c.Hosts.DeleteIfUnused(ctx, "node1-nvme-tcp")
+	require.NoError(t, err)
+	assert.False(t, deleted, "already gone")
 	closeFlow(t, srv, c)
 }
 
-// A Map from another node lands between Unmap's check that the host has
-// nothing left and its delete: the array refuses the delete, and Unmap
-// reports the host as still in use, without an error.
-func TestVLUNsUnmapRacesAConcurrentMap(t *testing.T) {
+// A Map from another node lands between Unmap's report that the host has
+// nothing left and the host's delete (while this node disconnects): the
+// array refuses the delete, and DeleteIfUnused reports the host as still in
+// use, without an error.
+func TestVLUNsDeleteIfUnusedRacesAConcurrentMap(t *testing.T) {
 	t.Parallel()
 	srv := alletratest.NewTestServer(t)
 	other, err := srv.Client()
@@ -130,15 +146,18 @@ func TestVLUNsUnmapRacesAConcurrentMap(t *testing.T) {
 	require.NoError(t, err)
 
 	u, err := c.VLUNs.Unmap(ctx, "c-A", mapNQN1)
+	require.NoError(t, err)
+	assert.Equal(t, &alletra.Unmapping{Host: "node1-nvme-tcp", Removed: 1, HostUnused: true}, u)
+	deleted, err := c.Hosts.DeleteIfUnused(ctx, u.Host)
 	require.NoError(t, err, "still in use is not an error")
-	assert.Equal(t, &alletra.Unmapping{Host: "node1-nvme-tcp", Removed: 1}, u)
+	assert.False(t, deleted)
 	_, ok := srv.Host("node1-nvme-tcp")
 	assert.True(t, ok, "the host is kept for the new export")
 	assert.NotEmpty(t, vlunsOf(srv, "c-B"))
 	closeFlow(t, srv, c, other)
 }
 
-// The reverse race: an Unmap deletes the host, now unused, between Map's
+// The reverse race: an unmap deletes the host, now unused, between Map's
 // ensure and its export. Map ensures the host again and exports.
 func TestVLUNsMapRacesAConcurrentUnmap(t *testing.T) {
 	t.Parallel()
@@ -151,7 +170,10 @@ func TestVLUNsMapRacesAConcurrentUnmap(t *testing.T) {
 		hook: func() {
 			u, err := other.VLUNs.Unmap(ctx, "c-B", mapNQN1)
 			require.NoError(t, err)
-			require.True(t, u.HostDeleted)
+			require.True(t, u.HostUnused)
+			deleted, err := other.Hosts.DeleteIfUnused(ctx, u.Host)
+			require.NoError(t, err)
+			require.True(t, deleted)
 		}}
 	c := flowClient(t, srv, alletra.WithHTTPClient(&http.Client{Transport: tr}))
 	newVolume(t, ctx, c, "c-A")

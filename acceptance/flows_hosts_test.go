@@ -184,7 +184,7 @@ func TestFlowMultiHostUnexport(t *testing.T) {
 	// the DELETE is a typed NotFound too (404/19).
 	err := unexport(ctx, c, vol, "hostB")
 	require.ErrorIs(t, err, alletra.ErrNotFound)
-	err = c.VLUNs.Delete(ctx, vol, 3, "hostB", nil)
+	err = c.VLUNs.Delete(ctx, alletra.VLUNID{Volume: vol, LUN: 3, Host: "hostB"})
 	require.ErrorIs(t, err, alletra.ErrNotFound)
 	var apiErr *alletra.APIError
 	require.ErrorAs(t, err, &apiErr)

@@ -49,7 +49,7 @@ func TestLXDSequenceRoundTrips(t *testing.T) {
 	})
 	for i, n := range nodes {
 		trips["map "+n.host] = roundTrips(t, srv, func() {
-			m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: vol, Host: n.host, Initiator: n.nqn, Targets: i == 0})
+			m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: vol, Host: n.host, Initiator: n.nqn, Targets: i == 0, SubsystemNQN: true})
 			require.NoError(t, err)
 			assert.True(t, m.HostCreated)
 			assert.NotEmpty(t, m.VLUN.SubsystemNQN, "the target NQN comes with the map")
@@ -58,7 +58,10 @@ func TestLXDSequenceRoundTrips(t *testing.T) {
 	trips["unmap node2"] = roundTrips(t, srv, func() {
 		u, err := c.VLUNs.Unmap(ctx, vol, nodes[1].nqn)
 		require.NoError(t, err)
-		assert.True(t, u.HostDeleted, "node2 had nothing else mapped")
+		assert.True(t, u.HostUnused, "node2 had nothing else mapped")
+		deleted, err := c.Hosts.DeleteIfUnused(ctx, u.Host)
+		require.NoError(t, err)
+		assert.True(t, deleted)
 	})
 	_, ok := srv.Host(nodes[1].host)
 	assert.False(t, ok)
@@ -79,7 +82,10 @@ func TestLXDSequenceRoundTrips(t *testing.T) {
 	trips["unmap node1"] = roundTrips(t, srv, func() {
 		u, err := c.VLUNs.Unmap(ctx, vol, nodes[0].nqn)
 		require.NoError(t, err)
-		assert.True(t, u.HostDeleted)
+		assert.True(t, u.HostUnused)
+		deleted, err := c.Hosts.DeleteIfUnused(ctx, u.Host)
+		require.NoError(t, err)
+		assert.True(t, deleted)
 	})
 	trips["leave pool"] = roundTrips(t, srv, func() {
 		require.NoError(t, c.VolumeSets.RemoveMembers(ctx, flowPool, vol))
@@ -96,16 +102,15 @@ func TestLXDSequenceRoundTrips(t *testing.T) {
 		"pool":      2, // login + POST /volumesets
 		"volume":    2, // POST /volumes, PUT /volumesets/{name}
 		"snapshots": 2, // POST /volumes/{name} each
-		// GET /hosts, POST /hosts, GET /hosts/{name}, GET /vluns, POST
-		// /vluns, GET /vluns (the template with the subsystem NQN), and for
-		// node1 GET /ports.
-		"map node1-nvme-tcp": 7,
-		"map node2-nvme-tcp": 6,
-		// GET /hosts, GET /vluns (volume), DELETE /vluns/{id}, GET /vluns
-		// (host), DELETE /hosts/{name}.
-		"unmap node2":    5,
+		// for node1 GET /ports, then GET /hosts, POST /hosts, GET /vluns,
+		// POST /vluns, GET /vluns (the subsystem NQN, asked for).
+		"map node1-nvme-tcp": 6,
+		"map node2-nvme-tcp": 5,
+		// GET /hosts, GET /vluns (host), DELETE /vluns/{id}, then
+		// DeleteIfUnused: DELETE /hosts/{name}.
+		"unmap node2":    4,
 		"resize":         3, // GET, PUT (grow), GET (the size the array reports)
-		"unmap node1":    5,
+		"unmap node1":    4,
 		"leave pool":     1,
 		"cascade delete": 1,
 	}, trips)

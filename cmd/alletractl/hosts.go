@@ -77,6 +77,11 @@ is never taken over: that exits 4 (conflict) and changes nothing.`,
 				if err != nil {
 					return err
 				}
+				if created { // Ensure does not read a new host back: show the array's record
+					if h, err = c.Hosts.Get(ctx, h.Name); err != nil {
+						return err
+					}
+				}
 				r := hostResult(h)
 				r.doc = ensuredHost{hostView: newHostView(h), Created: created}
 				if !created {

@@ -110,8 +110,11 @@ func (f *flow) createVolume(ctx context.Context, name string, bytes int64) (stri
 }
 
 // mapVolume is LXD's mapVolume in one call: ensure the host, export the
-// volume once (autoLun), and return what the node connects to (the target
-// addresses and, for NVMe, the subsystem NQN).
+// volume once (autoLun), and return the target addresses the node connects
+// to. Map is all or nothing: on an error nothing of it is left (or a
+// *alletra.MapError says what is), so the undo is registered only after
+// success. LXD finds the NVMe subsystem by discovery, so the subsystem NQN
+// (one more read) is not asked for.
 func (f *flow) mapVolume(ctx context.Context) (string, error) {
 	m, err := f.c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: f.vol, Host: f.hostName, Initiator: f.initiator, Targets: true})
 	if err != nil {
@@ -121,22 +124,18 @@ func (f *flow) mapVolume(ctx context.Context) (string, error) {
 		f.pushHostUndo(m.Host.Name)
 	}
 	v := m.VLUN
-	f.undo.push("vLUN "+v.ID().String(), func(ctx context.Context) error {
-		return f.c.VLUNs.Delete(ctx, v.VolumeName, v.LUN, v.HostName, v.PortPos)
-	})
-	ips := make([]string, len(m.Targets))
-	for i, a := range m.Targets {
-		ips[i] = a.IP
-	}
+	f.undo.push("vLUN "+v.ID().String(), func(ctx context.Context) error { return f.c.VLUNs.Delete(ctx, v.ID()) })
 	host := "found " + m.Host.Name
 	if m.HostCreated {
 		host = "created " + m.Host.Name
 	}
-	return fmt.Sprintf("host %s, LUN %d, %s targets %s", host, v.LUN, f.protocol(), strings.Join(ips, ",")), nil
+	return fmt.Sprintf("host %s, LUN %d, %s targets %s", host, v.LUN, f.protocol(), strings.Join(alletra.TargetIPs(m.Targets), ",")), nil
 }
 
-// unmapVolume is LXD's unmap in one call: delete this host's vLUN of the
-// volume, and the host itself when nothing else is mapped to it.
+// unmapVolume is LXD's unmap in LXD's order: delete this host's vLUN of the
+// volume; when the host has nothing else mapped, disconnect the node (LXD's
+// own step: nvme disconnect / iscsiadm --logout, which needs the host still
+// there), then delete the host unless a concurrent map uses it by then.
 func (f *flow) unmapVolume(ctx context.Context) (string, error) {
 	u, err := f.c.VLUNs.Unmap(ctx, f.vol, f.initiator)
 	if err != nil {
@@ -150,11 +149,19 @@ func (f *flow) unmapVolume(ctx context.Context) (string, error) {
 			f.undo.drop(k)
 		}
 	}
-	if !u.HostDeleted {
+	if !u.HostUnused {
 		return fmt.Sprintf("%d vLUN(s) removed; host %s keeps its other exports", u.Removed, u.Host), nil
 	}
+	// ... here LXD disconnects the node from the targets ...
+	deleted, err := f.c.Hosts.DeleteIfUnused(ctx, u.Host)
+	if err != nil {
+		return "", err
+	}
+	if !deleted {
+		return fmt.Sprintf("%d vLUN(s) removed; host %s is in use again: kept", u.Removed, u.Host), nil
+	}
 	f.undo.drop("host " + u.Host)
-	return fmt.Sprintf("%d vLUN(s) removed; host %s had nothing else mapped: deleted", u.Removed, u.Host), nil
+	return fmt.Sprintf("%d vLUN(s) removed; node disconnected; host %s had nothing else mapped: deleted", u.Removed, u.Host), nil
 }
 
 // copyWithSnapshots is LXD's CreateVolumeFromCopy: an empty destination at
