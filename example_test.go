@@ -30,10 +30,10 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("WSAPI %d.%d, Alletra MP: %t\n", v.Major, v.Minor, v.IsAlletraMP())
+	fmt.Printf("WSAPI %d.%d, WSAPI of 2025: %t\n", v.Major, v.Minor, v.IsWSAPI2025OrLater())
 	fmt.Println("sessions:", srv.Sessions())
 	// Output:
-	// WSAPI 1.15, Alletra MP: true
+	// WSAPI 1.15, WSAPI of 2025: true
 	// sessions: 1
 }
 
