@@ -59,7 +59,7 @@ func TestSharedClientsOnePerIdentity(t *testing.T) {
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", cfgOther, "shared", &shared)
 	for _, s := range []string{
 		fmt.Sprintf("%v", &shared), fmt.Sprintf("%+v", &shared), fmt.Sprintf("%#v", &shared), fmt.Sprint(a),
-		fmt.Sprintf("%v", cfgOther), fmt.Sprintf("%+v", cfgOther), fmt.Sprintf("%#v", cfgOther), fmt.Sprintf("%s", cfgA),
+		fmt.Sprintf("%v", cfgOther), fmt.Sprintf("%+v", cfgOther), fmt.Sprintf("%#v", cfgOther), cfgA.String(),
 		fmt.Sprintf("%v", []alletra.SharedConfig{cfgA, cfgOther}), logged.String(),
 	} {
 		assert.NotContains(t, s, srv.Password())
