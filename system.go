@@ -248,9 +248,11 @@ func (s *SystemService) WSAPIConfiguration(ctx context.Context) (*WSAPIConfigura
 
 // Capacity is the answer of GET /capacity: the array's space, overall and
 // per device type. HPE's python client returns it as it comes
-// (getOverallSystemCapacity), and its mock WSAPI answers the four members
-// below with the same record each. A device type the array does not send
-// is all zeros.
+// (getOverallSystemCapacity, whose docstring and mock WSAPI give the four
+// members below, each with the same record); HPE's Ruby SDK fixture
+// (spec/json/overall_storage_capacity.json) sends all four, with zeros for
+// device types the array has none of. A member the array does not send is
+// all zeros here too.
 type Capacity struct {
 	All DeviceCapacity `json:"allCapacity"` // every device type together
 	FC  DeviceCapacity `json:"FCCapacity"`  // Fibre Channel disks only
