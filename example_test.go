@@ -30,10 +30,10 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("WSAPI %d.%d, Alletra MP: %t\n", v.Major, v.Minor, v.IsAlletraMP())
+	fmt.Printf("WSAPI %d.%d, WSAPI of 2025: %t\n", v.Major, v.Minor, v.IsWSAPI2025OrLater())
 	fmt.Println("sessions:", srv.Sessions())
 	// Output:
-	// WSAPI 1.15, Alletra MP: true
+	// WSAPI 1.15, WSAPI of 2025: true
 	// sessions: 1
 }
 
@@ -484,17 +484,19 @@ func ExampleSharedClients() {
 	defer srv.Close()
 	hc := srv.HTTPClient() // trusts the simulator's certificate
 
-	// One value for the whole program; every pool or driver object acquires
-	// through it, and releases when it is done.
+	// Check the configuration once, where the program checks its own (a
+	// pool's config, say); a bad endpoint or option is reported here.
+	cfg, err := alletra.NewSharedConfig(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(hc))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// One SharedClients value for the whole program; every pool or driver
+	// object acquires through it, with no error to check, and releases when
+	// it is done.
 	var shared alletra.SharedClients
-	a, releaseA, err := shared.Acquire(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(hc))
-	if err != nil {
-		log.Fatal(err)
-	}
-	b, releaseB, err := shared.Acquire(srv.URL+"/api/v1", srv.Username(), srv.Password(), alletra.WithHTTPClient(hc))
-	if err != nil {
-		log.Fatal(err)
-	}
+	a, releaseA := shared.Acquire(cfg)
+	b, releaseB := shared.Acquire(cfg)
 	fmt.Println("one client:", a == b)
 	if _, err := a.Volumes.List(ctx, nil); err != nil {
 		log.Fatal(err)

@@ -68,9 +68,10 @@ func (t QoSTarget) check(c *Client) error {
 // QoSPriority is the priority of a QoS rule's target.
 type QoSPriority int
 
-// QoS priorities (HPE python client PRIORITY_LOW, _NORMAL, _HIGH). Alletra MP
-// arrays (WSAPI 1.15) deprecate priorities, minimum goals and latency goals:
-// only the maximum limits apply there.
+// QoS priorities (HPE python client PRIORITY_LOW, _NORMAL, _HIGH). On arrays
+// of the WSAPI of 2025 (Alletra MP OS 10.5 and later) HPE's Cinder driver
+// calls priorities, minimum goals and latency goals deprecated and sends
+// only the maximum limits, at least one of them (see QoSService.Create).
 const (
 	QoSPriorityLow    QoSPriority = 1
 	QoSPriorityNormal QoSPriority = 2
@@ -107,6 +108,11 @@ type QoSRuleSpec struct {
 	BwMaxLimitOp QoSLimitOp  `json:"bwMaxLimitOP,omitempty"`
 	// LatencyGoalMs is the service-time goal in milliseconds.
 	LatencyGoalMs int `json:"latencyGoal,omitempty"`
+	// LatencyGoalUsecs is the service-time goal in microseconds, for goals
+	// below a millisecond (HPE's Cinder driver sends latencyGoaluSecs for
+	// those). Not together with LatencyGoalMs: HPE's Ansible module says
+	// to use one or the other.
+	LatencyGoalUsecs int `json:"latencyGoaluSecs,omitempty"`
 	// DefaultLatency uses the array's default latency goal instead of LatencyGoalMs.
 	DefaultLatency *bool `json:"defaultLatency,omitempty"`
 	// Enable turns the rule on (true) or off (false); nil leaves it as it is
@@ -146,26 +152,38 @@ func (r *QoSRuleSpec) check() error {
 	if r.LatencyGoalMs < 0 {
 		return invalid("LatencyGoalMs", fmt.Sprintf("must not be negative, got %d", r.LatencyGoalMs))
 	}
+	if r.LatencyGoalUsecs < 0 {
+		return invalid("LatencyGoalUsecs", fmt.Sprintf("must not be negative, got %d", r.LatencyGoalUsecs))
+	}
+	if r.LatencyGoalMs != 0 && r.LatencyGoalUsecs != 0 {
+		return invalid("LatencyGoalUsecs", "set LatencyGoalMs or LatencyGoalUsecs, not both")
+	}
 	return nil
 }
 
+// hasMaximum reports whether the spec sets a maximum limit, which arrays of
+// the WSAPI of 2025 need on a new rule.
+func (r *QoSRuleSpec) hasMaximum() bool { return r.IOMaxLimit != nil || r.BwMaxLimitKB != nil }
+
 // QoSRule is a QoS rule as the array reports it.
 type QoSRule struct {
-	ID             string        // the array's identifier (a number or a string; kept as text)
-	Name           string        // the target's name: a volume set, or QoSAllOthers
-	Type           QoSTargetType // what Name is
-	Enabled        bool
-	Priority       QoSPriority
-	IOMinGoal      int64
-	IOMaxLimit     int64
-	BwMinGoalKB    int64
-	BwMaxLimitKB   int64
-	IOMinGoalOp    QoSLimitOp
-	IOMaxLimitOp   QoSLimitOp
-	BwMinGoalOp    QoSLimitOp
-	BwMaxLimitOp   QoSLimitOp
-	LatencyGoalMs  int
-	DefaultLatency bool
+	ID            string        // the array's identifier (a number or a string; kept as text)
+	Name          string        // the target's name: a volume set, or QoSAllOthers
+	Type          QoSTargetType // what Name is
+	Enabled       bool
+	Priority      QoSPriority
+	IOMinGoal     int64
+	IOMaxLimit    int64
+	BwMinGoalKB   int64
+	BwMaxLimitKB  int64
+	IOMinGoalOp   QoSLimitOp
+	IOMaxLimitOp  QoSLimitOp
+	BwMinGoalOp   QoSLimitOp
+	BwMaxLimitOp  QoSLimitOp
+	LatencyGoalMs int
+	// LatencyGoalUsecs is the latency goal in microseconds (latencyGoaluSecs).
+	LatencyGoalUsecs int
+	DefaultLatency   bool
 }
 
 // Target returns the rule's target.
@@ -197,6 +215,7 @@ func (r *QoSRule) UnmarshalJSON(b []byte) error {
 		BwMinGoalOp    flexInt         `json:"bwMinGoalOP"`
 		BwMaxLimitOp   flexInt         `json:"bwMaxLimitOP"`
 		LatencyGoal    flexInt         `json:"latencyGoal"`
+		LatencyGoalUs  flexInt         `json:"latencyGoaluSecs"`
 		DefaultLatency bool            `json:"defaultLatency"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
@@ -206,7 +225,7 @@ func (r *QoSRule) UnmarshalJSON(b []byte) error {
 		IOMinGoal: int64(w.IOMinGoal), IOMaxLimit: int64(w.IOMaxLimit), BwMinGoalKB: int64(w.BwMinGoalKB),
 		BwMaxLimitKB: int64(w.BwMaxLimitKB), IOMinGoalOp: QoSLimitOp(w.IOMinGoalOp), IOMaxLimitOp: QoSLimitOp(w.IOMaxLimitOp),
 		BwMinGoalOp: QoSLimitOp(w.BwMinGoalOp), BwMaxLimitOp: QoSLimitOp(w.BwMaxLimitOp),
-		LatencyGoalMs: int(w.LatencyGoal), DefaultLatency: w.DefaultLatency}
+		LatencyGoalMs: int(w.LatencyGoal), LatencyGoalUsecs: int(w.LatencyGoalUs), DefaultLatency: w.DefaultLatency}
 	switch {
 	case w.Enabled != nil:
 		r.Enabled = *w.Enabled
@@ -268,12 +287,30 @@ func (s *QoSService) Get(ctx context.Context, target QoSTarget) (*QoSRule, error
 // existing rule counts as created if it has the settings asked for. A
 // missing volume set gives ErrNotFound (code 117
 // INV_INPUT_QOS_TARGET_OBJECT, 404 in HPE's mock).
+//
+// A spec without a maximum (neither IOMaxLimit nor BwMaxLimitKB) costs one
+// GET /api first (cached for the Client's life): on arrays of the WSAPI of
+// 2025 (APIVersion.IsWSAPI2025OrLater) Create refuses it with a
+// *ValidationError before sending, as HPE's Cinder driver for Alletra MP
+// does ("at least one of maxIOPS or maxBWS"; it also leaves out minimum
+// goals, latency goals and priority there, which it calls deprecated).
+// Whether older Alletra MP builds need a maximum is unknown: they are let
+// through.
 func (s *QoSService) Create(ctx context.Context, target QoSTarget, spec *QoSRuleSpec) error {
 	if err := target.check(s.client); err != nil {
 		return err
 	}
 	if err := spec.check(); err != nil {
 		return err
+	}
+	if !spec.hasMaximum() {
+		v, err := s.client.System.APIVersion(ctx)
+		if err != nil {
+			return err
+		}
+		if v.IsWSAPI2025OrLater() {
+			return invalid("IOMaxLimit", "arrays of the WSAPI of 2025 (build 100500000 and later) need a maximum: set IOMaxLimit or BwMaxLimitKB")
+		}
 	}
 	body := qosCreateBody{Name: target.Name, Type: target.Type, QoSRuleSpec: *spec}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/qos", body: &body,
@@ -297,6 +334,7 @@ func (r *QoSRule) matches(spec *QoSRuleSpec) bool {
 		op(spec.IOMinGoalOp, r.IOMinGoalOp) && op(spec.IOMaxLimitOp, r.IOMaxLimitOp) &&
 		op(spec.BwMinGoalOp, r.BwMinGoalOp) && op(spec.BwMaxLimitOp, r.BwMaxLimitOp) &&
 		(spec.LatencyGoalMs == 0 || spec.LatencyGoalMs == r.LatencyGoalMs) &&
+		(spec.LatencyGoalUsecs == 0 || spec.LatencyGoalUsecs == r.LatencyGoalUsecs) &&
 		(spec.DefaultLatency == nil || *spec.DefaultLatency == r.DefaultLatency) &&
 		(spec.Enable == nil || *spec.Enable == r.Enabled)
 }

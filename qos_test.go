@@ -3,9 +3,11 @@ package alletra
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -121,8 +123,75 @@ func TestQoSCreate(t *testing.T) {
 
 	// Without a lost answer, "already exists" is returned as it is.
 	c, m = newMock(t)
-	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1}, errorResponder(400, CodeExistentQoSRule, "exists"))
-	assert.ErrorIs(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{}), ErrAlreadyExists)
+	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1, "bwMaxLimitKB": 10}, errorResponder(400, CodeExistentQoSRule, "exists"))
+	assert.ErrorIs(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{BwMaxLimitKB: i64(10)}), ErrAlreadyExists)
+}
+
+// On the WSAPI of 2025 a new rule needs a maximum (HPE's Cinder driver for
+// Alletra MP refuses one without); the version is read only for a spec
+// without one, and older builds get the rule as asked.
+func TestQoSCreateNeedsMaximumOnWSAPI2025(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	version := func(build int) httpmock.Responder {
+		return jsonText(200, fmt.Sprintf(`{"major":1,"minor":15,"revision":0,"build":%d}`, build))
+	}
+	for _, spec := range []*QoSRuleSpec{{}, {Priority: QoSPriorityHigh, IOMinGoal: i64(10), LatencyGoalMs: 2}, {IOMaxLimitOp: QoSLimitNoLimit}} {
+		c, m := newMock(t)
+		expectCall(t, m, http.MethodGet, testEndpoint+"/api", "", nil, version(100500031))
+		err := c.QoS.Create(ctx, VolumeSetQoS("gold"), spec)
+		require.ErrorIs(t, err, ErrInvalidInput, "%+v", spec)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "IOMaxLimit", ve.Field)
+	}
+
+	// A 3PAR, Primera or "WSAPI of 2023" build: sent as asked.
+	for _, build := range []int{30301215, 40600052, 100000050, 100499999} {
+		c, m := newMock(t)
+		expectCall(t, m, http.MethodGet, testEndpoint+"/api", "", nil, version(build))
+		expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1, "ioMinGoal": 10}, okEmpty(201))
+		require.NoError(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{IOMinGoal: i64(10)}), "%d", build)
+	}
+
+	// A maximum: no version read (the strict mock has no GET /api).
+	for spec, body := range map[*QoSRuleSpec]obj{
+		{IOMaxLimit: i64(0)}:      {"name": "gold", "type": 1, "ioMaxLimit": 0},
+		{BwMaxLimitKB: i64(1024)}: {"name": "gold", "type": 1, "bwMaxLimitKB": 1024},
+	} {
+		c, m := newMock(t)
+		expectCall(t, m, http.MethodPost, testAPI+"/qos", "", body, okEmpty(201))
+		require.NoError(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), spec))
+	}
+
+	// The version read fails: nothing is sent, the error says why.
+	c, m := newMock(t)
+	expectCall(t, m, http.MethodGet, testEndpoint+"/api", "", nil, errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
+	assert.ErrorIs(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{}), ErrPermission)
+}
+
+// latencyGoaluSecs: sent and read as microseconds, never with latencyGoal.
+func TestQoSLatencyGoalUsecs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, m := newMock(t)
+	expectCall(t, m, http.MethodPost, testAPI+"/qos", "", obj{"name": "gold", "type": 1, "ioMaxLimit": 500, "latencyGoaluSecs": 100}, okEmpty(201))
+	require.NoError(t, c.QoS.Create(ctx, VolumeSetQoS("gold"), &QoSRuleSpec{IOMaxLimit: i64(500), LatencyGoalUsecs: 100}))
+
+	var r QoSRule
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"name":"gold","type":1,"latencyGoaluSecs":"250"}`), &r))
+	assert.Equal(t, 250, r.LatencyGoalUsecs)
+	assert.True(t, r.matches(&QoSRuleSpec{LatencyGoalUsecs: 250}))
+	assert.False(t, r.matches(&QoSRuleSpec{LatencyGoalUsecs: 300}))
+
+	c, _ = newMock(t) // refused before any I/O
+	for _, spec := range []*QoSRuleSpec{{IOMaxLimit: i64(1), LatencyGoalUsecs: -1}, {IOMaxLimit: i64(1), LatencyGoalMs: 1, LatencyGoalUsecs: 500}} {
+		err := c.QoS.Create(ctx, VolumeSetQoS("gold"), spec)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%+v", spec)
+		assert.Equal(t, "LatencyGoalUsecs", ve.Field)
+		require.ErrorIs(t, c.QoS.Modify(ctx, VolumeSetQoS("gold"), spec), ErrInvalidInput)
+	}
 }
 
 func TestQoSModifyDelete(t *testing.T) {

@@ -1,16 +1,15 @@
 package alletra
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 )
 
-// SystemService reads system information, the WSAPI version, CPGs, the
-// space report and the WSAPI configuration.
+// SystemService reads system information, the WSAPI version, the
+// capacity and the WSAPI configuration, and manages CPGs (cpgs.go: CPG,
+// CPGs, CreateCPG, DeleteCPG and SpaceReport).
 type SystemService service
 
 // APIVersion is the answer of GET /api. Build encodes the array OS release
@@ -54,7 +53,7 @@ func (s *SystemService) APIVersion(ctx context.Context) (*APIVersion, error) {
 // Build numbers that mark array generations (GET /api "build").
 const (
 	buildPrimera   = 40000128  // Primera 4.0, WSAPI 1.8.1: thin/DECO only, "reduce"
-	buildAlletraMP = 100500000 // "WSAPI of 2025" (1.15): Alletra MP
+	buildWSAPI2025 = 100500000 // the "WSAPI of 2025" (1.15, OS 10.5): Cinder's API_VERSION_2025 / API_VERSION_R5
 )
 
 // IsPrimeraOrLater reports whether the array runs Primera OS 4.0 or later
@@ -63,9 +62,24 @@ const (
 // "tdvv" and "compression".
 func (v APIVersion) IsPrimeraOrLater() bool { return v.Build >= buildPrimera }
 
-// IsAlletraMP reports whether the array runs the WSAPI of 2025 (build
-// 100500000 or later), i.e. an Alletra MP.
-func (v APIVersion) IsAlletraMP() bool { return v.Build >= buildAlletraMP }
+// IsWSAPI2025OrLater reports whether the array runs the "WSAPI of 2025" or
+// later: build 100500000 or later, Alletra MP OS 10.5 and after (Cinder's
+// API_VERSION_2025, which its Alletra MP driver tests as "is Alletra MP").
+// On these builds HPE's Cinder driver sends QoS rules with maximum limits
+// only, and QoSService.Create refuses a rule without one.
+//
+// It does not tell whether an array is an Alletra MP: no public source maps
+// Alletra MP OS 10.0–10.4 to build numbers, which may lie between
+// 100000000 (the "WSAPI of 2023", see RefusesSnapCPG) and 100500000.
+func (v APIVersion) IsWSAPI2025OrLater() bool { return v.Build >= buildWSAPI2025 }
+
+// IsAlletraMP is IsWSAPI2025OrLater under its old name.
+//
+// Deprecated: the name promised more than the build number tells: Alletra
+// MP OS 10.0–10.4 builds are unknown and may be below 100500000, where this
+// reports false. Use IsWSAPI2025OrLater, or RefusesSnapCPG for the "WSAPI of
+// 2023".
+func (v APIVersion) IsAlletraMP() bool { return v.IsWSAPI2025OrLater() }
 
 // RefusesSnapCPG reports whether the array refuses the snapCPG member on
 // volume creates and copies (builds 100000000 and later, the "WSAPI of
@@ -144,259 +158,6 @@ func (s *SystemService) Get(ctx context.Context) (*System, error) {
 	return sys, nil
 }
 
-// RAIDType is the RAID level of a logical-disk layout.
-type RAIDType int
-
-// RAID types.
-const (
-	RAID0 RAIDType = 1
-	RAID1 RAIDType = 2
-	RAID5 RAIDType = 3
-	RAID6 RAIDType = 4
-)
-
-// String returns the WSAPI name of the RAID type.
-func (r RAIDType) String() string { return enumName(int(r), "R0", "R1", "R5", "R6") }
-
-// HAType is the availability level of a logical-disk layout.
-type HAType int
-
-// Availability levels.
-const (
-	HAPort     HAType = 1
-	HACage     HAType = 2
-	HAMagazine HAType = 3
-)
-
-// String returns the WSAPI name of the availability level.
-func (h HAType) String() string { return enumName(int(h), "PORT", "CAGE", "MAG") }
-
-// DiskType is a class of physical disks.
-type DiskType int
-
-// Disk types.
-const (
-	DiskFC  DiskType = 1
-	DiskNL  DiskType = 2
-	DiskSSD DiskType = 3
-)
-
-// String returns the WSAPI name of the disk type.
-func (d DiskType) String() string { return enumName(int(d), "FC", "NL", "SSD") }
-
-// DiskPattern selects disks for a logical-disk layout.
-type DiskPattern struct {
-	DiskType DiskType `json:"diskType,omitempty"`
-}
-
-// LDLayout is a CPG's logical-disk layout.
-type LDLayout struct {
-	RAIDType        RAIDType      `json:"RAIDType,omitempty"`
-	SetSize         int           `json:"setSize,omitempty"`
-	HA              HAType        `json:"HA,omitempty"`
-	ChunkletPosPref int           `json:"chunkletPosPref,omitempty"` // 1 first, 2 last
-	DiskPatterns    []DiskPattern `json:"diskPatterns,omitempty"`
-}
-
-// CPGUsage is a space record of a CPG.
-type CPGUsage struct {
-	TotalMiB    int64 `json:"totalMiB"`
-	UsedMiB     int64 `json:"usedMiB"`
-	RawTotalMiB int64 `json:"rawTotalMiB"`
-	RawUsedMiB  int64 `json:"rawUsedMiB"`
-}
-
-// UnmarshalJSON reads the sizes leniently, as System does.
-func (u *CPGUsage) UnmarshalJSON(b []byte) error {
-	type plain CPGUsage
-	w := struct {
-		*plain
-		TotalMiB    flexInt `json:"totalMiB"`
-		UsedMiB     flexInt `json:"usedMiB"`
-		RawTotalMiB flexInt `json:"rawTotalMiB"`
-		RawUsedMiB  flexInt `json:"rawUsedMiB"`
-	}{plain: (*plain)(u)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	u.TotalMiB, u.UsedMiB = int64(w.TotalMiB), int64(w.UsedMiB)
-	u.RawTotalMiB, u.RawUsedMiB = int64(w.RawTotalMiB), int64(w.RawUsedMiB)
-	return nil
-}
-
-// CPGGrowth are a CPG's growth settings for one space class.
-type CPGGrowth struct {
-	IncrementMiB int64     `json:"incrementMiB"`
-	LimitMiB     int64     `json:"limitMiB,omitempty"`
-	WarningMiB   int64     `json:"warningMiB,omitempty"`
-	LDLayout     *LDLayout `json:"LDLayout,omitempty"`
-}
-
-// UnmarshalJSON reads the sizes leniently, as System does.
-func (g *CPGGrowth) UnmarshalJSON(b []byte) error {
-	type plain CPGGrowth
-	w := struct {
-		*plain
-		IncrementMiB flexInt `json:"incrementMiB"`
-		LimitMiB     flexInt `json:"limitMiB"`
-		WarningMiB   flexInt `json:"warningMiB"`
-	}{plain: (*plain)(g)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	g.IncrementMiB, g.LimitMiB, g.WarningMiB = int64(w.IncrementMiB), int64(w.LimitMiB), int64(w.WarningMiB)
-	return nil
-}
-
-// CPG is a common provisioning group, the pool volumes take space from.
-type CPG struct {
-	ID               int        `json:"id"`
-	UUID             string     `json:"uuid"`
-	Name             string     `json:"name"`
-	Domain           string     `json:"domain,omitempty"`
-	State            int        `json:"state"`
-	NumFPVVs         int        `json:"numFPVVs"`
-	NumTPVVs         int        `json:"numTPVVs"`
-	NumTDVVs         int        `json:"numTDVVs"`
-	UsrUsage         CPGUsage   `json:"UsrUsage"` // user space
-	SAUsage          CPGUsage   `json:"SAUsage"`  // snapshot administration space
-	SDUsage          CPGUsage   `json:"SDUsage"`  // snapshot data space
-	SAGrowth         *CPGGrowth `json:"SAGrowth,omitempty"`
-	SDGrowth         *CPGGrowth `json:"SDGrowth,omitempty"`
-	FailedStates     []int      `json:"failedStates,omitempty"`
-	DegradedStates   []int      `json:"degradedStates,omitempty"`
-	AdditionalStates []int      `json:"additionalStates,omitempty"`
-}
-
-// UnmarshalJSON reads the id and volume counts leniently, as System does
-// (the space records decode themselves).
-func (c *CPG) UnmarshalJSON(b []byte) error {
-	type plain CPG
-	w := struct {
-		*plain
-		ID       flexInt `json:"id"`
-		NumFPVVs flexInt `json:"numFPVVs"`
-		NumTPVVs flexInt `json:"numTPVVs"`
-		NumTDVVs flexInt `json:"numTDVVs"`
-	}{plain: (*plain)(c)}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	c.ID, c.NumFPVVs, c.NumTPVVs, c.NumTDVVs = int(w.ID), int(w.NumFPVVs), int(w.NumTPVVs), int(w.NumTDVVs)
-	return nil
-}
-
-// CPG returns the CPG called name.
-//
-// WSAPI: GET /api/v1/cpgs/<name>. Idempotent; retried. A missing CPG gives
-// ErrNotFound (404, code 15).
-func (s *SystemService) CPG(ctx context.Context, name string) (*CPG, error) {
-	if err := s.client.checkName("name", name); err != nil {
-		return nil, err
-	}
-	cpg := new(CPG)
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/cpgs/%s", name),
-		out: cpg, kind: CallRead}); err != nil {
-		return nil, err
-	}
-	return cpg, nil
-}
-
-// CPGs returns every CPG of the array.
-//
-// WSAPI: GET /api/v1/cpgs. Idempotent; retried.
-func (s *SystemService) CPGs(ctx context.Context) ([]CPG, error) {
-	var out collection[CPG]
-	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/cpgs", out: &out, kind: CallRead}); err != nil {
-		return nil, err
-	}
-	return out.Members, nil
-}
-
-// SpaceReport is the array's estimate of the space left for new volumes in
-// a CPG. Arrays differ in which members they send: older ones send
-// rawFreeMiB and usableFreeMiB (top level, or nested in LDLayoutCapacity as
-// the WSAPI guide shows), newer ones the over-provisioning figures LXD
-// reads, spelt both overprovisioned... and overProvisioned.... Members the
-// array did not send are 0.
-type SpaceReport struct {
-	RawFreeMiB             int64 `json:"rawFreeMiB"`
-	UsableFreeMiB          int64 `json:"usableFreeMiB"`
-	OverprovisionedUsedMiB int64 `json:"overprovisionedUsedMiB"`
-	OverprovisionedFreeMiB int64 `json:"overprovisionedFreeMiB"`
-}
-
-// TotalMiB is the pool size LXD reports: over-provisioned used plus
-// over-provisioned free. It is 0 when the array sends neither.
-func (r *SpaceReport) TotalMiB() int64 { return r.OverprovisionedUsedMiB + r.OverprovisionedFreeMiB }
-
-// UnmarshalJSON reads every known spelling of the members by its exact key
-// (no reliance on encoding/json's case-insensitive matching): rawFreeMiB and
-// usableFreeMiB at the top level or under LDLayoutCapacity (top level wins),
-// overprovisionedUsedMiB or overProvisionedUsedMiB, overProvisionedFreeMiB
-// or overprovisionedFreeMiB. Numbers may be quoted.
-func (r *SpaceReport) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	var nested map[string]json.RawMessage
-	if m, ok := raw["LDLayoutCapacity"]; ok && string(bytes.TrimSpace(m)) != "null" {
-		if err := json.Unmarshal(m, &nested); err != nil {
-			return fmt.Errorf("LDLayoutCapacity: %w", err)
-		}
-	}
-	type source struct {
-		m   map[string]json.RawMessage
-		key string
-	}
-	var out SpaceReport
-	for _, f := range []struct {
-		dst  *int64
-		from []source // the first present one wins
-	}{
-		{&out.RawFreeMiB, []source{{raw, "rawFreeMiB"}, {nested, "rawFreeMiB"}}},
-		{&out.UsableFreeMiB, []source{{raw, "usableFreeMiB"}, {nested, "usableFreeMiB"}}},
-		{&out.OverprovisionedUsedMiB, []source{{raw, "overprovisionedUsedMiB"}, {raw, "overProvisionedUsedMiB"}}},
-		{&out.OverprovisionedFreeMiB, []source{{raw, "overProvisionedFreeMiB"}, {raw, "overprovisionedFreeMiB"}}},
-	} {
-		for _, src := range f.from {
-			v, ok := src.m[src.key]
-			if !ok {
-				continue
-			}
-			var n flexInt
-			if err := n.UnmarshalJSON(v); err != nil {
-				return fmt.Errorf("%s: %w", src.key, err)
-			}
-			*f.dst = int64(n)
-			break
-		}
-	}
-	*r = out
-	return nil
-}
-
-type spaceReportRequest struct {
-	CPG string `json:"cpg"`
-}
-
-// SpaceReport returns the space left for new volumes in the CPG called cpg.
-//
-// WSAPI: POST /api/v1/spacereporter {"cpg":"<cpg>"}. A read despite the
-// POST: idempotent, retried. A missing CPG gives ErrNotFound (code 15).
-func (s *SystemService) SpaceReport(ctx context.Context, cpg string) (*SpaceReport, error) {
-	if err := s.client.checkName("cpg", cpg); err != nil {
-		return nil, err
-	}
-	r := new(SpaceReport)
-	if _, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/spacereporter",
-		body: spaceReportRequest{CPG: cpg}, out: r, kind: CallRead}); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // ServiceState tells whether the WSAPI's HTTP or HTTPS listener is enabled.
 // HPE's WSAPI guide and fixtures give the states as the strings "Enabled"
 // and "Disabled"; some arrays send the numbers 1 and 2. Both are accepted;
@@ -445,6 +206,11 @@ type WSAPIConfiguration struct {
 	// SystemResourceUsage is, per the WSAPI guide, about the array's
 	// maximum number of sessions.
 	SystemResourceUsage int `json:"systemResourceUsage"`
+	// SessionTimeoutMinutes is how long an unused session key lives: 3 to
+	// 1440 minutes, 15 by default, configurable on the array, and changes
+	// apply to open sessions (WSAPI 1.3.1 guide pp. 39-41). 0 when the
+	// array did not send sessionTimeout.
+	SessionTimeoutMinutes int `json:"sessionTimeout"`
 }
 
 // UnmarshalJSON reads the ports and counts leniently, as System does.
@@ -456,17 +222,19 @@ func (c *WSAPIConfiguration) UnmarshalJSON(b []byte) error {
 		HTTPSPort           flexInt `json:"httpsPort"`
 		SessionsInUse       flexInt `json:"sessionsInUse"`
 		SystemResourceUsage flexInt `json:"systemResourceUsage"`
+		SessionTimeout      flexInt `json:"sessionTimeout"`
 	}{plain: (*plain)(c)}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
 	c.HTTPPort, c.HTTPSPort = int(w.HTTPPort), int(w.HTTPSPort)
 	c.SessionsInUse, c.SystemResourceUsage = int(w.SessionsInUse), int(w.SystemResourceUsage)
+	c.SessionTimeoutMinutes = int(w.SessionTimeout)
 	return nil
 }
 
-// WSAPIConfiguration returns the WSAPI server's ports, states and session
-// usage.
+// WSAPIConfiguration returns the WSAPI server's ports, states, session
+// usage and session timeout.
 //
 // WSAPI: GET /api/v1/wsapiconfiguration. Idempotent; retried.
 func (s *SystemService) WSAPIConfiguration(ctx context.Context) (*WSAPIConfiguration, error) {
@@ -476,4 +244,69 @@ func (s *SystemService) WSAPIConfiguration(ctx context.Context) (*WSAPIConfigura
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// Capacity is the answer of GET /capacity: the array's space, overall and
+// per device type. HPE's python client returns it as it comes
+// (getOverallSystemCapacity, whose docstring and mock WSAPI give the four
+// members below, each with the same record); HPE's Ruby SDK fixture
+// (spec/json/overall_storage_capacity.json) sends all four, with zeros for
+// device types the array has none of. A member the array does not send is
+// all zeros here too.
+type Capacity struct {
+	All DeviceCapacity `json:"allCapacity"` // every device type together
+	FC  DeviceCapacity `json:"FCCapacity"`  // Fibre Channel disks only
+	NL  DeviceCapacity `json:"NLCapacity"`  // nearline disks only
+	SSD DeviceCapacity `json:"SSDCapacity"` // solid-state disks only
+}
+
+// DeviceCapacity is the space of one device type, or of all, in MiB. Of the
+// allocation breakdown (volumes and system space) only the total is read.
+type DeviceCapacity struct {
+	TotalMiB             int64 // totalMiB
+	AllocatedMiB         int64 // allocated.totalAllocatedMiB
+	FreeMiB              int64 // freeMiB
+	FreeInitializedMiB   int64 // freeInitializedMiB
+	FreeUninitializedMiB int64 // freeUninitializedMiB
+	UnavailableMiB       int64 // unavailableCapacityMiB
+	FailedMiB            int64 // failedCapacityMiB
+}
+
+// UnmarshalJSON reads the sizes leniently, as System does: integers,
+// integral floats or quoted numbers.
+func (d *DeviceCapacity) UnmarshalJSON(b []byte) error {
+	var w struct {
+		TotalMiB  flexInt `json:"totalMiB"`
+		Allocated struct {
+			TotalAllocatedMiB flexInt `json:"totalAllocatedMiB"`
+		} `json:"allocated"`
+		FreeMiB                flexInt `json:"freeMiB"`
+		FreeInitializedMiB     flexInt `json:"freeInitializedMiB"`
+		FreeUninitializedMiB   flexInt `json:"freeUninitializedMiB"`
+		UnavailableCapacityMiB flexInt `json:"unavailableCapacityMiB"`
+		FailedCapacityMiB      flexInt `json:"failedCapacityMiB"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*d = DeviceCapacity{
+		TotalMiB: int64(w.TotalMiB), AllocatedMiB: int64(w.Allocated.TotalAllocatedMiB),
+		FreeMiB: int64(w.FreeMiB), FreeInitializedMiB: int64(w.FreeInitializedMiB),
+		FreeUninitializedMiB: int64(w.FreeUninitializedMiB),
+		UnavailableMiB:       int64(w.UnavailableCapacityMiB), FailedMiB: int64(w.FailedCapacityMiB),
+	}
+	return nil
+}
+
+// Capacity returns the array's total, allocated, free and failed space,
+// overall and per device type.
+//
+// WSAPI: GET /api/v1/capacity (HPE python client getOverallSystemCapacity).
+// Idempotent; retried.
+func (s *SystemService) Capacity(ctx context.Context) (*Capacity, error) {
+	c := new(Capacity)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: "/capacity", out: c, kind: CallRead}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

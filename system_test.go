@@ -107,174 +107,15 @@ func TestAPIVersionGenerations(t *testing.T) {
 		{100000000, true, false, true}, // WSAPI of 2023
 		{100000050, true, false, true},
 		{100499999, true, false, true},
-		{100500000, true, true, true}, // WSAPI of 2025: Alletra MP
+		{100500000, true, true, true}, // WSAPI of 2025 (Alletra MP OS 10.5)
 		{100500031, true, true, true},
 	}
 	for _, tc := range cases {
 		v := APIVersion{Major: 1, Build: tc.build}
 		assert.Equal(t, tc.primera, v.IsPrimeraOrLater(), "%d", tc.build)
-		assert.Equal(t, tc.mp, v.IsAlletraMP(), "%d", tc.build)
+		assert.Equal(t, tc.mp, v.IsWSAPI2025OrLater(), "%d", tc.build)
+		assert.Equal(t, tc.mp, v.IsAlletraMP(), "%d: the deprecated name still answers the same", tc.build)
 		assert.Equal(t, tc.noSnapCPG, v.RefusesSnapCPG(), "%d", tc.build)
-	}
-}
-
-func TestSystemCPG(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t)
-	m.RegisterResponder(http.MethodGet, testAPI+"/cpgs/SSD_r6", goldenResponder(t, http.StatusOK, "cpg.json"))
-	cpg, err := c.System.CPG(context.Background(), "SSD_r6")
-	require.NoError(t, err)
-	assert.Equal(t, 1, cpg.ID)
-	assert.Equal(t, "e4c1a2b3-5d6f-4e7a-9b8c-0d1e2f3a4b5c", cpg.UUID)
-	assert.Equal(t, "SSD_r6", cpg.Name)
-	assert.Equal(t, 1, cpg.State)
-	assert.Equal(t, 42, cpg.NumTPVVs)
-	assert.Equal(t, CPGUsage{TotalMiB: 2097152, UsedMiB: 1048576, RawTotalMiB: 2796203, RawUsedMiB: 1398101}, cpg.UsrUsage)
-	assert.Equal(t, CPGUsage{TotalMiB: 16384, UsedMiB: 8192, RawTotalMiB: 49152, RawUsedMiB: 24576}, cpg.SAUsage)
-	assert.Equal(t, int64(65536), cpg.SDUsage.UsedMiB)
-	require.NotNil(t, cpg.SDGrowth)
-	assert.Equal(t, int64(32768), cpg.SDGrowth.IncrementMiB)
-	require.NotNil(t, cpg.SDGrowth.LDLayout)
-	assert.Equal(t, RAID6, cpg.SDGrowth.LDLayout.RAIDType)
-	assert.Equal(t, HACage, cpg.SDGrowth.LDLayout.HA)
-	assert.Equal(t, []DiskPattern{{DiskType: DiskSSD}}, cpg.SDGrowth.LDLayout.DiskPatterns)
-	require.NotNil(t, cpg.SAGrowth)
-	assert.Equal(t, int64(8192), cpg.SAGrowth.IncrementMiB)
-	assert.Empty(t, cpg.FailedStates)
-}
-
-func TestSystemCPGErrors(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t)
-	m.RegisterResponder(http.MethodGet, testAPI+"/cpgs/nope", errorResponder(http.StatusNotFound, CodeNonExistentCPG, "cpg does not exist"))
-	_, err := c.System.CPG(context.Background(), "nope")
-	require.ErrorIs(t, err, ErrNotFound)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, CodeNonExistentCPG, apiErr.Code)
-
-	for _, bad := range []string{"", "a b", "x/y", "-cpg"} {
-		_, err := c.System.CPG(context.Background(), bad)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, bad)
-		assert.Equal(t, "name", ve.Field)
-	}
-	assert.Equal(t, 1, m.calls(t, http.MethodGet, testAPI+"/cpgs/nope"))
-	assert.Equal(t, 2, m.GetTotalCallCount(), "login + the one valid request")
-}
-
-func TestSystemCPGs(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t)
-	cpg := golden(t, "cpg.json")
-	m.RegisterResponder(http.MethodGet, testAPI+"/cpgs", httpmock.NewStringResponder(http.StatusOK,
-		`{"total":2,"members":[`+string(cpg)+`,{"id":2,"name":"FC_r1","UsrUsage":{"usedMiB":5}}]}`))
-	cpgs, err := c.System.CPGs(context.Background())
-	require.NoError(t, err)
-	require.Len(t, cpgs, 2)
-	assert.Equal(t, "SSD_r6", cpgs[0].Name)
-	assert.Equal(t, "FC_r1", cpgs[1].Name)
-	assert.Equal(t, int64(5), cpgs[1].UsrUsage.UsedMiB)
-	assert.Nil(t, cpgs[1].SDGrowth)
-
-	c2, m2 := newMock(t)
-	m2.RegisterResponder(http.MethodGet, testAPI+"/cpgs", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
-	_, err = c2.System.CPGs(context.Background())
-	assert.ErrorIs(t, err, ErrPermission)
-}
-
-func TestSystemSpaceReport(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t)
-	var body map[string]any
-	gold := goldenResponder(t, http.StatusOK, "spacereport.json")
-	m.RegisterResponder(http.MethodPost, testAPI+"/spacereporter", func(req *http.Request) (*http.Response, error) {
-		body = decodeBody(t, req)
-		return gold(req)
-	})
-	r, err := c.System.SpaceReport(context.Background(), "SSD_r6")
-	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"cpg": "SSD_r6"}, body)
-	assert.Equal(t, &SpaceReport{RawFreeMiB: 69905066, UsableFreeMiB: 52428800,
-		OverprovisionedUsedMiB: 10485760, OverprovisionedFreeMiB: 52428800}, r)
-	assert.Equal(t, int64(10485760+52428800), r.TotalMiB(), "LXD's formula: used + free")
-}
-
-// The space report is a read: a busy answer is retried.
-func TestSystemSpaceReportRetried(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t)
-	var n atomic.Int32
-	m.RegisterResponder(http.MethodPost, testAPI+"/spacereporter", func(req *http.Request) (*http.Response, error) {
-		if n.Add(1) == 1 {
-			return errorResponder(http.StatusServiceUnavailable, CodeSystemBusy, "busy")(req)
-		}
-		return httpmock.NewStringResponse(http.StatusOK, `{"usableFreeMiB":7}`), nil
-	})
-	r, err := c.System.SpaceReport(context.Background(), "SSD_r6")
-	require.NoError(t, err)
-	assert.Equal(t, int64(7), r.UsableFreeMiB)
-	assert.Equal(t, int32(2), n.Load())
-}
-
-func TestSystemSpaceReportErrors(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t)
-	m.RegisterResponder(http.MethodPost, testAPI+"/spacereporter", errorResponder(http.StatusNotFound, CodeNonExistentCPG, "no cpg"))
-	_, err := c.System.SpaceReport(context.Background(), "nope")
-	assert.ErrorIs(t, err, ErrNotFound)
-	_, err = c.System.SpaceReport(context.Background(), "")
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "cpg", ve.Field)
-	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/spacereporter"))
-
-	c2, m2 := newMock(t)
-	m2.RegisterResponder(http.MethodPost, testAPI+"/spacereporter", httpmock.NewStringResponder(http.StatusOK, `{"rawFreeMiB":"lots"}`))
-	_, err = c2.System.SpaceReport(context.Background(), "SSD_r6")
-	assert.ErrorIs(t, err, ErrBadResponse)
-}
-
-func TestSpaceReportSpellings(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name string
-		json string
-		want SpaceReport
-	}{
-		{"LXD's mixed spelling", `{"overprovisionedUsedMiB":10,"overProvisionedFreeMiB":20}`,
-			SpaceReport{OverprovisionedUsedMiB: 10, OverprovisionedFreeMiB: 20}},
-		{"all lower p", `{"overprovisionedUsedMiB":11,"overprovisionedFreeMiB":21}`,
-			SpaceReport{OverprovisionedUsedMiB: 11, OverprovisionedFreeMiB: 21}},
-		{"all upper P", `{"overProvisionedUsedMiB":12,"overProvisionedFreeMiB":22}`,
-			SpaceReport{OverprovisionedUsedMiB: 12, OverprovisionedFreeMiB: 22}},
-		{"inverse mix", `{"overProvisionedUsedMiB":13,"overprovisionedFreeMiB":23}`,
-			SpaceReport{OverprovisionedUsedMiB: 13, OverprovisionedFreeMiB: 23}},
-		{"other case is not guessed", `{"OVERPROVISIONEDUSEDMIB":14,"Overprovisionedfreemib":24,"RAWFREEMIB":1}`,
-			SpaceReport{}},
-		{"HPE python top level", `{"rawFreeMiB":100,"usableFreeMiB":75}`,
-			SpaceReport{RawFreeMiB: 100, UsableFreeMiB: 75}},
-		{"guide's nested layout", `{"LDLayoutCapacity":{"rawFreeMiB":300,"usableFreeMiB":200}}`,
-			SpaceReport{RawFreeMiB: 300, UsableFreeMiB: 200}},
-		{"top level wins over nested, even when 0", `{"rawFreeMiB":0,"usableFreeMiB":5,"LDLayoutCapacity":{"rawFreeMiB":300,"usableFreeMiB":200}}`,
-			SpaceReport{RawFreeMiB: 0, UsableFreeMiB: 5}},
-		{"null nested", `{"LDLayoutCapacity":null,"rawFreeMiB":1}`, SpaceReport{RawFreeMiB: 1}},
-		{"quoted numbers and nulls", `{"rawFreeMiB":"42","usableFreeMiB":null,"overprovisionedUsedMiB":" 9 "}`,
-			SpaceReport{RawFreeMiB: 42, OverprovisionedUsedMiB: 9}},
-		{"large values", `{"overprovisionedUsedMiB":9007199254740993,"overProvisionedFreeMiB":1}`,
-			SpaceReport{OverprovisionedUsedMiB: 9007199254740993, OverprovisionedFreeMiB: 1}},
-		{"unknown members ignored", `{"foo":{"bar":1},"usableFreeMiB":3}`, SpaceReport{UsableFreeMiB: 3}},
-	}
-	for _, tc := range cases {
-		var r SpaceReport
-		require.NoError(t, json.Unmarshal([]byte(tc.json), &r), tc.name)
-		assert.Equal(t, tc.want, r, tc.name)
-		assert.Equal(t, tc.want.OverprovisionedUsedMiB+tc.want.OverprovisionedFreeMiB, r.TotalMiB(), tc.name)
-	}
-	for _, bad := range []string{`[]`, `{"rawFreeMiB":1.5}`, `{"overProvisionedFreeMiB":true}`,
-		`{"LDLayoutCapacity":[1]}`, `{"usableFreeMiB":"x"}`, `{"rawFreeMiB":"\u0000`} {
-		var r SpaceReport
-		assert.Error(t, json.Unmarshal([]byte(bad), &r), bad)
 	}
 }
 
@@ -375,4 +216,64 @@ func TestIntegralFloatsAreIntegers(t *testing.T) {
 	}
 	var s System
 	assert.Error(t, json.Unmarshal([]byte(`{"totalCapacityMiB": 1.5}`), &s), "a fraction is not a size")
+}
+
+// sessionTimeout (minutes; WSAPI guide pp. 39-41) is read leniently, as
+// every other count of the answer.
+func TestSystemWSAPIConfigurationSessionTimeout(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]int{
+		`{"httpsState":"Enabled","httpsPort":443,"sessionTimeout":15}`:     15,
+		`{"httpsState":"Enabled","httpsPort":443,"sessionTimeout":1440.0}`: 1440,
+		`{"httpsState":"Enabled","httpsPort":443,"sessionTimeout":"30"}`:   30,
+		`{"httpsState":"Enabled","httpsPort":443}`:                         0,
+	} {
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/wsapiconfiguration", jsonText(http.StatusOK, body))
+		cfg, err := c.System.WSAPIConfiguration(context.Background())
+		require.NoError(t, err, body)
+		assert.Equal(t, want, cfg.SessionTimeoutMinutes, body)
+		assert.Equal(t, 443, cfg.HTTPSPort)
+	}
+}
+
+// capacityBody is GET /capacity as HPE's python client documents it and its
+// mock WSAPI answers it (allCapacity with its allocation breakdown, the same
+// record per device type), with HPE's fixture style of integral floats for
+// FC, quoted numbers for SSD, and no NLCapacity at all.
+const capacityBody = `{
+ "allCapacity": {"totalMiB": 20054016,
+  "allocated": {"totalAllocatedMiB": 12535808,
+   "volumes": {"totalVolumesMiB": 10919936, "CPGsMiB": 10919936, "CPGUserMiB": 7205538, "unmappedMiB": 0},
+   "system": {"totalSystemMiB": 1615872, "internalMiB": 780288, "spareMiB": 835584}},
+  "freeMiB": 7518208, "freeInitializedMiB": 7518208, "freeUninitializedMiB": 0,
+  "unavailableCapacityMiB": 0, "failedCapacityMiB": 0},
+ "FCCapacity": {"totalMiB": 9150464.0, "allocated": {"totalAllocatedMiB": 5805824.0},
+  "freeMiB": 1626624.0, "failedCapacityMiB": 1718016.0, "unavailableCapacityMiB": 2.0},
+ "SSDCapacity": {"totalMiB": "1024", "allocated": {"totalAllocatedMiB": "256"}, "freeMiB": "512",
+  "freeInitializedMiB": "500", "freeUninitializedMiB": "12", "failedCapacityMiB": "256"}
+}`
+
+func TestSystemCapacity(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	calls := expectCall(t, m, http.MethodGet, testAPI+"/capacity", "", nil, jsonText(http.StatusOK, capacityBody))
+	got, err := c.System.Capacity(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), calls.Load(), "one request")
+	assert.Equal(t, &Capacity{
+		All: DeviceCapacity{TotalMiB: 20054016, AllocatedMiB: 12535808, FreeMiB: 7518208, FreeInitializedMiB: 7518208},
+		FC:  DeviceCapacity{TotalMiB: 9150464, AllocatedMiB: 5805824, FreeMiB: 1626624, FailedMiB: 1718016, UnavailableMiB: 2},
+		SSD: DeviceCapacity{TotalMiB: 1024, AllocatedMiB: 256, FreeMiB: 512, FreeInitializedMiB: 500, FreeUninitializedMiB: 12, FailedMiB: 256},
+	}, got, "NLCapacity absent: zeros")
+
+	c2, m2 := newMock(t)
+	m2.RegisterResponder(http.MethodGet, testAPI+"/capacity", jsonText(http.StatusOK, `{"allCapacity":{"totalMiB":1.5}}`))
+	_, err = c2.System.Capacity(context.Background())
+	require.ErrorIs(t, err, ErrBadResponse, "a fractional MiB count is not an answer to trust")
+
+	c3, m3 := newMock(t)
+	m3.RegisterResponder(http.MethodGet, testAPI+"/capacity", errorResponder(http.StatusForbidden, CodePermissionDenied, "no"))
+	_, err = c3.System.Capacity(context.Background())
+	assert.ErrorIs(t, err, ErrPermission)
 }

@@ -90,8 +90,13 @@ func TestSimQoS(t *testing.T) {
 	gold := alletra.VolumeSetQoS("gold")
 	limit := func(n int64) *int64 { return &n }
 	require.NoError(t, c.QoS.Create(ctx, gold, &alletra.QoSRuleSpec{IOMaxLimit: limit(5000), BwMaxLimitKB: limit(102400), Priority: alletra.QoSPriorityHigh}))
-	assert.ErrorIs(t, c.QoS.Create(ctx, gold, &alletra.QoSRuleSpec{}), alletra.ErrAlreadyExists)
-	assert.ErrorIs(t, c.QoS.Create(ctx, alletra.VolumeSetQoS("nope"), &alletra.QoSRuleSpec{}), alletra.ErrNotFound)
+	assert.ErrorIs(t, c.QoS.Create(ctx, gold, &alletra.QoSRuleSpec{IOMaxLimit: limit(1)}), alletra.ErrAlreadyExists)
+	assert.ErrorIs(t, c.QoS.Create(ctx, alletra.VolumeSetQoS("nope"), &alletra.QoSRuleSpec{IOMaxLimit: limit(1)}), alletra.ErrNotFound)
+	// The simulator presents a build of the WSAPI of 2025: a rule without a
+	// maximum is refused before it is sent.
+	posts := srv.Requests("POST", "/api/v1/qos")
+	assert.ErrorIs(t, c.QoS.Create(ctx, alletra.VolumeSetQoS("silver"), &alletra.QoSRuleSpec{Priority: alletra.QoSPriorityLow}), alletra.ErrInvalidInput)
+	assert.Equal(t, posts, srv.Requests("POST", "/api/v1/qos"))
 	require.NoError(t, c.QoS.Create(ctx, alletra.AllOthersQoS(), &alletra.QoSRuleSpec{IOMaxLimit: limit(100)}))
 
 	r, err := c.QoS.Get(ctx, gold)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -20,31 +23,49 @@ func TestSharedClientsOnePerIdentity(t *testing.T) {
 	hc := srv.HTTPClient()
 	var shared alletra.SharedClients
 	ctx := context.Background()
-	acquire := func(endpoint, password string, opts ...alletra.Option) (*alletra.Client, func(context.Context) error) {
+	config := func(endpoint, password string, opts ...alletra.Option) alletra.SharedConfig {
 		t.Helper()
-		c, release, err := shared.Acquire(endpoint, srv.Username(), password, append([]alletra.Option{alletra.WithHTTPClient(hc)}, opts...)...)
+		cfg, err := alletra.NewSharedConfig(endpoint, srv.Username(), password, append([]alletra.Option{alletra.WithHTTPClient(hc)}, opts...)...)
 		require.NoError(t, err)
-		return c, release
+		return cfg
 	}
-	a, releaseA := acquire(srv.URL, srv.Password())
-	b, releaseB := acquire(srv.URL+"/api/v1/", srv.Password())
-	assert.Same(t, a, b, "the same endpoint (normalised), credentials and TLS share one Client")
-	other, releaseOther := acquire(srv.URL, "another-password")
-	assert.NotSame(t, a, other, "other credentials, another Client")
-	insecure, releaseInsecure := acquire(srv.URL, srv.Password(), alletra.WithInsecureSkipVerify())
-	assert.NotSame(t, a, insecure, "other TLS settings, another Client")
+	// Checked once, where the caller checks its configuration ...
+	cfgA := config(srv.URL, srv.Password())
+	cfgB := config(srv.URL+"/api/v1/", srv.Password())
+	cfgOther := config(srv.URL, "another-password")
+	cfgInsecure := config(srv.URL, srv.Password(), alletra.WithInsecureSkipVerify())
 	ca := &tls.Config{RootCAs: srv.CertPool(), MinVersion: tls.VersionTLS12}
-	withCA, releaseCA := acquire(srv.URL, srv.Password(), alletra.WithTLSConfig(ca))
-	withCA2, releaseCA2 := acquire(srv.URL, srv.Password(), alletra.WithTLSConfig(ca.Clone()))
+	cfgCA := config(srv.URL, srv.Password(), alletra.WithTLSConfig(ca))
+	cfgCA2 := config(srv.URL, srv.Password(), alletra.WithTLSConfig(ca.Clone()))
+
+	// ... then every use site acquires without an error to check.
+	a, releaseA := shared.Acquire(cfgA)
+	b, releaseB := shared.Acquire(cfgB)
+	assert.Same(t, a, b, "the same endpoint (normalised), credentials and TLS share one Client")
+	a2, releaseA2 := shared.Acquire(cfgA)
+	assert.Same(t, a, a2, "the same config again: the same Client")
+	other, releaseOther := shared.Acquire(cfgOther)
+	assert.NotSame(t, a, other, "other credentials, another Client")
+	insecure, releaseInsecure := shared.Acquire(cfgInsecure)
+	assert.NotSame(t, a, insecure, "other TLS settings, another Client")
+	withCA, releaseCA := shared.Acquire(cfgCA)
+	withCA2, releaseCA2 := shared.Acquire(cfgCA2)
 	assert.Same(t, withCA, withCA2, "equal TLS configs share")
 	assert.NotSame(t, a, withCA)
 	assert.Equal(t, 4, shared.Len())
 
-	// No secret shows when the value or a Client is printed.
-	for _, s := range []string{fmt.Sprintf("%v", &shared), fmt.Sprintf("%+v", &shared), fmt.Sprintf("%#v", &shared), fmt.Sprint(a)} {
+	// No secret shows when the values or a Client are printed or logged.
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", cfgOther, "shared", &shared)
+	for _, s := range []string{
+		fmt.Sprintf("%v", &shared), fmt.Sprintf("%+v", &shared), fmt.Sprintf("%#v", &shared), fmt.Sprint(a),
+		fmt.Sprintf("%v", cfgOther), fmt.Sprintf("%+v", cfgOther), fmt.Sprintf("%#v", cfgOther), cfgA.String(),
+		fmt.Sprintf("%v", []alletra.SharedConfig{cfgA, cfgOther}), logged.String(),
+	} {
 		assert.NotContains(t, s, srv.Password())
 		assert.NotContains(t, s, "another-password")
 	}
+	assert.Contains(t, cfgA.String(), srv.Username())
 
 	_, err := a.Volumes.List(ctx, nil)
 	require.NoError(t, err)
@@ -54,6 +75,7 @@ func TestSharedClientsOnePerIdentity(t *testing.T) {
 
 	require.NoError(t, releaseA(ctx))
 	require.NoError(t, releaseA(ctx), "a second release does nothing")
+	require.NoError(t, releaseA2(ctx))
 	assert.Equal(t, 1, srv.Sessions(), "b still uses the Client")
 	require.NoError(t, releaseB(ctx))
 	assert.Equal(t, 0, srv.Sessions(), "the last release logs out")
@@ -64,7 +86,7 @@ func TestSharedClientsOnePerIdentity(t *testing.T) {
 	assert.Zero(t, shared.Len())
 
 	// After the last release, the next user gets a new Client.
-	c, release := acquire(srv.URL, srv.Password())
+	c, release := shared.Acquire(cfgA)
 	assert.NotSame(t, a, c)
 	require.NoError(t, release(ctx))
 }
@@ -72,21 +94,17 @@ func TestSharedClientsOnePerIdentity(t *testing.T) {
 func TestSharedClientsConcurrentUsers(t *testing.T) {
 	t.Parallel()
 	srv := alletratest.NewTestServer(t)
-	hc := srv.HTTPClient()
 	var shared alletra.SharedClients
+	cfg, err := alletra.NewSharedConfig(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(srv.HTTPClient()))
+	require.NoError(t, err)
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	clients := make([]*alletra.Client, 16)
-	for i := range clients {
+	for range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, release, err := shared.Acquire(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(hc))
-			if !assert.NoError(t, err) {
-				return
-			}
-			clients[i] = c
-			_, err = c.Volumes.List(ctx, nil)
+			c, release := shared.Acquire(cfg)
+			_, err := c.Volumes.List(ctx, nil)
 			assert.NoError(t, err)
 			assert.NoError(t, release(ctx))
 		}()
@@ -96,21 +114,60 @@ func TestSharedClientsConcurrentUsers(t *testing.T) {
 	assert.Zero(t, srv.Sessions(), "every session logged out at the end")
 }
 
-func TestSharedClientsRefusesBadInput(t *testing.T) {
+// Every error NewClient would give comes from NewSharedConfig, before any
+// client exists.
+func TestNewSharedConfigRefusesBadInput(t *testing.T) {
 	t.Parallel()
-	var shared alletra.SharedClients
 	for _, tc := range []struct {
 		endpoint, user, password string
 		opts                     []alletra.Option
 	}{
 		{"", "u", "p", nil},
+		{"ftp://array", "u", "p", nil},
 		{"https://array", "", "p", nil},
 		{"https://array", "u", "", nil},
 		{"https://array", "u", "p", []alletra.Option{nil}},
 		{"https://array", "u", "p", []alletra.Option{alletra.WithHTTPClient(nil)}},
+		{"https://array", "u", "p", []alletra.Option{alletra.WithSessions(0)}},
+		// A transport TLS options cannot reach: NewClient's own refusal.
+		{"https://array", "u", "p", []alletra.Option{alletra.WithHTTPClient(&http.Client{Transport: roundTripFunc(nil)}), alletra.WithInsecureSkipVerify()}},
 	} {
-		_, _, err := shared.Acquire(tc.endpoint, tc.user, tc.password, tc.opts...)
-		require.ErrorIs(t, err, alletra.ErrInvalidInput)
+		cfg, err := alletra.NewSharedConfig(tc.endpoint, tc.user, tc.password, tc.opts...)
+		require.ErrorIs(t, err, alletra.ErrInvalidInput, "%+v", tc)
+		assert.Equal(t, alletra.SharedConfig{}, cfg)
 	}
+	var shared alletra.SharedClients
+	assert.PanicsWithValue(t, "alletra: SharedClients.Acquire: SharedConfig not made by NewSharedConfig",
+		func() { shared.Acquire(alletra.SharedConfig{}) }, "the zero SharedConfig is a programming error")
 	assert.Zero(t, shared.Len())
+}
+
+// roundTripFunc is an http.RoundTripper that is not an *http.Transport.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A SharedConfig keeps what it checked: a caller that changes its
+// *http.Client or *tls.Config afterwards (here into a transport TLS options
+// cannot reach, which NewClient refuses) neither breaks Acquire nor changes
+// the clients it gives.
+func TestSharedConfigFrozenAtCheck(t *testing.T) {
+	t.Parallel()
+	srv := alletratest.NewTestServer(t)
+	hc := srv.HTTPClient()
+	ca := &tls.Config{RootCAs: srv.CertPool(), MinVersion: tls.VersionTLS12}
+	cfg, err := alletra.NewSharedConfig(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(hc), alletra.WithTLSConfig(ca))
+	require.NoError(t, err)
+
+	hc.Transport = roundTripFunc(func(*http.Request) (*http.Response, error) { panic("the caller's changed transport was used") })
+	ca.RootCAs = nil
+	ca.InsecureSkipVerify = true
+	_, err = alletra.NewClient(srv.URL, srv.Username(), srv.Password(), alletra.WithHTTPClient(hc), alletra.WithTLSConfig(ca))
+	require.ErrorIs(t, err, alletra.ErrInvalidInput, "NewClient refuses the changed HTTP client")
+
+	var shared alletra.SharedClients
+	c, release := shared.Acquire(cfg)
+	_, err = c.System.Get(context.Background())
+	require.NoError(t, err, "the client uses the transport and CA pool as they were checked")
+	require.NoError(t, release(context.Background()))
 }

@@ -39,6 +39,11 @@
 // everything else, including LXD's global "lxd-reverter-snapshot" and the
 // names of [TemporarySnapshotName].
 //
+// [ParseVolumeType] and [ParseContentType] read LXD's own strings for the
+// types back ("container" or the drivers' "containers", "virtual-machine",
+// "block", "iso", ...), so a driver goes from what it holds to a [Volume]
+// without a translation table of its own.
+//
 // # Other names
 //
 // [HostName] builds the host name LXD uses for a server and connector, and

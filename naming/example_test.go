@@ -79,3 +79,25 @@ func ExampleTemporarySnapshotName() {
 	fmt.Println(name, len(name), errors.Is(perr, naming.ErrNotVolumeName))
 	// Output: trv.c-WiUEsGpsSEmO592wtnT9FA 28 true
 }
+
+func ExampleParseVolumeType() {
+	// A driver holds LXD's strings: its volume type and content type.
+	typ, err := naming.ParseVolumeType("virtual-machine")
+	if err != nil {
+		panic(err)
+	}
+	content, err := naming.ParseContentType("block")
+	if err != nil {
+		panic(err)
+	}
+	name, err := naming.LXD(naming.Volume{Type: typ, Content: content, UUID: "a5289556-c903-409a-8aa0-4af18a46738d"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(name)
+	_, err = naming.ParseVolumeType("bucket")
+	fmt.Println(errors.Is(err, naming.ErrInvalidVolume))
+	// Output:
+	// v-a5289556c903409a8aa04af18a46738d-b
+	// true
+}

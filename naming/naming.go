@@ -37,6 +37,26 @@ func (t VolumeType) String() string {
 	return "VolumeType(" + strconv.Itoa(int(t)) + ")"
 }
 
+// ParseVolumeType returns the VolumeType LXD calls s. It accepts the names
+// String returns ("container", "virtual-machine", "image", "custom"), which
+// are those of LXD's API and database, and the names of LXD's storage drivers
+// (drivers.VolumeType in lxd/storage/drivers: "containers",
+// "virtual-machines", "images", "custom"). The match is exact (lower case, no
+// spaces); anything else gives an error matching ErrInvalidVolume.
+func ParseVolumeType(s string) (VolumeType, error) {
+	switch s {
+	case "container", "containers":
+		return Container, nil
+	case "virtual-machine", "virtual-machines":
+		return VirtualMachine, nil
+	case "image", "images":
+		return Image, nil
+	case "custom":
+		return Custom, nil
+	}
+	return 0, fmt.Errorf("%w: unknown volume type %q", ErrInvalidVolume, s)
+}
+
 func (t VolumeType) letter() byte {
 	switch t {
 	case Container:
@@ -88,6 +108,23 @@ func (c ContentType) String() string {
 		return "iso"
 	}
 	return "ContentType(" + strconv.Itoa(int(c)) + ")"
+}
+
+// ParseContentType returns the ContentType LXD calls s: "filesystem",
+// "block" or "iso", as String returns them and as LXD's API and storage
+// drivers name them, and "fs", the drivers' name for filesystem content in
+// older LXD releases. The match is exact; anything else gives an error
+// matching ErrInvalidVolume.
+func ParseContentType(s string) (ContentType, error) {
+	switch s {
+	case "filesystem", "fs":
+		return Filesystem, nil
+	case "block":
+		return Block, nil
+	case "iso":
+		return ISO, nil
+	}
+	return 0, fmt.Errorf("%w: unknown content type %q", ErrInvalidVolume, s)
 }
 
 func (c ContentType) suffix() (string, bool) {
