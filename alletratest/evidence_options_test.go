@@ -81,3 +81,23 @@ func TestWithNamedErrorCodeUnknownName(t *testing.T) {
 	assert.PanicsWithValue(t, `alletratest: WithNamedErrorCode: "MEMBER_IN_SETT" is not a named error the simulator answers`,
 		func() { WithNamedErrorCode("MEMBER_IN_SETT", 1) })
 }
+
+// The named 503 limits can be provoked; the client does not retry them as
+// load. Errors without a published number carry PlaceholderCode.
+func TestWithMaxVolumesAndSnapshots(t *testing.T) {
+	t.Parallel()
+	srv := NewTestServer(t, WithMaxVolumes(1), WithMaxSnapshots(1))
+	do := rawLogin(t, srv)
+	st, body := do("POST", "/volumes", `{"name":"a","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("POST", "/volumes", `{"name":"b","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`)
+	assert.Equal(t, 503, st)
+	assert.Contains(t, body, `"code":99999`)
+	assert.Contains(t, body, "VV_LIMIT_REACHED")
+	st, body = do("POST", "/volumes/a", `{"action":"createSnapshot","parameters":{"name":"s1"}}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("POST", "/volumes/a", `{"action":"createSnapshot","parameters":{"name":"s2"}}`)
+	assert.Equal(t, 503, st)
+	assert.Contains(t, body, "SNAPSHOT_LIMIT_REACHED")
+	assert.Equal(t, 99999, PlaceholderCode)
+}

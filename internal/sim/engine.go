@@ -68,9 +68,9 @@ type Config struct {
 
 	// NamedErrorCodes sets the WSAPI code sent with a named error (one the
 	// public record documents by symbol and HTTP status only, see
-	// NamedError). Without an entry the error body has no "code" member,
-	// except MEMBER_IN_SET, which defaults to 104; an entry of 0 omits the
-	// member.
+	// NamedError). Without an entry the code is PlaceholderCode, except
+	// MEMBER_IN_SET's 104. An entry of 0 omits the member, which no array
+	// does: it is there to test a client against a body without a code.
 	NamedErrorCodes map[NamedError]int
 	// Domains are the array's domains. A host created in any other domain
 	// gets 404 NON_EXISTENT_DOMAIN (38). Default none, as on an array
@@ -81,6 +81,12 @@ type Config struct {
 	// PowerShell toolkit reads. By default the answer is {"iSCSIVlans":[...]},
 	// the shape HPE's python client reads.
 	ISCSIVlansEnvelope bool
+	// MaxVolumes and MaxSnapshots, when positive, are how many volumes
+	// (base volumes and physical copies) and snapshots the array holds: a
+	// create beyond them answers the named 503 VV_LIMIT_REACHED or
+	// SNAPSHOT_LIMIT_REACHED (guide 1.3.1), hard limits that a retry does
+	// not lift. Default 0: no limit.
+	MaxVolumes, MaxSnapshots int
 	// FloatCapacities writes the capacity members of GET /system, of CPG
 	// usage and of the space report as integral JSON floats (35549184.0),
 	// as HPE's own test fixtures do, so that a client's tolerance is tested.

@@ -334,7 +334,7 @@ func (e *Engine) deleteHost(req *request) response {
 		return errResponse(errConflict(CodeExportedVLUN, "host %s has exported volumes", name))
 	}
 	if e.hostInAnySet(name) { // HOST_IN_SET: 409 (HPE's ruby SDK), no trusted number
-		return errResponse(errConflict(0, "host %s is a member of a host set", name))
+		return errResponse(e.named(ErrHostInSet, "host %s is a member of a host set", name))
 	}
 	delete(e.hosts, name)
 	return response{status: http.StatusOK}

@@ -147,7 +147,7 @@ func (e *Engine) resyncCopy(req *request) response {
 	}
 	src := e.volumes[e.copyOrigin[name]]
 	if src == nil {
-		return errResponse(errNotFound(0, "physical copy not found: %s", name))
+		return errResponse(e.named(ErrNonExistentVVCopy, "physical copy not found: %s", name))
 	}
 	if t := e.activeTaskFor(name); t != nil {
 		return errResponse(e.errBusy(name, t))

@@ -59,7 +59,7 @@ func TestResyncCopy(t *testing.T) {
 	}
 	c.ok(200, "POST", "/volumes/src", copyBody(true))
 	// A resync while the offline copy runs: INV_OPERATION_VV_PCOPY_IN_PROGRESS, a named 409 with no public number.
-	c.fails(409, 0, "PUT", "/volumes/dst", map[string]any{"action": 2})
+	c.fails(409, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
 	clk.Advance(time.Minute)
 	require.NoError(t, c.srv.Engine.WriteContent("src", "two"))
 	r := c.ok(200, "PUT", "/volumes/dst", map[string]any{"action": 2})
@@ -70,11 +70,11 @@ func TestResyncCopy(t *testing.T) {
 	assert.Equal(t, "two", got)
 	clk.Advance(time.Minute)
 
-	c.fails(404, 0, "PUT", "/volumes/other", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
+	c.fails(404, PlaceholderCode, "PUT", "/volumes/other", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
 	c.fails(404, CodeNonExistentVolume, "PUT", "/volumes/nope", map[string]any{"action": 2})
 	c.fails(400, CodeInvalidInput, "PUT", "/volumes/dst", map[string]any{"action": 2, "bogus": true})
 	// A copy without a saved snapshot cannot be resynchronised.
 	c.ok(200, "POST", "/volumes/src", copyBody(false))
 	clk.Advance(time.Minute)
-	c.fails(404, 0, "PUT", "/volumes/dst", map[string]any{"action": 2})
+	c.fails(404, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
 }
