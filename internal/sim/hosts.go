@@ -225,6 +225,9 @@ func (e *Engine) createHost(req *request) response {
 	if err := e.validName("name", *b.Name); err != nil {
 		return errResponse(err)
 	}
+	if err := validDomain(b.Domain); err != nil {
+		return errResponse(err)
+	}
 	kinds := 0
 	for _, present := range []bool{b.ISCSINames != nil, b.FCWWNs != nil, b.NQN != nil} {
 		if present {
@@ -256,9 +259,8 @@ func (e *Engine) createHost(req *request) response {
 	if e.hosts[*b.Name] != nil {
 		return errResponse(errConflict(CodeExistentHost, "host exists"))
 	}
-	if b.Domain != nil && !slices.Contains(e.cfg.Domains, *b.Domain) {
-		// HPE's mock: NON_EXISTENT_DOMAIN, 404 code 38.
-		return errResponse(withRef(errNotFound(CodeNonExistentDomain, "domain does not exist: %s", *b.Domain), "domain"))
+	if err := e.domainExists(b.Domain); err != nil {
+		return errResponse(err)
 	}
 	for _, id := range slices.Concat(iscsi, fc, nqn) {
 		if o := e.pathOwner(id); o != nil {

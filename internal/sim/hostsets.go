@@ -100,6 +100,9 @@ func (e *Engine) createHostSet(req *request) response {
 
 // getHostSet handles GET /hostsets/{name}.
 func (e *Engine) getHostSet(req *request) response {
+	if err := e.setNameInPath(req.params[0]); err != nil {
+		return errResponse(err)
+	}
 	e.lock()
 	defer e.unlock()
 	s := e.hostSets[req.params[0]]
@@ -130,6 +133,9 @@ func (e *Engine) listHostSets(req *request) response {
 // modifyHostSet handles PUT /hostsets/{name}: add or remove members, rename,
 // comment. Only actions 1 and 2 apply to host sets.
 func (e *Engine) modifyHostSet(req *request) response {
+	if err := e.setNameInPath(req.params[0]); err != nil {
+		return errResponse(err)
+	}
 	var b setModifyBody
 	if err := decodeStrict(req.body, &b); err != nil {
 		return errResponse(err)
@@ -287,4 +293,17 @@ func (e *Engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 	}
 	return response{status: http.StatusCreated, location: vlunLocation(v.name, chosen, target, port)}
+}
+
+// setNameInPath checks a host set's name in a GET or PUT path before the set
+// is looked up, as HPE's mock does: an illegal character 400/69, a name
+// longer than the limit 400/57.
+func (e *Engine) setNameInPath(name string) *APIError {
+	if err := illegalName(name); err != nil {
+		return err
+	}
+	if len(name) > e.cfg.MaxNameLength {
+		return errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit")
+	}
+	return nil
 }

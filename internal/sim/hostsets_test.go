@@ -64,3 +64,16 @@ func TestHostSets(t *testing.T) {
 	_, ok = c.srv.Engine.HostSet("c2")
 	assert.False(t, ok)
 }
+
+// Host set names in GET and PUT paths are checked before the lookup (HPE's
+// mock): an illegal character 400/69, too long 400/57.
+func TestHostSetNameInPath(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	long := "s2345678901234567890123456789012"
+	c.fails(400, CodeIllegalChar, "GET", "/hostsets/bad%25name", nil)
+	c.fails(400, CodeExceedsLength, "GET", "/hostsets/"+long, nil)
+	c.fails(400, CodeIllegalChar, "PUT", "/hostsets/bad!name", map[string]any{"comment": "x"})
+	c.fails(400, CodeExceedsLength, "PUT", "/hostsets/"+long, map[string]any{"comment": "x"})
+	c.fails(404, CodeNonExistentSet, "GET", "/hostsets/nope", nil)
+}

@@ -41,3 +41,13 @@ func TestMetadata(t *testing.T) {
 	assert.Empty(t, c.srv.Engine.Metadata("v2"), "a new volume of the same name starts without metadata")
 	assert.Nil(t, c.srv.Engine.Metadata("nope"))
 }
+
+// A metadata DELETE checks its key as GET and PUT do.
+func TestMetadataDeleteIllegalKey(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("v1", 256)
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		c.fails(400, CodeIllegalChar, m, "/volumes/v1/objectKeyValues/a@b", map[string]any{"value": "x"})
+	}
+}
