@@ -103,6 +103,7 @@ func TestGoldenKeySets(t *testing.T) {
 		"system.json":                 "/system",
 		"cpg.json":                    "/cpgs/SSD_r6",
 		"wsapiconfiguration.json":     "/wsapiconfiguration",
+		"hpe/capacity.json":           "/capacity",
 		"error_not_found_volume.json": "/volumes/nope",
 		"error_not_found_task.json":   "/tasks/999",
 	} {
