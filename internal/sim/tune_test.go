@@ -78,3 +78,21 @@ func TestResyncCopy(t *testing.T) {
 	clk.Advance(time.Minute)
 	c.fails(404, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
 }
+
+// A tune to conversion 4 (DECO: dedup + compression) leaves the volume
+// compressed and deduplicated, as a create with reduce does.
+func TestTuneToDECOCompresses(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("v1", 256)
+	c.taskID(c.ok(200, "PUT", "/volumes/v1", map[string]any{"action": 6, "tuneOperation": 1, "userCPG": DefaultCPG, "conversionOperation": 4}))
+	got := c.ok(200, "GET", "/volumes/v1", nil).json(t)
+	assert.EqualValues(t, 1, got["compressionState"])
+	assert.EqualValues(t, 1, got["deduplicationState"])
+	assert.EqualValues(t, ProvTDVV, got["provisioningType"])
+	c.ok(201, "POST", "/volumes", map[string]any{"name": "r", "cpg": DefaultCPG, "sizeMiB": 256, "reduce": true})
+	reduced := c.ok(200, "GET", "/volumes/r", nil).json(t)
+	for _, k := range []string{"compressionState", "deduplicationState", "provisioningType"} {
+		assert.Equal(t, reduced[k], got[k], k)
+	}
+}
