@@ -83,3 +83,11 @@ func WithMaxVolumes(n int) Option { return func(c *config) { c.sim.MaxVolumes = 
 // limit). A snapshot beyond it, of a volume or of a volume set, answers 503
 // SNAPSHOT_LIMIT_REACHED, a hard limit (WSAPI guide 1.3.1).
 func WithMaxSnapshots(n int) Option { return func(c *config) { c.sim.MaxSnapshots = n } }
+
+// WithUntaggedVlanEntry gives the default VLAN-tagged iSCSI port 1:2:1 a
+// real untagged address, 10.0.1.11: GET /ports reports it as the port's
+// IPAddr, and GET /ports/1:2:1/iSCSIVlans/ repeats it as an "untagged"
+// entry before the tagged portal 10.0.1.12, as real arrays list such a port
+// (Cinder exported twice to one portal there and got 409 code 18). A
+// client's target discovery should offer 10.0.1.11 once.
+func WithUntaggedVlanEntry() Option { return func(c *config) { c.sim.UntaggedVlanEntry = true } }

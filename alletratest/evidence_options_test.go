@@ -1,11 +1,13 @@
 package alletratest
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -100,4 +102,23 @@ func TestWithMaxVolumesAndSnapshots(t *testing.T) {
 	assert.Equal(t, 503, st)
 	assert.Contains(t, body, "SNAPSHOT_LIMIT_REACHED")
 	assert.Equal(t, 99999, PlaceholderCode)
+}
+
+// The SDK's target discovery offers the untagged trunk address of a
+// VLAN-tagged port once, although the array lists it twice.
+func TestWithUntaggedVlanEntry(t *testing.T) {
+	t.Parallel()
+	srv := NewTestServer(t, WithUntaggedVlanEntry())
+	c, err := srv.Client()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	got, err := c.Ports.TargetAddresses(context.Background(), alletra.ProtocolISCSI)
+	require.NoError(t, err)
+	var ips []string
+	for _, a := range got {
+		ips = append(ips, a.IP)
+	}
+	assert.Equal(t, []string{"10.0.0.11", "10.0.1.11", "10.0.1.12"}, ips)
+	p := srv.Ports()[2]
+	assert.Equal(t, "10.0.1.11", p.UntaggedIPAddr)
 }

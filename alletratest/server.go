@@ -142,6 +142,9 @@ func (s *Server) Content(volume string) (string, error) { return s.e.Content(vol
 // SetPorts replaces the array's ports.
 func (s *Server) SetPorts(ports []PortState) { s.e.SetPorts(convert(ports, PortState.sim)) }
 
+// Ports returns the array's ports.
+func (s *Server) Ports() []PortState { return convert(s.e.Ports(), portState) }
+
 // SetTaskDuration sets the duration of tasks started from now on.
 func (s *Server) SetTaskDuration(d time.Duration) { s.e.SetTaskDuration(d) }
 

@@ -87,6 +87,11 @@ type Config struct {
 	// SNAPSHOT_LIMIT_REACHED (guide 1.3.1), hard limits that a retry does
 	// not lift. Default 0: no limit.
 	MaxVolumes, MaxSnapshots int
+	// UntaggedVlanEntry gives the default VLAN-tagged port 1:2:1 a real
+	// untagged address, 10.0.1.11, which GET /ports reports and its VLAN
+	// list repeats as an "untagged" entry, as real arrays do (see
+	// PortState.UntaggedIPAddr).
+	UntaggedVlanEntry bool
 	// FloatCapacities writes the capacity members of GET /system, of CPG
 	// usage and of the space report as integral JSON floats (35549184.0),
 	// as HPE's own test fixtures do, so that a client's tolerance is tested.
@@ -165,6 +170,13 @@ func NewEngine(cfg Config) *Engine {
 		cpgs:     map[string]*cpg{},
 		ports:    DefaultPorts(),
 		taskDur:  cfg.TaskDuration,
+	}
+	if cfg.UntaggedVlanEntry {
+		for i := range e.ports {
+			if e.ports[i].VLANTagged {
+				e.ports[i].UntaggedIPAddr = untaggedTrunkIP
+			}
+		}
 	}
 	for _, n := range cfg.CPGs {
 		e.cpgs[n] = &cpg{id: e.newID(), uuid: newUUID(), name: n}

@@ -29,3 +29,18 @@ func TestPortVlansAnswerShape(t *testing.T) {
 	assert.Equal(t, "10.0.0.11", ports[1]["IPAddr"], "an untagged port keeps its address")
 	assert.Equal(t, "0.0.0.0", c.ok(200, "GET", "/ports/1:2:1", nil).json(t)["IPAddr"])
 }
+
+// A VLAN-tagged port can also carry a real untagged address, which the
+// array repeats as an "untagged" VLAN entry (Cinder 4482ec892, 255ccd6c6).
+func TestPortUntaggedVlanEntry(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{UntaggedVlanEntry: true})
+	ports := c.ok(200, "GET", "/ports", nil).members(t)
+	assert.Equal(t, "10.0.1.11", ports[2]["IPAddr"])
+	assert.EqualValues(t, 1, ports[2]["iSCSIPortInfo"].(map[string]any)["vlan"])
+	vl := c.ok(200, "GET", "/ports/1:2:1/iSCSIVlans/", nil).json(t)["iSCSIVlans"].([]any)
+	require.Len(t, vl, 2)
+	assert.Equal(t, "10.0.1.11", vl[0].(map[string]any)["IPAddr"])
+	assert.EqualValues(t, 0, vl[0].(map[string]any)["vlanTag"])
+	assert.Equal(t, "10.0.1.12", vl[1].(map[string]any)["IPAddr"])
+}
