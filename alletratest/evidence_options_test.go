@@ -121,4 +121,14 @@ func TestWithUntaggedVlanEntry(t *testing.T) {
 	assert.Equal(t, []string{"10.0.0.11", "10.0.1.11", "10.0.1.12"}, ips)
 	p := srv.Ports()[2]
 	assert.Equal(t, "10.0.1.11", p.UntaggedIPAddr)
+
+	// The same portal under a VLAN tag too: still one target address.
+	p.ISCSIVlans = append(p.ISCSIVlans, ISCSIVlanState{IPAddr: "10.0.1.11", VlanTag: 200})
+	srv.SetPorts([]PortState{p})
+	got, err = c.Ports.TargetAddresses(context.Background(), alletra.ProtocolISCSI)
+	require.NoError(t, err)
+	require.Len(t, got, 2, "%v", got)
+	assert.Equal(t, "10.0.1.11", got[0].IP)
+	assert.Zero(t, got[0].VLANTag, "the port's own address comes first")
+	assert.Equal(t, "10.0.1.12", got[1].IP)
 }
