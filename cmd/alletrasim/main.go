@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	user := fs.String("user", "3paradm", "the user name the array accepts")
 	password := fs.String("password", "3pardata", "the password the array accepts (a test password: it is printed)")
 	certFile := fs.String("cert", "", "write the certificate clients should trust (PEM) to `FILE`")
-	maxName := fs.Int("max-name", 31, "longest accepted volume, host and set name (`N` characters)")
+	maxName := fs.Int("max-name", 0, "longest accepted volume, host and set name (`N` characters; 0: by build, 63 for volumes and sets on Alletra MP builds, 31 otherwise and for hosts)")
 	serialize := fs.Bool("serialize", false, "serialise requests that share a session key, as real arrays do")
 	taskDuration := fs.Duration("task-duration", 0, "how long promote and physical-copy tasks run (`D`, e.g. 5s)")
 	build := fs.Int64("build", 0, "the WSAPI build `N` the array reports (0: the simulator's default, an Alletra MP build, where GET /api needs a session)")
@@ -65,8 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case *user == "" || *password == "":
 		return errors.New("-user and -password must not be empty")
-	case *maxName < 1:
-		return fmt.Errorf("-max-name %d: must be at least 1", *maxName)
+	case *maxName < 0:
+		return fmt.Errorf("-max-name %d: must not be negative", *maxName)
 	case *build < 0:
 		return fmt.Errorf("-build %d: must not be negative", *build)
 	case *taskDuration < 0:

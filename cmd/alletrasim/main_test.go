@@ -186,7 +186,7 @@ func TestRunTLSWritesCertificate(t *testing.T) {
 func TestRunRefusesBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
-		{"-max-name", "0"},
+		{"-max-name", "-1"},
 		{"-task-duration", "-1s"},
 		{"-build", "-1"},
 		{"-plain", "-cert", "x.pem"},

@@ -16,7 +16,20 @@ import (
 const (
 	DefaultUser               = "3paradm"
 	DefaultPassword           = "3pardata"
-	DefaultMaxNameLength      = 31
+	// DefaultMaxNameLength is the name limit of 3PAR-era builds (below
+	// BuildNoSnapCPG): the name31 type of the WSAPI guides.
+	DefaultMaxNameLength = 31
+	// DefaultMaxNameLengthMP is the limit of volume, snapshot, set and CPG
+	// names on builds from BuildNoSnapCPG (the "WSAPI of 2023", Alletra MP).
+	// LXD's driver creates 34–37-character volume names there and its
+	// upstream tests pass against such an array (lxd.md §0 and §2); the real
+	// limit is not published, so the default is the longest length
+	// go-alletra's probe tries (63). Host names keep 31 on every build
+	// (hpe-storage/csi-driver#460: an Alletra MP B10000 refused a longer
+	// host name with 57).
+	DefaultMaxNameLengthMP = 63
+	// MaxHostNameLength is the host name limit (see DefaultMaxNameLengthMP).
+	MaxHostNameLength = 31
 	DefaultMaxVolumeSizeMiB   = 16 * 1024 * 1024 // 16 TiB
 	DefaultSessionLimit       = 36
 	DefaultSessionIdleTimeout = 15 * time.Minute
@@ -45,7 +58,14 @@ const (
 // Config holds the simulated array's settings. Zero fields take defaults.
 type Config struct {
 	User, Password     string
-	MaxNameLength      int
+	// MaxNameLength is the longest volume, snapshot, set, CPG and metadata
+	// name; 0 takes DefaultMaxNameLength (31) on builds below
+	// BuildNoSnapCPG and DefaultMaxNameLengthMP (63) from it. When set, it is
+	// also the host name limit unless MaxHostNameLength is set.
+	MaxNameLength int
+	// MaxHostNameLength is the longest host name; 0 takes MaxNameLength
+	// when that is set, else MaxHostNameLength (31) on every build.
+	MaxHostNameLength int
 	MaxVolumeSizeMiB   int64
 	SessionLimit       int
 	SessionIdleTimeout time.Duration
@@ -102,8 +122,20 @@ func (c *Config) fill() {
 	if c.User == "" && c.Password == "" {
 		c.User, c.Password = DefaultUser, DefaultPassword
 	}
+	if c.Build == 0 {
+		c.Build = DefaultBuild
+	}
+	if c.MaxHostNameLength <= 0 {
+		c.MaxHostNameLength = MaxHostNameLength
+		if c.MaxNameLength > 0 {
+			c.MaxHostNameLength = c.MaxNameLength // set: for hosts too
+		}
+	}
 	if c.MaxNameLength <= 0 {
 		c.MaxNameLength = DefaultMaxNameLength
+		if c.Build >= BuildNoSnapCPG {
+			c.MaxNameLength = DefaultMaxNameLengthMP
+		}
 	}
 	if c.MaxVolumeSizeMiB <= 0 {
 		c.MaxVolumeSizeMiB = DefaultMaxVolumeSizeMiB
@@ -116,9 +148,6 @@ func (c *Config) fill() {
 	}
 	if c.Clock == nil {
 		c.Clock = RealClock{}
-	}
-	if c.Build == 0 {
-		c.Build = DefaultBuild
 	}
 	if len(c.CPGs) == 0 {
 		c.CPGs = []string{DefaultCPG}
@@ -235,10 +264,19 @@ func nameChar(r rune) bool {
 
 // validName checks a WSAPI name31-style name against the configured limit.
 func (e *Engine) validName(field, name string) *APIError {
+	return validNameLen(field, name, e.cfg.MaxNameLength)
+}
+
+// validHostName checks a host name against the host name limit.
+func (e *Engine) validHostName(field, name string) *APIError {
+	return validNameLen(field, name, e.cfg.MaxHostNameLength)
+}
+
+func validNameLen(field, name string, limit int) *APIError {
 	if name == "" {
 		return withRef(errBadRequest(CodeEmptyString, "invalid input: empty string"), field)
 	}
-	if len(name) > e.cfg.MaxNameLength {
+	if len(name) > limit {
 		return withRef(errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit"), field)
 	}
 	if name[0] == '-' {

@@ -222,7 +222,7 @@ func (e *Engine) createHost(req *request) response {
 	if b.Name == nil {
 		return errResponse(missing("name"))
 	}
-	if err := e.validName("name", *b.Name); err != nil {
+	if err := e.validHostName("name", *b.Name); err != nil {
 		return errResponse(err)
 	}
 	if err := validDomain(b.Domain); err != nil {

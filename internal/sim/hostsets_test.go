@@ -69,7 +69,7 @@ func TestHostSets(t *testing.T) {
 // mock): an illegal character 400/69, too long 400/57.
 func TestHostSetNameInPath(t *testing.T) {
 	t.Parallel()
-	c := newTC(t, Config{})
+	c := newTC(t, Config{MaxNameLength: DefaultMaxNameLength})
 	long := "s2345678901234567890123456789012"
 	c.fails(400, CodeIllegalChar, "GET", "/hostsets/bad%25name", nil)
 	c.fails(400, CodeExceedsLength, "GET", "/hostsets/"+long, nil)

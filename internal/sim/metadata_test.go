@@ -9,7 +9,7 @@ import (
 
 func TestMetadata(t *testing.T) {
 	t.Parallel()
-	c := newTC(t, Config{})
+	c := newTC(t, Config{MaxNameLength: DefaultMaxNameLength})
 	c.volume("v1", 256)
 	c.ok(201, "POST", "/volumes/v1/objectKeyValues", map[string]any{"key": "owner", "value": "cinder"})
 	c.fails(409, CodeExistentObjectKey, "POST", "/volumes/v1/objectKeyValues", map[string]any{"key": "owner", "value": "x"})
