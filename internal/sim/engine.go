@@ -14,8 +14,8 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultUser               = "3paradm"
-	DefaultPassword           = "3pardata"
+	DefaultUser     = "3paradm"
+	DefaultPassword = "3pardata"
 	// DefaultMaxNameLength is the name limit of 3PAR-era builds (below
 	// BuildNoSnapCPG): the name31 type of the WSAPI guides.
 	DefaultMaxNameLength = 31
@@ -29,7 +29,7 @@ const (
 	// host name with 57).
 	DefaultMaxNameLengthMP = 63
 	// MaxHostNameLength is the host name limit (see DefaultMaxNameLengthMP).
-	MaxHostNameLength = 31
+	MaxHostNameLength         = 31
 	DefaultMaxVolumeSizeMiB   = 16 * 1024 * 1024 // 16 TiB
 	DefaultSessionLimit       = 36
 	DefaultSessionIdleTimeout = 15 * time.Minute
@@ -57,7 +57,7 @@ const (
 
 // Config holds the simulated array's settings. Zero fields take defaults.
 type Config struct {
-	User, Password     string
+	User, Password string
 	// MaxNameLength is the longest volume, snapshot, set, CPG and metadata
 	// name; 0 takes DefaultMaxNameLength (31) on builds below
 	// BuildNoSnapCPG and DefaultMaxNameLengthMP (63) from it. When set, it is
@@ -65,7 +65,7 @@ type Config struct {
 	MaxNameLength int
 	// MaxHostNameLength is the longest host name; 0 takes MaxNameLength
 	// when that is set, else MaxHostNameLength (31) on every build.
-	MaxHostNameLength int
+	MaxHostNameLength  int
 	MaxVolumeSizeMiB   int64
 	SessionLimit       int
 	SessionIdleTimeout time.Duration
