@@ -2,6 +2,7 @@ package alletratest
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/openalletra/go-alletra/internal/sim"
 )
@@ -91,3 +92,25 @@ func WithMaxSnapshots(n int) Option { return func(c *config) { c.sim.MaxSnapshot
 // (Cinder exported twice to one portal there and got 409 code 18). A
 // client's target discovery should offer 10.0.1.11 once.
 func WithUntaggedVlanEntry() Option { return func(c *config) { c.sim.UntaggedVlanEntry = true } }
+
+// WithCPGInDomain adds a CPG in a domain (see WithDomains) to the CPGs the
+// array has (by default "SSD_r6" alone). GET /cpgs/<name> reports the
+// domain. Apply it after WithCPG, which replaces the list.
+func WithCPGInDomain(name, domain string) Option {
+	return func(c *config) {
+		if len(c.sim.CPGs) == 0 {
+			c.sim.CPGs = []string{sim.DefaultCPG}
+		}
+		if !slices.Contains(c.sim.CPGs, name) {
+			c.sim.CPGs = append(c.sim.CPGs, name)
+		}
+		if c.sim.CPGDomains == nil {
+			c.sim.CPGDomains = map[string]string{}
+		}
+		c.sim.CPGDomains[name] = domain
+	}
+}
+
+// NamedErrorStatus returns the documented HTTP status of a named error the
+// simulator answers (see WithNamedErrorCode), or 0 for any other name.
+func NamedErrorStatus(name string) int { return sim.NamedError(name).Status() }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/stretchr/testify/assert"
@@ -131,4 +132,23 @@ func TestWithUntaggedVlanEntry(t *testing.T) {
 	assert.Equal(t, "10.0.1.11", got[0].IP)
 	assert.Zero(t, got[0].VLANTag, "the port's own address comes first")
 	assert.Equal(t, "10.0.1.12", got[1].IP)
+}
+
+// Fixtures outside suites need: a CPG in a domain, a task that stays active.
+func TestFixtureOptions(t *testing.T) {
+	t.Parallel()
+	clk := NewManualClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	srv := NewTestServer(t, WithClock(clk), WithDomains("UNIT_TEST_DOMAIN"), WithCPGInDomain("CPG1_UNIT_TEST", "UNIT_TEST_DOMAIN"))
+	do := rawLogin(t, srv)
+	st, body := do("GET", "/cpgs/CPG1_UNIT_TEST", "")
+	require.Equal(t, 200, st, body)
+	assert.Contains(t, body, `"domain":"UNIT_TEST_DOMAIN"`)
+	st, _ = do("GET", "/cpgs/SSD_r6", "")
+	assert.Equal(t, 200, st, "the default CPG stays")
+	ts := srv.StartTask(alletra.TaskTypeBackgroundTask, "background", time.Hour)
+	assert.Equal(t, alletra.TaskActive, ts.Status)
+	clk.Advance(time.Hour)
+	assert.Equal(t, alletra.TaskDone, srv.Tasks()[0].Status)
+	assert.Equal(t, 404, NamedErrorStatus("NON_EXISTENT_VVCOPY"))
+	assert.Zero(t, NamedErrorStatus("NOPE"))
 }

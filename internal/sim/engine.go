@@ -92,6 +92,9 @@ type Config struct {
 	// MEMBER_IN_SET's 104. An entry of 0 omits the member, which no array
 	// does: it is there to test a client against a body without a code.
 	NamedErrorCodes map[NamedError]int
+	// CPGDomains gives the domain of CPGs of the CPGs list (by name);
+	// the others are in no domain.
+	CPGDomains map[string]string
 	// Domains are the array's domains. A host created in any other domain
 	// gets 404 NON_EXISTENT_DOMAIN (38). Default none, as on an array
 	// without domains configured.
@@ -208,7 +211,7 @@ func NewEngine(cfg Config) *Engine {
 		}
 	}
 	for _, n := range cfg.CPGs {
-		e.cpgs[n] = &cpg{id: e.newID(), uuid: newUUID(), name: n}
+		e.cpgs[n] = &cpg{id: e.newID(), uuid: newUUID(), name: n, domain: cfg.CPGDomains[n]}
 	}
 	e.stats.requests = map[string]int{}
 	return e
