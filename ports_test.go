@@ -268,7 +268,8 @@ func TestPortsTargetAddressesBadProtocol(t *testing.T) {
 }
 
 // HPE's sources answer GET /ports/<n:s:p>/iSCSIVlans/ in two shapes; a
-// VLAN-tagged port reports IPAddr 0.0.0.0. Neither 0.0.0.0 nor an empty
+// VLAN-tagged port without an untagged address reports IPAddr 0.0.0.0.
+// Neither 0.0.0.0 nor an empty
 // address is ever a target.
 func TestPortsTargetAddressesHPEStyle(t *testing.T) {
 	t.Parallel()

@@ -140,7 +140,7 @@ type PortState struct {
 	Label                string
 	NodeWWN              string // for NVMe/TCP ports, the target IP address (as arrays report it)
 	PortWWN              string
-	IPAddr               string // GET /ports reports 0.0.0.0 for a VLAN-tagged port, whatever is set
+	IPAddr               string // GET /ports reports 0.0.0.0 for a VLAN-tagged port, whatever is set (see UntaggedIPAddr)
 	ISCSIName            string
 	HWAddr               string
 	VLANTagged           bool // iSCSI portals are in ISCSIVlans
@@ -189,7 +189,8 @@ func (p PortState) sim() sim.PortState {
 }
 
 // DefaultPorts returns the ports a new Server has: 0:1:1 FC, 0:2:1 and
-// 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12), 0:3:1 NVMe/TCP ready
+// 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12; with
+// WithUntaggedVlanEntry also 10.0.1.11, untagged), 0:3:1 NVMe/TCP ready
 // (10.0.0.21) and 1:3:1 NVMe/TCP down (10.0.0.22).
 func DefaultPorts() []PortState { return convert(sim.DefaultPorts(), portState) }
 

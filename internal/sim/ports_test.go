@@ -9,7 +9,8 @@ import (
 
 // HPE's python client reads GET /ports/<n:s:p>/iSCSIVlans/ as an object
 // with an "iSCSIVlans" member and attaches it to the port itself: GET /ports
-// carries no VLAN list, and a VLAN-tagged port reports IPAddr 0.0.0.0.
+// carries no VLAN list, and a VLAN-tagged port without an untagged address
+// reports IPAddr 0.0.0.0.
 func TestPortVlansAnswerShape(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, Config{})
