@@ -97,11 +97,11 @@ func (e *Engine) createCPG(req *request) response {
 	}
 	e.lock()
 	defer e.unlock()
+	if err := e.domainExists(b.Domain); err != nil { // before the name, as HPE's mock
+		return errResponse(err)
+	}
 	if e.cpgs[*b.Name] != nil {
 		return errResponse(errConflict(CodeExistentCPG, "CPG exists"))
-	}
-	if err := e.domainExists(b.Domain); err != nil {
-		return errResponse(err)
 	}
 	c := &cpg{id: e.newID(), uuid: newUUID(), name: *b.Name}
 	if b.Domain != nil {
