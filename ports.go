@@ -196,15 +196,18 @@ type Port struct {
 type TargetAddress struct {
 	Protocol PortProtocol // ProtocolISCSI or ProtocolNVMe
 	// IP is the portal (iSCSI) or transport (NVMe/TCP) address; never empty
-	// nor 0.0.0.0 (a VLAN-tagged port reports IPAddr 0.0.0.0 and is reached
-	// by its VLAN addresses).
+	// nor 0.0.0.0. A VLAN-tagged port reports IPAddr 0.0.0.0 only when it
+	// has no untagged address; it may also carry a real one, which arrays
+	// may repeat as an "untagged" VLAN entry.
 	IP string
 	// TargetName is the port's iSCSI target name (IQN). Each 3PAR-family
 	// port has its own, so pair it with IP. Empty for NVMe: the subsystem
 	// NQN is in VLUN.SubsystemNQN or comes from NVMe discovery.
 	TargetName string
 	PortPos    PortPos // the array port that serves IP
-	VLANTag    int     // the VLAN of a VLAN-tagged iSCSI address; 0 otherwise
+	// VLANTag is the VLAN of a VLAN-tagged iSCSI address; 0 otherwise, and
+	// 0 when the same portal is also the port's own address.
+	VLANTag int
 }
 
 // List returns all ports of the array.
@@ -250,6 +253,13 @@ func (s *PortsService) iscsiVlans(ctx context.Context, pos PortPos) ([]ISCSIVlan
 //   - ProtocolNVMe: the IP address the array carries in nodeWWN; a value
 //     that is not an IP address is skipped.
 //
+// Each portal is returned once: addresses are de-duplicated by (IP, target
+// name, port position) whatever the VLAN tag, the first one read (the
+// port's own address before its VLAN list) kept. A VLAN-tagged port can
+// carry a real untagged address that the array repeats as an "untagged"
+// VLAN entry, and exporting twice to one portal fails on the array (409,
+// LUN exists).
+//
 // Unparsable or unspecified IP addresses are skipped. Other protocols give
 // a *ValidationError before any request. No ready port is an empty result
 // and no error: the caller decides (LXD's driver fails the map then).
@@ -269,15 +279,22 @@ func (s *PortsService) TargetAddresses(ctx context.Context, protocol PortProtoco
 		return nil, err
 	}
 	var out []TargetAddress
-	seen := map[TargetAddress]bool{}
+	// portal is what makes two addresses the same target: the VLAN tag
+	// does not.
+	type portal struct {
+		ip, targetName string
+		pos            PortPos
+	}
+	seen := map[portal]bool{}
 	add := func(a TargetAddress) {
 		ip, err := netip.ParseAddr(strings.TrimSpace(a.IP))
 		if err != nil || ip.IsUnspecified() {
 			return
 		}
 		a.IP = ip.String()
-		if !seen[a] {
-			seen[a] = true
+		k := portal{a.IP, a.TargetName, a.PortPos}
+		if !seen[k] {
+			seen[k] = true
 			out = append(out, a)
 		}
 	}

@@ -268,7 +268,8 @@ func TestPortsTargetAddressesBadProtocol(t *testing.T) {
 }
 
 // HPE's sources answer GET /ports/<n:s:p>/iSCSIVlans/ in two shapes; a
-// VLAN-tagged port reports IPAddr 0.0.0.0. Neither 0.0.0.0 nor an empty
+// VLAN-tagged port without an untagged address reports IPAddr 0.0.0.0.
+// Neither 0.0.0.0 nor an empty
 // address is ever a target.
 func TestPortsTargetAddressesHPEStyle(t *testing.T) {
 	t.Parallel()
@@ -301,4 +302,31 @@ func TestPortsHPEStyleList(t *testing.T) {
 	require.NotNil(t, ports[1].ISCSIPortInfo)
 	assert.Equal(t, 1, ports[1].ISCSIPortInfo.VLAN)
 	assert.Empty(t, ports[1].ISCSIVlans, "not inline: fetched by TargetAddresses")
+}
+
+// A VLAN-tagged port can carry a real untagged address too, and real arrays
+// repeat it as an "untagged" VLAN entry (CIN 4482ec892, 255ccd6c6; the
+// simulator's WithUntaggedVlanEntry). One portal is one target address,
+// whatever the VLAN tag: exporting twice to it fails on the array.
+func TestPortsTargetAddressesOnePortalOnce(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	m.RegisterResponder(http.MethodGet, testAPI+"/ports", portsWith(t, func(ms []map[string]any) []map[string]any {
+		ms[2]["IPAddr"] = "10.0.1.11" // a real trunk address on the tagged port
+		ms[2]["iSCSIVlans"] = []map[string]any{
+			{"IPAddr": "10.0.1.11"},                  // the "untagged" entry repeating it
+			{"IPAddr": "10.0.1.12", "vlanTag": 100},  // a tagged address
+			{"IPAddr": "10.0.1.12", "vlanTag": 200},  // the same portal under another tag
+			{"IPAddr": " 10.0.1.11", "vlanTag": 300}, // and the trunk address again, spelled loosely
+		}
+		return ms
+	}))
+	got, err := c.Ports.TargetAddresses(context.Background(), ProtocolISCSI)
+	require.NoError(t, err)
+	iqn := "iqn.2000-05.com.3pardata:21210002ac021f4b"
+	assert.Equal(t, []TargetAddress{
+		{Protocol: ProtocolISCSI, IP: "10.0.0.11", TargetName: "iqn.2000-05.com.3pardata:20210002ac021f4b", PortPos: PortPos{0, 2, 1}},
+		{Protocol: ProtocolISCSI, IP: "10.0.1.11", TargetName: iqn, PortPos: PortPos{1, 2, 1}},
+		{Protocol: ProtocolISCSI, IP: "10.0.1.12", TargetName: iqn, PortPos: PortPos{1, 2, 1}, VLANTag: 100},
+	}, got)
 }

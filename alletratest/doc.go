@@ -32,6 +32,7 @@
 // client returns. It answers as the public evidence says an array does
 // (docs/wsapi-evidence.md, section 7, lists each behaviour and its source).
 // Errors that the public record names without a number (for example
-// INV_QUERY_STRING) are answered with their documented HTTP status and no
-// "code" member; WithNamedErrorCode sets a number.
+// INV_QUERY_STRING) are answered with their documented HTTP status and, as
+// every array error has a numeric code, PlaceholderCode, a number outside
+// every published range; WithNamedErrorCode sets the number your array sends.
 package alletratest

@@ -1,11 +1,14 @@
 package alletratest
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -80,4 +83,72 @@ func TestWithNamedErrorCodeUnknownName(t *testing.T) {
 	t.Parallel()
 	assert.PanicsWithValue(t, `alletratest: WithNamedErrorCode: "MEMBER_IN_SETT" is not a named error the simulator answers`,
 		func() { WithNamedErrorCode("MEMBER_IN_SETT", 1) })
+}
+
+// The named 503 limits can be provoked; the client does not retry them as
+// load. Errors without a published number carry PlaceholderCode.
+func TestWithMaxVolumesAndSnapshots(t *testing.T) {
+	t.Parallel()
+	srv := NewTestServer(t, WithMaxVolumes(1), WithMaxSnapshots(1))
+	do := rawLogin(t, srv)
+	st, body := do("POST", "/volumes", `{"name":"a","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("POST", "/volumes", `{"name":"b","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`)
+	assert.Equal(t, 503, st)
+	assert.Contains(t, body, `"code":99999`)
+	assert.Contains(t, body, "VV_LIMIT_REACHED")
+	st, body = do("POST", "/volumes/a", `{"action":"createSnapshot","parameters":{"name":"s1"}}`)
+	require.Equal(t, 201, st, body)
+	st, body = do("POST", "/volumes/a", `{"action":"createSnapshot","parameters":{"name":"s2"}}`)
+	assert.Equal(t, 503, st)
+	assert.Contains(t, body, "SNAPSHOT_LIMIT_REACHED")
+	assert.Equal(t, 99999, PlaceholderCode)
+}
+
+// The SDK's target discovery offers the untagged trunk address of a
+// VLAN-tagged port once, although the array lists it twice.
+func TestWithUntaggedVlanEntry(t *testing.T) {
+	t.Parallel()
+	srv := NewTestServer(t, WithUntaggedVlanEntry())
+	c, err := srv.Client()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	got, err := c.Ports.TargetAddresses(context.Background(), alletra.ProtocolISCSI)
+	require.NoError(t, err)
+	var ips []string
+	for _, a := range got {
+		ips = append(ips, a.IP)
+	}
+	assert.Equal(t, []string{"10.0.0.11", "10.0.1.11", "10.0.1.12"}, ips)
+	p := srv.Ports()[2]
+	assert.Equal(t, "10.0.1.11", p.UntaggedIPAddr)
+
+	// The same portal under a VLAN tag too: still one target address.
+	p.ISCSIVlans = append(p.ISCSIVlans, ISCSIVlanState{IPAddr: "10.0.1.11", VlanTag: 200})
+	srv.SetPorts([]PortState{p})
+	got, err = c.Ports.TargetAddresses(context.Background(), alletra.ProtocolISCSI)
+	require.NoError(t, err)
+	require.Len(t, got, 2, "%v", got)
+	assert.Equal(t, "10.0.1.11", got[0].IP)
+	assert.Zero(t, got[0].VLANTag, "the port's own address comes first")
+	assert.Equal(t, "10.0.1.12", got[1].IP)
+}
+
+// Fixtures outside suites need: a CPG in a domain, a task that stays active.
+func TestFixtureOptions(t *testing.T) {
+	t.Parallel()
+	clk := NewManualClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	srv := NewTestServer(t, WithClock(clk), WithDomains("UNIT_TEST_DOMAIN"), WithCPGInDomain("CPG1_UNIT_TEST", "UNIT_TEST_DOMAIN"))
+	do := rawLogin(t, srv)
+	st, body := do("GET", "/cpgs/CPG1_UNIT_TEST", "")
+	require.Equal(t, 200, st, body)
+	assert.Contains(t, body, `"domain":"UNIT_TEST_DOMAIN"`)
+	st, _ = do("GET", "/cpgs/SSD_r6", "")
+	assert.Equal(t, 200, st, "the default CPG stays")
+	ts := srv.StartTask(alletra.TaskTypeBackgroundTask, "background", time.Hour)
+	assert.Equal(t, alletra.TaskActive, ts.Status)
+	clk.Advance(time.Hour)
+	assert.Equal(t, alletra.TaskDone, srv.Tasks()[0].Status)
+	assert.Equal(t, 404, NamedErrorStatus("NON_EXISTENT_VVCOPY"))
+	assert.Zero(t, NamedErrorStatus("NOPE"))
 }

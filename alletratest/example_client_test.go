@@ -15,7 +15,7 @@ import (
 // the test then looks at the array's state directly.
 func ExampleNewServer() {
 	ctx := context.Background()
-	srv := alletratest.NewServer(alletratest.WithMaxNameLength(64)) // classic arrays: 31
+	srv := alletratest.NewServer() // an Alletra MP build: LXD's names fit (older builds: 31)
 	defer srv.Close()
 	c, err := srv.Client() // trusts the simulator's certificate, logs in lazily
 	if err != nil {

@@ -110,6 +110,7 @@ func (f Fault) sim() sim.Fault {
 //	/api/v1/ports/{pos}                            GET
 //	/api/v1/ports/{pos}/iSCSIVlans                 GET
 //	/api/v1/system                                 GET
+//	/api/v1/capacity                               GET
 //	/api/v1/cpgs                                   GET POST
 //	/api/v1/cpgs/{name}                            DELETE GET
 //	/api/v1/spacereporter                          POST

@@ -24,8 +24,12 @@ func WithCredentials(user, password string) Option {
 }
 
 // WithMaxNameLength sets the longest accepted volume, snapshot, host, set
-// and CPG name (default 31, the documented WSAPI limit). Longer names get
-// 400 with code 57.
+// and CPG name. Longer names get 400 with code 57. By default it follows the
+// build: 31 (the guides' name31) below build 100000000, and 63 for volume,
+// snapshot, set and CPG names from it (the Alletra MP builds, where LXD's
+// 34–37-character names are accepted; the real limit is not published),
+// host names keeping 31 (an Alletra MP refused a longer one:
+// hpe-storage/csi-driver#460).
 func WithMaxNameLength(n int) Option { return func(c *config) { c.sim.MaxNameLength = n } }
 
 // WithMaxVolumeSizeMiB sets the largest volume size (default 16 TiB,
@@ -53,7 +57,8 @@ func WithTaskDuration(d time.Duration) Option { return func(c *config) { c.sim.T
 // WithBuild sets the WSAPI build the array reports (default 100500031,
 // Alletra MP with WSAPI 1.15). From build 100500000 GET /api needs a
 // session key; from 40000000 volumes must be thin or reduced; from
-// 100000000 snapCPG is refused.
+// 100000000 snapCPG is refused and names may be longer than 31 (see
+// WithMaxNameLength).
 func WithBuild(build int64) Option { return func(c *config) { c.sim.Build = build } }
 
 // WithCPG sets the CPGs that exist (default "SSD_r6").

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	alletra "github.com/openalletra/go-alletra"
 	"github.com/openalletra/go-alletra/internal/sim"
 )
 
@@ -141,6 +142,18 @@ func (s *Server) Content(volume string) (string, error) { return s.e.Content(vol
 
 // SetPorts replaces the array's ports.
 func (s *Server) SetPorts(ports []PortState) { s.e.SetPorts(convert(ports, PortState.sim)) }
+
+// Ports returns the array's ports.
+func (s *Server) Ports() []PortState { return convert(s.e.Ports(), portState) }
+
+// StartTask starts a task of type typ named name that stays active for d
+// on the server's Clock and changes nothing: a fixture for suites that
+// expect the array to have tasks (HPE's python client's test_query_task
+// lists them and reads the first). Use alletra.TaskTypeBackgroundTask when
+// the type does not matter.
+func (s *Server) StartTask(typ alletra.TaskType, name string, d time.Duration) TaskState {
+	return taskState(s.e.StartTask(int(typ), name, d))
+}
 
 // SetTaskDuration sets the duration of tasks started from now on.
 func (s *Server) SetTaskDuration(d time.Duration) { s.e.SetTaskDuration(d) }

@@ -140,11 +140,16 @@ type PortState struct {
 	Label                string
 	NodeWWN              string // for NVMe/TCP ports, the target IP address (as arrays report it)
 	PortWWN              string
-	IPAddr               string // GET /ports reports 0.0.0.0 for a VLAN-tagged port, whatever is set
+	IPAddr               string // GET /ports reports 0.0.0.0 for a VLAN-tagged port, whatever is set (see UntaggedIPAddr)
 	ISCSIName            string
 	HWAddr               string
 	VLANTagged           bool // iSCSI portals are in ISCSIVlans
 	ISCSIVlans           []ISCSIVlanState
+	// UntaggedIPAddr is a real untagged (trunk) address of a VLAN-tagged
+	// port: GET /ports reports it as IPAddr instead of 0.0.0.0, and the VLAN
+	// list repeats it first as an "untagged" entry (vlanTag 0), as real
+	// arrays do. See WithUntaggedVlanEntry.
+	UntaggedIPAddr string
 }
 
 // ISCSIVlanState is a VLAN-tagged portal of an iSCSI port.
@@ -162,6 +167,7 @@ func portState(p sim.PortState) PortState {
 		LinkState: alletra.LinkState(p.LinkState), Type: alletra.PortType(p.Type),
 		Protocol: alletra.PortProtocol(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
 		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
+		UntaggedIPAddr: p.UntaggedIPAddr,
 	}
 	for _, v := range p.ISCSIVlans {
 		out.ISCSIVlans = append(out.ISCSIVlans, ISCSIVlanState(v))
@@ -174,6 +180,7 @@ func (p PortState) sim() sim.PortState {
 		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: int(p.Mode), LinkState: int(p.LinkState),
 		Type: int(p.Type), Protocol: int(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
 		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
+		UntaggedIPAddr: p.UntaggedIPAddr,
 	}
 	for _, v := range p.ISCSIVlans {
 		out.ISCSIVlans = append(out.ISCSIVlans, sim.ISCSIVlanState(v))
@@ -182,7 +189,8 @@ func (p PortState) sim() sim.PortState {
 }
 
 // DefaultPorts returns the ports a new Server has: 0:1:1 FC, 0:2:1 and
-// 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12), 0:3:1 NVMe/TCP ready
+// 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12; with
+// WithUntaggedVlanEntry also 10.0.1.11, untagged), 0:3:1 NVMe/TCP ready
 // (10.0.0.21) and 1:3:1 NVMe/TCP down (10.0.0.22).
 func DefaultPorts() []PortState { return convert(sim.DefaultPorts(), portState) }
 

@@ -9,6 +9,10 @@
 // memory and is lost when the command stops. The TLS certificate is a
 // fixed test certificate, valid for 127.0.0.1, ::1 and example.com; -cert
 // writes it to a file for clients to trust. Use -plain for HTTP.
+//
+// Fixtures that outside test suites expect (domains, extra CPGs, IP ports,
+// tasks that stay active, the numbers of named errors, volume and snapshot
+// limits) are set with flags or a JSON file (-config); see the README.
 package main
 
 import (
@@ -22,6 +26,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -52,12 +57,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	user := fs.String("user", "3paradm", "the user name the array accepts")
 	password := fs.String("password", "3pardata", "the password the array accepts (a test password: it is printed)")
 	certFile := fs.String("cert", "", "write the certificate clients should trust (PEM) to `FILE`")
-	maxName := fs.Int("max-name", 31, "longest accepted volume, host and set name (`N` characters)")
+	maxName := fs.Int("max-name", 0, "longest accepted volume, host and set name (`N` characters; 0: by build, 63 for volumes and sets on Alletra MP builds, 31 otherwise and for hosts)")
 	serialize := fs.Bool("serialize", false, "serialise requests that share a session key, as real arrays do")
 	taskDuration := fs.Duration("task-duration", 0, "how long promote and physical-copy tasks run (`D`, e.g. 5s)")
 	build := fs.Int64("build", 0, "the WSAPI build `N` the array reports (0: the simulator's default, an Alletra MP build, where GET /api needs a session)")
 	verbose := fs.Bool("v", false, "log each request on stderr")
+	configFile := fs.String("config", "", "read fixtures from the JSON `FILE` (see the README); the flags below add to it")
+	var domains, cpgs, ipPorts, tasks, codes listFlag
+	fs.Var(&domains, "domain", "create the domain `NAME` (repeatable)")
+	fs.Var(&cpgs, "cpg", "create the CPG `NAME` or NAME@DOMAIN beside SSD_r6 (repeatable)")
+	fs.Var(&ipPorts, "ip-port", "add a ready IP port (protocol 4) at a position with an address, `N:S:P=ADDRESS` (repeatable)")
+	fs.Var(&tasks, "task", "start a background task that stays active for a time, `NAME=DURATION` (repeatable)")
+	fs.Var(&codes, "error-code", "send the code your array sends for a named error, `NAME=NUMBER` (default: the placeholder "+
+		strconv.Itoa(alletratest.PlaceholderCode)+"; repeatable)")
+	maxVolumes := fs.Int("max-volumes", 0, "answer 503 VV_LIMIT_REACHED beyond `N` volumes (0: no limit)")
+	maxSnapshots := fs.Int("max-snapshots", 0, "answer 503 SNAPSHOT_LIMIT_REACHED beyond `N` snapshots (0: no limit)")
+	untagged := fs.Bool("untagged-vlan-entry", false, "give the VLAN-tagged port 1:2:1 an untagged address its VLAN list repeats")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var fx fixtures
+	if *configFile != "" {
+		var err error
+		if fx, err = loadFixtures(*configFile); err != nil {
+			return err
+		}
+	}
+	if err := fx.addFlags(domains, cpgs, ipPorts, tasks, codes); err != nil {
+		return err
+	}
+	if *maxVolumes != 0 {
+		fx.MaxVolumes = *maxVolumes
+	}
+	if *maxSnapshots != 0 {
+		fx.MaxSnapshots = *maxSnapshots
+	}
+	fx.UntaggedVlanEntry = fx.UntaggedVlanEntry || *untagged
+	fxOpts, err := fx.options()
+	if err != nil {
 		return err
 	}
 	switch {
@@ -65,8 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case *user == "" || *password == "":
 		return errors.New("-user and -password must not be empty")
-	case *maxName < 1:
-		return fmt.Errorf("-max-name %d: must be at least 1", *maxName)
+	case *maxName < 0:
+		return fmt.Errorf("-max-name %d: must not be negative", *maxName)
 	case *build < 0:
 		return fmt.Errorf("-build %d: must not be negative", *build)
 	case *taskDuration < 0:
@@ -97,8 +134,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *verbose {
 		opts = append(opts, alletratest.WithRequestLog(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
-	srv := alletratest.NewServer(opts...)
+	srv := alletratest.NewServer(append(opts, fxOpts...)...)
 	defer srv.Close()
+	fx.apply(srv)
 
 	if *certFile != "" {
 		data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})

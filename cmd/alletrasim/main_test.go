@@ -186,7 +186,7 @@ func TestRunTLSWritesCertificate(t *testing.T) {
 func TestRunRefusesBadFlags(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
-		{"-max-name", "0"},
+		{"-max-name", "-1"},
 		{"-task-duration", "-1s"},
 		{"-build", "-1"},
 		{"-plain", "-cert", "x.pem"},
@@ -194,6 +194,14 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"extra"},
 		{"-nosuchflag"},
 		{"-addr", "no-port"},
+		{"-ip-port", "0:2:1"},
+		{"-ip-port", "x=10.0.0.1"},
+		{"-task", "t"},
+		{"-task", "t=-1s"},
+		{"-error-code", "MEMBER_IN_SET"},
+		{"-error-code", "NOT_A_NAME=1"},
+		{"-max-volumes", "-1"},
+		{"-config", "/nonexistent/fixtures.json"},
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), args, io.Discard, &stderr)
@@ -202,7 +210,8 @@ func TestRunRefusesBadFlags(t *testing.T) {
 	var stderr bytes.Buffer
 	err := run(context.Background(), []string{"-h"}, io.Discard, &stderr)
 	assert.True(t, errors.Is(err, flag.ErrHelp))
-	for _, name := range []string{"-addr", "-plain", "-user", "-password", "-cert", "-max-name", "-serialize", "-task-duration", "-build", "-v"} {
+	for _, name := range []string{"-addr", "-plain", "-user", "-password", "-cert", "-max-name", "-serialize", "-task-duration", "-build", "-v",
+		"-config", "-domain", "-cpg", "-ip-port", "-task", "-error-code", "-max-volumes", "-max-snapshots", "-untagged-vlan-entry"} {
 		assert.Contains(t, stderr.String(), name)
 	}
 }

@@ -73,6 +73,9 @@ func (e *Engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 		if e.cpgs[*p.DestCPG] == nil {
 			return errResponse(withRef(errNoCPG(*p.DestCPG), "destCPG"))
 		}
+		if err := e.limitReached(false, 1); err != nil {
+			return errResponse(err)
+		}
 		id, _ := e.volumeID(nil)
 		prov := ProvTPVV
 		if isTrue(p.Reduce) || isTrue(p.TDVV) {

@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // CPG create and delete: POST /cpgs → 201 with Location /api/v1/cpgs/<name>
 // (409/14 EXISTENT_CPG when taken), DELETE /cpgs/{name} (409/34 IN_USE while
 // volumes use it), per the WSAPI 1.3.1 guide pp. 46-47 and HPE's python
 // client. The layout is checked but not kept: GET answers the simulator's
-// fixed layout.
+// fixed layout. A domain is checked as a host's is (validDomain, then 404/38
+// NON_EXISTENT_DOMAIN for one the array lacks, as HPE's mock answers) and
+// kept.
 
 // CodeExistentCPG is EXISTENT_CPG (WSAPI 1.2 guide p. 20).
 const CodeExistentCPG = 14
@@ -89,12 +92,22 @@ func (e *Engine) createCPG(req *request) response {
 	if err := checkLayout(b.LDLayout); err != nil {
 		return errResponse(err)
 	}
+	if err := validDomain(b.Domain); err != nil {
+		return errResponse(err)
+	}
 	e.lock()
 	defer e.unlock()
+	if err := e.domainExists(b.Domain); err != nil { // before the name, as HPE's mock
+		return errResponse(err)
+	}
 	if e.cpgs[*b.Name] != nil {
 		return errResponse(errConflict(CodeExistentCPG, "CPG exists"))
 	}
-	e.cpgs[*b.Name] = &cpg{id: e.newID(), uuid: newUUID(), name: *b.Name}
+	c := &cpg{id: e.newID(), uuid: newUUID(), name: *b.Name}
+	if b.Domain != nil {
+		c.domain = *b.Domain
+	}
+	e.cpgs[*b.Name] = c
 	return response{status: http.StatusCreated, location: "/api/v1/cpgs/" + url.PathEscape(*b.Name)}
 }
 
@@ -113,4 +126,34 @@ func (e *Engine) deleteCPG(req *request) response {
 	}
 	delete(e.cpgs, name)
 	return response{status: http.StatusOK}
+}
+
+// maxDomainName is the longest domain name: domains are name31 (guide
+// 1.3.1 p. 20), and HPE's mock refuses a longer one with 57.
+const maxDomainName = 31
+
+// validDomain checks a domain member before the domain is looked up, as
+// HPE's mock does for hosts: empty 400/45, too long 400/57, an illegal
+// character 400/69. A nil domain (member absent) is fine.
+func validDomain(d *string) *APIError {
+	switch {
+	case d == nil:
+		return nil
+	case *d == "":
+		return withRef(errBadRequest(CodeEmptyString, "invalid input: empty string"), "domain")
+	case len(*d) > maxDomainName:
+		return withRef(errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit"), "domain")
+	case (*d)[0] == '-' || illegalName(*d) != nil:
+		return withRef(errBadRequest(CodeIllegalChar, "invalid input: illegal character in domain name"), "domain")
+	}
+	return nil
+}
+
+// domainExists answers 404/38 NON_EXISTENT_DOMAIN (HPE's mock) for a domain
+// the array lacks. Callers hold e.mu.
+func (e *Engine) domainExists(d *string) *APIError {
+	if d != nil && !slices.Contains(e.cfg.Domains, *d) {
+		return withRef(errNotFound(CodeNonExistentDomain, "domain does not exist: %s", *d), "domain")
+	}
+	return nil
 }

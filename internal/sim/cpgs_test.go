@@ -31,3 +31,18 @@ func TestCPGCreateDelete(t *testing.T) {
 	c.fails(404, CodeNonExistentCPG, "DELETE", "/cpgs/FC_r5", nil)
 	c.fails(404, CodeNonExistentCPG, "GET", "/cpgs/FC_r5", nil)
 }
+
+// POST /cpgs checks its domain as HPE's mock does (404/38 for one the array
+// lacks, after the string itself is checked) and keeps it.
+func TestCPGDomain(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{Domains: []string{"UNIT_TEST_DOMAIN"}})
+	c.fails(404, CodeNonExistentDomain, "POST", "/cpgs", map[string]any{"name": "x", "domain": "BAD_DOMAIN"})
+	c.fails(400, CodeEmptyString, "POST", "/cpgs", map[string]any{"name": "x", "domain": ""})
+	c.fails(400, CodeExceedsLength, "POST", "/cpgs", map[string]any{"name": "x", "domain": "D234567890123456789012345678901x"})
+	c.fails(400, CodeIllegalChar, "POST", "/cpgs", map[string]any{"name": "x", "domain": "BAD@DOMAIN"})
+	c.fails(404, CodeNonExistentCPG, "GET", "/cpgs/x", nil)
+	c.ok(201, "POST", "/cpgs", map[string]any{"name": "CPG1_UNIT_TEST", "domain": "UNIT_TEST_DOMAIN"})
+	assert.Equal(t, "UNIT_TEST_DOMAIN", c.ok(200, "GET", "/cpgs/CPG1_UNIT_TEST", nil).json(t)["domain"])
+	assert.Empty(t, c.ok(200, "GET", "/cpgs/"+DefaultCPG, nil).json(t)["domain"])
+}

@@ -14,9 +14,22 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultUser               = "3paradm"
-	DefaultPassword           = "3pardata"
-	DefaultMaxNameLength      = 31
+	DefaultUser     = "3paradm"
+	DefaultPassword = "3pardata"
+	// DefaultMaxNameLength is the name limit of 3PAR-era builds (below
+	// BuildNoSnapCPG): the name31 type of the WSAPI guides.
+	DefaultMaxNameLength = 31
+	// DefaultMaxNameLengthMP is the limit of volume, snapshot, set and CPG
+	// names on builds from BuildNoSnapCPG (the "WSAPI of 2023", Alletra MP).
+	// LXD's driver creates 34–37-character volume names there and its
+	// upstream tests pass against such an array (lxd.md §0 and §2); the real
+	// limit is not published, so the default is the longest length
+	// go-alletra's probe tries (63). Host names keep 31 on every build
+	// (hpe-storage/csi-driver#460: an Alletra MP B10000 refused a longer
+	// host name with 57).
+	DefaultMaxNameLengthMP = 63
+	// MaxHostNameLength is the host name limit (see DefaultMaxNameLengthMP).
+	MaxHostNameLength         = 31
 	DefaultMaxVolumeSizeMiB   = 16 * 1024 * 1024 // 16 TiB
 	DefaultSessionLimit       = 36
 	DefaultSessionIdleTimeout = 15 * time.Minute
@@ -44,8 +57,15 @@ const (
 
 // Config holds the simulated array's settings. Zero fields take defaults.
 type Config struct {
-	User, Password     string
-	MaxNameLength      int
+	User, Password string
+	// MaxNameLength is the longest volume, snapshot, set, CPG and metadata
+	// name; 0 takes DefaultMaxNameLength (31) on builds below
+	// BuildNoSnapCPG and DefaultMaxNameLengthMP (63) from it. When set, it is
+	// also the host name limit unless MaxHostNameLength is set.
+	MaxNameLength int
+	// MaxHostNameLength is the longest host name; 0 takes MaxNameLength
+	// when that is set, else MaxHostNameLength (31) on every build.
+	MaxHostNameLength  int
 	MaxVolumeSizeMiB   int64
 	SessionLimit       int
 	SessionIdleTimeout time.Duration
@@ -68,10 +88,13 @@ type Config struct {
 
 	// NamedErrorCodes sets the WSAPI code sent with a named error (one the
 	// public record documents by symbol and HTTP status only, see
-	// NamedError). Without an entry the error body has no "code" member,
-	// except MEMBER_IN_SET, which defaults to 104; an entry of 0 omits the
-	// member.
+	// NamedError). Without an entry the code is PlaceholderCode, except
+	// MEMBER_IN_SET's 104. An entry of 0 omits the member, which no array
+	// does: it is there to test a client against a body without a code.
 	NamedErrorCodes map[NamedError]int
+	// CPGDomains gives the domain of CPGs of the CPGs list (by name);
+	// the others are in no domain.
+	CPGDomains map[string]string
 	// Domains are the array's domains. A host created in any other domain
 	// gets 404 NON_EXISTENT_DOMAIN (38). Default none, as on an array
 	// without domains configured.
@@ -81,6 +104,17 @@ type Config struct {
 	// PowerShell toolkit reads. By default the answer is {"iSCSIVlans":[...]},
 	// the shape HPE's python client reads.
 	ISCSIVlansEnvelope bool
+	// MaxVolumes and MaxSnapshots, when positive, are how many volumes
+	// (base volumes and physical copies) and snapshots the array holds: a
+	// create beyond them answers the named 503 VV_LIMIT_REACHED or
+	// SNAPSHOT_LIMIT_REACHED (guide 1.3.1), hard limits that a retry does
+	// not lift. Default 0: no limit.
+	MaxVolumes, MaxSnapshots int
+	// UntaggedVlanEntry gives the default VLAN-tagged port 1:2:1 a real
+	// untagged address, 10.0.1.11, which GET /ports reports and its VLAN
+	// list repeats as an "untagged" entry, as real arrays do (see
+	// PortState.UntaggedIPAddr).
+	UntaggedVlanEntry bool
 	// FloatCapacities writes the capacity members of GET /system, of CPG
 	// usage and of the space report as integral JSON floats (35549184.0),
 	// as HPE's own test fixtures do, so that a client's tolerance is tested.
@@ -91,8 +125,20 @@ func (c *Config) fill() {
 	if c.User == "" && c.Password == "" {
 		c.User, c.Password = DefaultUser, DefaultPassword
 	}
+	if c.Build == 0 {
+		c.Build = DefaultBuild
+	}
+	if c.MaxHostNameLength <= 0 {
+		c.MaxHostNameLength = MaxHostNameLength
+		if c.MaxNameLength > 0 {
+			c.MaxHostNameLength = c.MaxNameLength // set: for hosts too
+		}
+	}
 	if c.MaxNameLength <= 0 {
 		c.MaxNameLength = DefaultMaxNameLength
+		if c.Build >= BuildNoSnapCPG {
+			c.MaxNameLength = DefaultMaxNameLengthMP
+		}
 	}
 	if c.MaxVolumeSizeMiB <= 0 {
 		c.MaxVolumeSizeMiB = DefaultMaxVolumeSizeMiB
@@ -105,9 +151,6 @@ func (c *Config) fill() {
 	}
 	if c.Clock == nil {
 		c.Clock = RealClock{}
-	}
-	if c.Build == 0 {
-		c.Build = DefaultBuild
 	}
 	if len(c.CPGs) == 0 {
 		c.CPGs = []string{DefaultCPG}
@@ -160,8 +203,15 @@ func NewEngine(cfg Config) *Engine {
 		ports:    DefaultPorts(),
 		taskDur:  cfg.TaskDuration,
 	}
+	if cfg.UntaggedVlanEntry {
+		for i := range e.ports {
+			if e.ports[i].VLANTagged {
+				e.ports[i].UntaggedIPAddr = untaggedTrunkIP
+			}
+		}
+	}
 	for _, n := range cfg.CPGs {
-		e.cpgs[n] = &cpg{id: e.newID(), uuid: newUUID(), name: n}
+		e.cpgs[n] = &cpg{id: e.newID(), uuid: newUUID(), name: n, domain: cfg.CPGDomains[n]}
 	}
 	e.stats.requests = map[string]int{}
 	return e
@@ -217,10 +267,19 @@ func nameChar(r rune) bool {
 
 // validName checks a WSAPI name31-style name against the configured limit.
 func (e *Engine) validName(field, name string) *APIError {
+	return validNameLen(field, name, e.cfg.MaxNameLength)
+}
+
+// validHostName checks a host name against the host name limit.
+func (e *Engine) validHostName(field, name string) *APIError {
+	return validNameLen(field, name, e.cfg.MaxHostNameLength)
+}
+
+func validNameLen(field, name string, limit int) *APIError {
 	if name == "" {
 		return withRef(errBadRequest(CodeEmptyString, "invalid input: empty string"), field)
 	}
-	if len(name) > e.cfg.MaxNameLength {
+	if len(name) > limit {
 		return withRef(errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit"), field)
 	}
 	if name[0] == '-' {

@@ -58,13 +58,17 @@ const (
 )
 
 // APIError is a WSAPI error as the simulator sends it: an HTTP status and a
-// JSON body {"code":N,"desc":"...","ref":"..."}. A zero Code omits the code
-// member: the simulator sends no number the public record does not give.
+// JSON body {"code":N,"desc":"...","ref":"..."}. Every array error has a
+// numeric code (guide 1.2 p. 16), so a zero Code, an error the public record
+// gives no number for, is sent as PlaceholderCode; only a named error
+// configured with code 0 (Config.NamedErrorCodes) omits the member.
 type APIError struct {
 	Status int
 	Code   int
 	Desc   string
 	Ref    string
+
+	omitCode bool
 }
 
 // Error implements error.
@@ -78,7 +82,13 @@ type errorBody struct {
 	Ref  string `json:"ref,omitempty"`
 }
 
-func (e *APIError) body() errorBody { return errorBody{Code: e.Code, Desc: e.Desc, Ref: e.Ref} }
+func (e *APIError) body() errorBody {
+	code := e.Code
+	if code == 0 && !e.omitCode {
+		code = PlaceholderCode
+	}
+	return errorBody{Code: code, Desc: e.Desc, Ref: e.Ref}
+}
 
 func apiErr(status, code int, format string, args ...any) *APIError {
 	return &APIError{Status: status, Code: code, Desc: fmt.Sprintf(format, args...)}

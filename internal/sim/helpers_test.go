@@ -164,15 +164,15 @@ func qs(expr string) string { return "?query=" + url.QueryEscape(`"`+expr+`"`) }
 // qs20 encodes a WSAPI query with %20 for spaces, as HPE's python client does.
 func qs20(expr string) string { return "?query=" + url.PathEscape(`"`+expr+`"`) }
 
-// refused sends a request and requires the status and an error body without
-// a "code" member: the answer for errors the public record names without a
-// number.
+// refused sends a request and requires the status and an error body whose
+// code is PlaceholderCode: the answer for errors the public record names
+// without a number.
 func (c *tc) refused(status int, method, path string, body any) resp {
 	c.t.Helper()
 	r := c.do(method, path, body)
 	require.Equal(c.t, status, r.status, "%s %s: %s", method, path, r.body)
 	m := r.json(c.t)
-	require.NotContains(c.t, m, "code", "%s %s: %s", method, path, r.body)
+	require.Equal(c.t, float64(PlaceholderCode), m["code"], "%s %s: %s", method, path, r.body)
 	require.NotEmpty(c.t, m["desc"], "%s %s: %s", method, path, r.body)
 	return r
 }

@@ -222,7 +222,10 @@ func (e *Engine) createHost(req *request) response {
 	if b.Name == nil {
 		return errResponse(missing("name"))
 	}
-	if err := e.validName("name", *b.Name); err != nil {
+	if err := e.validHostName("name", *b.Name); err != nil {
+		return errResponse(err)
+	}
+	if err := validDomain(b.Domain); err != nil {
 		return errResponse(err)
 	}
 	kinds := 0
@@ -256,9 +259,8 @@ func (e *Engine) createHost(req *request) response {
 	if e.hosts[*b.Name] != nil {
 		return errResponse(errConflict(CodeExistentHost, "host exists"))
 	}
-	if b.Domain != nil && !slices.Contains(e.cfg.Domains, *b.Domain) {
-		// HPE's mock: NON_EXISTENT_DOMAIN, 404 code 38.
-		return errResponse(withRef(errNotFound(CodeNonExistentDomain, "domain does not exist: %s", *b.Domain), "domain"))
+	if err := e.domainExists(b.Domain); err != nil {
+		return errResponse(err)
 	}
 	for _, id := range slices.Concat(iscsi, fc, nqn) {
 		if o := e.pathOwner(id); o != nil {
@@ -334,7 +336,7 @@ func (e *Engine) deleteHost(req *request) response {
 		return errResponse(errConflict(CodeExportedVLUN, "host %s has exported volumes", name))
 	}
 	if e.hostInAnySet(name) { // HOST_IN_SET: 409 (HPE's ruby SDK), no trusted number
-		return errResponse(errConflict(0, "host %s is a member of a host set", name))
+		return errResponse(e.named(ErrHostInSet, "host %s is a member of a host set", name))
 	}
 	delete(e.hosts, name)
 	return response{status: http.StatusOK}

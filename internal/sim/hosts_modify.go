@@ -37,7 +37,7 @@ func (e *Engine) modifyHost(req *request) response {
 		}
 	}
 	if b.NewName != nil {
-		if err := e.validName("newName", *b.NewName); err != nil {
+		if err := e.validHostName("newName", *b.NewName); err != nil {
 			return errResponse(err)
 		}
 	}

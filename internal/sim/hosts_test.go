@@ -124,3 +124,17 @@ func TestHostConfiguredDomain(t *testing.T) {
 	assert.Equal(t, "UNIT_TEST", st.Domain)
 	c.fails(404, CodeNonExistentDomain, "POST", "/hosts", map[string]any{"name": "g", "iSCSINames": []string{iqn2}, "domain": "OTHER"})
 }
+
+// A host's domain string is checked before the domain is looked up (HPE's
+// mock): empty 400/45, too long 400/57, illegal characters 400/69.
+func TestHostDomainValidated(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	host := func(domain string) map[string]any {
+		return map[string]any{"name": "h", "iSCSINames": []string{iqn1}, "domain": domain}
+	}
+	c.fails(400, CodeEmptyString, "POST", "/hosts", host(""))
+	c.fails(400, CodeExceedsLength, "POST", "/hosts", host("D234567890123456789012345678901x"))
+	c.fails(400, CodeIllegalChar, "POST", "/hosts", host("UNIT#TEST"))
+	c.fails(404, CodeNonExistentDomain, "POST", "/hosts", host("UNIT_TEST"))
+}

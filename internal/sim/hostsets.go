@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -58,48 +57,27 @@ func (e *Engine) HostSet(name string) (HostSetState, bool) {
 
 // createHostSet handles POST /hostsets.
 func (e *Engine) createHostSet(req *request) response {
-	var b setCreateBody
-	if err := decodeStrict(req.body, &b); err != nil {
-		return errResponse(err)
-	}
-	if b.Name == nil {
-		return errResponse(missing("name"))
-	}
-	if err := e.validName("name", *b.Name); err != nil {
-		return errResponse(err)
-	}
-	if err := checkComment(b.Comment); err != nil {
-		return errResponse(err)
-	}
-	e.lock()
-	defer e.unlock()
-	if e.hostSets[*b.Name] != nil {
-		return errResponse(errConflict(CodeExistentSet, "set exists"))
-	}
-	s := &hostSet{id: e.newID(), uuid: newUUID(), name: *b.Name}
-	for _, m := range b.SetMembers {
-		if e.hosts[m] == nil {
-			return errResponse(errNoHost(m))
-		}
-		if !slices.Contains(s.members, m) {
-			s.members = append(s.members, m)
-		}
-	}
-	if b.Comment != nil {
-		s.comment = *b.Comment
-	}
-	if b.Domain != nil {
-		s.domain = *b.Domain
-	}
-	if e.hostSets == nil {
-		e.hostSets = map[string]*hostSet{}
-	}
-	e.hostSets[s.name] = s
-	return response{status: http.StatusCreated, location: "/api/v1/hostsets/" + url.PathEscape(s.name)}
+	return e.createSetOf(req, "hostsets", func(name string) bool { return e.hostSets[name] != nil },
+		func(m string) *APIError {
+			if e.hosts[m] == nil {
+				return errNoHost(m)
+			}
+			return nil
+		},
+		func(b newSet) {
+			if e.hostSets == nil {
+				e.hostSets = map[string]*hostSet{}
+			}
+			e.hostSets[b.name] = &hostSet{id: b.id, uuid: b.uuid, name: b.name, comment: b.comment,
+				domain: b.domain, members: b.members}
+		})
 }
 
 // getHostSet handles GET /hostsets/{name}.
 func (e *Engine) getHostSet(req *request) response {
+	if err := e.setNameInPath(req.params[0]); err != nil {
+		return errResponse(err)
+	}
 	e.lock()
 	defer e.unlock()
 	s := e.hostSets[req.params[0]]
@@ -130,6 +108,9 @@ func (e *Engine) listHostSets(req *request) response {
 // modifyHostSet handles PUT /hostsets/{name}: add or remove members, rename,
 // comment. Only actions 1 and 2 apply to host sets.
 func (e *Engine) modifyHostSet(req *request) response {
+	if err := e.setNameInPath(req.params[0]); err != nil {
+		return errResponse(err)
+	}
 	var b setModifyBody
 	if err := decodeStrict(req.body, &b); err != nil {
 		return errResponse(err)
@@ -287,4 +268,17 @@ func (e *Engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 	}
 	return response{status: http.StatusCreated, location: vlunLocation(v.name, chosen, target, port)}
+}
+
+// setNameInPath checks a host set's name in a GET or PUT path before the set
+// is looked up, as HPE's mock does: an illegal character 400/69, a name
+// longer than the limit 400/57.
+func (e *Engine) setNameInPath(name string) *APIError {
+	if err := illegalName(name); err != nil {
+		return err
+	}
+	if len(name) > e.cfg.MaxNameLength {
+		return errBadRequest(CodeExceedsLength, "invalid input: string length exceeds limit")
+	}
+	return nil
 }

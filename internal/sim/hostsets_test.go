@@ -32,9 +32,9 @@ func TestHostSets(t *testing.T) {
 	require.Len(t, c.ok(200, "GET", "/hostsets"+qs(`setmembers==h2`), nil).members(t), 1)
 	require.Len(t, c.ok(200, "GET", "/hostsets", nil).members(t), 1)
 
-	c.fails(409, 0, "DELETE", "/hosts/h2", nil) // HOST_IN_SET
+	c.fails(409, PlaceholderCode, "DELETE", "/hosts/h2", nil) // HOST_IN_SET
 	c.ok(200, "PUT", "/hostsets/cluster", map[string]any{"action": 2, "setmembers": []string{"h2"}})
-	c.fails(404, 0, "PUT", "/hostsets/cluster", map[string]any{"action": 2, "setmembers": []string{"h2"}})
+	c.fails(404, PlaceholderCode, "PUT", "/hostsets/cluster", map[string]any{"action": 2, "setmembers": []string{"h2"}})
 	c.ok(200, "DELETE", "/hosts/h2", nil)
 
 	// A vLUN to the set exports the volume to every member; the set cannot go while exported.
@@ -63,4 +63,17 @@ func TestHostSets(t *testing.T) {
 	c.fails(404, CodeNonExistentSet, "GET", "/hostsets/c2", nil)
 	_, ok = c.srv.Engine.HostSet("c2")
 	assert.False(t, ok)
+}
+
+// Host set names in GET and PUT paths are checked before the lookup (HPE's
+// mock): an illegal character 400/69, too long 400/57.
+func TestHostSetNameInPath(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{MaxNameLength: DefaultMaxNameLength})
+	long := "s2345678901234567890123456789012"
+	c.fails(400, CodeIllegalChar, "GET", "/hostsets/bad%25name", nil)
+	c.fails(400, CodeExceedsLength, "GET", "/hostsets/"+long, nil)
+	c.fails(400, CodeIllegalChar, "PUT", "/hostsets/bad!name", map[string]any{"comment": "x"})
+	c.fails(400, CodeExceedsLength, "PUT", "/hostsets/"+long, map[string]any{"comment": "x"})
+	c.fails(404, CodeNonExistentSet, "GET", "/hostsets/nope", nil)
 }

@@ -185,6 +185,9 @@ func (e *Engine) updateKV(req *request) response {
 
 // deleteKV handles DELETE /volumes/{name}/objectKeyValues/{key}.
 func (e *Engine) deleteKV(req *request) response {
+	if err := e.checkKV("key", req.params[1]); err != nil {
+		return errResponse(err)
+	}
 	e.lock()
 	defer e.unlock()
 	v, kv, aerr := e.metaOf(req.params[0], req.params[1])

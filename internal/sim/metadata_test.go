@@ -9,7 +9,7 @@ import (
 
 func TestMetadata(t *testing.T) {
 	t.Parallel()
-	c := newTC(t, Config{})
+	c := newTC(t, Config{MaxNameLength: DefaultMaxNameLength})
 	c.volume("v1", 256)
 	c.ok(201, "POST", "/volumes/v1/objectKeyValues", map[string]any{"key": "owner", "value": "cinder"})
 	c.fails(409, CodeExistentObjectKey, "POST", "/volumes/v1/objectKeyValues", map[string]any{"key": "owner", "value": "x"})
@@ -40,4 +40,14 @@ func TestMetadata(t *testing.T) {
 	c.volume("v2", 256)
 	assert.Empty(t, c.srv.Engine.Metadata("v2"), "a new volume of the same name starts without metadata")
 	assert.Nil(t, c.srv.Engine.Metadata("nope"))
+}
+
+// A metadata DELETE checks its key as GET and PUT do.
+func TestMetadataDeleteIllegalKey(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("v1", 256)
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		c.fails(400, CodeIllegalChar, m, "/volumes/v1/objectKeyValues/a@b", map[string]any{"value": "x"})
+	}
 }

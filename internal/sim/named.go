@@ -5,12 +5,14 @@ import "fmt"
 // NamedError is a WSAPI error that the public record names, with its HTTP
 // status, but gives no number for: HPE's WSAPI guides list these symbols in
 // the error tables of their operations, and HPE's python client names them in
-// its docstrings, without the code. The simulator answers them with the
-// documented status and an error body without a "code" member, so that a
-// client under test cannot depend on a number nobody has published. A user
-// who knows the number their array sends sets it with
-// Config.NamedErrorCodes; a test can also set an arbitrary number to check
-// that a client works whatever the number is.
+// its docstrings, without the code. Every error body of an array has a
+// numeric "code" (guide 1.2 p. 16: an error has the members code, desc and,
+// when relevant, ref), so the simulator sends one too: by default
+// PlaceholderCode, a number outside every published range, so that nobody
+// takes it for the real one and a client under test cannot depend on it. A
+// user who knows the number their array sends sets it with
+// Config.NamedErrorCodes; a test can also set any number to check that a
+// client works whatever the number is.
 type NamedError string
 
 // Named errors the simulator answers. Each comment gives the HTTP status and
@@ -66,7 +68,25 @@ const (
 	// ErrPromoteInProgress: 409. A promote is running on the volume (HPE
 	// python client, growVolume and promoteVirtualCopy).
 	ErrPromoteInProgress NamedError = "INV_OPERATION_VV_PROMOTE_IN_PROGRESS"
+	// ErrVVLimitReached: 503. A volume create beyond the array's number of
+	// volumes (guide 1.3.1, create volume errors). A hard limit, not load.
+	ErrVVLimitReached NamedError = "VV_LIMIT_REACHED"
+	// ErrVVIDLimitReached: 503. No volume id left (guide 1.3.1).
+	ErrVVIDLimitReached NamedError = "VV_ID_LIMIT_REACHED"
+	// ErrSnapshotLimitReached: 503. A snapshot beyond the array's number of
+	// snapshots (guide 1.3.1, create snapshot errors).
+	ErrSnapshotLimitReached NamedError = "SNAPSHOT_LIMIT_REACHED"
+	// ErrCPGAllocationWarningReached: 503. The CPG reached its allocation
+	// warning (guide 1.3.1). The simulator never sends it by itself.
+	ErrCPGAllocationWarningReached NamedError = "CPG_ALLOCATION_WARNING_REACHED"
 )
+
+// PlaceholderCode is the code a named error carries when no number is
+// configured for it (MEMBER_IN_SET excepted, see ErrMemberInSet). Published
+// WSAPI codes are all below 300 (the guides' tables, HPE's clients, the
+// issue threads in docs/wsapi-evidence.md); 99999 is far outside them, so a
+// reader of a log or a test cannot mistake it for an array's number.
+const PlaceholderCode = 99999
 
 // namedStatus is the documented HTTP status of every named error: the one
 // table the simulator answers them from.
@@ -85,10 +105,16 @@ var namedStatus = map[NamedError]int{
 	ErrPhysicalCopyInProgress: 409,
 	ErrPromoteInProgress:      409,
 	ErrNonExistentVVCopy:      404,
+
+	ErrVVLimitReached:              503,
+	ErrVVIDLimitReached:            503,
+	ErrSnapshotLimitReached:        503,
+	ErrCPGAllocationWarningReached: 503,
 }
 
 // namedDefaultCodes are the numbers sent when Config.NamedErrorCodes has no
-// entry for a named error: only MEMBER_IN_SET's medium-confidence 104.
+// entry for a named error, instead of PlaceholderCode: only MEMBER_IN_SET's
+// medium-confidence 104.
 var namedDefaultCodes = map[NamedError]int{ErrMemberInSet: 104}
 
 // NamedErrors returns every named error the simulator answers.
@@ -104,20 +130,24 @@ func NamedErrors() []NamedError {
 // simulator does not know.
 func (n NamedError) Status() int { return namedStatus[n] }
 
-// namedCode returns the number to send with n: the configured one, else the
-// default, else 0 (no code member).
+// namedCode returns the number to send with n: the configured one (0 omits
+// the member), else the default, else PlaceholderCode.
 func (c *Config) namedCode(n NamedError) int {
 	if code, ok := c.NamedErrorCodes[n]; ok {
 		return code
 	}
-	return namedDefaultCodes[n]
+	if code, ok := namedDefaultCodes[n]; ok {
+		return code
+	}
+	return PlaceholderCode
 }
 
 // named builds the answer for a named error. The description names the
 // symbol so that a failed test says which error it was; descriptions are
 // never a contract, and clients must not match them.
 func (e *Engine) named(n NamedError, format string, args ...any) *APIError {
-	return &APIError{Status: namedStatus[n], Code: e.cfg.namedCode(n),
+	code := e.cfg.namedCode(n)
+	return &APIError{Status: namedStatus[n], Code: code, omitCode: code == 0,
 		Desc: string(n) + ": " + fmt.Sprintf(format, args...)}
 }
 
@@ -147,4 +177,30 @@ func (e *Engine) errBusyDelete(name string, t *task) *APIError {
 		return e.errBusy(name, t)
 	}
 	return errConflict(CodeTuneInProgress, "volume %s is in a physical copy in progress", name)
+}
+
+// limitReached answers a create of n more volumes (snapshot false) or
+// snapshots beyond Config.MaxVolumes or Config.MaxSnapshots with the named
+// 503 limit, or returns nil. Callers hold e.mu.
+func (e *Engine) limitReached(snapshot bool, n int) *APIError {
+	limit, kind := e.cfg.MaxVolumes, ErrVVLimitReached
+	if snapshot {
+		limit, kind = e.cfg.MaxSnapshots, ErrSnapshotLimitReached
+	}
+	if limit <= 0 {
+		return nil
+	}
+	have := 0
+	for _, v := range e.volumes {
+		if (v.copyType == CopyVirtual) == snapshot {
+			have++
+		}
+	}
+	if have+n <= limit {
+		return nil
+	}
+	if snapshot {
+		return e.named(kind, "the system's snapshot limit (%d) is reached", limit)
+	}
+	return e.named(kind, "the system's volume limit (%d) is reached", limit)
 }

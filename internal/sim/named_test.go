@@ -14,7 +14,7 @@ func TestNamedErrorsHaveDocumentedStatuses(t *testing.T) {
 	require.NotEmpty(t, NamedErrors())
 	for _, n := range NamedErrors() {
 		assert.Contains(t, []int{400, 403, 404, 409, 503}, n.Status(), n)
-		want := 0
+		want := PlaceholderCode
 		if n == ErrMemberInSet {
 			want = 104
 		}
@@ -40,7 +40,9 @@ func TestNamedErrorCodesOption(t *testing.T) {
 	assert.Contains(t, r.json(t)["desc"], string(ErrVVExported))
 	c.fails(409, 7004, "POST", "/volumes/a", map[string]any{"action": "createPhysicalCopy", "parameters": map[string]any{"destVolume": "small"}})
 	c.ok(201, "POST", "/volumesets", map[string]any{"name": "s", "setmembers": []string{"a"}})
-	c.refused(409, "PUT", "/volumesets/s", map[string]any{"action": 1, "setmembers": []string{"a"}})
+	r = c.do("PUT", "/volumesets/s", map[string]any{"action": 1, "setmembers": []string{"a"}})
+	assert.Equal(t, 409, r.status)
+	assert.NotContains(t, r.json(t), "code", "configured 0: no code member")
 	c.fails(404, 7003, "PUT", "/volumesets/s", map[string]any{"action": 2, "setmembers": []string{"small"}})
 	c.fails(400, 7005, "GET", "/volumes"+qs(`nope==1`), nil)
 }
@@ -72,4 +74,43 @@ func TestBusyAnswersByTask(t *testing.T) {
 	assert.Contains(t, r.json(t)["desc"], string(ErrPromoteInProgress))
 	r = c.refused(409, "DELETE", "/volumes/sb", nil)
 	assert.Contains(t, r.json(t)["desc"], string(ErrPromoteInProgress))
+}
+
+// Every array error carries a numeric code (guide 1.2 p. 16); one the public
+// record gives no number for carries PlaceholderCode, far from every
+// published number.
+func TestErrorsWithoutNumberCarryPlaceholder(t *testing.T) {
+	t.Parallel()
+	assert.Greater(t, PlaceholderCode, 9999)
+	c := newTC(t, Config{})
+	c.volume("a", 256)
+	r := c.do("PUT", "/volumes/a", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
+	assert.Equal(t, 404, r.status)
+	assert.EqualValues(t, PlaceholderCode, r.json(t)["code"], string(r.body))
+	c.iscsiHost("h", iqn1)
+	c.ok(201, "POST", "/hostsets", map[string]any{"name": "hs", "setmembers": []string{"h"}})
+	c.fails(409, PlaceholderCode, "DELETE", "/hosts/h", nil) // HOST_IN_SET
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
+}
+
+// The named 503 limits are hard limits a test can provoke.
+func TestVolumeAndSnapshotLimits(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{MaxVolumes: 2, MaxSnapshots: 1, NamedErrorCodes: map[NamedError]int{ErrSnapshotLimitReached: 7010}})
+	c.volume("a", 256)
+	c.volume("b", 256)
+	r := c.fails(503, PlaceholderCode, "POST", "/volumes", map[string]any{"name": "c", "cpg": DefaultCPG, "sizeMiB": 256, "tpvv": true})
+	assert.Contains(t, r.json(t)["desc"], string(ErrVVLimitReached))
+	c.fails(503, PlaceholderCode, "POST", "/volumes/a", map[string]any{"action": "createPhysicalCopy",
+		"parameters": map[string]any{"destVolume": "c", "online": true, "destCPG": DefaultCPG, "tpvv": true}})
+	snap(c, "a", "sa")
+	r = c.fails(503, 7010, "POST", "/volumes/b", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "sb"}})
+	assert.Contains(t, r.json(t)["desc"], string(ErrSnapshotLimitReached))
+	c.ok(201, "POST", "/volumesets", map[string]any{"name": "s", "setmembers": []string{"b"}})
+	c.fails(503, 7010, "POST", "/volumesets/s", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "x@count@"}})
+	c.ok(200, "DELETE", "/volumes/sa", nil)
+	snap(c, "b", "sb")
+	for _, n := range []NamedError{ErrVVLimitReached, ErrVVIDLimitReached, ErrSnapshotLimitReached, ErrCPGAllocationWarningReached} {
+		assert.Equal(t, 503, n.Status(), n)
+	}
 }

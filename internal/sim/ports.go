@@ -38,12 +38,20 @@ type PortState struct {
 	NodeWWN              string // holds the target IP for NVMe/TCP ports
 	PortWWN              string
 	// IPAddr is the port's address. GET /ports reports 0.0.0.0 for a
-	// VLAN-tagged port whatever is set here, as arrays do (python-3parclient
-	// PR #33 and its port fixture): its portals are its VLAN addresses.
-	IPAddr     string
-	ISCSIName  string
-	HWAddr     string
-	VLANTagged bool // iSCSIPortInfo.vlan == 1
+	// VLAN-tagged port whatever is set here, as arrays do when no untagged
+	// address is configured (python-3parclient PR #33 and its port
+	// fixture): its portals are its VLAN addresses.
+	IPAddr string
+	// UntaggedIPAddr is a real untagged (trunk) address of a VLAN-tagged
+	// port. GET /ports reports it as the port's IPAddr, and the VLAN list
+	// repeats it first as an "untagged" entry, as `showport -iscsivlans`
+	// shows on real arrays (Cinder commits 4482ec892 and 255ccd6c6: Cinder
+	// exported twice to that portal and got 409/18). The entry's vlanTag is
+	// 0: how the WSAPI writes "untagged" is not published (inferred).
+	UntaggedIPAddr string
+	ISCSIName      string
+	HWAddr         string
+	VLANTagged     bool // iSCSIPortInfo.vlan == 1
 	// ISCSIVlans are the portals of a VLAN-tagged port, answered by
 	// GET /ports/<n:s:p>/iSCSIVlans/ (never inline in GET /ports).
 	ISCSIVlans []ISCSIVlanState
@@ -54,6 +62,10 @@ func (p PortState) Pos() string { return fmt.Sprintf("%d:%d:%d", p.Node, p.Slot,
 
 // unspecifiedIP is what a VLAN-tagged iSCSI port reports as its IPAddr.
 const unspecifiedIP = "0.0.0.0"
+
+// untaggedTrunkIP is the untagged address Config.UntaggedVlanEntry gives
+// the default VLAN-tagged port 1:2:1.
+const untaggedTrunkIP = "10.0.1.11"
 
 // DefaultPorts returns the simulator's default ports: a ready FC port, two
 // ready iSCSI ports (one VLAN-tagged, with portal 10.0.1.12 on VLAN 100), a
@@ -115,7 +127,11 @@ type portJSON struct {
 
 func vlansWire(p PortState) []iscsiVlanJSON {
 	out := []iscsiVlanJSON{}
-	for _, v := range p.ISCSIVlans {
+	vlans := p.ISCSIVlans
+	if p.UntaggedIPAddr != "" {
+		vlans = append([]ISCSIVlanState{{IPAddr: p.UntaggedIPAddr, Netmask: "255.255.255.0", MTU: 1500}}, vlans...)
+	}
+	for _, v := range vlans {
 		out = append(out, iscsiVlanJSON{IPAddr: v.IPAddr, Netmask: v.Netmask, Gateway: v.Gateway, VlanTag: v.VlanTag,
 			MTU: v.MTU, ISNSAddr: "0.0.0.0", ISNSPort: 3205, TCPPort: 3260, SendTargetGroupTag: 1})
 	}
@@ -131,6 +147,9 @@ func portWire(p PortState) portJSON {
 		if p.VLANTagged {
 			vlan = 1
 			j.IPAddr = unspecifiedIP
+			if p.UntaggedIPAddr != "" {
+				j.IPAddr = p.UntaggedIPAddr
+			}
 		}
 		j.ISCSIPortInfo = &iscsiPortInfoJSON{VLAN: vlan, MTU: 1500, Gateway: "10.0.0.1", Netmask: "255.255.255.0",
 			ISNSAddr: "0.0.0.0", ISNSPort: 3205, TCPPort: 3260}

@@ -11,7 +11,8 @@ import (
 // deleteQoSRules) and its mock server: members, codes 100 (404), 114 (400,
 // as the mock sends it), 117 (404) and 115 (below range); POST answers 201
 // without a Location. A volume set that a rule targets cannot be deleted
-// (VVSET_QOS_TARGET, 409, WSAPI guide pp. 88-89: no number, so none is sent).
+// (VVSET_QOS_TARGET, 409, WSAPI guide pp. 88-89: no published number, so the
+// placeholder is sent).
 
 // QoS codes (HPE's python client mock server).
 const (

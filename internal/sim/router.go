@@ -103,6 +103,7 @@ func buildRoutes() []*route {
 	add(v1+"/ports/{pos}", map[string]handlerFunc{"GET": (*Engine).getPort})
 	add(v1+"/ports/{pos}/iSCSIVlans", map[string]handlerFunc{"GET": (*Engine).listPortVlans})
 	add(v1+"/system", map[string]handlerFunc{"GET": (*Engine).getSystem})
+	add(v1+"/capacity", map[string]handlerFunc{"GET": (*Engine).getCapacity})
 	add(v1+"/cpgs", map[string]handlerFunc{"GET": (*Engine).listCPGs, "POST": (*Engine).createCPG})
 	add(v1+"/cpgs/{name}", map[string]handlerFunc{"GET": (*Engine).getCPG, "DELETE": (*Engine).deleteCPG})
 	add(v1+"/spacereporter", map[string]handlerFunc{"POST": (*Engine).spaceReport})

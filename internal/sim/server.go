@@ -122,7 +122,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if st == 0 {
 				st = http.StatusInternalServerError
 			}
-			s.write(w, r, errResponse(apiErr(st, fault.Code, "injected fault")), false)
+			fe := apiErr(st, fault.Code, "injected fault")
+			fe.omitCode = fault.Code == 0 // an injected fault is exactly what the test asked for
+			s.write(w, r, errResponse(fe), false)
 			return
 		case FaultDropBeforeCommit:
 			panic(http.ErrAbortHandler)

@@ -83,6 +83,9 @@ func (e *Engine) snapshotSet(req *request, raw json.RawMessage) response {
 			return errResponse(errConflict(0, "an online copy of %s is in progress", m))
 		}
 	}
+	if err := e.limitReached(true, len(names)); err != nil {
+		return errResponse(err)
+	}
 	if p.ID != nil && len(names) > 1 {
 		// One id for several snapshots would collide on the second one.
 		return errResponse(errConflict(CodeExistentID, "volume ID already used"))

@@ -79,6 +79,9 @@ func (e *Engine) createSnapshot(req *request, raw json.RawMessage) response {
 	if e.volumes[*p.Name] != nil {
 		return errResponse(errConflict(CodeExistentVolume, "volume exists"))
 	}
+	if err := e.limitReached(true, 1); err != nil {
+		return errResponse(err)
+	}
 	var set *volumeSet
 	if p.AddToSet != nil {
 		if set = e.sets[*p.AddToSet]; set == nil {

@@ -56,7 +56,7 @@ func TestSystemReporter(t *testing.T) {
 	c.fails(400, CodeInvalidInput, "GET", "/systemreporter/attime/cpgstatistics/hires;groupby:wwn", nil)
 	c.fails(400, CodeInvalidInput, "GET", "/systemreporter/attime/cpgstatistics/hires;name", nil)
 	c.fails(501, CodeUnsupportedOperation, "GET", "/systemreporter/attime/cpgstatistics/hires;summary:max", nil)
-	c.fails(400, 0, "GET", "/systemreporter/attime/cpgstatistics/hires"+qs("sampleTime EQ 3"), nil)
-	c.fails(400, 0, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
-	c.fails(400, 0, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope%22", nil)
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires"+qs("sampleTime EQ 3"), nil)
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope%22", nil)
 }

@@ -6,8 +6,8 @@ import (
 )
 
 type cpg struct {
-	id         int
-	uuid, name string
+	id                 int
+	uuid, name, domain string
 }
 
 type apiVersionJSON struct {
@@ -164,7 +164,7 @@ type cpgJSON struct {
 }
 
 func (e *Engine) cpgWire(c *cpg) cpgJSON {
-	j := cpgJSON{ID: c.id, UUID: c.uuid, Name: c.name, State: 1,
+	j := cpgJSON{ID: c.id, UUID: c.uuid, Name: c.name, Domain: c.domain, State: 1,
 		SAGrowth:     growthJSON{IncrementMiB: 8192, LDLayout: ldLayoutJSON{HA: 2, DiskPatterns: []diskPatternJSON{{3}}}},
 		SDGrowth:     growthJSON{IncrementMiB: 32768, LDLayout: ldLayoutJSON{RAIDType: 4, HA: 2, DiskPatterns: []diskPatternJSON{{3}}}},
 		FailedStates: []int{}, DegradedStates: []int{}, AdditionalStates: []int{}}

@@ -176,3 +176,21 @@ func TestTaskCancelInactiveHasNoCode(t *testing.T) {
 	id := strconv.Itoa(c.taskID(pcopy(c, "src", "dst")))
 	c.refused(400, "PUT", "/tasks/"+id, map[string]any{"action": 1})
 }
+
+// A fixture task stays active for its time on the clock and changes nothing.
+func TestStartTaskFixture(t *testing.T) {
+	t.Parallel()
+	clk := NewManualClock(epoch)
+	c := newTC(t, Config{Clock: clk, SessionIdleTimeout: 2 * time.Hour})
+	ts := c.srv.Engine.StartTask(16, "background", time.Hour)
+	got := c.ok(200, "GET", "/tasks/"+itoa(ts.ID), nil).json(t)
+	assert.Equal(t, "background", got["name"])
+	assert.EqualValues(t, TaskActive, got["status"])
+	clk.Advance(time.Hour)
+	assert.EqualValues(t, TaskDone, c.ok(200, "GET", "/tasks/"+itoa(ts.ID), nil).json(t)["status"])
+	// Other tasks keep the configured duration (0: done at once).
+	c.volume("v", 256)
+	c.volume("w", 256)
+	id := c.taskID(pcopy(c, "v", "w"))
+	assert.EqualValues(t, TaskDone, c.ok(200, "GET", "/tasks/"+itoa(id), nil).json(t)["status"])
+}

@@ -112,6 +112,15 @@ func (e *Engine) tuneVolume(req *request) response {
 	if c := b.ConversionOperation; c != nil {
 		typ = TaskTypeConvertVV
 		v.provType = map[int]int{1: ProvTPVV, 2: ProvFull, 3: ProvTDVV, 4: ProvTDVV}[*c]
+		// 4 is DECO, dedup and compression: the volume ends compressed, as
+		// a create with reduce does (HPE's mock; python-3parclient's volume
+		// test of CONVERT_TO_DECO).
+		if *c == 4 {
+			v.compressed = true
+		}
+	}
+	if b.Compression != nil {
+		v.compressed = *b.Compression
 	}
 	t := e.startTask(typ, "tunevv "+name, req.user, name, "", 2)
 	return okJSON(taskIDJSON{TaskID: t.id})
@@ -147,7 +156,7 @@ func (e *Engine) resyncCopy(req *request) response {
 	}
 	src := e.volumes[e.copyOrigin[name]]
 	if src == nil {
-		return errResponse(errNotFound(0, "physical copy not found: %s", name))
+		return errResponse(e.named(ErrNonExistentVVCopy, "physical copy not found: %s", name))
 	}
 	if t := e.activeTaskFor(name); t != nil {
 		return errResponse(e.errBusy(name, t))

@@ -59,7 +59,7 @@ func TestResyncCopy(t *testing.T) {
 	}
 	c.ok(200, "POST", "/volumes/src", copyBody(true))
 	// A resync while the offline copy runs: INV_OPERATION_VV_PCOPY_IN_PROGRESS, a named 409 with no public number.
-	c.fails(409, 0, "PUT", "/volumes/dst", map[string]any{"action": 2})
+	c.fails(409, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
 	clk.Advance(time.Minute)
 	require.NoError(t, c.srv.Engine.WriteContent("src", "two"))
 	r := c.ok(200, "PUT", "/volumes/dst", map[string]any{"action": 2})
@@ -70,11 +70,29 @@ func TestResyncCopy(t *testing.T) {
 	assert.Equal(t, "two", got)
 	clk.Advance(time.Minute)
 
-	c.fails(404, 0, "PUT", "/volumes/other", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
+	c.fails(404, PlaceholderCode, "PUT", "/volumes/other", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
 	c.fails(404, CodeNonExistentVolume, "PUT", "/volumes/nope", map[string]any{"action": 2})
 	c.fails(400, CodeInvalidInput, "PUT", "/volumes/dst", map[string]any{"action": 2, "bogus": true})
 	// A copy without a saved snapshot cannot be resynchronised.
 	c.ok(200, "POST", "/volumes/src", copyBody(false))
 	clk.Advance(time.Minute)
-	c.fails(404, 0, "PUT", "/volumes/dst", map[string]any{"action": 2})
+	c.fails(404, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
+}
+
+// A tune to conversion 4 (DECO: dedup + compression) leaves the volume
+// compressed and deduplicated, as a create with reduce does.
+func TestTuneToDECOCompresses(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, Config{})
+	c.volume("v1", 256)
+	c.taskID(c.ok(200, "PUT", "/volumes/v1", map[string]any{"action": 6, "tuneOperation": 1, "userCPG": DefaultCPG, "conversionOperation": 4}))
+	got := c.ok(200, "GET", "/volumes/v1", nil).json(t)
+	assert.EqualValues(t, 1, got["compressionState"])
+	assert.EqualValues(t, 1, got["deduplicationState"])
+	assert.EqualValues(t, ProvTDVV, got["provisioningType"])
+	c.ok(201, "POST", "/volumes", map[string]any{"name": "r", "cpg": DefaultCPG, "sizeMiB": 256, "reduce": true})
+	reduced := c.ok(200, "GET", "/volumes/r", nil).json(t)
+	for _, k := range []string{"compressionState", "deduplicationState", "provisioningType"} {
+		assert.Equal(t, reduced[k], got[k], k)
+	}
 }

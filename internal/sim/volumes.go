@@ -285,6 +285,9 @@ func (e *Engine) createVolume(req *request) response {
 	if e.volumes[*b.Name] != nil {
 		return errResponse(errConflict(CodeExistentVolume, "volume exists"))
 	}
+	if err := e.limitReached(false, 1); err != nil {
+		return errResponse(err)
+	}
 	id, aerr := e.volumeID(b.ID)
 	if aerr != nil {
 		return errResponse(aerr)

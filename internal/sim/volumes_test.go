@@ -44,7 +44,7 @@ func TestVolumeCreateGetListDelete(t *testing.T) {
 
 func TestVolumeCreateErrors(t *testing.T) {
 	t.Parallel()
-	c := newTC(t, Config{})
+	c := newTC(t, Config{MaxNameLength: DefaultMaxNameLength})
 	c.volume("exists", 256)
 	long := strings.Repeat("a", 32)
 	for _, tt := range []struct {
@@ -177,4 +177,25 @@ func TestVolumeDataReductionAndUsedSpace(t *testing.T) {
 			assert.Contains(t, m, "compressionState")
 		}
 	}
+}
+
+// The default name limit follows the build: a build the simulator presents
+// as Alletra MP (from BuildNoSnapCPG) accepts the 34–37-character names LXD
+// creates there; 3PAR-era builds keep name31. Host names keep 31 everywhere
+// (hpe-storage/csi-driver#460).
+func TestDefaultNameLimitFollowsBuild(t *testing.T) {
+	t.Parallel()
+	lxd := "sv-5a2504b06a6c48498ee7ddb0b674fd14-b" // 37 characters
+	require.Len(t, lxd, 37)
+	mp := newTC(t, Config{})
+	mp.ok(201, "POST", "/volumes", map[string]any{"name": lxd[1:], "cpg": DefaultCPG, "sizeMiB": 256, "tpvv": true})
+	mp.ok(201, "POST", "/volumes/"+lxd[1:], map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": lxd}})
+	mp.fails(400, CodeExceedsLength, "POST", "/hosts", map[string]any{"name": lxd[:32], "iSCSINames": []string{iqn1}})
+	assert.Equal(t, DefaultMaxNameLengthMP, mp.srv.Engine.Config().MaxNameLength)
+
+	classic := newTC(t, Config{Build: 30303290})
+	classic.fails(400, CodeExceedsLength, "POST", "/volumes", map[string]any{"name": lxd[1:], "cpg": DefaultCPG, "sizeMiB": 256, "tpvv": true})
+	assert.Equal(t, DefaultMaxNameLength, classic.srv.Engine.Config().MaxNameLength)
+	set := newTC(t, Config{MaxNameLength: 40})
+	set.ok(201, "POST", "/hosts", map[string]any{"name": lxd[:32], "iSCSINames": []string{iqn1}})
 }

@@ -60,8 +60,20 @@ type setCreateBody struct {
 	SetMembers []string `json:"setmembers"`
 }
 
-// createSet handles POST /volumesets.
-func (e *Engine) createSet(req *request) response {
+// newSet is a set that POST /volumesets or POST /hostsets makes.
+type newSet struct {
+	id                          int
+	uuid, name, comment, domain string
+	members                     []string
+}
+
+// createSetOf handles the POST of a set collection ("volumesets" or
+// "hostsets"): both take the same body and answer alike (guide 1.3.1
+// pp. 86-89). exists tells whether a set has the name, member checks one
+// member (nil when it exists), and add stores the new set. Callers do not
+// hold e.mu: exists, member and add run under it.
+func (e *Engine) createSetOf(req *request, collection string, exists func(name string) bool,
+	member func(name string) *APIError, add func(newSet)) response {
 	var b setCreateBody
 	if err := decodeStrict(req.body, &b); err != nil {
 		return errResponse(err)
@@ -77,13 +89,13 @@ func (e *Engine) createSet(req *request) response {
 	}
 	e.lock()
 	defer e.unlock()
-	if e.sets[*b.Name] != nil {
+	if exists(*b.Name) {
 		return errResponse(errConflict(CodeExistentSet, "set exists"))
 	}
-	s := &volumeSet{id: e.newID(), uuid: newUUID(), name: *b.Name, flashCache: FlashCacheDisabled}
+	s := newSet{name: *b.Name}
 	for _, m := range b.SetMembers {
-		if e.volumes[m] == nil {
-			return errResponse(errNoVolume(m))
+		if err := member(m); err != nil {
+			return errResponse(err)
 		}
 		if !slices.Contains(s.members, m) {
 			s.members = append(s.members, m)
@@ -95,8 +107,24 @@ func (e *Engine) createSet(req *request) response {
 	if b.Domain != nil {
 		s.domain = *b.Domain
 	}
-	e.sets[s.name] = s
-	return response{status: http.StatusCreated, location: "/api/v1/volumesets/" + url.PathEscape(s.name)}
+	s.id, s.uuid = e.newID(), newUUID()
+	add(s)
+	return response{status: http.StatusCreated, location: "/api/v1/" + collection + "/" + url.PathEscape(s.name)}
+}
+
+// createSet handles POST /volumesets.
+func (e *Engine) createSet(req *request) response {
+	return e.createSetOf(req, "volumesets", func(name string) bool { return e.sets[name] != nil },
+		func(m string) *APIError {
+			if e.volumes[m] == nil {
+				return errNoVolume(m)
+			}
+			return nil
+		},
+		func(b newSet) {
+			e.sets[b.name] = &volumeSet{id: b.id, uuid: b.uuid, name: b.name, comment: b.comment,
+				domain: b.domain, members: b.members, flashCache: FlashCacheDisabled}
+		})
 }
 
 // getSet handles GET /volumesets/{name}.
