@@ -98,7 +98,7 @@ listed by 'alletractl help exit-codes'.`,
 		Example: `  alletractl --sim volume create vol1 --size 10GiB --cpg SSD_r6
   alletractl volume list -o json | jq -r '.[].name'
   alletractl snapshot restore vol1-snap --wait`,
-		Version:       alletra.Version, // the SDK's: the CLI is released with it
+		Version:       buildVersion().Version, // the module's version from the build information
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -135,7 +135,7 @@ listed by 'alletractl help exit-codes'.`,
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{a.portCommand(), a.cpgCommand(), a.taskCommand(), a.systemCommand(),
-		a.probeCommand()} {
+		a.probeCommand(), a.versionCommand()} {
 		c.GroupID = "array"
 		root.AddCommand(c)
 	}
@@ -177,7 +177,7 @@ func (a *app) withClientCtx(ctx context.Context, f func(ctx context.Context, c *
 // session) and stops the simulator, if any.
 func (a *app) connect() (*alletra.Client, func(), error) {
 	a.spy = &taskSpy{}
-	opts := []alletra.Option{alletra.WithUserAgent("alletractl/" + alletra.Version)}
+	opts := []alletra.Option{alletra.WithUserAgent(userAgent())}
 	if a.debug {
 		opts = append(opts, alletra.WithLogger(slog.New(slog.NewTextHandler(a.env.stderr,
 			&slog.HandlerOptions{Level: slog.LevelDebug}))))
