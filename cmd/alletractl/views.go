@@ -137,7 +137,7 @@ type unexportView struct {
 	Volume      string `json:"volume"`
 	Host        string `json:"host"`
 	Unexported  bool   `json:"unexported"`  // false: it was not exported to the host (--missing-ok)
-	HostDeleted bool   `json:"hostDeleted"` // the host had no vLUN left and was deleted
+	HostDeleted bool   `json:"hostDeleted"` // --delete-host-if-unused: the host had no vLUN left and was deleted
 }
 
 // deletedView is the document of every delete.
