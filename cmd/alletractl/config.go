@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -103,11 +102,12 @@ func readPassword(r io.Reader, from string) (string, error) {
 }
 
 // transport returns the HTTP transport with the TLS settings of --ca and
-// --insecure. The SDK applies its own TLS options only to a bare
-// *http.Transport, and ours is wrapped (see taskSpy), so TLS is set here.
+// --insecure. The SDK applies its own TLS options (WithCAFile) only to a
+// bare *http.Transport, and ours is wrapped (see taskSpy), so the transport
+// gets the configuration the SDK's TLSConfigForCA makes, as WithCAFile would.
 func (c config) transport() (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.insecure} //nolint:gosec // explicit --insecure
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.caFile != "" {
 		pem, err := os.ReadFile(c.caFile)
 		if err != nil {
@@ -115,14 +115,13 @@ func (c config) transport() (*http.Transport, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return nil, invalidf("ca", "cannot read the CA file: %v", err)
+			return nil, invalidf("--ca", "cannot read the CA file %s: %v", c.caFile, err)
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, invalidf("ca", "the CA file holds no PEM certificate")
+		if tr.TLSClientConfig, err = alletra.TLSConfigForCA(pem); err != nil {
+			return nil, invalidf("--ca", "%s holds no PEM certificate", c.caFile)
 		}
-		tr.TLSClientConfig.RootCAs = pool
 	}
+	tr.TLSClientConfig.InsecureSkipVerify = c.insecure //nolint:gosec // explicit --insecure
 	return tr, nil
 }
 
