@@ -2,6 +2,7 @@ package alletratest
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	alletra "github.com/openalletra/go-alletra"
@@ -41,5 +42,8 @@ func Connect(opts ...alletra.Option) (c *alletra.Client, srv *Server, err error)
 		opts = append([]alletra.Option{alletra.WithInsecureSkipVerify()}, opts...)
 	}
 	c, err = alletra.NewClient(endpoint, user, password, opts...)
+	if ve := (*alletra.ValidationError)(nil); errors.As(err, &ve) && ve.Field == "WithCAFile" {
+		err = fmt.Errorf("alletratest: ALLETRA_CA: %w", err)
+	}
 	return c, nil, err
 }
