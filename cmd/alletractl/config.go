@@ -49,10 +49,10 @@ func (a *app) config() (config, error) {
 		cfg.caFile = getenv("ALLETRA_CA")
 	}
 	if cfg.url == "" {
-		return cfg, invalidf("url", "no array named: set ALLETRA_URL or --url (or use --sim)")
+		return cfg, invalidf("", "no array named: set ALLETRA_URL or --url (or use --sim)")
 	}
 	if cfg.user == "" {
-		return cfg, invalidf("user", "no user: set ALLETRA_USER or --user")
+		return cfg, invalidf("", "no user: set ALLETRA_USER or --user")
 	}
 	var err error
 	switch file := getenv("ALLETRA_PASSWORD_FILE"); {
@@ -63,7 +63,7 @@ func (a *app) config() (config, error) {
 	default:
 		cfg.password = getenv("ALLETRA_PASSWORD")
 		if cfg.password == "" {
-			err = invalidf("password", "no password: set ALLETRA_PASSWORD or ALLETRA_PASSWORD_FILE, or use --password-stdin")
+			err = invalidf("", "no password: set ALLETRA_PASSWORD or ALLETRA_PASSWORD_FILE, or use --password-stdin")
 		}
 	}
 	return cfg, err
@@ -134,6 +134,11 @@ func (e *inputError) Error() string        { return e.msg }
 func (e *inputError) Is(target error) bool { return target == alletra.ErrInvalidInput }
 
 // invalidf returns an *inputError about the setting or argument what.
+// An empty what leaves the message as it is.
 func invalidf(what, format string, args ...any) error {
-	return &inputError{msg: what + ": " + fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	return &inputError{msg: msg}
 }

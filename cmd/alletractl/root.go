@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -55,7 +55,11 @@ func run(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "alletractl: %v\nRun 'alletractl --help' for usage.\n", err)
 		return exitInvalid
 	}
-	fmt.Fprintf(e.stderr, "alletractl: %v\n", re.err)
+	msg, hint := describe(cmd, re.err)
+	fmt.Fprintf(e.stderr, "alletractl: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(e.stderr, "hint: %s\n", hint)
+	}
 	return exitCode(re.err)
 }
 
