@@ -139,11 +139,11 @@ listed by 'alletractl help exit-codes'.`,
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{a.portCommand(), a.cpgCommand(), a.taskCommand(), a.systemCommand(),
-		a.probeCommand(), a.versionCommand()} {
+		a.probeCommand()} {
 		c.GroupID = "array"
 		root.AddCommand(c)
 	}
-	root.AddCommand(exitCodesTopic())
+	root.AddCommand(a.versionCommand(), exitCodesTopic())
 	a.addNameCompletion(root)
 	return root
 }
