@@ -12,7 +12,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -49,10 +48,6 @@ var fieldNames = map[string]string{
 	"ReadOnly": "--read-only", "ExpirationHours": "--expire", "RetentionHours": "--retain",
 	"id": "ID", "ID": "ID", "taskID": "ID",
 }
-
-// goIdent matches a word in the Go spelling of an SDK name: a
-// mixed-case identifier such as VolumeSizeMiB or sizeMiB.
-var goIdent = regexp.MustCompile(`\b([A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*|[a-z]+[A-Z][A-Za-z0-9]*)\b`)
 
 // sdkAdvice are the SDK's pieces of advice to a Go programmer, replaced by
 // their command-line counterpart.
@@ -104,12 +99,13 @@ func argName(field string) string {
 	if n, ok := fieldNames[field]; ok {
 		return n
 	}
-	if !goIdent.MatchString(field) {
-		return field
-	}
+	rs := []rune(field)
 	var b strings.Builder
-	for i, r := range field {
-		if i > 0 && unicode.IsUpper(r) && !unicode.IsUpper(rune(field[i-1])) {
+	for i, r := range rs {
+		// a word starts at an upper-case letter after a lower-case one, or
+		// at the last capital of an acronym that a lower-case letter follows
+		if i > 0 && unicode.IsUpper(r) && (!unicode.IsUpper(rs[i-1]) ||
+			i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
 			b.WriteByte(' ')
 		}
 		b.WriteRune(unicode.ToLower(r))

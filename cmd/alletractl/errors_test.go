@@ -33,6 +33,8 @@ func TestDescribeDropsStutterAndGoNames(t *testing.T) {
 	assert.Equal(t, "invalid --size: 20971520 MiB is above the limit", msg)
 	msg, _ = describe(nil, &alletra.ValidationError{Field: "snapshotRetentionHours", Reason: "too long"})
 	assert.Equal(t, "invalid snapshot retention hours: too long", msg)
+	msg, _ = describe(nil, &alletra.ValidationError{Field: "VLUNCreateRequest", Reason: "nil"})
+	assert.Equal(t, "invalid vlun create request: nil", msg)
 	msg, _ = describe(nil, fmt.Errorf("restore: %w", context.DeadlineExceeded))
 	assert.Equal(t, "restore: context deadline exceeded", msg)
 	msg, _ = describe(nil, context.DeadlineExceeded)
