@@ -1,8 +1,6 @@
 package alletratest
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -37,36 +35,15 @@ func Connect(opts ...alletra.Option) (c *alletra.Client, srv *Server, err error)
 	if user == "" || password == "" {
 		return nil, nil, errors.New("alletratest: ALLETRA_URL is set: ALLETRA_USER and ALLETRA_PASSWORD are required too")
 	}
-	cfg, err := envTLSConfig()
-	if err != nil {
-		return nil, nil, err
+	if file := os.Getenv("ALLETRA_CA"); file != "" {
+		opts = append([]alletra.Option{alletra.WithCAFile(file)}, opts...)
 	}
-	if cfg != nil {
-		opts = append([]alletra.Option{alletra.WithTLSConfig(cfg)}, opts...)
+	if os.Getenv("ALLETRA_INSECURE") == "1" {
+		opts = append([]alletra.Option{alletra.WithInsecureSkipVerify()}, opts...)
 	}
 	c, err = alletra.NewClient(endpoint, user, password, opts...)
+	if ve := (*alletra.ValidationError)(nil); errors.As(err, &ve) && ve.Field == "WithCAFile" {
+		err = fmt.Errorf("alletratest: ALLETRA_CA: %w", err)
+	}
 	return c, nil, err
-}
-
-// envTLSConfig returns the TLS settings of ALLETRA_CA and ALLETRA_INSECURE,
-// or nil when neither is set (certificates verified against the system
-// roots).
-func envTLSConfig() (*tls.Config, error) {
-	insecure, file := os.Getenv("ALLETRA_INSECURE") == "1", os.Getenv("ALLETRA_CA")
-	if !insecure && file == "" {
-		return nil, nil
-	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // explicit opt-in
-	if file != "" {
-		pem, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("alletratest: ALLETRA_CA: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("alletratest: ALLETRA_CA: no PEM certificate in %s", file)
-		}
-		cfg.RootCAs = pool
-	}
-	return cfg, nil
 }

@@ -13,15 +13,18 @@ import (
 // unexportResult is what unexport did.
 type unexportResult struct {
 	Unexported  bool // some export of the volume to the host was removed
-	HostDeleted bool // the host had no vLUN left and was deleted
+	HostDeleted bool // asked to, the host had no vLUN left and was deleted
 }
 
-// unexport removes every export of volume to host and then, unless keepHost,
-// deletes the host when no vLUN of it is left (what LXD's driver does on
-// unmap). A volume not exported to the host is not an error here: the caller
-// decides with --missing-ok. A host that is still exported elsewhere, or
-// another client's export appearing in between, keeps the host.
-func unexport(ctx context.Context, c *alletra.Client, volume, host string, keepHost bool) (unexportResult, error) {
+// unexport removes every export of volume to host and then, only when
+// deleteHost (--delete-host-if-unused), deletes the host when no vLUN of it
+// is left (what LXD's driver does on unmap). A volume not exported to the
+// host is not an error here: the caller decides with --missing-ok. A host
+// that is still exported elsewhere, or another client's export appearing in
+// between, keeps the host. It uses the SDK's single calls (DeleteForHost,
+// List, Hosts.Delete) so that the host is kept by default whatever shape
+// VLUNs.Unmap takes.
+func unexport(ctx context.Context, c *alletra.Client, volume, host string, deleteHost bool) (unexportResult, error) {
 	var res unexportResult
 	err := c.VLUNs.DeleteForHost(ctx, volume, host)
 	switch {
@@ -30,7 +33,7 @@ func unexport(ctx context.Context, c *alletra.Client, volume, host string, keepH
 	case !errors.Is(err, alletra.ErrNotFound):
 		return res, err
 	}
-	if keepHost {
+	if !deleteHost {
 		return res, nil
 	}
 	left, err := c.VLUNs.List(ctx, &alletra.VLUNListOptions{HostName: host})

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -50,10 +49,10 @@ func (a *app) config() (config, error) {
 		cfg.caFile = getenv("ALLETRA_CA")
 	}
 	if cfg.url == "" {
-		return cfg, invalidf("url", "no array named: set ALLETRA_URL or --url (or use --sim)")
+		return cfg, invalidf("", "no array named: set ALLETRA_URL or --url (or use --sim)")
 	}
 	if cfg.user == "" {
-		return cfg, invalidf("user", "no user: set ALLETRA_USER or --user")
+		return cfg, invalidf("", "no user: set ALLETRA_USER or --user")
 	}
 	var err error
 	switch file := getenv("ALLETRA_PASSWORD_FILE"); {
@@ -64,7 +63,7 @@ func (a *app) config() (config, error) {
 	default:
 		cfg.password = getenv("ALLETRA_PASSWORD")
 		if cfg.password == "" {
-			err = invalidf("password", "no password: set ALLETRA_PASSWORD or ALLETRA_PASSWORD_FILE, or use --password-stdin")
+			err = invalidf("", "no password: set ALLETRA_PASSWORD or ALLETRA_PASSWORD_FILE, or use --password-stdin")
 		}
 	}
 	return cfg, err
@@ -103,10 +102,11 @@ func readPassword(r io.Reader, from string) (string, error) {
 }
 
 // transport returns the HTTP transport with the TLS settings of --ca and
-// --insecure, set here on the transport handed to the SDK.
+// --insecure, set here on the transport handed to the SDK (the configuration
+// the SDK's TLSConfigForCA makes for --ca, as WithCAFile would).
 func (c config) transport() (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.insecure} //nolint:gosec // explicit --insecure
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.caFile != "" {
 		pem, err := os.ReadFile(c.caFile)
 		if err != nil {
@@ -114,14 +114,13 @@ func (c config) transport() (*http.Transport, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return nil, invalidf("ca", "cannot read the CA file: %v", err)
+			return nil, invalidf("--ca", "cannot read the CA file %s: %v", c.caFile, err)
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, invalidf("ca", "the CA file holds no PEM certificate")
+		if tr.TLSClientConfig, err = alletra.TLSConfigForCA(pem); err != nil {
+			return nil, invalidf("--ca", "%s holds no PEM certificate", c.caFile)
 		}
-		tr.TLSClientConfig.RootCAs = pool
 	}
+	tr.TLSClientConfig.InsecureSkipVerify = c.insecure //nolint:gosec // explicit --insecure
 	return tr, nil
 }
 
@@ -134,6 +133,11 @@ func (e *inputError) Error() string        { return e.msg }
 func (e *inputError) Is(target error) bool { return target == alletra.ErrInvalidInput }
 
 // invalidf returns an *inputError about the setting or argument what.
+// An empty what leaves the message as it is.
 func invalidf(what, format string, args ...any) error {
-	return &inputError{msg: what + ": " + fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	return &inputError{msg: msg}
 }

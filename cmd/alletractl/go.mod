@@ -2,8 +2,6 @@ module github.com/openalletra/go-alletra/cmd/alletractl
 
 go 1.26.0
 
-replace github.com/openalletra/go-alletra => ../..
-
 require (
 	github.com/openalletra/go-alletra v0.0.0-00010101000000-000000000000
 	github.com/spf13/cobra v1.10.2

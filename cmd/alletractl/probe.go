@@ -75,7 +75,9 @@ func (a *app) probe(ctx context.Context, f probeFlags) error {
 		return invalidf("--cpg", "--cpg is only used with --write")
 	}
 	opts := probe.Options{Write: f.write, CPG: f.cpg, KeepNames: f.keepNames, AgainstSim: f.againstSim || a.sim,
-		ClientOptions: []alletra.Option{alletra.WithUserAgent("alletractl/" + alletra.Version)}}
+		ClientOptions: []alletra.Option{alletra.WithUserAgent(userAgent())}}
+	v := buildVersion()
+	opts.ToolVersion, opts.SDKVersion = "alletractl "+v.Version, v.SDKVersion
 	if a.debug {
 		opts.ClientOptions = append(opts.ClientOptions, alletra.WithLogger(slog.New(slog.NewTextHandler(a.env.stderr,
 			&slog.HandlerOptions{Level: slog.LevelDebug}))))

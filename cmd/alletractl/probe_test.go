@@ -151,3 +151,24 @@ func TestProbeInvalidInputAndFailures(t *testing.T) {
 	assert.NotContains(t, o.stderr, "not-the-password")
 	requireProbeLeftNothing(t, c.srv)
 }
+
+// An array with base volumes only (no snapshot, so no copyOf) is no
+// difference: the record marks copyOf optional (issue 22).
+func TestProbeFailOnDiffPassesWithBaseVolumesOnly(t *testing.T) {
+	c := newCLI(t)
+	c.ok("volume", "create", "base1", "--size", "1GiB", "--cpg", "SSD_r6")
+	c.ok("volume", "create", "base2", "--size", "1GiB", "--cpg", "SSD_r6")
+	out := c.ok("probe", "--fail-on-diff", "-o", "json")
+	rep := report(t, out)
+	assert.Empty(t, rep.Differences)
+	assert.Equal(t, "alletractl (devel)", rep.ToolVersion)
+	assert.NotEmpty(t, rep.SDKVersion)
+	require.NotNil(t, rep.Send)
+	assert.Contains(t, rep.Send.URL, "template=probe-report.md")
+
+	text := c.ok("probe", "--fail-on-diff")
+	assert.Contains(t, text, "Versions: alletractl (devel), go-alletra ")
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	assert.Contains(t, strings.Join(lines[len(lines)-3:], "\n"), "Send this report: https://github.com/openalletra/go-alletra/issues/new",
+		"the summary ends with where to send it")
+}

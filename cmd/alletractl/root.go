@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -54,7 +54,11 @@ func run(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "alletractl: %v\nRun 'alletractl --help' for usage.\n", err)
 		return exitInvalid
 	}
-	fmt.Fprintf(e.stderr, "alletractl: %v\n", re.err)
+	msg, hint := describe(cmd, re.err)
+	fmt.Fprintf(e.stderr, "alletractl: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(e.stderr, "hint: %s\n", hint)
+	}
 	return exitCode(re.err)
 }
 
@@ -97,7 +101,7 @@ listed by 'alletractl help exit-codes'.`,
 		Example: `  alletractl --sim volume create vol1 --size 10GiB --cpg SSD_r6
   alletractl volume list -o json | jq -r '.[].name'
   alletractl snapshot restore vol1-snap --wait`,
-		Version:       alletra.Version, // the SDK's: the CLI is released with it
+		Version:       buildVersion().Version, // the module's version from the build information
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -138,7 +142,7 @@ listed by 'alletractl help exit-codes'.`,
 		c.GroupID = "array"
 		root.AddCommand(c)
 	}
-	root.AddCommand(exitCodesTopic())
+	root.AddCommand(a.versionCommand(), exitCodesTopic())
 	a.addNameCompletion(root)
 	return root
 }
@@ -175,7 +179,7 @@ func (a *app) withClientCtx(ctx context.Context, f func(ctx context.Context, c *
 // function logs out (with its own short deadline, so a Ctrl-C still ends the
 // session) and stops the simulator, if any.
 func (a *app) connect() (*alletra.Client, func(), error) {
-	opts := []alletra.Option{alletra.WithUserAgent("alletractl/" + alletra.Version)}
+	opts := []alletra.Option{alletra.WithUserAgent(userAgent())}
 	if a.debug {
 		opts = append(opts, alletra.WithLogger(slog.New(slog.NewTextHandler(a.env.stderr,
 			&slog.HandlerOptions{Level: slog.LevelDebug}))))

@@ -2,8 +2,10 @@ package main
 
 // The JSON documents of -o json. Their field names are part of alletractl's
 // interface (testdata/*.golden holds each shape): add fields, never rename or
-// remove one. Enums are written by name (the WSAPI's names, e.g. "TPVV",
-// "ACTIVE"), never as numbers; absent optional values are omitted.
+// remove one. Enums are written by name, never as numbers: as the flags take
+// them where a flag takes one (priority "medium"), else the WSAPI's names
+// (e.g. "TPVV", "ACTIVE"). Times are RFC 3339 (times.go). Absent or unset
+// values are omitted, never written as a table's "-".
 
 import (
 	"strconv"
@@ -26,14 +28,14 @@ type volumeView struct {
 	CopyOf       string `json:"copyOf,omitempty"`
 	ReadOnly     bool   `json:"readOnly"`
 	Comment      string `json:"comment,omitempty"`
-	CreationTime string `json:"creationTime,omitempty"` // ISO 8601, as the array writes it
+	CreationTime string `json:"creationTime,omitempty"` // RFC 3339
 }
 
 func newVolumeView(v *alletra.Volume) volumeView {
 	return volumeView{Name: v.Name, ID: v.ID, UUID: v.UUID, WWN: v.WWN, NGUID: v.NGUID, SizeMiB: v.SizeMiB,
 		UsedMiB: v.TotalUsedMiB, CPG: v.UserCPG, SnapCPG: v.SnapCPG, Provisioning: v.ProvisioningType.String(),
 		CopyType: v.CopyType.String(), CopyOf: v.CopyOf, ReadOnly: v.ReadOnly, Comment: v.Comment,
-		CreationTime: v.CreationTime8601}
+		CreationTime: volumeTime(v.CreationTime8601, v.CreationTimeSec)}
 }
 
 // createdVolume is the document of volume and snapshot create.
@@ -137,7 +139,7 @@ type unexportView struct {
 	Volume      string `json:"volume"`
 	Host        string `json:"host"`
 	Unexported  bool   `json:"unexported"`  // false: it was not exported to the host (--missing-ok)
-	HostDeleted bool   `json:"hostDeleted"` // the host had no vLUN left and was deleted
+	HostDeleted bool   `json:"hostDeleted"` // --delete-host-if-unused: the host had no vLUN left and was deleted
 }
 
 // deletedView is the document of every delete.
@@ -235,20 +237,43 @@ type taskView struct {
 	TotalPhases     int    `json:"totalPhases"`
 	CompletedSteps  int    `json:"completedSteps"`
 	TotalSteps      int    `json:"totalSteps"`
-	StartTime       string `json:"startTime,omitempty"`
-	FinishTime      string `json:"finishTime,omitempty"`
-	Priority        string `json:"priority,omitempty"`
+	StartTime       string `json:"startTime,omitempty"`  // RFC 3339
+	FinishTime      string `json:"finishTime,omitempty"` // RFC 3339; absent while the task runs
+	Priority        string `json:"priority,omitempty"`   // high, medium or low, as --priority takes it
 	User            string `json:"user,omitempty"`
+	// The array's own text of a time alletractl cannot convert without
+	// guessing (a zone abbreviation with several meanings, e.g. CST); then
+	// startTime or finishTime is absent.
+	StartTimeText  string `json:"startTimeText,omitempty"`
+	FinishTimeText string `json:"finishTimeText,omitempty"`
 }
 
 func newTaskView(t *alletra.Task) taskView {
 	v := taskView{ID: t.ID, Type: t.Type.String(), Name: t.Name, Status: t.Status.String(),
 		CompletedPhases: t.CompletedPhases, TotalPhases: t.TotalPhases, CompletedSteps: t.CompletedSteps,
-		TotalSteps: t.TotalSteps, StartTime: t.StartTime, FinishTime: t.FinishTime, User: t.User}
-	if t.Priority != 0 {
-		v.Priority = t.Priority.String()
+		TotalSteps: t.TotalSteps, User: t.User, Priority: priorityName(t.Priority)}
+	var ok bool
+	if v.StartTime, ok = taskTime(t.StartTime); !ok {
+		v.StartTimeText = t.StartTime
+	}
+	if v.FinishTime, ok = taskTime(t.FinishTime); !ok {
+		v.FinishTimeText = t.FinishTime
 	}
 	return v
+}
+
+// priorityName spells a task priority as --priority takes it; "" for none
+// (system tasks have -1).
+func priorityName(p alletra.TaskPriority) string {
+	switch p {
+	case alletra.PriorityHigh:
+		return "high"
+	case alletra.PriorityMedium:
+		return "medium"
+	case alletra.PriorityLow:
+		return "low"
+	}
+	return ""
 }
 
 // taskRow is a task's table row.

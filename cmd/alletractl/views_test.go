@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	alletra "github.com/openalletra/go-alletra"
 	"github.com/stretchr/testify/assert"
@@ -18,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 
 // volatile are JSON members whose values differ from run to run; the golden
 // files hold a placeholder instead.
-var volatile = regexp.MustCompile(`("(?:uuid|creationTime|startTime|finishTime)": )"[^"]*"`)
+var volatile = regexp.MustCompile(`("(?:uuid|creationTime|startTime|finishTime|goVersion)": )"[^"]*"`)
 
 // TestJSONShapesMatchGoldenFiles runs each command with -o json against a
 // simulator in a known state and compares the document with
@@ -60,6 +62,17 @@ func TestJSONShapesMatchGoldenFiles(t *testing.T) {
 		{"cpg-list", []string{"cpg", "list"}, func() any { return &[]cpgView{} }},
 		{"cpg-space", []string{"cpg", "space", "SSD_r6"}, func() any { return &spaceReportView{} }},
 		{"system-get", []string{"system", "get"}, func() any { return &systemView{} }},
+		{"host-find", []string{"host", "find", iqn}, func() any { return &hostView{} }},
+		{"volume-grow", []string{"volume", "grow", "vol1", "--by", "1GiB"}, func() any { return &volumeView{} }},
+		{"volume-resize", []string{"volume", "resize", "vol1", "--size", "12GiB"}, func() any { return &volumeView{} }},
+		{"", []string{"snapshot", "create", "vol1-s2", "--volume", "vol1"}, nil},
+		{"snapshot-delete", []string{"snapshot", "delete", "vol1-s2"}, func() any { return &deletedView{} }},
+		{"task-wait", []string{"task", "wait", "1"}, func() any { return &taskView{} }},
+		{"volumeset-add", []string{"volumeset", "add", "set1", "vol1"}, func() any { return &volumeSetView{} }},
+		{"volumeset-remove", []string{"volumeset", "remove", "set1", "vol1"}, func() any { return &volumeSetView{} }},
+		{"volumeset-delete", []string{"volumeset", "delete", "set1"}, func() any { return &deletedView{} }},
+		{"host-delete", []string{"host", "delete", "node1"}, func() any { return &deletedView{} }},
+		{"version", []string{"version"}, func() any { return &versionView{} }},
 	}
 	for _, s := range steps {
 		out := c.ok(append(s.args, "-o", "json")...)
@@ -80,6 +93,8 @@ func TestJSONShapesMatchGoldenFiles(t *testing.T) {
 		require.NoError(t, enc.Encode(v))
 		assert.Equal(t, out, again.String(), "%s does not round-trip", s.golden)
 
+		noPlaceholdersAndRFC3339Times(t, s.golden, out)
+
 		got := volatile.ReplaceAllString(out, `$1"<varies>"`)
 		path := filepath.Join("testdata", s.golden+".golden")
 		if *update {
@@ -93,14 +108,54 @@ func TestJSONShapesMatchGoldenFiles(t *testing.T) {
 	}
 }
 
+// noPlaceholdersAndRFC3339Times fails when a JSON document holds a table
+// placeholder ("-") as a value or a time member that is not RFC 3339.
+func noPlaceholdersAndRFC3339Times(t *testing.T, name, doc string) {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(doc), &v))
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(k, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(key, x)
+			}
+		case string:
+			assert.NotEqual(t, "-", v, "%s: %q is a table placeholder", name, key)
+			if strings.HasSuffix(key, "Time") {
+				_, err := time.Parse(time.RFC3339, v)
+				assert.NoError(t, err, "%s: %q is not RFC 3339", name, key)
+			}
+		}
+	}
+	walk("", v)
+}
+
 func TestJSONEnumsAreNames(t *testing.T) {
 	// A view built from an SDK value writes names, never numbers.
 	v := newTaskView(&sdkTask)
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":7,"type":"PROMOTE_SV","status":"ACTIVE","completedPhases":1,"totalPhases":2,
-		"completedSteps":0,"totalSteps":0,"priority":"HIGH"}`, string(b))
+		"completedSteps":0,"totalSteps":0,"priority":"high","startTime":"2026-12-08T02:48:33Z"}`, string(b))
+	noPlaceholdersAndRFC3339Times(t, "task", string(b))
+
+	// a time in an ambiguous zone is kept as the array's text, not guessed
+	odd := sdkTask
+	odd.StartTime, odd.Priority = "2026-12-08 02:48:33 CST", -1
+	b, err = json.Marshal(newTaskView(&odd))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id":7,"type":"PROMOTE_SV","status":"ACTIVE","completedPhases":1,"totalPhases":2,
+		"completedSteps":0,"totalSteps":0,"startTimeText":"2026-12-08 02:48:33 CST"}`, string(b))
 }
 
+// sdkTask is a running task as the WSAPI describes it: its finish time is
+// the array's "-".
 var sdkTask = alletra.Task{ID: 7, Type: alletra.TaskTypePromoteSnapshot, Status: alletra.TaskActive,
-	CompletedPhases: 1, TotalPhases: 2, Priority: alletra.PriorityHigh}
+	CompletedPhases: 1, TotalPhases: 2, Priority: alletra.PriorityHigh,
+	StartTime: "2026-12-08 02:48:33 UTC", FinishTime: "-"}

@@ -75,18 +75,23 @@ is exported to the host already is left as it is and its vLUN is shown
 
 func (a *app) vlunUnexportCommand() *cobra.Command {
 	var host string
-	var keepHost, missingOK bool
+	var deleteHost, keepHost, missingOK bool
 	cmd := &cobra.Command{
-		Use:   "unexport VOLUME --host HOST [--keep-host] [--missing-ok]",
-		Short: "Unexport a volume from a host, and delete the host when nothing is left exported to it",
-		Long: `Remove every export of VOLUME to HOST. When HOST has no vLUN left afterwards it
-is deleted too (what LXD's driver does on unmap), unless --keep-host. A volume
-that is not exported to the host exits 3 (not found), or succeeds with
---missing-ok (the host clean-up still runs).`,
+		Use:   "unexport VOLUME --host HOST [--delete-host-if-unused] [--missing-ok]",
+		Short: "Unexport a volume from a host",
+		Long: `Remove every export of VOLUME to HOST. The host stays. With
+--delete-host-if-unused, HOST is deleted too when no vLUN of it is left
+afterwards (what LXD's driver does on unmap); a host still exported elsewhere,
+or exported again meanwhile, stays. A volume that is not exported to the host
+exits 3 (not found), or succeeds with --missing-ok (with
+--delete-host-if-unused the host's clean-up still runs, so that a second run
+finishes what an interrupted one started).`,
+		Example: `  alletractl vlun unexport vol1 --host node1
+  alletractl vlun unexport vol1 --host node1 --delete-host-if-unused --missing-ok`,
 		Args: cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *alletra.Client) error {
-				res, err := unexport(ctx, c, args[0], host, keepHost)
+				res, err := unexport(ctx, c, args[0], host, deleteHost)
 				if err != nil {
 					return err
 				}
@@ -99,15 +104,18 @@ that is not exported to the host exits 3 (not found), or succeeds with
 					note = "volume " + v.Volume + " was not exported to " + host + " (--missing-ok)"
 				}
 				if res.HostDeleted {
-					note += "; host " + host + " deleted"
+					note += "; host " + host + " deleted (--delete-host-if-unused)"
 				}
 				return a.print(result{doc: v, names: []string{v.Volume}, note: note})
 			})
 		}),
 	}
 	cmd.Flags().StringVar(&host, "host", "", "the host to unexport from (required)")
-	cmd.Flags().BoolVar(&keepHost, "keep-host", false, "keep the host even when nothing is exported to it any more")
+	cmd.Flags().BoolVar(&deleteHost, "delete-host-if-unused", false, "also delete the host when nothing is exported to it any more")
+	cmd.Flags().BoolVar(&keepHost, "keep-host", false, "keep the host (the default now)")
+	_ = cmd.Flags().MarkDeprecated("keep-host", "the host is kept unless --delete-host-if-unused")
 	cmd.Flags().BoolVar(&missingOK, "missing-ok", false, "succeed when the volume is not exported to the host")
+	cmd.MarkFlagsMutuallyExclusive("keep-host", "delete-host-if-unused")
 	_ = cmd.MarkFlagRequired("host")
 	return cmd
 }

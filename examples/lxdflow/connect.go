@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -59,9 +58,9 @@ func connect() (*target, error) {
 		return nil, errors.New("ALLETRA_URL is set: ALLETRA_USER and ALLETRA_PASSWORD are required too")
 	}
 	// The counting RoundTripper wraps the transport, and the client applies
-	// its TLS options only to a bare *http.Transport; so TLS is set up here,
-	// on the inner transport (what WithTLSConfig / WithInsecureSkipVerify
-	// would do).
+	// its TLS options (WithCAFile, WithInsecureSkipVerify) only to a bare
+	// *http.Transport; so the inner transport gets the configuration those
+	// options would give it.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	var err error
 	if tr.TLSClientConfig, err = tlsConfig(); err != nil {
@@ -87,25 +86,25 @@ func connect() (*target, error) {
 }
 
 // tlsConfig returns the TLS settings of ALLETRA_CA (a PEM file with the
-// array's CA or self-signed certificate) and ALLETRA_INSECURE=1, or nil
-// when neither is set (certificates verified against the system roots).
+// array's CA or self-signed certificate, through the SDK's TLSConfigForCA)
+// and ALLETRA_INSECURE=1, or nil when neither is set (certificates verified
+// against the system roots).
 func tlsConfig() (*tls.Config, error) {
 	insecure, file := os.Getenv("ALLETRA_INSECURE") == "1", os.Getenv("ALLETRA_CA")
 	if !insecure && file == "" {
 		return nil, nil
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // explicit opt-in
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if file != "" {
 		pem, err := os.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("ALLETRA_CA: %w", err)
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("ALLETRA_CA: no PEM certificate in %s", file)
+		if cfg, err = alletra.TLSConfigForCA(pem); err != nil {
+			return nil, fmt.Errorf("ALLETRA_CA %s: %w", file, err)
 		}
-		cfg.RootCAs = pool
 	}
+	cfg.InsecureSkipVerify = insecure //nolint:gosec // explicit opt-in
 	return cfg, nil
 }
 

@@ -1,9 +1,8 @@
 // Command quickstart creates a volume, exports it to an NVMe/TCP host, takes
 // a snapshot, grows the volume and deletes it all again (also after a
 // failure). It runs on an in-memory simulated array (package alletratest)
-// unless ALLETRA_URL names a real one, e.g. https://array:8080, with
-// ALLETRA_USER and ALLETRA_PASSWORD; optional: ALLETRA_CPG (default SSD_r6),
-// ALLETRA_INSECURE=1 for a self-signed certificate.
+// unless ALLETRA_URL names a real one (with ALLETRA_USER, ALLETRA_PASSWORD;
+// optional: ALLETRA_CPG, ALLETRA_CA: a PEM file with the array's CA).
 package main
 
 import (
@@ -26,7 +25,9 @@ func main() {
 	var err error
 	if url := os.Getenv("ALLETRA_URL"); url != "" {
 		var opts []alletra.Option
-		if os.Getenv("ALLETRA_INSECURE") == "1" {
+		if ca := os.Getenv("ALLETRA_CA"); ca != "" { // the array's own CA: verified, no ALLETRA_INSECURE
+			opts = append(opts, alletra.WithCAFile(ca))
+		} else if os.Getenv("ALLETRA_INSECURE") == "1" {
 			opts = append(opts, alletra.WithInsecureSkipVerify())
 		}
 		c, err = alletra.NewClient(url, os.Getenv("ALLETRA_USER"), os.Getenv("ALLETRA_PASSWORD"), opts...)
@@ -36,8 +37,7 @@ func main() {
 		c, err = srv.Client() // trusts the simulator's certificate
 	}
 	if err == nil {
-		err = run(ctx, c)
-		err = errors.Join(err, c.Close(ctx)) // log out
+		err = errors.Join(run(ctx, c), c.Close(ctx)) // run, then log out
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)

@@ -96,3 +96,37 @@ func TestComparePathAndTransport(t *testing.T) {
 	diffs, _ = compare([]Exchange{b}, []Exchange{a})
 	assert.Equal(t, []Difference{{Step: "s", Method: "GET", Path: "/api/v1/x", Kind: "transport", Array: "error"}}, diffs)
 }
+
+func TestCompareSkipsMembersTheRecordMarksOptional(t *testing.T) {
+	t.Parallel()
+	// an array with base volumes only has no copyOf; the simulator's sample has a snapshot
+	a := ex("volumes.list", 200, map[string]string{"members": "array", "members[].name": "string"})
+	a.Path = "/api/v1/volumes"
+	s := ex("volumes.list", 200, map[string]string{"members": "array", "members[].name": "string",
+		"members[].copyOf": "string"})
+	s.Path = "/api/v1/volumes"
+	diffs, _ := compare([]Exchange{a}, []Exchange{s})
+	assert.Empty(t, diffs)
+	diffs, _ = compare([]Exchange{s}, []Exchange{a})
+	assert.Empty(t, diffs)
+
+	// a finished task has no step counts
+	a = ex("tasks.get", 200, map[string]string{"id": "integer"})
+	a.Path = "/api/v1/tasks/{task}"
+	s = ex("tasks.get", 200, map[string]string{"id": "integer", "totalSteps": "integer", "completedSteps": "integer"})
+	s.Path = "/api/v1/tasks/{task}"
+	diffs, _ = compare([]Exchange{a}, []Exchange{s})
+	assert.Empty(t, diffs)
+
+	// elsewhere, and as a type difference, the member still counts
+	a = ex("hosts.list", 200, map[string]string{"members": "array", "members[].name": "string", "members[].copyOf": "string"})
+	s = ex("hosts.list", 200, map[string]string{"members": "array", "members[].name": "string"})
+	diffs, _ = compare([]Exchange{a}, []Exchange{s})
+	assert.Len(t, diffs, 1)
+	a = ex("volumes.list", 200, map[string]string{"members[].copyOf": "integer"})
+	a.Path = "/api/v1/volumes"
+	s = ex("volumes.list", 200, map[string]string{"members[].copyOf": "string"})
+	s.Path = "/api/v1/volumes"
+	diffs, _ = compare([]Exchange{a}, []Exchange{s})
+	assert.Len(t, diffs, 1)
+}

@@ -63,6 +63,10 @@ type Options struct {
 	// AgainstSim probes a fresh in-process simulator instead of an array:
 	// the report must show no difference.
 	AgainstSim bool
+	// ToolVersion and SDKVersion are recorded in the report: the version
+	// of the program running the probe (e.g. alletractl's module version)
+	// and of the go-alletra module it was built with.
+	ToolVersion, SDKVersion string
 	// SimOptions are added to the reference simulator's configuration
 	// (after the build, name limit and CPG learnt from the array).
 	SimOptions []alletratest.Option
@@ -98,9 +102,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		defer target.HTTPClient.CloseIdleConnections()
 	}
 	arr, err := probeOnce(ctx, target, cpg)
-	rep := &Report{SchemaVersion: SchemaVersion, Tool: "go-alletra probe", Mode: "read-only",
+	rep := &Report{SchemaVersion: SchemaVersion, Tool: "go-alletra probe", ToolVersion: opts.ToolVersion,
+		SDKVersion: opts.SDKVersion, Mode: "read-only",
 		AgainstSim: opts.AgainstSim, Array: arr.info, Steps: arr.steps, Exchanges: arr.exchanges,
-		Leftovers: arr.left, Stopped: arr.stopped, Differences: []Difference{}}
+		Leftovers: arr.left, Stopped: arr.stopped, Differences: []Difference{}, Send: &sendTo}
 	if opts.Write {
 		rep.Mode = "write"
 	}

@@ -16,6 +16,7 @@ const SchemaVersion = 1
 //	{
 //	  "schemaVersion": 1,
 //	  "tool": "go-alletra probe",
+//	  "toolVersion": "v0.2.0", "sdkVersion": "v0.2.0",
 //	  "mode": "read-only" | "write",
 //	  "againstSim": false,
 //	  "array": {"model": "...", "wsapiVersion": "1.15.0", "build": 100500031,
@@ -27,7 +28,9 @@ const SchemaVersion = 1
 //	  "steps": [{"step": "volumes.list", "result": "ok"}],
 //	  "exchanges": [Exchange, ...],
 //	  "stopped": "write.host.create",
-//	  "leftovers": ["volume prb1a2b3c-v31-..."]
+//	  "leftovers": ["volume prb1a2b3c-v31-..."],
+//	  "send": {"url": "https://github.com/openalletra/go-alletra/issues/new?template=probe-report.md",
+//	           "title": "probe: <model> <WSAPI version>", "how": "..."}
 //	}
 //
 // Nothing in it identifies the customer: names are templated (unless
@@ -38,6 +41,10 @@ type Report struct {
 	SchemaVersion int `json:"schemaVersion"`
 	// Tool is "go-alletra probe".
 	Tool string `json:"tool"`
+	// ToolVersion and SDKVersion are the versions of the program that ran
+	// the probe and of go-alletra ("(devel)" for a build from a checkout).
+	ToolVersion string `json:"toolVersion,omitempty"`
+	SDKVersion  string `json:"sdkVersion,omitempty"`
 	// Mode is "read-only" or "write".
 	Mode string `json:"mode"`
 	// AgainstSim is true when the probed "array" was a simulator.
@@ -62,6 +69,25 @@ type Report struct {
 	// Leftovers are objects the probe created on the array and could not
 	// remove (its own names, to remove by hand). Empty when all is clean.
 	Leftovers []string `json:"leftovers,omitempty"`
+	// Send says where and how to send the report.
+	Send *SendTo `json:"send,omitempty"`
+}
+
+// SendTo is where and how to send a report: an issue in the project's
+// repository, from its probe template.
+type SendTo struct {
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	How   string `json:"how"`
+}
+
+// sendTo is every report's SendTo.
+var sendTo = SendTo{
+	URL:   "https://github.com/openalletra/go-alletra/issues/new?template=probe-report.md",
+	Title: "probe: <model> <WSAPI version>",
+	How: "open an issue from the probe template, paste the summary (alletractl probe) into it and attach " +
+		"the JSON (alletractl probe -o json > probe.json); say whether you ran --write. Read the file first: " +
+		"it holds no names, addresses or serial numbers, only the shape of the answers.",
 }
 
 // ArrayInfo is what the probe learnt about the array.
@@ -178,6 +204,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else if r.Mode == "write" {
 		b.WriteString("Every object the probe created was removed.\n")
 	}
+	if r.ToolVersion != "" || r.SDKVersion != "" {
+		fmt.Fprintf(&b, "Versions: %s, go-alletra %s\n", orUnknown(r.ToolVersion), orUnknown(r.SDKVersion))
+	}
+	send := sendTo
+	if r.Send != nil {
+		send = *r.Send
+	}
+	fmt.Fprintf(&b, "\nSend this report: %s\n  title: %s\n  %s\n", send.URL, send.Title, send.How)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

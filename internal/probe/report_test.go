@@ -11,7 +11,8 @@ import (
 
 func TestWriteTextDifferencesFirst(t *testing.T) {
 	t.Parallel()
-	rep := &Report{SchemaVersion: SchemaVersion, Mode: "write",
+	rep := &Report{SchemaVersion: SchemaVersion, Mode: "write", Tool: "go-alletra probe",
+		ToolVersion: "alletractl v0.2.0", SDKVersion: "v0.2.0",
 		Array:       ArrayInfo{Model: "HPE Primera 650", WSAPIVersion: "1.8.1", Build: 40202010, NamesAccepted: map[string]bool{"31": true, "63": false}},
 		Simulator:   SimInfo{Build: 40202010, MaxNameLength: 31},
 		Differences: []Difference{{Step: "missing.vlun", Method: "GET", Path: "/api/v1/vluns/{v},{lun},{h}", Kind: "code", Array: "23", Simulator: "19"}},
@@ -33,6 +34,11 @@ Steps: 2, 1 with an error (an error is often the answer being probed):
 The write scenario stopped at write.host.create; the cleanup ran.
 COULD NOT REMOVE (remove by hand):
   host prbabc123-host
+Versions: alletractl v0.2.0, go-alletra v0.2.0
+
+Send this report: https://github.com/openalletra/go-alletra/issues/new?template=probe-report.md
+  title: probe: <model> <WSAPI version>
+  `+sendTo.How+`
 `, b.String())
 }
 
