@@ -30,8 +30,19 @@ type Request struct {
 	// more with WithCallKind.
 	Kind CallKind
 
-	ctx  context.Context
-	body json.RawMessage // nil: no body
+	body json.RawMessage // nil: no body; set by NewRequest
+}
+
+// Response is what Client.Do tells of the array's answer besides the
+// decoded body.
+type Response struct {
+	// StatusCode is the HTTP status of the answer (of the last attempt).
+	StatusCode int
+	// Header holds the answer's HTTP headers.
+	Header http.Header
+	// Location is the Location header with its path unescaped, e.g.
+	// "/api/v1/volumes/v1" after a create ("" when the array sent none).
+	Location string
 }
 
 // RequestOption configures a Request made by Client.NewRequest.
@@ -59,12 +70,9 @@ func WithQuery(q url.Values) RequestOption {
 
 // NewRequest makes a request for Do. path is the escaped path below
 // /api/v1; body, when not nil, is sent as JSON. The session resource
-// (/credentials) is the Client's own and is refused.
-func (c *Client) NewRequest(ctx context.Context, method, path string, body any, opts ...RequestOption) (*Request, error) {
-	if ctx == nil {
-		return nil, invalid("ctx", "nil context")
-	}
-	r := &Request{Method: method, Path: path, ctx: ctx}
+// (/credentials) is the Client's own and is refused. No request is sent.
+func (c *Client) NewRequest(method, path string, body any, opts ...RequestOption) (*Request, error) {
+	r := &Request{Method: method, Path: path}
 	switch method {
 	case http.MethodGet:
 		r.Kind = CallRead
@@ -120,41 +128,48 @@ func checkRequestPath(path string) error {
 // Do sends req like the SDK's own methods: with the Client's session keys
 // (logging in, and once again on an expired key), within WithMaxInFlight,
 // retried as req.Kind allows, and decodes a success answer into v, a
-// pointer (nil to ignore the body). An error answer of the array is an
-// *APIError matched by errors.Is against the sentinels (ErrNotFound,
-// ErrAlreadyExists, ErrBusy, ...); a request that got no answer is a
-// *TransportError; an unreadable success body matches ErrBadResponse (a
-// CallRead is read again first). Do adds no reconciling: an
-// ErrAlreadyExists after a retried CallCreate may be the earlier attempt's
-// work, and a CallDelete that finds the object gone after a lost answer
-// succeeds.
-func (c *Client) Do(req *Request, v any) error {
-	if req == nil {
-		return invalid("req", "nil *Request")
+// pointer (nil to ignore the body). ctx bounds the whole call, retries
+// included.
+//
+// The *Response gives the answer's status, headers and Location; it is
+// returned with a success and with an error answer of the array, which is
+// an *APIError matched by errors.Is against the sentinels (ErrNotFound,
+// ErrAlreadyExists, ErrBusy, ...). A request that got no answer is a
+// *TransportError (and no Response); an unreadable success body matches
+// ErrBadResponse (a CallRead is read again first). Do adds no reconciling:
+// an ErrAlreadyExists after a retried CallCreate may be the earlier
+// attempt's work, and a CallDelete that finds the object gone after a lost
+// answer succeeds.
+func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
+	if ctx == nil {
+		return nil, invalid("ctx", "nil context")
 	}
-	if req.ctx == nil {
-		return invalid("req", "not made by NewRequest")
+	if req == nil {
+		return nil, invalid("req", "nil *Request")
 	}
 	if v != nil {
 		if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.IsNil() {
-			return invalid("v", "must be a non-nil pointer")
+			return nil, invalid("v", "must be a non-nil pointer")
 		}
 	}
 	switch req.Method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:
 	default:
-		return invalid("req.Method", "must be GET, POST, PUT or DELETE")
+		return nil, invalid("req.Method", "must be GET, POST, PUT or DELETE")
 	}
 	if err := checkRequestPath(req.Path); err != nil {
-		return err
+		return nil, err
 	}
 	if req.Kind < CallRead || req.Kind > CallDelta {
-		return invalid("req.Kind", fmt.Sprintf("unknown call kind %d", req.Kind))
+		return nil, invalid("req.Kind", fmt.Sprintf("unknown call kind %d", req.Kind))
 	}
 	cl := &call{method: req.Method, path: req.Path, query: req.Query, out: v, kind: req.Kind}
 	if req.body != nil {
 		cl.body = req.body
 	}
-	_, err := c.do(req.ctx, cl)
-	return err
+	resp, err := c.do(ctx, cl)
+	if resp == nil {
+		return nil, err
+	}
+	return &resp.Response, err
 }

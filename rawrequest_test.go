@@ -21,13 +21,15 @@ func TestDoWireShape(t *testing.T) {
 		seen, body = req, decodeBody(t, req)
 		return jsonResponder(http.StatusOK, map[string]any{"taskid": 7})(req)
 	})
-	req, err := c.NewRequest(context.Background(), http.MethodPut, "/volumes/a%2Fb", map[string]any{"action": 3},
+	req, err := c.NewRequest(http.MethodPut, "/volumes/a%2Fb", map[string]any{"action": 3},
 		WithQuery(url.Values{"x": {"1"}}), WithCallKind(CallDelta))
 	require.NoError(t, err)
 	var out struct {
 		TaskID int `json:"taskid"`
 	}
-	require.NoError(t, c.Do(req, &out))
+	resp, err := c.Do(context.Background(), req, &out)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, 7, out.TaskID)
 	assert.Equal(t, "/gw/api/v1/volumes/a%2Fb", seen.URL.EscapedPath())
 	assert.Equal(t, "x=1", seen.URL.RawQuery)
@@ -36,7 +38,7 @@ func TestDoWireShape(t *testing.T) {
 
 	// The session resource is the Client's own, and a path must be below /api/v1.
 	for _, p := range []string{"/credentials", "/credentials/k", "volumes", "/../x", "http://x/y"} {
-		_, err := c.NewRequest(context.Background(), http.MethodGet, p, nil)
+		_, err := c.NewRequest(http.MethodGet, p, nil)
 		assert.ErrorIs(t, err, ErrInvalidInput, p)
 	}
 }

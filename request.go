@@ -51,10 +51,8 @@ type call struct {
 
 // response is what a service method may need beyond the decoded body.
 type response struct {
-	StatusCode int
-	Header     http.Header
-	Location   string // the Location header, unescaped path ("" when absent)
-	Attempts   int
+	Response // status, headers, Location (unescaped path, "" when absent)
+	Attempts int
 	// Prechecked: the precheck found the object after an attempt whose
 	// answer was lost; there is no answer of the array to read.
 	Prechecked bool
@@ -454,7 +452,7 @@ type readCloser struct {
 
 // newResponse describes an answer for the service methods.
 func newResponse(hresp *http.Response, attempts int) *response {
-	out := &response{StatusCode: hresp.StatusCode, Header: hresp.Header, Attempts: attempts}
+	out := &response{Response: Response{StatusCode: hresp.StatusCode, Header: hresp.Header}, Attempts: attempts}
 	if loc := hresp.Header.Get("Location"); loc != "" {
 		if p, err := url.PathUnescape(loc); err == nil {
 			out.Location = p
