@@ -9,20 +9,35 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"reflect"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// This file is the one request path: every WSAPI call goes through do, which
-// a reader follows top to bottom:
+// This file is the one request path. Every WSAPI call goes through do,
+// which a reader follows top to bottom:
 //
-//	slot → session key → send (go-retryablehttp: classify, retry what the
-//	table allows, decode reads inside the loop) → re-login once on 403/6 →
-//	after an unknown outcome: precheck, reconcile or "delete found it gone" →
-//	decoded value.
+//	slot      take an in-flight slot (WithMaxInFlight)
+//	key       take a session key of the pool, logging in when needed
+//	attempts  go-retryablehttp sends the request; after each attempt
+//	          checkRetry classifies it (classify) and the call kind's row of
+//	          the outcome table (contract.go) says whether to send it again
+//	decide    403 code 6: log in again and replay once; after an attempt
+//	          whose outcome was unknown: precheck, "not found means done",
+//	          or reconcile, as the row says; else the answer stands
+//	decode    a success body is decoded inside the loop (decodeAnswer), so
+//	          that a truncated read is a failure the table can repeat
+//
+// The go-retryablehttp client is built once per Client (newRetryClient).
+// Its callbacks take what they need from their arguments: the call kind and
+// the attempt's number travel in the request's context (an *attempt), so
+// checkRetry can stop at the retry budget itself, and prepareRetry turns
+// one attempt's request into the next one's. The one thing a callback
+// leaves for later is the chain's record (whether an attempt's outcome was
+// unknown, how many attempts ran), written by checkRetry alone and read by
+// do once the chain has ended: go-retryablehttp hands back only the last
+// answer.
 
 // call is one WSAPI operation, built by a service method and run by do.
 type call struct {
@@ -61,24 +76,43 @@ type response struct {
 	Body io.ReadCloser
 }
 
-// exchange is the state of one call while do runs it: the session key sent
-// with its generation, the attempts, whether an outcome is unknown. Its
-// methods are the retry callbacks given to go-retryablehttp for this call.
-type exchange struct {
-	c       *Client
-	cl      *call
-	body    []byte
-	logPath string
-	epoch   *epoch // nil for login and logout
-	ref     keyRef // the key sent and its generation
-	slot    bool   // holds an in-flight slot
+// attempt is what the retry callbacks know of the attempt in flight. It
+// travels in the request's context and is never changed: prepareRetry puts
+// a new one, numbered one more, in the next attempt's request.
+type attempt struct {
+	kind  CallKind
+	n     int      // 1 for the first attempt
+	epoch *epoch   // the session pool the call belongs to; nil for login and logout
+	slot  *keySlot // its key slot; nil for login and logout
+	chain *chain   // the record of the whole chain
+}
 
-	attempts int
+// chain is the record of one run of go-retryablehttp, written by checkRetry
+// only and read by do after the run.
+type chain struct {
+	attempts int  // attempts sent
 	unknown  bool // an attempt may have been carried out without us seeing the answer
-	decoded  reflect.Value
+}
 
-	seen      *http.Response // the answer checkRetry last judged (it is asked twice per answer)
-	seenRetry bool
+// attemptKey is the context key of the *attempt.
+type attemptKey struct{}
+
+// newRetryClient builds the Client's one go-retryablehttp client.
+// go-retryablehttp closes the HTTP client's idle connections when a chain
+// ends in failure (a transport error, a context that ended during the
+// backoff); checkRetry ends a chain at the retry budget itself, so an
+// exhausted chain of refusals leaves the pool as it is.
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryWaitMin: c.opts.minWait,
+		RetryWaitMax: c.opts.maxWait,
+		RetryMax:     c.opts.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		PrepareRetry: c.prepareRetry,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
 }
 
 // do runs cl and returns the array's answer; error answers are *APIError.
@@ -89,61 +123,68 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err // no I/O for a call whose context already ended
 	}
-	x := &exchange{c: c, cl: cl, logPath: redactPath(cl.path)}
+	x := &exchange{c: c, cl: cl, logPath: redactPath(cl.path), debug: c.logger.Enabled(ctx, slog.LevelDebug)}
 	if cl.body != nil {
 		var err error
 		if x.body, err = json.Marshal(cl.body); err != nil {
 			return nil, invalid("body", err.Error())
 		}
 	}
-	if cl.kind != callLogin && cl.kind != callLogout {
+	pooled := cl.kind != callLogin && cl.kind != callLogout
+	if pooled { // login and logout run for calls that hold their slot, or for Close
 		x.epoch = c.sess.enter()
+		select {
+		case c.sem <- struct{}{}:
+			x.slot = true
+		case <-ctx.Done():
+			x.finish()
+			return nil, ctx.Err()
+		}
 	}
-	resp, apiErr, err := x.exchange(ctx)
+	resp, apiErr, err := x.send(ctx)
 	if err == nil && apiErr == nil && cl.stream {
 		resp.Body = &streamBody{ReadCloser: resp.Body, done: x.finish}
 		return resp, nil // x.finish runs when the caller closes the body
 	}
 	x.finish()
-	if err != nil {
-		if x.unknown && cl.kind == callCreateChecked && cl.precheck != nil {
-			return x.lookUp(ctx, err)
-		}
+	switch {
+	case err != nil && x.chain.unknown && cl.kind == callCreateChecked && cl.precheck != nil:
+		return x.lookUp(ctx, err)
+	case err != nil:
 		return nil, err
-	}
-	if apiErr != nil {
+	case apiErr != nil:
 		return x.afterError(ctx, resp, apiErr)
-	}
-	if x.decoded.IsValid() {
-		reflect.ValueOf(cl.out).Elem().Set(x.decoded)
 	}
 	return resp, nil
 }
 
-// exchange takes an in-flight slot and a session key, sends the request
-// with the retries the contract allows, and logs in again and replays once
-// when the array rejects the key. The slot is held until the answer is
-// read (for a stream, until its body is closed).
-func (x *exchange) exchange(ctx context.Context) (*response, *APIError, error) {
+// exchange is one call while do runs it.
+type exchange struct {
+	c       *Client
+	cl      *call
+	body    []byte
+	logPath string
+	epoch   *epoch // nil for login and logout
+	ref     keyRef // the key sent and its generation
+	slot    bool   // holds an in-flight slot
+	chain   chain  // the last run of go-retryablehttp
+	debug   bool   // the logger wants debug records (none are built otherwise)
+}
+
+// send takes a session key and runs the attempts; when the array rejects
+// the key (403 code 6) it logs in again and replays once.
+func (x *exchange) send(ctx context.Context) (*response, *APIError, error) {
 	c, cl := x.c, x.cl
-	if cl.kind != callLogin && cl.kind != callLogout { // they run for calls that hold their slot, or for Close
-		select {
-		case c.sem <- struct{}{}:
-			x.slot = true
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		}
-	}
 	for relogged := false; ; relogged = true {
 		if err := x.useKey(ctx); err != nil {
 			return nil, nil, err
 		}
-		hresp, err := x.send(ctx)
+		hresp, err := x.attempts(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		resp := newResponse(hresp, x.attempts)
-		apiErr := c.check(hresp, cl.method, x.logPath, x.attempts)
+		resp := newResponse(hresp, x.chain.attempts)
+		apiErr := c.check(hresp, cl.method, x.logPath, x.chain.attempts)
 		if apiErr == nil {
 			if cl.stream {
 				resp.Body = readCloser{&cappedReader{r: bodyReader(hresp), n: c.opts.maxResponseBytes}, hresp.Body}
@@ -153,15 +194,19 @@ func (x *exchange) exchange(ctx context.Context) (*response, *APIError, error) {
 			return resp, nil, nil
 		}
 		apiErr.Description = redactKey(apiErr.Description, x.ref.key) // in case the array echoes it
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: error answer",
-			slog.String("method", cl.method), slog.String("path", x.logPath),
-			slog.Int("status", apiErr.StatusCode), slog.Int("code", int(apiErr.Code)))
+		if x.debug {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: error answer",
+				slog.String("method", cl.method), slog.String("path", x.logPath),
+				slog.Int("status", apiErr.StatusCode), slog.Int("code", int(apiErr.Code)))
+		}
 		if apiErr.Code != CodeInvalidSessionKey || x.epoch == nil || relogged {
 			return resp, apiErr, nil
 		}
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: session key rejected; logging in again",
-			slog.String("method", cl.method), slog.String("path", x.logPath))
-		c.sess.invalidate(x.ref)
+		if x.debug {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: session key rejected; logging in again",
+				slog.String("method", cl.method), slog.String("path", x.logPath))
+		}
+		c.sess.invalidate(x.keySent(hresp))
 	}
 }
 
@@ -181,9 +226,28 @@ func (x *exchange) useKey(ctx context.Context) error {
 	return err
 }
 
-// send runs the request through go-retryablehttp with this call's
-// callbacks. The result is an answer (any status) or a typed error.
-func (x *exchange) send(ctx context.Context) (*http.Response, error) {
+// keySent returns the key the last attempt sent, with its generation:
+// prepareRetry may have sent a key another call logged in meanwhile. A key
+// that is no longer the slot's current one comes back without its
+// generation, so that its rejection cannot discard a newer key.
+func (x *exchange) keySent(hresp *http.Response) keyRef {
+	if x.epoch == nil || hresp.Request == nil {
+		return x.ref
+	}
+	sent := hresp.Request.Header.Get(sessionHeader)
+	if sent == x.ref.key {
+		return x.ref
+	}
+	ref := x.c.sess.current(x.ref.slot)
+	if ref.key != sent {
+		ref.key, ref.gen = sent, 0
+	}
+	return ref
+}
+
+// attempts runs the request through go-retryablehttp. The result is an
+// answer (any status) or a typed error.
+func (x *exchange) attempts(ctx context.Context) (*http.Response, error) {
 	c, cl := x.c, x.cl
 	base := c.apiURL
 	if cl.root {
@@ -197,7 +261,9 @@ func (x *exchange) send(ctx context.Context) (*http.Response, error) {
 	if x.body != nil {
 		raw = x.body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, raw)
+	x.chain.attempts = 0 // unknown stays: a replay after a re-login may meet an earlier attempt's work
+	actx := context.WithValue(ctx, attemptKey{}, &attempt{kind: cl.kind, n: 1, epoch: x.epoch, slot: x.ref.slot, chain: &x.chain})
+	req, err := retryablehttp.NewRequestWithContext(actx, cl.method, u, raw)
 	if err != nil {
 		return nil, invalid("path", err.Error())
 	}
@@ -209,34 +275,32 @@ func (x *exchange) send(ctx context.Context) (*http.Response, error) {
 	if x.ref.key != "" {
 		req.Header.Set(sessionHeader, x.ref.key)
 	}
-	req.SetResponseHandler(x.decode)
-	rc := &retryablehttp.Client{
-		HTTPClient:     c.rhc,
-		RetryWaitMin:   c.opts.minWait,
-		RetryWaitMax:   c.opts.maxWait,
-		RetryMax:       c.opts.maxRetries,
-		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) { x.attempts = i + 1 },
-		CheckRetry:     x.checkRetry,
-		Backoff:        backoff,
-		PrepareRetry:   x.prepareRetry,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	if cl.out != nil && !cl.stream {
+		req.SetResponseHandler(func(resp *http.Response) error { return c.decodeAnswer(resp, cl.out) })
 	}
-	start := time.Now()
-	resp, err := rc.Do(req)
+	var start time.Time
+	if x.debug {
+		start = time.Now()
+	}
+	resp, err := c.rc.Do(req)
 	if err == nil {
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request",
-			slog.String("method", cl.method), slog.String("path", x.logPath),
-			slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
-			slog.Int("attempts", x.attempts))
+		if x.debug {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request",
+				slog.String("method", cl.method), slog.String("path", x.logPath),
+				slog.Int("status", resp.StatusCode), slog.Duration("duration", time.Since(start)),
+				slog.Int("attempts", x.chain.attempts))
+		}
 		return resp, nil
 	}
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
 	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request failed",
-		slog.String("method", cl.method), slog.String("path", x.logPath),
-		slog.Duration("duration", time.Since(start)), slog.Int("attempts", x.attempts),
-		slog.String("error", redactKey(err.Error(), x.ref.key)))
+	if x.debug {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: request failed",
+			slog.String("method", cl.method), slog.String("path", x.logPath),
+			slog.Duration("duration", time.Since(start)), slog.Int("attempts", x.chain.attempts),
+			slog.String("error", redactKey(err.Error(), x.ref.key)))
+	}
 	var bad *badBodyError
 	switch {
 	case errors.As(err, &bad):
@@ -246,25 +310,28 @@ func (x *exchange) send(ctx context.Context) (*http.Response, error) {
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	}
-	return nil, &TransportError{Method: cl.method, Path: x.logPath, Attempts: x.attempts, Err: scrubError(err, x.ref.key)}
+	return nil, &TransportError{Method: cl.method, Path: x.logPath, Attempts: x.chain.attempts, Err: scrubError(err, x.ref.key)}
 }
 
-// checkRetry is the go-retryablehttp CheckRetry of this call: it classifies
-// the attempt and asks the contract whether to send again.
-func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if err == nil && resp == x.seen {
-		return x.seenRetry, nil // asked again after the response handler found the body fine
-	}
-	f := classify(x.cl.kind, resp, err)
+// checkRetry is the go-retryablehttp CheckRetry: it classifies the attempt
+// and asks the call kind's row whether to send it again, within the retry
+// budget. go-retryablehttp asks it again, with the decoder's verdict, about
+// an answer it decided not to repeat; the answer is the same for the same
+// answer (an error body is read once, see readErrorBody).
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	a := ctx.Value(attemptKey{}).(*attempt)
+	f := classify(a.kind, resp, err)
+	a.chain.attempts = a.n
 	if f == failLost || f == failTimeout {
-		x.unknown = true
+		a.chain.unknown = true
 	}
-	retry := retryContract[x.cl.kind].allows(f)
-	if ctxErr := ctx.Err(); retry && ctxErr != nil {
+	if !retryContract[a.kind].allows(f) || a.n > c.opts.maxRetries {
+		return false, nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr // an answer that arrived stands; a retry needs the context
 	}
-	x.seen, x.seenRetry = resp, retry
-	return retry, nil
+	return true, nil
 }
 
 // classify names the failure of one attempt.
@@ -296,7 +363,7 @@ func classify(kind CallKind, resp *http.Response, err error) failure {
 	if resp.StatusCode < 400 {
 		return failNone
 	}
-	code := peekCode(resp)
+	code := readErrorBody(resp).Code
 	switch {
 	case code == CodeSystemBusy:
 		return failRefused
@@ -310,58 +377,27 @@ func classify(kind CallKind, resp *http.Response, err error) failure {
 	return failNone
 }
 
-// prepareRetry is the go-retryablehttp PrepareRetry of this call: it ends
-// the call with ErrClosed when Close gave up waiting for it, and sends the
-// slot's current key when another goroutine logged in again meanwhile (the
-// key and its generation move together, so a rejection of the new key
-// invalidates the new key).
-func (x *exchange) prepareRetry(req *http.Request) error {
-	if x.epoch == nil {
+// prepareRetry is the go-retryablehttp PrepareRetry: it makes the next
+// attempt's request out of the last one's. The next attempt is numbered
+// one more; it sends the key slot's current key when another call logged
+// in again meanwhile, and it ends the call with ErrClosed when Close gave
+// up waiting for it.
+func (c *Client) prepareRetry(req *http.Request) error {
+	a := req.Context().Value(attemptKey{}).(*attempt)
+	next := *a
+	next.n++
+	*req = *req.WithContext(context.WithValue(req.Context(), attemptKey{}, &next))
+	if a.epoch == nil {
 		return nil // login, logout: no session of a pool
 	}
-	if x.c.sess.closed(x.epoch) {
+	if c.sess.closed(a.epoch) {
 		return errClosedInFlight
 	}
-	if ref := x.c.sess.current(x.ref.slot); ref.key != "" && ref.gen != x.ref.gen {
-		x.ref = ref
+	if ref := c.sess.current(a.slot); ref.key != "" && ref.key != req.Header.Get(sessionHeader) {
 		req.Header = req.Header.Clone() // the previous attempt's headers stay as they were
 		req.Header.Set(sessionHeader, ref.key)
 	}
 	return nil
-}
-
-// decode is the go-retryablehttp response handler: inside the retry loop it
-// decodes a success body into a fresh value, so that a truncated read is a
-// failure the contract can retry.
-func (x *exchange) decode(resp *http.Response) error {
-	if resp.StatusCode < 200 || resp.StatusCode > 299 || x.cl.out == nil || x.cl.stream {
-		return nil
-	}
-	v := reflect.New(reflect.TypeOf(x.cl.out).Elem())
-	empty, err := x.c.decode(resp, v.Interface())
-	drainBody(resp.Body)
-	resp.Body = http.NoBody
-	switch {
-	case err != nil:
-		return &badBodyError{err: err}
-	case !empty:
-		x.decoded = v.Elem()
-	}
-	return nil
-}
-
-// badBodyError is a success answer whose body could not be decoded.
-type badBodyError struct{ err error }
-
-func (e *badBodyError) Error() string { return "bad response body: " + e.err.Error() }
-
-// cutShort reports a body that broke off (the stream ended early or the
-// connection failed), as opposed to a whole body that is not what was
-// expected (bad JSON, wrong types, above the size cap).
-func (e *badBodyError) cutShort() bool {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	return !errors.As(e.err, &syntax) && !errors.As(e.err, &typ) && !errors.Is(e.err, errBodyTooLarge)
 }
 
 // lookUp ends a create-with-precheck whose answer was lost: the precheck
@@ -376,8 +412,8 @@ func (x *exchange) lookUp(ctx context.Context, err error) (*response, error) {
 		return nil, err
 	}
 	x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
-		slog.String("method", x.cl.method), slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
-	return &response{Attempts: x.attempts, Prechecked: true}, nil
+		slog.String("method", x.cl.method), slog.String("path", x.logPath), slog.Int("attempts", x.chain.attempts))
+	return &response{Attempts: x.chain.attempts, Prechecked: true}, nil
 }
 
 // afterError decides an error answer that may describe the work of an
@@ -385,12 +421,12 @@ func (x *exchange) lookUp(ctx context.Context, err error) (*response, error) {
 // gone is done; a create (or rename, cancel) is reconciled.
 func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIError) (*response, error) {
 	cl := x.cl
-	if !x.unknown {
+	if !x.chain.unknown {
 		return resp, apiErr // after a refusal or a re-login, the answer stands
 	}
 	if cl.kind == CallDelete && errors.Is(apiErr, ErrNotFound) {
 		x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
-			slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
+			slog.String("path", x.logPath), slog.Int("attempts", x.chain.attempts))
 		return resp, nil
 	}
 	on := cl.reconcileOn
@@ -406,7 +442,7 @@ func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIEr
 		return resp, fmt.Errorf("%w (checking the existing object: %v)", apiErr, rerr)
 	case ok:
 		x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: an earlier attempt was carried out",
-			slog.String("method", cl.method), slog.String("path", x.logPath), slog.Int("attempts", x.attempts))
+			slog.String("method", cl.method), slog.String("path", x.logPath), slog.Int("attempts", x.chain.attempts))
 		return resp, nil
 	case on == ErrAlreadyExists:
 		// The object is there, but not as asked: ErrConflict (as

@@ -108,3 +108,59 @@ func TestRequestHeaders(t *testing.T) {
 	require.NoError(t, c.Volumes.Create(context.Background(), &VolumeCreateRequest{Name: "v1", CPG: "SSD_r6", SizeMiB: 1024}))
 	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes"))
 }
+
+// go-retryablehttp asks CheckRetry twice about an answer it does not repeat
+// (before and after the response handler): the verdict is the same both
+// times, and the error body, read once, still reaches the *APIError.
+func TestCheckRetryIsAFunctionOfTheAnswer(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("https://array", "u", "p", WithRetry(2, 0, 0))
+	require.NoError(t, err)
+	answer := func(status int, body string) *http.Response {
+		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
+	}
+	ctxFor := func(kind CallKind, n int) context.Context {
+		return context.WithValue(context.Background(), attemptKey{}, &attempt{kind: kind, n: n, chain: &chain{}})
+	}
+	for _, tc := range []struct {
+		name   string
+		kind   CallKind
+		n      int
+		status int
+		body   string
+		retry  bool
+		code   ErrorCode
+	}{
+		{"busy read", CallRead, 1, 503, `{"code":270,"desc":"busy"}`, true, CodeSystemBusy},
+		{"busy read, budget spent", CallRead, 3, 503, `{"code":270}`, false, CodeSystemBusy},
+		{"busy delta", CallDelta, 1, 503, `{"code":270}`, false, CodeSystemBusy},
+		{"key in use on logout", callLogout, 1, 409, `{"code":34}`, true, CodeInUse},
+		{"not found", CallRead, 1, 404, `{"code":23,"desc":"no such volume"}`, false, CodeNonExistentVolume},
+	} {
+		resp := answer(tc.status, tc.body)
+		for range 2 {
+			retry, err := c.checkRetry(ctxFor(tc.kind, tc.n), resp, nil)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, tc.retry, retry, tc.name)
+		}
+		apiErr := c.check(resp, http.MethodGet, "/x", tc.n)
+		require.NotNil(t, apiErr, tc.name)
+		assert.Equal(t, tc.code, apiErr.Code, tc.name)
+	}
+}
+
+// One go-retryablehttp client per Client, built with it, sending through
+// the Client's own HTTP client (whose idle connections it may close).
+func TestOneRetryClientPerClient(t *testing.T) {
+	t.Parallel()
+	c, m := newMock(t)
+	rc := c.rc
+	require.NotNil(t, rc)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", jsonResponder(200, map[string]any{"name": "vol1"}))
+	for range 3 {
+		_, err := c.Volumes.Get(context.Background(), "vol1")
+		require.NoError(t, err)
+	}
+	assert.Same(t, rc, c.rc)
+	assert.Same(t, c.hc, rc.HTTPClient)
+}

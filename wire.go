@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -19,12 +20,41 @@ func (c *Client) check(resp *http.Response, method, path string, attempts int) *
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Attempts: attempts}
+	b := readErrorBody(resp)
+	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Attempts: attempts,
+		Code: b.Code, Description: b.Description, Ref: b.Ref}
+	resp.Body = http.NoBody
+	return e
+}
+
+// errorBody is an error answer's body once read and parsed: classify reads
+// the code from it, check the rest.
+type errorBody struct {
+	Code        ErrorCode
+	Description string
+	Ref         string
+}
+
+// Read implements io.Reader: the body has been read.
+func (*errorBody) Read([]byte) (int, error) { return 0, io.EOF }
+
+// Close implements io.Closer.
+func (*errorBody) Close() error { return nil }
+
+// readErrorBody reads an error answer's body (capped, gunzipped when
+// needed), closes it and parses it, once: the parse replaces resp.Body, so
+// that every later reader of the answer gets it without reading again.
+func readErrorBody(resp *http.Response) *errorBody {
+	if b, ok := resp.Body.(*errorBody); ok {
+		return b
+	}
 	raw, _ := readCapped(bodyReader(resp), maxErrorBodyBytes)
 	resp.Body.Close()
-	resp.Body = http.NoBody
-	parseErrorBody(e, raw)
-	return e
+	var e APIError
+	parseErrorBody(&e, raw)
+	b := &errorBody{Code: e.Code, Description: e.Description, Ref: e.Ref}
+	resp.Body = b
+	return b
 }
 
 // wireError is the WSAPI error body. Some proxies and mock servers put the
@@ -155,15 +185,39 @@ func readCapped(r io.Reader, n int64) ([]byte, bool) {
 	return b, false
 }
 
-// decode reads a successful answer into v and reports an empty body (201
-// without content, 200 with none), which leaves v as it is.
-func (c *Client) decode(resp *http.Response, v any) (empty bool, err error) {
-	r := &cappedReader{r: bodyReader(resp), n: c.opts.maxResponseBytes}
-	err = json.NewDecoder(r).Decode(v)
-	if err == io.EOF {
-		return true, nil
+// decodeAnswer is the go-retryablehttp response handler: inside the retry
+// loop it decodes a success body into out, so that a truncated read is a
+// failure the contract can repeat. An empty body (201 without content, 200
+// with none) leaves out as it is; any other body replaces what out held.
+func (c *Client) decodeAnswer(resp *http.Response, out any) error {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil
 	}
-	return false, err
+	dec := json.NewDecoder(&cappedReader{r: bodyReader(resp), n: c.opts.maxResponseBytes})
+	if dec.More() {
+		reflect.ValueOf(out).Elem().SetZero()
+	}
+	err := dec.Decode(out)
+	drainBody(resp.Body)
+	resp.Body = http.NoBody
+	if err != nil && err != io.EOF {
+		return &badBodyError{err: err}
+	}
+	return nil
+}
+
+// badBodyError is a success answer whose body could not be decoded.
+type badBodyError struct{ err error }
+
+func (e *badBodyError) Error() string { return "bad response body: " + e.err.Error() }
+
+// cutShort reports a body that broke off (the stream ended early or the
+// connection failed), as opposed to a whole body that is not what was
+// expected (bad JSON, wrong types, above the size cap).
+func (e *badBodyError) cutShort() bool {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return !errors.As(e.err, &syntax) && !errors.As(e.err, &typ) && !errors.Is(e.err, errBodyTooLarge)
 }
 
 // flexInt decodes a JSON number, a string holding one, or null (some
