@@ -3,52 +3,53 @@ package alletra
 // CallKind says what a request does on the array, and so what may be sent
 // again after which failure. Client.NewRequest takes one; the SDK's own
 // methods pick theirs (a vLUN create, a login and a logout have kinds of
-// their own). Sent again after:
+// their own). The outcome of each kind:
 //
-//	kind        dial error  refused (429, 503, 270)  answer lost, 502  timeout, 504  truncated body
-//	CallRead    yes         yes                      yes               yes           yes
-//	CallUpdate  yes         yes                      yes               yes           no
-//	CallDelete  yes         yes                      yes               yes           no
-//	CallCreate  yes         yes                      yes               yes           no
-//	CallDelta   yes         no                       no                no            no
+//	kind        dial  refused  lost  timeout  busy  cut body  re-login  lost, then an error
+//	CallRead    yes   yes      yes   yes      no    yes       yes       stands
+//	CallUpdate  yes   yes      yes   yes      no    no        yes       reconciled
+//	CallDelete  yes   yes      yes   yes      no    no        yes       not found = done
+//	CallCreate  yes   yes      yes   yes      no    no        yes       reconciled
+//	CallDelta   yes   no       no    no       no    no        yes       stands
+//
+// The columns: whether the request is sent again after a dial error (it
+// never reached the array), a refusal (429, 503 or WSAPI code 270), a lost
+// answer (reset or EOF after the request was written, or 502), a timeout
+// or 504, a busy object (409 code 34) or a success body cut short; whether
+// a rejected session key (403 code 6) makes the Client log in again and
+// replay once; and what an error answer means after an attempt whose
+// outcome was unknown (lost or timed out): it stands, "not found" means the
+// earlier attempt did it, or the SDK's own call checks the array
+// ("reconciled": Client.Do adds no such check).
 type CallKind int
 
 // Call kinds a caller of Client.Do can declare.
 const (
-	// CallRead reads and changes nothing (GET, or a query sent as POST):
-	// sent again after any transient failure, including a success answer
-	// whose body was truncated.
+	// CallRead reads and changes nothing (GET, or a query sent as POST).
 	CallRead CallKind = iota + 1
 	// CallUpdate sets members to absolute values (PUT): repeating it leaves
-	// the same state, so it is sent again after any transient failure.
+	// the same state.
 	CallUpdate
-	// CallDelete removes an object: sent again after any transient
-	// failure; a "not found" after an attempt whose outcome was unknown
-	// counts as done.
+	// CallDelete removes an object.
 	CallDelete
 	// CallCreate creates an object the array refuses to create twice (it
-	// answers "already exists"): sent again after any transient failure.
-	// The SDK's creates then check that an existing object is the one
-	// asked for; through Client.Do an ErrAlreadyExists after a retry may be
-	// the caller's own earlier attempt.
+	// answers "already exists"). The SDK's creates check that an existing
+	// object is the one asked for; through Client.Do an ErrAlreadyExists
+	// after a retry may be the caller's own earlier attempt.
 	CallCreate
 	// CallDelta changes the state relative to what it is (grow by, add a
-	// path) or starts a task (promote, copy): sent again only when it
-	// provably never reached the array (a dial error). This is the default
-	// of Client.NewRequest for POST and PUT.
+	// path) or starts a task (promote, copy), so it is sent again only when
+	// it provably never reached the array. This is the default of
+	// Client.NewRequest for POST and PUT.
 	CallDelta
 
 	// callCreateChecked is a create the array would carry out twice (a
-	// vLUN: iSCSI arrays export a volume twice rather than refuse): sent
-	// again only after a dial error or a clear refusal; after an attempt
-	// whose outcome is unknown its precheck looks for the object instead.
+	// vLUN: iSCSI arrays export a volume twice rather than refuse).
 	callCreateChecked
-	// callLogin creates a session key: sent again only when surely not
-	// carried out, so that a lost answer leaves no orphan session; a 503
-	// that is not code 270 is the session table being full and stands.
+	// callLogin creates a session key; a lost answer must leave no orphan
+	// session.
 	callLogin
-	// callLogout deletes a session key: sent again after any transient
-	// failure and while the key is busy (409 code 34).
+	// callLogout deletes a session key.
 	callLogout
 )
 
@@ -66,38 +67,55 @@ const (
 	failBadBody                // a 2xx whose body was truncated or malformed
 )
 
-// repeats is one row of the retry contract: after which failures a kind of
-// call is sent again.
-type repeats struct{ dial, refused, lost, timeout, inUse, badBody bool }
+// failures is a set of failure classes.
+type failures uint16
 
-// retryContract is the retry contract of every call, in one table.
-var retryContract = map[CallKind]repeats{
-	//                  dial  refused lost   timeout inUse  badBody
-	CallRead:          {true, true, true, true, false, true},
-	CallUpdate:        {true, true, true, true, false, false},
-	CallDelete:        {true, true, true, true, false, false},
-	CallCreate:        {true, true, true, true, false, false},
-	CallDelta:         {true, false, false, false, false, false},
-	callCreateChecked: {true, true, false, false, false, false},
-	callLogin:         {true, true, false, false, false, false},
-	callLogout:        {true, true, true, true, true, false},
-}
-
-// allows reports whether r repeats a call after f.
-func (r repeats) allows(f failure) bool {
-	switch f {
-	case failDial:
-		return r.dial
-	case failRefused:
-		return r.refused
-	case failLost:
-		return r.lost
-	case failTimeout:
-		return r.timeout
-	case failInUse:
-		return r.inUse
-	case failBadBody:
-		return r.badBody
+// after returns the set of fs.
+func after(fs ...failure) failures {
+	var set failures
+	for _, f := range fs {
+		set |= 1 << f
 	}
-	return false
+	return set
 }
+
+// onUnknown is what a call does when an attempt's outcome was unknown (its
+// answer was lost, or it timed out) and a later answer is an error.
+type onUnknown int
+
+const (
+	unknownStands    onUnknown = iota // the error answer stands
+	unknownNotFound                   // a "not found" means the earlier attempt did it: done
+	unknownReconcile                  // the call's reconcile check asks the array whether it is done
+	unknownLookFor                    // the call is not sent again; its precheck looks for the object
+)
+
+// outcome is one call kind's row of the outcome contract.
+type outcome struct {
+	name      string    // the kind's name in the docs
+	repeat    failures  // the failures after which the call is sent again
+	relogin   bool      // 403 code 6: log in again and replay once
+	onUnknown onUnknown // an error after an attempt whose outcome was unknown
+	// sessionLimit: a 503 without code 270 is the array's session table
+	// being full; it is not a refusal to repeat, it stands (ErrSessionLimit).
+	sessionLimit bool
+}
+
+// retryContract is the whole outcome contract of every call kind, in one
+// table: classify names an attempt's failure, and the request path reads
+// the kind's row to decide what follows (request.go). The call kinds' doc
+// comment, doc.go and README.md show this table, generated from it
+// (contract_test.go fails when they differ; -update rewrites them).
+var retryContract = [...]outcome{
+	CallRead:          {name: "CallRead", repeat: after(failDial, failRefused, failLost, failTimeout, failBadBody), relogin: true},
+	CallUpdate:        {name: "CallUpdate", repeat: after(failDial, failRefused, failLost, failTimeout), relogin: true, onUnknown: unknownReconcile},
+	CallDelete:        {name: "CallDelete", repeat: after(failDial, failRefused, failLost, failTimeout), relogin: true, onUnknown: unknownNotFound},
+	CallCreate:        {name: "CallCreate", repeat: after(failDial, failRefused, failLost, failTimeout), relogin: true, onUnknown: unknownReconcile},
+	CallDelta:         {name: "CallDelta", repeat: after(failDial), relogin: true},
+	callCreateChecked: {name: "vLUN create", repeat: after(failDial, failRefused), relogin: true, onUnknown: unknownLookFor},
+	callLogin:         {name: "login", repeat: after(failDial, failRefused), sessionLimit: true},
+	callLogout:        {name: "logout", repeat: after(failDial, failRefused, failLost, failTimeout, failInUse)},
+}
+
+// allows reports whether the row repeats a call after f.
+func (o outcome) allows(f failure) bool { return f != failNone && o.repeat&(1<<f) != 0 }

@@ -148,7 +148,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 	}
 	x.finish()
 	switch {
-	case err != nil && x.chain.unknown && cl.kind == callCreateChecked && cl.precheck != nil:
+	case err != nil && x.chain.unknown && retryContract[cl.kind].onUnknown == unknownLookFor && cl.precheck != nil:
 		return x.lookUp(ctx, err)
 	case err != nil:
 		return nil, err
@@ -199,7 +199,7 @@ func (x *exchange) send(ctx context.Context) (*response, *APIError, error) {
 				slog.String("method", cl.method), slog.String("path", x.logPath),
 				slog.Int("status", apiErr.StatusCode), slog.Int("code", int(apiErr.Code)))
 		}
-		if apiErr.Code != CodeInvalidSessionKey || x.epoch == nil || relogged {
+		if apiErr.Code != CodeInvalidSessionKey || !retryContract[cl.kind].relogin || relogged {
 			return resp, apiErr, nil
 		}
 		if x.debug {
@@ -367,7 +367,7 @@ func classify(kind CallKind, resp *http.Response, err error) failure {
 	switch {
 	case code == CodeSystemBusy:
 		return failRefused
-	case resp.StatusCode == http.StatusServiceUnavailable && kind == callLogin:
+	case resp.StatusCode == http.StatusServiceUnavailable && retryContract[kind].sessionLimit:
 		return failNone // on login, a 503 is the session table being full
 	case resp.StatusCode == http.StatusServiceUnavailable:
 		return failRefused
@@ -424,7 +424,8 @@ func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIEr
 	if !x.chain.unknown {
 		return resp, apiErr // after a refusal or a re-login, the answer stands
 	}
-	if cl.kind == CallDelete && errors.Is(apiErr, ErrNotFound) {
+	row := retryContract[cl.kind]
+	if row.onUnknown == unknownNotFound && errors.Is(apiErr, ErrNotFound) {
 		x.c.logger.LogAttrs(ctx, slog.LevelDebug, "alletra: delete was carried out by an earlier attempt",
 			slog.String("path", x.logPath), slog.Int("attempts", x.chain.attempts))
 		return resp, nil
@@ -433,7 +434,7 @@ func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIEr
 	if on == nil {
 		on = ErrAlreadyExists
 	}
-	if cl.reconcile == nil || !errors.Is(apiErr, on) {
+	if row.onUnknown != unknownReconcile || cl.reconcile == nil || !errors.Is(apiErr, on) {
 		return resp, apiErr
 	}
 	ok, rerr := cl.reconcile(ctx)
