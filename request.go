@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -465,26 +464,6 @@ func (x *exchange) finish() {
 		x.c.sess.leave(x.epoch)
 		x.epoch = nil
 	}
-}
-
-// streamBody runs done once when the body is closed.
-type streamBody struct {
-	io.ReadCloser
-	once sync.Once
-	done func()
-}
-
-// Close closes the body and frees the call's slots.
-func (b *streamBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.done)
-	return err
-}
-
-// readCloser reads from one reader and closes another.
-type readCloser struct {
-	io.Reader
-	io.Closer
 }
 
 // newResponse describes an answer for the service methods.

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // check returns nil for a 2xx answer, else the *APIError it carries (the
@@ -260,4 +261,24 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 func drainBody(b io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(b, 1<<20))
 	b.Close()
+}
+
+// streamBody runs done once when the body is closed.
+type streamBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+// Close closes the body and frees the call's slots.
+func (b *streamBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.done)
+	return err
+}
+
+// readCloser reads from one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
