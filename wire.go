@@ -259,6 +259,9 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 
 // connection can be reused, and closes it.
 func drainBody(b io.ReadCloser) {
+	if b == http.NoBody {
+		return // read already
+	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(b, 1<<20))
 	b.Close()
 }
