@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// The retry contract itself is the table in request.go; these are its
+// The retry contract itself is the table in contract.go; these are its
 // helpers: what a transport error means, and how long to wait.
 
 // isDialError reports an error that happened before any byte of the request
