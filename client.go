@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Version is the SDK's version; it is sent in the User-Agent header.
@@ -69,8 +71,8 @@ type Client struct {
 	// value (fmt's %+v of *c) shows addresses, not the password or the key.
 	creds *credentials
 
-	hc        *http.Client // the client's transport and its connection pool
-	rhc       *http.Client // hc for go-retryablehttp, which cannot close hc's idle connections
+	hc        *http.Client          // the client's transport and its connection pool
+	rc        *retryablehttp.Client // sends every request through hc (request.go)
 	logger    *slog.Logger
 	userAgent string
 	opts      clientOptions
@@ -378,7 +380,6 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 		creds:    &credentials{password: password},
 		sess:     newSessions(o.sessions),
 		hc:       hc,
-		rhc:      withoutIdleClosing(hc),
 		logger:   o.logger,
 		opts:     o,
 		sem:      make(chan struct{}, o.maxInFlight),
@@ -389,6 +390,7 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	if o.now != nil {
 		c.sess.now = o.now // the login back-off runs on the Client's clock too
 	}
+	c.rc = c.newRetryClient()
 	c.userAgent = "go-alletra/" + Version
 	if o.userAgent != "" {
 		c.userAgent = o.userAgent + " " + c.userAgent
@@ -540,22 +542,4 @@ func newTransport() *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
-}
-
-// withoutIdleClosing returns a copy of hc whose transport offers RoundTrip
-// only: go-retryablehttp closes its HTTP client's idle connections whenever
-// a retry chain fails, which would empty the pool every other call shares.
-// Client.Close closes them itself, on hc.
-func withoutIdleClosing(hc *http.Client) *http.Client {
-	cp := *hc
-	cp.Transport = roundTripperOnly{hc.Transport}
-	return &cp
-}
-
-// roundTripperOnly hides every method of a RoundTripper but RoundTrip.
-type roundTripperOnly struct{ rt http.RoundTripper }
-
-// RoundTrip sends req through the wrapped transport.
-func (r roundTripperOnly) RoundTrip(req *http.Request) (*http.Response, error) {
-	return r.rt.RoundTrip(req)
 }

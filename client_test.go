@@ -223,7 +223,6 @@ func TestTransportBoundedByMaxInFlight(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's own limit stands")
 
-	// go-retryablehttp's client cannot close the pool's idle connections.
-	_, closer := c.rhc.Transport.(interface{ CloseIdleConnections() })
-	assert.False(t, closer)
+	// One go-retryablehttp client, built with the Client, sends through the Client's own HTTP client.
+	assert.Same(t, c.hc, c.rc.HTTPClient)
 }

@@ -41,43 +41,37 @@
 // Requests go through hashicorp/go-retryablehttp with a jittered exponential
 // backoff bounded by [WithRetry] and by the context, honouring Retry-After.
 // What may be sent again depends on what the request does on the array, its
-// [CallKind], and on what failed:
+// [CallKind], and on what failed. Every call follows one outcome table, the
+// table in contract.go, which the Client reads:
 //
-//   - Reads, absolute updates, deletes and creates are sent again after a
-//     connection failure, a clear refusal (HTTP 429, 503, WSAPI code 270),
-//     an answer lost after the request was written, a 502, a timeout or a
-//     504. A read whose success body was truncated is read again (a task
-//     poll too).
-//   - When an attempt's answer was lost, a later answer may describe that
-//     attempt's work: a create that meets "already exists" reads the object
-//     back and a match is a success (an object that differs is
-//     ErrAlreadyExists and ErrConflict); a delete that meets "not found", a
-//     rename that misses the old name and a task cancel that finds the task
-//     no longer active are checked the same way. After a refusal or a
-//     re-login no such check is made: the error stands.
-//   - A vLUN create is sent again only after a connection failure or a clear
-//     refusal: arrays would export the volume twice rather than refuse, so
-//     after a lost answer, a 502, a timeout or a 504 the Client looks for the
-//     vLUN on the array instead, and returns the error when it is not there.
-//   - Grow adds a delta, and promote and copy start tasks: they are sent
-//     again only when the first attempt provably never reached the array (a
-//     dial error). After a grow whose outcome is unknown, whichever call
-//     sent it, [VolumesService.Resize] and [VolumesService.ResizeTo] return
-//     [ErrGrowPending] instead of growing that volume again until its size
-//     has changed, the settle time has passed ([WithGrowSettleTime]) or the
-//     caller calls [VolumesService.ForgetPendingGrow].
-//   - A login is sent again after a connection failure, 429 or code 270,
-//     never after a lost answer, so that no orphan session is left on the
-//     array; a 503 without code 270 is a full session table
-//     ([ErrSessionLimit]). A login the array refuses (401, 403) starts a
-//     back-off ([WithLoginBackoff]) during which no login is sent and every
-//     call fails at once with a [*LoginRefusedError] matching
-//     [ErrAuthentication], so that a wrong password does not lock the
-//     account; until the credentials are accepted once, concurrent calls
-//     share one login.
-//   - A 503 that is one of the array's hard limits ([ErrLimitReached]: too
-//     many volumes, snapshots or volume ids, a CPG at its allocation
-//     warning) is never sent again, whatever the kind.
+//	kind         dial  refused                         lost  timeout  busy  cut body  re-login  lost, then an error
+//	CallRead     yes   yes                             yes   yes      no    yes       yes       stands
+//	CallUpdate   yes   yes                             yes   yes      no    no        yes       reconciled
+//	CallDelete   yes   yes                             yes   yes      no    no        yes       not found = done
+//	CallCreate   yes   yes                             yes   yes      no    no        yes       reconciled
+//	CallDelta    yes   no                              no    no       no    no        yes       stands
+//	vLUN create  yes   yes                             no    no       no    no        yes       not resent: looked for
+//	login        yes   yes (a 503 without 270 stands)  no    no       no    no        no        stands
+//	logout       yes   yes                             yes   yes      yes   no        no        stands
+//
+// The columns are explained at [CallKind]. A vLUN create is not sent again
+// after an unknown outcome because arrays would export the volume twice
+// rather than refuse: the Client looks for the vLUN instead. A login is
+// never sent again after a lost answer, so that no orphan session is left;
+// a 503 without code 270 to a login is a full session table
+// ([ErrSessionLimit]). A login the array refuses (401, 403) starts a
+// back-off ([WithLoginBackoff]) during which no login is sent and every
+// call fails at once with a [*LoginRefusedError] matching
+// [ErrAuthentication], so that a wrong password does not lock the account;
+// until the credentials are accepted once, concurrent calls share one
+// login. A 503 that is one of the array's hard limits ([ErrLimitReached]:
+// too many volumes, snapshots or volume ids, a CPG at its allocation
+// warning) is never sent again, whatever the kind. After a grow whose
+// outcome is unknown, whichever call sent it, [VolumesService.Resize] and
+// [VolumesService.ResizeTo] return [ErrGrowPending] instead of growing that
+// volume again until its size has changed, the settle time has passed
+// ([WithGrowSettleTime]) or the caller calls
+// [VolumesService.ForgetPendingGrow].
 //
 // [Client.NewRequest] and [Client.Do] send any WSAPI request the same way;
 // the caller declares its kind.

@@ -1,6 +1,7 @@
 package alletra
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -90,4 +91,30 @@ func quoteQueryValue(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// encodeQuery encodes v like url.Values.Encode but with %20 for spaces,
+// which every array parses (a '+' is not known to be).
+func encodeQuery(v url.Values) string {
+	return strings.ReplaceAll(v.Encode(), "+", "%20")
+}
+
+// escapeSegment escapes one path segment; "." and ".." are escaped too so
+// that no name can climb out of its collection.
+func escapeSegment(s string) string {
+	e := url.PathEscape(s)
+	if e == "." || e == ".." {
+		e = strings.ReplaceAll(e, ".", "%2E")
+	}
+	return e
+}
+
+// pathf builds a path from format with every argument escaped as one
+// segment. Arguments are strings or integers.
+func pathf(format string, args ...any) string {
+	esc := make([]any, len(args))
+	for i, a := range args {
+		esc[i] = escapeSegment(fmt.Sprint(a))
+	}
+	return fmt.Sprintf(format, esc...)
 }

@@ -85,3 +85,15 @@ func FuzzQueryEncoding(f *testing.F) {
 		require.NotContains(t, raw, "+", "spaces are sent as %20")
 	})
 }
+
+func TestEscapingKeepsNamesInOneSegment(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"vol1": "vol1", "a/b": "a%2Fb", "a?b": "a%3Fb", "a%b": "a%25b", "..": "%2E%2E", ".": "%2E",
+		"a b": "a%20b", "é": "%C3%A9", "a,b": "a%2Cb",
+	} {
+		assert.Equal(t, want, escapeSegment(in), in)
+	}
+	assert.Equal(t, "/volumes/a%2Fb/x", pathf("/volumes/%s/x", "a/b"))
+	assert.Equal(t, "/tasks/12", pathf("/tasks/%s", 12))
+}

@@ -1,15 +1,11 @@
 package alletra
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -97,113 +93,6 @@ func TestHostileResponses(t *testing.T) {
 	}
 }
 
-func TestInvalidUTF8IsKeptSafe(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t, WithRetry(0, 0, 0))
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/v",
-		httpmock.NewBytesResponder(200, []byte("{\"name\":\"v\xff\xfe\",\"comment\":\"\xc3\x28\"}")))
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/w",
-		httpmock.NewBytesResponder(409, []byte("\xff\xfe not json \xc3\x28")))
-	v, err := c.Volumes.Get(context.Background(), "v")
-	require.NoError(t, err)
-	assert.True(t, utf8.ValidString(v.Name))
-	_, err = c.Volumes.Get(context.Background(), "w")
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.True(t, utf8.ValidString(apiErr.Description))
-}
-
-// FuzzParseErrorBody: any error body gives a bounded, valid UTF-8
-// description and never panics.
-func FuzzParseErrorBody(f *testing.F) {
-	for _, s := range []string{`{"code":23,"desc":"x"}`, `{"code":"6"}`, `<html>`, ``, `{"message":{"code":17}}`,
-		`{"message":"text"}`, "\xff\xfe", `{"code":1e99}`, `{"code":-5,"ref":"a"}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		var e APIError
-		parseErrorBody(&e, body)
-		if !utf8.ValidString(e.Description) {
-			t.Fatalf("invalid UTF-8 description %q", e.Description)
-		}
-		if len(e.Description) > 520 && !strings.HasPrefix(strings.TrimSpace(string(body)), "{") {
-			t.Fatalf("description not truncated: %d bytes", len(e.Description))
-		}
-		_ = e.Error()
-	})
-}
-
-// FuzzFlexInt: numbers and quoted numbers decode; nothing panics.
-func FuzzFlexInt(f *testing.F) {
-	for _, s := range []string{`1`, `"42"`, `null`, `""`, `"x"`, `1.5`, `-3`, `"  7 "`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var n flexInt
-		_ = n.UnmarshalJSON([]byte(s))
-	})
-}
-
-func TestErrorBodyIsCapped(t *testing.T) {
-	t.Parallel()
-	c, m := newMock(t, WithRetry(0, 0, 0))
-	huge := strings.Repeat("x", 4<<20)
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", httpmock.NewStringResponder(500, huge))
-	_, err := c.Volumes.Get(context.Background(), "vol1")
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.LessOrEqual(t, len(apiErr.Description), 520)
-}
-
-func TestSuccessBodyLenientAndCapped(t *testing.T) {
-	t.Parallel()
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	_, _ = zw.Write([]byte(`{"name":"vol1","sizeMiB":2048}`))
-	require.NoError(t, zw.Close())
-
-	c, m := newMock(t, WithMaxResponseBytes(1024))
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/gz", func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewBytesResponse(200, gz.Bytes())
-		resp.Header.Set("Content-Encoding", "gzip")
-		resp.Header.Set("Content-Type", "text/plain")
-		return resp, nil
-	})
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/big",
-		httpmock.NewStringResponder(200, `{"name":"big","comment":"`+strings.Repeat("y", 4096)+`"}`))
-	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/cut", httpmock.NewStringResponder(200, `{"name":"cut","sizeM`))
-
-	v, err := c.Volumes.Get(context.Background(), "gz")
-	require.NoError(t, err)
-	assert.EqualValues(t, 2048, v.SizeMiB)
-
-	_, err = c.Volumes.Get(context.Background(), "big")
-	require.ErrorIs(t, err, ErrBadResponse)
-	_, err = c.Volumes.Get(context.Background(), "cut")
-	require.ErrorIs(t, err, ErrBadResponse)
-}
-
-func TestEscapingKeepsNamesInOneSegment(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"vol1": "vol1", "a/b": "a%2Fb", "a?b": "a%3Fb", "a%b": "a%25b", "..": "%2E%2E", ".": "%2E",
-		"a b": "a%20b", "é": "%C3%A9", "a,b": "a%2Cb",
-	} {
-		assert.Equal(t, want, escapeSegment(in), in)
-	}
-	assert.Equal(t, "/volumes/a%2Fb/x", pathf("/volumes/%s/x", "a/b"))
-	assert.Equal(t, "/tasks/12", pathf("/tasks/%s", 12))
-}
-
-func TestBodyStartingWithGzipMagicIsNotCorrupted(t *testing.T) {
-	t.Parallel()
-	body := "\x1f\x8b not gzip at all, but plain text"
-	resp := &http.Response{Body: io.NopCloser(strings.NewReader(body))}
-	got, err := io.ReadAll(bodyReader(resp))
-	require.NoError(t, err)
-	assert.Equal(t, body, string(got))
-}
-
 func TestRequestHeaders(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t, WithUserAgent("lxd/6.0"))
@@ -220,33 +109,58 @@ func TestRequestHeaders(t *testing.T) {
 	assert.Equal(t, 1, m.calls(t, http.MethodPost, testAPI+"/volumes"))
 }
 
-// NewRequest and Do: the caller's method, escaped path, query and JSON body
-// go out as given, and the answer is decoded into v.
-func TestDoWireShape(t *testing.T) {
+// go-retryablehttp asks CheckRetry twice about an answer it does not repeat
+// (before and after the response handler): the verdict is the same both
+// times, and the error body, read once, still reaches the *APIError.
+func TestCheckRetryIsAFunctionOfTheAnswer(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("https://array", "u", "p", WithRetry(2, 0, 0))
+	require.NoError(t, err)
+	answer := func(status int, body string) *http.Response {
+		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
+	}
+	ctxFor := func(kind CallKind, n int) context.Context {
+		return context.WithValue(context.Background(), attemptKey{}, &attempt{kind: kind, n: n, chain: &chain{}})
+	}
+	for _, tc := range []struct {
+		name   string
+		kind   CallKind
+		n      int
+		status int
+		body   string
+		retry  bool
+		code   ErrorCode
+	}{
+		{"busy read", CallRead, 1, 503, `{"code":270,"desc":"busy"}`, true, CodeSystemBusy},
+		{"busy read, budget spent", CallRead, 3, 503, `{"code":270}`, false, CodeSystemBusy},
+		{"busy delta", CallDelta, 1, 503, `{"code":270}`, false, CodeSystemBusy},
+		{"key in use on logout", callLogout, 1, 409, `{"code":34}`, true, CodeInUse},
+		{"not found", CallRead, 1, 404, `{"code":23,"desc":"no such volume"}`, false, CodeNonExistentVolume},
+	} {
+		resp := answer(tc.status, tc.body)
+		for range 2 {
+			retry, err := c.checkRetry(ctxFor(tc.kind, tc.n), resp, nil)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, tc.retry, retry, tc.name)
+		}
+		apiErr := c.check(resp, http.MethodGet, "/x", tc.n)
+		require.NotNil(t, apiErr, tc.name)
+		assert.Equal(t, tc.code, apiErr.Code, tc.name)
+	}
+}
+
+// One go-retryablehttp client per Client, built with it, sending through
+// the Client's own HTTP client (whose idle connections it may close).
+func TestOneRetryClientPerClient(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t)
-	var seen *http.Request
-	var body map[string]any
-	m.RegisterResponder(http.MethodPut, testAPI+"/volumes/a%2Fb", func(req *http.Request) (*http.Response, error) {
-		seen, body = req, decodeBody(t, req)
-		return jsonResponder(http.StatusOK, map[string]any{"taskid": 7})(req)
-	})
-	req, err := c.NewRequest(context.Background(), http.MethodPut, "/volumes/a%2Fb", map[string]any{"action": 3},
-		WithQuery(url.Values{"x": {"1"}}), WithCallKind(CallDelta))
-	require.NoError(t, err)
-	var out struct {
-		TaskID int `json:"taskid"`
+	rc := c.rc
+	require.NotNil(t, rc)
+	m.RegisterResponder(http.MethodGet, testAPI+"/volumes/vol1", jsonResponder(200, map[string]any{"name": "vol1"}))
+	for range 3 {
+		_, err := c.Volumes.Get(context.Background(), "vol1")
+		require.NoError(t, err)
 	}
-	require.NoError(t, c.Do(req, &out))
-	assert.Equal(t, 7, out.TaskID)
-	assert.Equal(t, "/gw/api/v1/volumes/a%2Fb", seen.URL.EscapedPath())
-	assert.Equal(t, "x=1", seen.URL.RawQuery)
-	assert.Equal(t, map[string]any{"action": float64(3)}, body)
-	assert.Equal(t, 1, m.calls(t, http.MethodPut, testAPI+"/volumes/a%2Fb"))
-
-	// The session resource is the Client's own, and a path must be below /api/v1.
-	for _, p := range []string{"/credentials", "/credentials/k", "volumes", "/../x", "http://x/y"} {
-		_, err := c.NewRequest(context.Background(), http.MethodGet, p, nil)
-		assert.ErrorIs(t, err, ErrInvalidInput, p)
-	}
+	assert.Same(t, rc, c.rc)
+	assert.Same(t, c.hc, rc.HTTPClient)
 }

@@ -1,11 +1,9 @@
 package alletra
 
 import (
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -14,20 +12,8 @@ import (
 	"time"
 )
 
-// The retry contract itself is the table in request.go; these are its
+// The retry contract itself is the table in contract.go; these are its
 // helpers: what a transport error means, and how long to wait.
-
-// peekCode reads the WSAPI code of an error answer and puts the body back.
-func peekCode(resp *http.Response) ErrorCode {
-	raw, _ := readCapped(resp.Body, maxErrorBodyBytes)
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(raw))
-	peek := &http.Response{Body: io.NopCloser(bytes.NewReader(raw))}
-	body, _ := readCapped(bodyReader(peek), maxErrorBodyBytes)
-	var e APIError
-	parseErrorBody(&e, body)
-	return e.Code
-}
 
 // isDialError reports an error that happened before any byte of the request
 // was sent: connection refused, no route, DNS failure.

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 )
@@ -81,7 +82,7 @@ func TLSConfigForCA(pem []byte) (*tls.Config, error) {
 func certPool(pem []byte) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, errors.New("no PEM certificate found")
+		return nil, fmt.Errorf("no PEM certificate found")
 	}
 	return pool, nil
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -39,7 +40,7 @@ const (
 	fmSizeMiB = 1024
 	fmGrowMiB = 1024
 
-	fmRequestTimeout = time.Second // with fmSlowDelay: the slow fault (a login during setup must fit in it under -race on a loaded machine)
+	fmRequestTimeout = time.Second // with fmSlowDelay: the slow fault, run on synctest's clock (no real waiting)
 	fmSlowDelay      = 2 * time.Second
 )
 
@@ -77,6 +78,9 @@ type fmOutcome struct {
 // fmFault is one fault of the matrix.
 type fmFault struct {
 	name string
+	// fake runs the scenario in a synctest bubble, on its clock, with the
+	// array over in-memory pipes (plain HTTP).
+	fake bool
 	// inject arms the fault for op, after setup and before run.
 	inject func(srv *alletratest.Server, rt *refuseOnceTransport, op *fmOp)
 	// opts are extra client options.
@@ -192,6 +196,7 @@ func fmFaults() []fmFault {
 		},
 		{
 			name: "SlowBeyondTimeout",
+			fake: true,
 			inject: func(srv *alletratest.Server, _ *refuseOnceTransport, op *fmOp) {
 				srv.InjectFault(op.method, op.route, alletratest.Fault{Kind: alletratest.FaultDelay, Delay: fmSlowDelay})
 			},
@@ -521,6 +526,12 @@ func TestFaultMatrix(t *testing.T) {
 			f, op := faults[fi], ops[oi]
 			t.Run(op.name+"_"+f.name, func(t *testing.T) {
 				t.Parallel()
+				if f.fake {
+					// The delay and the timeouts run on the bubble's
+					// clock: the array over in-memory pipes, no waiting.
+					synctest.Test(t, func(t *testing.T) { runFaultScenario(t, &f, &op, tally) })
+					return
+				}
 				runFaultScenario(t, &f, &op, tally)
 			})
 		}
@@ -530,8 +541,16 @@ func TestFaultMatrix(t *testing.T) {
 func runFaultScenario(t *testing.T, f *fmFault, op *fmOp, tally *fmTally) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	srv := alletratest.NewTestServer(t)
-	rt := &refuseOnceTransport{base: srv.HTTPClient().Transport}
+	var srv *alletratest.Server
+	var rt *refuseOnceTransport
+	if f.fake {
+		pipes := newPipeNet()
+		srv = alletratest.NewTestServer(t, alletratest.WithListener(pipes), alletratest.WithPlainHTTP())
+		rt = &refuseOnceTransport{base: &http.Transport{DialContext: pipes.DialContext}}
+	} else {
+		srv = alletratest.NewTestServer(t)
+		rt = &refuseOnceTransport{base: srv.HTTPClient().Transport}
+	}
 	opts := append([]alletra.Option{
 		alletra.WithHTTPClient(&http.Client{Transport: rt}),
 		alletra.WithRetry(3, time.Millisecond, 5*time.Millisecond),
@@ -720,4 +739,51 @@ func matchRoute(tmpl, path string) bool {
 		}
 	}
 	return true
+}
+
+// pipeNet is a listener whose connections are in-memory pipes, dialled by
+// its DialContext: inside a synctest bubble, a request waiting on the array
+// is durably blocked, so the bubble's clock runs the array's delays and the
+// client's timeouts without real waiting.
+type pipeNet struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func newPipeNet() *pipeNet {
+	return &pipeNet{conns: make(chan net.Conn), done: make(chan struct{})}
+}
+
+// Accept implements net.Listener.
+func (p *pipeNet) Accept() (net.Conn, error) {
+	select {
+	case c := <-p.conns:
+		return c, nil
+	case <-p.done:
+		return nil, net.ErrClosed
+	}
+}
+
+// Close implements net.Listener.
+func (p *pipeNet) Close() error {
+	p.once.Do(func() { close(p.done) })
+	return nil
+}
+
+// Addr implements net.Listener: the address the simulator puts in its URL.
+func (p *pipeNet) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1} }
+
+// DialContext connects to the listener, whatever the address.
+func (p *pipeNet) DialContext(ctx context.Context, _, _ string) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case p.conns <- server:
+		return client, nil
+	case <-p.done:
+	case <-ctx.Done():
+	}
+	client.Close()
+	server.Close()
+	return nil, &net.OpError{Op: "dial", Net: "pipe", Err: syscall.ECONNREFUSED}
 }

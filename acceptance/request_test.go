@@ -32,22 +32,29 @@ func TestDoReadsWithTheClientsSession(t *testing.T) {
 	t.Parallel()
 	srv, c := doArray(t)
 	ctx := context.Background()
-	req, err := c.NewRequest(ctx, http.MethodGet, "/wsapiconfiguration", nil)
+	req, err := c.NewRequest(http.MethodGet, "/wsapiconfiguration", nil)
 	require.NoError(t, err)
 	assert.Equal(t, alletra.CallRead, req.Kind)
 	var cfg wsapiConfig
-	require.NoError(t, c.Do(req, &cfg))
+	resp, err := c.Do(ctx, req, &cfg)
+	require.NoError(t, err)
 	assert.Equal(t, 1, cfg.SessionsInUse, "the Client logged in for it")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
 
 	// An expired key: one re-login, one replay, as for the SDK's methods.
 	srv.ExpireSessions()
-	require.NoError(t, c.Do(req, &cfg))
+	_, err = c.Do(ctx, req, &cfg)
+	require.NoError(t, err)
 	assert.Equal(t, 2, srv.Stats().Logins)
 
-	// Error answers are typed.
-	req, err = c.NewRequest(ctx, http.MethodGet, "/volumes/"+url.PathEscape("nope"), nil)
+	// Error answers are typed, and come with the answer's status.
+	req, err = c.NewRequest(http.MethodGet, "/volumes/"+url.PathEscape("nope"), nil)
 	require.NoError(t, err)
-	require.ErrorIs(t, c.Do(req, nil), alletra.ErrNotFound)
+	resp, err = c.Do(ctx, req, nil)
+	require.ErrorIs(t, err, alletra.ErrNotFound)
+	require.NotNil(t, resp)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
 
 func TestDoCreatesAndRetriesAsDeclared(t *testing.T) {
@@ -59,30 +66,35 @@ func TestDoCreatesAndRetriesAsDeclared(t *testing.T) {
 		Code: alletra.CodeSystemBusy}
 
 	// Undeclared, a POST is a delta: not sent again after a busy answer.
-	req, err := c.NewRequest(ctx, http.MethodPost, "/volumes", body)
+	req, err := c.NewRequest(http.MethodPost, "/volumes", body)
 	require.NoError(t, err)
 	assert.Equal(t, alletra.CallDelta, req.Kind)
 	srv.InjectFault(http.MethodPost, "/api/v1/volumes", busy)
-	require.ErrorIs(t, c.Do(req, nil), alletra.ErrBusy)
+	_, err = c.Do(ctx, req, nil)
+	require.ErrorIs(t, err, alletra.ErrBusy)
 	assert.Equal(t, 1, srv.Requests(http.MethodPost, "/api/v1/volumes"))
 
 	// Declared a create: sent again, and done once.
-	req, err = c.NewRequest(ctx, http.MethodPost, "/volumes", body, alletra.WithCallKind(alletra.CallCreate))
+	req, err = c.NewRequest(http.MethodPost, "/volumes", body, alletra.WithCallKind(alletra.CallCreate))
 	require.NoError(t, err)
 	srv.InjectFault(http.MethodPost, "/api/v1/volumes", busy)
-	require.NoError(t, c.Do(req, nil))
+	resp, err := c.Do(ctx, req, nil)
+	require.NoError(t, err)
 	assert.Equal(t, 3, srv.Requests(http.MethodPost, "/api/v1/volumes"))
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+	assert.Equal(t, "/api/v1/volumes/raw1", resp.Location, "the created object's Location")
 	_, ok := srv.Volume("raw1")
 	assert.True(t, ok)
 
 	// A query goes out as given.
-	req, err = c.NewRequest(ctx, http.MethodGet, "/volumes", nil,
+	req, err = c.NewRequest(http.MethodGet, "/volumes", nil,
 		alletra.WithQuery(url.Values{"query": {alletra.Eq("name", "raw1").String()}}))
 	require.NoError(t, err)
 	var list struct {
 		Total int `json:"total"`
 	}
-	require.NoError(t, c.Do(req, &list))
+	_, err = c.Do(ctx, req, &list)
+	require.NoError(t, err)
 	assert.Equal(t, 1, list.Total)
 }
 
@@ -92,22 +104,33 @@ func TestNewRequestAndDoRefuseBadInput(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for name, f := range map[string]func() error{
-		"method":      func() error { _, err := c.NewRequest(ctx, "PATCH", "/volumes", nil); return err },
-		"no slash":    func() error { _, err := c.NewRequest(ctx, http.MethodGet, "volumes", nil); return err },
-		"query":       func() error { _, err := c.NewRequest(ctx, http.MethodGet, "/volumes?x=1", nil); return err },
-		"dot-dot":     func() error { _, err := c.NewRequest(ctx, http.MethodGet, "/volumes/../x", nil); return err },
-		"credentials": func() error { _, err := c.NewRequest(ctx, http.MethodGet, "/credentials", nil); return err },
-		"body":        func() error { _, err := c.NewRequest(ctx, http.MethodPost, "/x", func() {}); return err },
+		"method":      func() error { _, err := c.NewRequest("PATCH", "/volumes", nil); return err },
+		"no slash":    func() error { _, err := c.NewRequest(http.MethodGet, "volumes", nil); return err },
+		"query":       func() error { _, err := c.NewRequest(http.MethodGet, "/volumes?x=1", nil); return err },
+		"dot-dot":     func() error { _, err := c.NewRequest(http.MethodGet, "/volumes/../x", nil); return err },
+		"credentials": func() error { _, err := c.NewRequest(http.MethodGet, "/credentials", nil); return err },
+		"body":        func() error { _, err := c.NewRequest(http.MethodPost, "/x", func() {}); return err },
 		"kind": func() error {
-			_, err := c.NewRequest(ctx, http.MethodGet, "/x", nil, alletra.WithCallKind(alletra.CallKind(99)))
+			_, err := c.NewRequest(http.MethodGet, "/x", nil, alletra.WithCallKind(alletra.CallKind(99)))
 			return err
 		},
-		"nil request":  func() error { return c.Do(nil, nil) },
-		"zero request": func() error { return c.Do(&alletra.Request{Method: http.MethodGet, Path: "/x"}, nil) },
-		"v not a pointer": func() error {
-			req, err := c.NewRequest(ctx, http.MethodGet, "/x", nil)
+		"nil request": func() error { _, err := c.Do(ctx, nil, nil); return err },
+		"zero request": func() error {
+			_, err := c.Do(ctx, &alletra.Request{Method: http.MethodGet, Path: "/x"}, nil)
+			return err
+		},
+		"nil context": func() error {
+			req, err := c.NewRequest(http.MethodGet, "/x", nil)
 			require.NoError(t, err)
-			return c.Do(req, wsapiConfig{})
+			var noCtx context.Context
+			_, err = c.Do(noCtx, req, nil)
+			return err
+		},
+		"v not a pointer": func() error {
+			req, err := c.NewRequest(http.MethodGet, "/x", nil)
+			require.NoError(t, err)
+			_, err = c.Do(ctx, req, wsapiConfig{})
+			return err
 		},
 	} {
 		assert.ErrorIs(t, f(), alletra.ErrInvalidInput, name)
@@ -126,14 +149,14 @@ func ExampleClient_Do() {
 	ctx := context.Background()
 	defer c.Close(ctx)
 
-	req, err := c.NewRequest(ctx, http.MethodGet, "/wsapiconfiguration", nil)
+	req, err := c.NewRequest(http.MethodGet, "/wsapiconfiguration", nil)
 	if err != nil {
 		panic(err)
 	}
 	var cfg struct {
 		SessionsInUse int `json:"sessionsInUse"`
 	}
-	if err := c.Do(req, &cfg); err != nil {
+	if _, err := c.Do(ctx, req, &cfg); err != nil {
 		panic(err)
 	}
 	fmt.Println("sessions in use:", cfg.SessionsInUse)

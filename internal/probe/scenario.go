@@ -89,11 +89,12 @@ func (r *runner) do(ctx context.Context, method, path string, query url.Values, 
 	if query != nil {
 		opts = append(opts, alletra.WithQuery(query))
 	}
-	req, err := r.c.NewRequest(ctx, method, path, body, opts...)
+	req, err := r.c.NewRequest(method, path, body, opts...)
 	if err != nil {
 		return err
 	}
-	return r.c.Do(req, nil)
+	_, err = r.c.Do(ctx, req, nil)
+	return err
 }
 
 // readOnly is the default scenario: reads only, and reads of objects that
