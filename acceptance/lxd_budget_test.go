@@ -277,6 +277,55 @@ func TestLXDBudgetContainerLifecycle(t *testing.T) {
 	closeFlow(t, srv, c)
 }
 
+// TestLXDBudgetResizeLifecycle replays LXD's SetVolumeQuota on an unmapped
+// file-system volume in full, host clean-up included: GetVolume, the grow
+// (the delta), getMappedDevPath (the map, and the volume read for the
+// NGUID), then the unmap of its clean-up hook, the node's disconnect and
+// the host's delete. TestLXDBudgetResize counts the SDK calls alone.
+func TestLXDBudgetResizeLifecycle(t *testing.T) {
+	t.Parallel()
+	srv, c, log := budgetLog(t)
+	ctx := flowCtx(t)
+	require.NoError(t, createPool(ctx, c, flowPool))
+	vol := flowVol(t, 315, false)
+	require.NoError(t, createVolume(ctx, c, flowPool, vol, 1024))
+	node := lxdNode{"node1-nvme-tcp", mapNQN1}
+	steps := []budgetStep{
+		{"read, grow", 2, 2, func(ctx context.Context) error {
+			v, err := c.Volumes.Get(ctx, vol)
+			if err != nil {
+				return err
+			}
+			r, err := c.Volumes.ResizeBytes(ctx, vol, 1536<<20, &alletra.ResizeOptions{CurrentMiB: v.SizeMiB})
+			if err == nil && !r.Grown {
+				err = errors.New("not grown")
+			}
+			return err
+		}},
+		// LXD: GET /hosts, POST /hosts, GET /vluns?query, POST /vluns, GET /ports, GET the volume.
+		{"map, find the device", 6, 6, func(ctx context.Context) error { _, err := lxdStart(ctx, c, vol, node); return err }},
+		// LXD: GET /hosts, GET /vluns?query (volume), DELETE the vLUN, GET the
+		// volume, GET /vluns?query (host), GET /ports, DELETE /hosts.
+		{"unmap, disconnect, delete the host", 7, 6, func(ctx context.Context) error {
+			deleted, err := lxdStop(ctx, c, vol, node)
+			if err == nil && !deleted {
+				err = errors.New("the unused host was kept")
+			}
+			return err
+		}},
+	}
+	got, trips, lxd, polls := replay(t, ctx, log, steps)
+	assert.Equal(t, want(steps), got)
+	assert.Zero(t, polls)
+	assert.LessOrEqual(t, lxd, lxdResizeBudget)
+	assert.LessOrEqual(t, trips, lxdResizeBudget, "LXD's resize")
+	t.Logf("resize with its map and unmap: %d requests (LXD %d)", trips, lxdResizeBudget)
+	st, _ := srv.Volume(vol)
+	assert.EqualValues(t, 1536, st.SizeMiB)
+	assert.Empty(t, srv.Hosts())
+	closeFlow(t, srv, c)
+}
+
 // lxdRefresh is LXD's RefreshVolume of dest from src for one missing
 // snapshot, with a per-volume reverter name: delete a reverter a crash left,
 // take the reverter, copy the snapshot into dest and snapshot dest, copy
@@ -374,8 +423,8 @@ func TestLXDBudgetCreateRounds(t *testing.T) {
 
 // No shrink on the refresh path: Copy reads no size there, and a copy into
 // a smaller volume is still refused (by the array: COPY_PARENT_TOO_BIG) as
-// ErrCannotShrink, with nothing written; the refresh restores nothing
-// because nothing changed, and its reverter goes.
+// ErrCannotShrink, with nothing written; the refresh restores dest from
+// its reverter, as LXD does on any failed copy, and deletes the reverter.
 func TestLXDBudgetRefreshNoShrink(t *testing.T) {
 	t.Parallel()
 	srv, c, ctx := budgetArray(t)
