@@ -16,10 +16,11 @@ import (
 )
 
 // requestLog collects the simulator's request log ("METHOD path" per
-// answered request), logins and logouts left out.
+// answered request), logins and logouts left out unless logins is set.
 type requestLog struct {
-	mu   sync.Mutex
-	reqs []string
+	logins bool
+	mu     sync.Mutex
+	reqs   []string
 }
 
 func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -36,7 +37,7 @@ func (l *requestLog) Handle(_ context.Context, r slog.Record) error {
 		}
 		return true
 	})
-	if strings.HasPrefix(path, "/api/v1/credentials") {
+	if !l.logins && strings.HasPrefix(path, "/api/v1/credentials") {
 		return nil
 	}
 	l.mu.Lock()

@@ -34,10 +34,13 @@ type target struct {
 
 // connect builds the client. Without ALLETRA_URL it starts the simulator,
 // configured like an array that accepts LXD's 34–37-character names, with
-// short but real asynchronous tasks.
+// short but real asynchronous tasks (200 ms each).
 func connect() (*target, error) {
 	counter := &counter{}
-	poll := alletra.WithTaskPolling(50*time.Millisecond, time.Second)
+	// Tasks.Wait polls once at once, then after 250 ms, growing with the
+	// time waited up to 5 s (LXD polls every 5 s): the simulator's 200 ms
+	// tasks cost two polls each; a copy of minutes on an array, a few more.
+	poll := alletra.WithTaskPolling(250*time.Millisecond, 5*time.Second)
 	endpoint := os.Getenv("ALLETRA_URL")
 	if endpoint == "" {
 		srv := alletratest.NewServer(alletratest.WithMaxNameLength(64),

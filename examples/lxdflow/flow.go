@@ -239,5 +239,9 @@ func (f *flow) check(detail, volume, want string) (string, error) {
 	return detail + " (data checked)", nil
 }
 
-// newClassicSimulator starts a simulator with the documented 31-character limit.
-func newClassicSimulator() *alletratest.Server { return alletratest.NewServer() }
+// newClassicSimulator starts a simulator with the documented 31-character
+// limit of 3PAR, Primera and Alletra 9000 (the simulator's default build is
+// an Alletra MP, which takes longer names).
+func newClassicSimulator() *alletratest.Server {
+	return alletratest.NewServer(alletratest.WithMaxNameLength(31))
+}

@@ -79,7 +79,7 @@ func (r *runner) table(total time.Duration) {
 		lxd = lxdCost{lxd.trips + res.lxd.trips, lxd.tasks + res.lxd.tasks}
 	}
 	fmt.Printf(row, "total", fmt.Sprint(sum.trips), fmt.Sprint(sum.polls), lxd, ms(total))
-	fmt.Printf("\ngo-alletra: %d round trips over %d connection(s), %d login(s); tasks polled from 50 ms up.\n",
+	fmt.Printf("\ngo-alletra: %d round trips over %d connection(s), %d login(s); tasks polled at once, then from 250 ms up.\n",
 		sum.trips, sum.conns, sum.logins)
 	fmt.Printf("LXD in-tree: %s round trips, a new TLS connection for each (a transport per request)", lxd)
 	if lxd.tasks > 0 {
