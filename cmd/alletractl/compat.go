@@ -21,9 +21,8 @@ type unexportResult struct {
 // is left (what LXD's driver does on unmap). A volume not exported to the
 // host is not an error here: the caller decides with --missing-ok. A host
 // that is still exported elsewhere, or another client's export appearing in
-// between, keeps the host. It uses the SDK's single calls (DeleteForHost,
-// List, Hosts.Delete) so that the host is kept by default whatever shape
-// VLUNs.Unmap takes.
+// between, keeps the host: VLUNs.DeleteForHost, then Hosts.DeleteIfUnused
+// (the array refuses to delete a host that is still exported to).
 func unexport(ctx context.Context, c *alletra.Client, volume, host string, deleteHost bool) (unexportResult, error) {
 	var res unexportResult
 	err := c.VLUNs.DeleteForHost(ctx, volume, host)
@@ -36,20 +35,12 @@ func unexport(ctx context.Context, c *alletra.Client, volume, host string, delet
 	if !deleteHost {
 		return res, nil
 	}
-	left, err := c.VLUNs.List(ctx, &alletra.VLUNListOptions{HostName: host})
+	// One DELETE: the array refuses it while anything is exported to the
+	// host (the host is then kept), so a concurrent export is safe.
+	deleted, err := c.Hosts.DeleteIfUnused(ctx, host)
 	if err != nil {
 		return res, err
 	}
-	if len(left) > 0 {
-		return res, nil
-	}
-	switch err := c.Hosts.Delete(ctx, host); {
-	case err == nil:
-		res.HostDeleted = true
-	case errors.Is(err, alletra.ErrNotFound), errors.Is(err, alletra.ErrInUse):
-		// gone already, or exported again meanwhile: leave it
-	default:
-		return res, err
-	}
+	res.HostDeleted = deleted
 	return res, nil
 }

@@ -68,6 +68,14 @@ func describe(cmd *cobra.Command, err error) (msg, hint string) {
 		whole := ve.Error()
 		msg = strings.Replace(msg, whole, "invalid "+argName(ve.Field)+": "+reason, 1)
 	}
+	var ae *alletra.APIError
+	if errors.As(err, &ae) && ae.Ref != "" {
+		// The array's ref names the request member it refused: say which
+		// flag or argument set it, not the member's wire name.
+		if n, ok := fieldNames[ae.Ref]; ok {
+			msg = strings.Replace(msg, "(ref "+ae.Ref+")", "(about "+n+")", 1)
+		}
+	}
 	msg = strings.ReplaceAll(msg, sdkPrefix, "")
 	switch msg {
 	case context.DeadlineExceeded.Error():
