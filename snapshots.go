@@ -139,21 +139,6 @@ func (s *SnapshotsService) Create(ctx context.Context, parent string, req *Snaps
 // maxCommentLen is the WSAPI limit of comments (print511).
 const maxCommentLen = 511
 
-// checkComment refuses a comment the array would refuse.
-func checkComment(c string) error {
-	if len(c) > maxCommentLen {
-		return invalid("Comment", fmt.Sprintf("%d characters, the limit is %d", len(c), maxCommentLen))
-	}
-	return nil
-}
-
-func checkHours(field string, h int) error {
-	if h < 0 || h > maxSnapshotHours {
-		return invalid(field, fmt.Sprintf("must be between 0 (unset) and %d, got %d", maxSnapshotHours, h))
-	}
-	return nil
-}
-
 // List returns the snapshots (virtual copies) of parent. Physical copies of
 // parent, which the array also reports with copyOf == parent, are left out,
 // and so is anything whose copyOf is not exactly parent: the array's filter
@@ -353,23 +338,6 @@ func (s *SnapshotsService) StartCopy(ctx context.Context, src, dest string, opts
 		return nil, s.copyRefused(ctx, src, dest, err)
 	}
 	return startedTask(ref, http.MethodPost, path)
-}
-
-// checkKnownSizes refuses negative sizes, and a dest smaller than src when
-// the caller gave both sizes.
-func checkKnownSizes(src, dest string, srcMiB, destMiB int64) error {
-	if srcMiB < 0 {
-		return invalid("SrcSizeMiB", fmt.Sprintf("must not be negative, got %d", srcMiB))
-	}
-	if destMiB < 0 {
-		return invalid("DestSizeMiB", fmt.Sprintf("must not be negative, got %d", destMiB))
-	}
-	if srcMiB > 0 && destMiB > 0 && destMiB < srcMiB {
-		return &ValidationError{Field: "dest",
-			Reason: fmt.Sprintf("volume %s is %d MiB, smaller than the %d MiB of %s", dest, destMiB, srcMiB, src),
-			Err:    ErrCannotShrink}
-	}
-	return nil
 }
 
 // promoteRefused confirms a 409 without a known code to a promote of

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/google/go-querystring/query"
 )
 
 // VolumesService manages virtual volumes (WSAPI /volumes).
@@ -48,14 +46,6 @@ const (
 // String returns the WSAPI name of the copy type.
 func (t CopyType) String() string {
 	return enumName(int(t), "BASE", "PHYSICAL_COPY", "VIRTUAL_COPY")
-}
-
-// enumName returns names[v-1], or the number for values out of range.
-func enumName(v int, names ...string) string {
-	if v >= 1 && v <= len(names) {
-		return names[v-1]
-	}
-	return fmt.Sprintf("%d", v)
 }
 
 // VolumeAction is the action of PUT /volumes/<name>.
@@ -216,11 +206,6 @@ type VolumeUpdateRequest struct {
 type VolumeListOptions struct {
 	// Query is any WSAPI expression, e.g. alletra.Eq("userCPG", "SSD_r6").
 	Query Query `url:"query,omitempty"`
-}
-
-type collection[T any] struct {
-	Total   int `json:"total"`
-	Members []T `json:"members"`
 }
 
 // List returns the volumes (and snapshots) that match opts; nil opts lists all.
@@ -395,48 +380,6 @@ func (s *VolumesService) DeleteFromSet(ctx context.Context, set, name string) er
 		return err
 	}
 	return s.DeleteCascade(ctx, name)
-}
-
-// checkVolumeCreate checks the optional members of a create against the
-// WSAPI's ranges.
-func checkVolumeCreate(req *VolumeCreateRequest) error {
-	if req.ID < 0 {
-		return invalid("ID", fmt.Sprintf("must not be negative, got %d", req.ID))
-	}
-	if req.SnapCPG != "" {
-		if err := validName(req.SnapCPG, 0); err != nil {
-			return invalid("SnapCPG", err.Error())
-		}
-	}
-	for _, p := range []struct {
-		field string
-		v     int
-	}{{"SsSpcAllocWarningPct", req.SsSpcAllocWarningPct}, {"SsSpcAllocLimitPct", req.SsSpcAllocLimitPct},
-		{"UsrSpcAllocWarningPct", req.UsrSpcAllocWarningPct}, {"UsrSpcAllocLimitPct", req.UsrSpcAllocLimitPct}} {
-		if p.v < 0 || p.v > 100 {
-			return invalid(p.field, fmt.Sprintf("a percentage, got %d", p.v))
-		}
-	}
-	if err := checkHours("ExpirationHours", req.ExpirationHours); err != nil {
-		return err
-	}
-	if err := checkHours("RetentionHours", req.RetentionHours); err != nil {
-		return err
-	}
-	return checkComment(req.Comment)
-}
-
-// checkMiB refuses a size in MiB above the Client's guard (WithMaxSizeMiB,
-// default DefaultMaxSizeMiB) before any I/O: such a number is most likely a
-// byte count. Sizes below it go to the array, whose 400 code 28 says
-// whether they exceed its own limit.
-func (c *Client) checkMiB(field string, mib int64) error {
-	if mib > c.opts.maxSizeMiB {
-		return &ValidationError{Field: field, Err: ErrTooLarge, Reason: fmt.Sprintf(
-			"%d MiB is above %d MiB, the client's guard against byte counts (WithMaxSizeMiB): sizes are in MiB; use VolumeSizeMiB",
-			mib, c.opts.maxSizeMiB)}
-	}
-	return nil
 }
 
 // buildNoSnapCPG is the first WSAPI build ("WSAPI of 2023") that refuses snapCPG.
@@ -634,19 +577,25 @@ func normalizeWWN(wwn string) string {
 	return s
 }
 
-// listQuery encodes list options with go-querystring; nil encodes nothing.
-func listQuery(opts any) (map[string][]string, error) {
-	if opts == nil {
-		return nil, nil
+// classifyVolumeDelete explains a refused DELETE /volumes/<name> by an
+// active copy: arrays answer 409 code 151 (Cinder, HPE flowkit) or 400
+// code 29 OTHER (Cinder, during an online copy). For those answers, and a
+// 409 without a known code (a named-only refusal), one read of the tasks
+// confirms it; otherwise err is returned unchanged.
+func (c *Client) classifyVolumeDelete(ctx context.Context, name string, err error) error {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return err
 	}
-	v, err := query.Values(opts)
-	if err != nil {
-		return nil, invalid("opts", err.Error())
+	switch {
+	case apiErr.StatusCode == http.StatusConflict && (apiErr.Code == CodeTuneInProgress || !apiErr.Code.known()):
+	case apiErr.StatusCode == http.StatusBadRequest && apiErr.Code == CodeOther:
+	default:
+		return err
 	}
-	return v, nil
-}
-
-// errNotFoundf wraps ErrNotFound for lookups the SDK does on the client side.
-func errNotFoundf(format string, args ...any) error {
-	return fmt.Errorf("alletra: "+format+": %w", append(args, ErrNotFound)...)
+	t, terr := c.Snapshots.CopyTask(ctx, name)
+	if terr != nil || t == nil {
+		return err
+	}
+	return refine(apiErr, fmt.Sprintf("physical copy task %d is in progress", t.ID), ErrCopyInProgress, ErrBusy, ErrInUse)
 }
