@@ -79,8 +79,7 @@ type response struct {
 // travels in the request's context and is never changed: prepareRetry puts
 // a new one, numbered one more, in the next attempt's request.
 type attempt struct {
-	kind  CallKind
-	cl    *call    // the call (read only): classify reads its method and path
+	cl    *call    // the call (read only): its kind, and for classify its method and path
 	n     int      // 1 for the first attempt
 	epoch *epoch   // the session pool the call belongs to; nil for login and logout
 	slot  *keySlot // its key slot; nil for login and logout
@@ -262,7 +261,7 @@ func (x *exchange) attempts(ctx context.Context) (*http.Response, error) {
 		raw = x.body
 	}
 	x.chain.attempts = 0 // unknown stays: a replay after a re-login may meet an earlier attempt's work
-	actx := context.WithValue(ctx, attemptKey{}, &attempt{kind: cl.kind, cl: cl, n: 1, epoch: x.epoch, slot: x.ref.slot, chain: &x.chain})
+	actx := context.WithValue(ctx, attemptKey{}, &attempt{cl: cl, n: 1, epoch: x.epoch, slot: x.ref.slot, chain: &x.chain})
 	req, err := retryablehttp.NewRequestWithContext(actx, cl.method, u, raw)
 	if err != nil {
 		return nil, invalid("path", err.Error())
@@ -325,7 +324,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if f == failLost || f == failTimeout {
 		a.chain.unknown = true
 	}
-	if !retryContract[a.kind].allows(f) || a.n > c.opts.maxRetries {
+	if !retryContract[a.cl.kind].allows(f) || a.n > c.opts.maxRetries {
 		return false, nil
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {

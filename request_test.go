@@ -120,7 +120,7 @@ func TestCheckRetryIsAFunctionOfTheAnswer(t *testing.T) {
 		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
 	}
 	ctxFor := func(kind CallKind, n int) context.Context {
-		return context.WithValue(context.Background(), attemptKey{}, &attempt{kind: kind, n: n, chain: &chain{}})
+		return context.WithValue(context.Background(), attemptKey{}, &attempt{cl: &call{method: http.MethodGet, path: "/x", kind: kind}, n: n, chain: &chain{}})
 	}
 	for _, tc := range []struct {
 		name   string

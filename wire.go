@@ -24,6 +24,7 @@ func (c *Client) check(resp *http.Response, method, path string, attempts int) *
 	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Attempts: attempts,
 		Code: b.Code, Description: b.Description, Ref: b.Ref}
 	resp.Body = http.NoBody
+	e.classify() // the class is decided here, once (errors.go)
 	return e
 }
 
