@@ -8,7 +8,6 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // FaultKind says how an injected fault disturbs a request.
@@ -37,14 +36,14 @@ const (
 
 var faultKinds = map[FaultKind]struct {
 	name string
-	sim  sim.FaultKind
+	sim  simFaultKind
 }{
-	FaultStatus:           {"FaultStatus", sim.FaultStatus},
-	FaultCommitThenDrop:   {"FaultCommitThenDrop", sim.FaultCommitThenDrop},
-	FaultDropBeforeCommit: {"FaultDropBeforeCommit", sim.FaultDropBeforeCommit},
-	FaultDelay:            {"FaultDelay", sim.FaultDelay},
-	FaultHTMLBody:         {"FaultHTMLBody", sim.FaultHTMLBody},
-	FaultTruncateList:     {"FaultTruncateList", sim.FaultTruncateList},
+	FaultStatus:           {"FaultStatus", simFaultStatus},
+	FaultCommitThenDrop:   {"FaultCommitThenDrop", simFaultCommitThenDrop},
+	FaultDropBeforeCommit: {"FaultDropBeforeCommit", simFaultDropBeforeCommit},
+	FaultDelay:            {"FaultDelay", simFaultDelay},
+	FaultHTMLBody:         {"FaultHTMLBody", simFaultHTMLBody},
+	FaultTruncateList:     {"FaultTruncateList", simFaultTruncateList},
 }
 
 // String returns the kind's name, e.g. "FaultStatus".
@@ -70,8 +69,8 @@ type Fault struct {
 	Delay time.Duration
 }
 
-func (f Fault) sim() sim.Fault {
-	return sim.Fault{Kind: faultKinds[f.Kind].sim, Status: f.Status, Code: int(f.Code), Times: f.Times, Delay: f.Delay}
+func (f Fault) sim() simFault {
+	return simFault{Kind: faultKinds[f.Kind].sim, Status: f.Status, Code: int(f.Code), Times: f.Times, Delay: f.Delay}
 }
 
 // InjectFault queues f for the requests that match method and route, and
@@ -142,7 +141,7 @@ func (s *Server) InjectFault(method, route string, f Fault) error {
 	if strings.Contains(route, "?") {
 		return fmt.Errorf("alletratest: InjectFault: route %q has a query; give the path only", route)
 	}
-	rt, ok := sim.RouteOf(route)
+	rt, ok := routeOf(route)
 	if !ok {
 		return fmt.Errorf("alletratest: InjectFault: the simulator serves no route %q", route)
 	}
@@ -154,7 +153,7 @@ func (s *Server) InjectFault(method, route string, f Fault) error {
 }
 
 func servedAnywhere(method string) bool {
-	for _, rt := range sim.Routes() {
+	for _, rt := range simRoutes() {
 		if slices.Contains(rt.Methods, method) {
 			return true
 		}
@@ -215,5 +214,5 @@ type Route struct {
 // Routes returns every route the simulator serves: the ones InjectFault
 // accepts and Server.Requests counts.
 func Routes() []Route {
-	return convert(sim.Routes(), func(r sim.Route) Route { return Route{Template: r.Template, Methods: slices.Clone(r.Methods)} })
+	return convert(simRoutes(), func(r simRoute) Route { return Route{Template: r.Template, Methods: slices.Clone(r.Methods)} })
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // SessionHeader is the WSAPI session key header.
@@ -20,9 +19,9 @@ type Server struct {
 	// /api/v1.
 	URL string
 
-	s   *sim.Server
-	e   *sim.Engine
-	cfg sim.Config
+	s   *simServer
+	e   *engine
+	cfg simConfig
 }
 
 // NewServer starts a simulated array (TLS unless WithPlainHTTP). Call Close
@@ -32,7 +31,7 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&c)
 	}
-	s := sim.NewServer(c.sim)
+	s := newSimServer(c.sim)
 	return &Server{URL: s.URL, s: s, e: s.Engine, cfg: s.Engine.Config()}
 }
 
@@ -82,7 +81,7 @@ func (s *Server) Stats() Stats { return stats(s.e.Stats()) }
 // "/api/v1/volumes/vol1") counts the GETs of every volume. A path the
 // simulator does not serve counts the requests for exactly that path.
 func (s *Server) Requests(method, route string) int {
-	if rt, ok := sim.RouteOf(route); ok {
+	if rt, ok := routeOf(route); ok {
 		route = rt.Template
 	}
 	return s.e.Requests(strings.ToUpper(method), route)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // The state types below are a test's view of the simulated array. They use
@@ -37,7 +36,7 @@ type VolumeState struct {
 	Retention        time.Time // zero when unset
 }
 
-func volumeState(v sim.VolumeState) VolumeState {
+func volumeState(v simVolumeState) VolumeState {
 	return VolumeState{
 		ID: v.ID, UUID: v.UUID, Name: v.Name, CPG: v.CPG, SnapCPG: v.SnapCPG, SizeMiB: v.SizeMiB,
 		ProvisioningType: alletra.ProvisioningType(v.ProvisioningType), CopyType: alletra.CopyType(v.CopyType),
@@ -61,7 +60,7 @@ type VolumeSetState struct {
 	Priority alletra.TaskPriority
 }
 
-func volumeSetState(s sim.VolumeSetState) VolumeSetState {
+func volumeSetState(s simVolumeSetState) VolumeSetState {
 	return VolumeSetState{ID: s.ID, Name: s.Name, Comment: s.Comment, Members: slices.Clone(s.Members),
 		FlashCachePolicy: s.FlashCachePolicy, Priority: alletra.TaskPriority(s.Priority)}
 }
@@ -79,7 +78,7 @@ type HostState struct {
 	Domain        string // empty when the host is in no domain; see WithDomains
 }
 
-func hostState(h sim.HostState) HostState {
+func hostState(h simHostState) HostState {
 	return HostState{
 		ID: h.ID, Name: h.Name, Persona: alletra.HostPersona(h.Persona), ISCSINames: slices.Clone(h.ISCSINames),
 		FCWWNs: slices.Clone(h.FCWWNs), NQN: h.NQN, TransportType: alletra.TransportType(h.TransportType),
@@ -100,7 +99,7 @@ type VLUNState struct {
 	Type         alletra.VLUNType
 }
 
-func vlunState(l sim.VLUNState) VLUNState {
+func vlunState(l simVLUNState) VLUNState {
 	return VLUNState{
 		VolumeName: l.VolumeName, LUN: l.LUN, Hostname: l.Hostname, Active: l.Active, PortPos: l.PortPos,
 		RemoteName: l.RemoteName, SubsystemNQN: l.SubsystemNQN, Type: alletra.VLUNType(l.Type),
@@ -122,7 +121,7 @@ type TaskState struct {
 	Finish   time.Time // zero while active
 }
 
-func taskState(t sim.TaskState) TaskState {
+func taskState(t simTaskState) TaskState {
 	return TaskState{
 		ID: t.ID, Type: alletra.TaskType(t.Type), Name: t.Name, Status: alletra.TaskStatus(t.Status),
 		Priority: alletra.TaskPriority(t.Priority), User: t.User, Source: t.Source, Dest: t.Dest,
@@ -161,7 +160,7 @@ type ISCSIVlanState struct {
 	MTU     int
 }
 
-func portState(p sim.PortState) PortState {
+func portState(p simPortState) PortState {
 	out := PortState{
 		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: alletra.PortMode(p.Mode),
 		LinkState: alletra.LinkState(p.LinkState), Type: alletra.PortType(p.Type),
@@ -175,15 +174,15 @@ func portState(p sim.PortState) PortState {
 	return out
 }
 
-func (p PortState) sim() sim.PortState {
-	out := sim.PortState{
+func (p PortState) sim() simPortState {
+	out := simPortState{
 		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: int(p.Mode), LinkState: int(p.LinkState),
 		Type: int(p.Type), Protocol: int(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
 		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
 		UntaggedIPAddr: p.UntaggedIPAddr,
 	}
 	for _, v := range p.ISCSIVlans {
-		out.ISCSIVlans = append(out.ISCSIVlans, sim.ISCSIVlanState(v))
+		out.ISCSIVlans = append(out.ISCSIVlans, simISCSIVlanState(v))
 	}
 	return out
 }
@@ -192,7 +191,7 @@ func (p PortState) sim() sim.PortState {
 // 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12; with
 // WithUntaggedVlanEntry also 10.0.1.11, untagged), 0:3:1 NVMe/TCP ready
 // (10.0.0.21) and 1:3:1 NVMe/TCP down (10.0.0.22).
-func DefaultPorts() []PortState { return convert(sim.DefaultPorts(), portState) }
+func DefaultPorts() []PortState { return convert(simDefaultPorts(), portState) }
 
 // Stats are the request counters of a Server.
 type Stats struct {
@@ -205,7 +204,7 @@ type Stats struct {
 	MaxConcurrent int            // most requests in flight at the same time
 }
 
-func stats(s sim.Stats) Stats {
+func stats(s simStats) Stats {
 	return Stats{
 		Logins: s.Logins, FailedLogins: s.FailedLogins, Logouts: s.Logouts, LiveSessions: s.LiveSessions,
 		Requests: maps.Clone(s.Requests), Connections: s.Connections, MaxConcurrent: s.MaxConcurrent,

@@ -6,14 +6,13 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // Ports survive the conversion both ways, VLAN portals included.
 func TestPortStateRoundTrip(t *testing.T) {
 	t.Parallel()
-	want := sim.DefaultPorts()
-	var got []sim.PortState
+	want := simDefaultPorts()
+	var got []simPortState
 	for _, p := range DefaultPorts() {
 		got = append(got, p.sim())
 	}
