@@ -12,15 +12,15 @@ import (
 	"time"
 )
 
-// Defaults of Config.
+// Defaults of simConfig.
 const (
 	defaultUser     = "3paradm"
 	defaultPassword = "3pardata"
-	// DefaultMaxNameLength is the name limit of 3PAR-era builds (below
-	// BuildNoSnapCPG): the name31 type of the WSAPI guides.
+	// defaultMaxNameLength is the name limit of 3PAR-era builds (below
+	// buildNoSnapCPG): the name31 type of the WSAPI guides.
 	defaultMaxNameLength = 31
-	// DefaultMaxNameLengthMP is the limit of volume, snapshot, set and CPG
-	// names on builds from BuildNoSnapCPG (the "WSAPI of 2023", Alletra MP).
+	// defaultMaxNameLengthMP is the limit of volume, snapshot, set and CPG
+	// names on builds from buildNoSnapCPG (the "WSAPI of 2023", Alletra MP).
 	// LXD's driver creates 34–37-character volume names there and its
 	// upstream tests pass against such an array (lxd.md §0 and §2); the real
 	// limit is not published, so the default is the longest length
@@ -28,7 +28,7 @@ const (
 	// (hpe-storage/csi-driver#460: an Alletra MP B10000 refused a longer
 	// host name with 57).
 	defaultMaxNameLengthMP = 63
-	// MaxHostNameLength is the host name limit (see DefaultMaxNameLengthMP).
+	// maxHostNameLength is the host name limit (see defaultMaxNameLengthMP).
 	maxHostNameLength         = 31
 	defaultMaxVolumeSizeMiB   = 16 * 1024 * 1024 // 16 TiB
 	defaultSessionLimit       = 36
@@ -36,13 +36,13 @@ const (
 	defaultBuild              = 100500031 // Alletra MP, WSAPI 1.15
 	defaultCPG                = "SSD_r6"
 
-	// BuildAPINeedsSession is the first build on which GET /api needs a
+	// buildAPINeedsSession is the first build on which GET /api needs a
 	// session key (Alletra MP "Arcus R4").
 	buildAPINeedsSession = 100500000
-	// BuildPrimera is the first build with Primera volume rules (thin or
+	// buildPrimera is the first build with Primera volume rules (thin or
 	// reduce only).
 	buildPrimera = 40000000
-	// BuildNoSnapCPG is the first build that refuses snapCPG on create.
+	// buildNoSnapCPG is the first build that refuses snapCPG on create.
 	buildNoSnapCPG = 100000000
 
 	maxLUN       = 16383
@@ -55,21 +55,21 @@ const (
 	totalCapMiB  = 60 * 1024 * 1024
 )
 
-// Config holds the simulated array's settings. Zero fields take defaults.
+// simConfig holds the simulated array's settings. Zero fields take defaults.
 type simConfig struct {
 	User, Password string
 	// MaxNameLength is the longest volume, snapshot, set, CPG and metadata
-	// name; 0 takes DefaultMaxNameLength (31) on builds below
-	// BuildNoSnapCPG and DefaultMaxNameLengthMP (63) from it. When set, it is
+	// name; 0 takes defaultMaxNameLength (31) on builds below
+	// buildNoSnapCPG and defaultMaxNameLengthMP (63) from it. When set, it is
 	// also the host name limit unless MaxHostNameLength is set.
 	MaxNameLength int
 	// MaxHostNameLength is the longest host name; 0 takes MaxNameLength
-	// when that is set, else MaxHostNameLength (31) on every build.
+	// when that is set, else maxHostNameLength (31) on every build.
 	MaxHostNameLength  int
 	MaxVolumeSizeMiB   int64
 	SessionLimit       int
 	SessionIdleTimeout time.Duration
-	Clock              simClock
+	Clock              Clock
 	TaskDuration       time.Duration
 	Build              int64
 	CPGs               []string
@@ -88,7 +88,7 @@ type simConfig struct {
 
 	// NamedErrorCodes sets the WSAPI code sent with a named error (one the
 	// public record documents by symbol and HTTP status only, see
-	// NamedError). Without an entry the code is PlaceholderCode, except
+	// namedError). Without an entry the code is PlaceholderCode, except
 	// MEMBER_IN_SET's 104. An entry of 0 omits the member, which no array
 	// does: it is there to test a client against a body without a code.
 	NamedErrorCodes map[namedError]int
@@ -157,7 +157,7 @@ func (c *simConfig) fill() {
 	}
 }
 
-// Engine is the simulated array's state. All exported methods are safe for
+// engine is the simulated array's state. All exported methods are safe for
 // concurrent use.
 type engine struct {
 	cfg simConfig
@@ -171,7 +171,7 @@ type engine struct {
 	vluns       []*vlun
 	tasks       []*task
 	cpgs        map[string]*cpg
-	ports       []simPortState
+	ports       []PortState
 	taskDur     time.Duration
 	failNext    bool
 	spaceUsed   int64
@@ -189,7 +189,7 @@ type engine struct {
 	copyOrigin map[string]string
 }
 
-// NewEngine returns an engine configured by cfg (zero fields take defaults).
+// newEngine returns an engine configured by cfg (zero fields take defaults).
 func newEngine(cfg simConfig) *engine {
 	cfg.fill()
 	e := &engine{
@@ -200,7 +200,7 @@ func newEngine(cfg simConfig) *engine {
 		sets:     map[string]*volumeSet{},
 		hosts:    map[string]*host{},
 		cpgs:     map[string]*cpg{},
-		ports:    simDefaultPorts(),
+		ports:    DefaultPorts(),
 		taskDur:  cfg.TaskDuration,
 	}
 	if cfg.UntaggedVlanEntry {

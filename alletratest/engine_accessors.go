@@ -3,21 +3,21 @@ package alletratest
 import "fmt"
 
 // Volume returns the named volume or snapshot.
-func (e *engine) Volume(name string) (simVolumeState, bool) {
+func (e *engine) Volume(name string) (VolumeState, bool) {
 	e.lock()
 	defer e.unlock()
 	v := e.volumes[name]
 	if v == nil {
-		return simVolumeState{}, false
+		return VolumeState{}, false
 	}
 	return v.state(), true
 }
 
 // Volumes returns every volume and snapshot, in creation order.
-func (e *engine) Volumes() []simVolumeState {
+func (e *engine) Volumes() []VolumeState {
 	e.lock()
 	defer e.unlock()
-	out := []simVolumeState{}
+	out := []VolumeState{}
 	for _, v := range e.sortedVolumes() {
 		out = append(out, v.state())
 	}
@@ -25,21 +25,21 @@ func (e *engine) Volumes() []simVolumeState {
 }
 
 // VolumeSet returns the named volume set.
-func (e *engine) VolumeSet(name string) (simVolumeSetState, bool) {
+func (e *engine) VolumeSet(name string) (VolumeSetState, bool) {
 	e.lock()
 	defer e.unlock()
 	s := e.sets[name]
 	if s == nil {
-		return simVolumeSetState{}, false
+		return VolumeSetState{}, false
 	}
 	return s.state(), true
 }
 
 // VolumeSets returns every volume set, in creation order.
-func (e *engine) VolumeSets() []simVolumeSetState {
+func (e *engine) VolumeSets() []VolumeSetState {
 	e.lock()
 	defer e.unlock()
-	out := []simVolumeSetState{}
+	out := []VolumeSetState{}
 	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.id }) {
 		out = append(out, s.state())
 	}
@@ -47,21 +47,21 @@ func (e *engine) VolumeSets() []simVolumeSetState {
 }
 
 // Host returns the named host.
-func (e *engine) Host(name string) (simHostState, bool) {
+func (e *engine) Host(name string) (HostState, bool) {
 	e.lock()
 	defer e.unlock()
 	h := e.hosts[name]
 	if h == nil {
-		return simHostState{}, false
+		return HostState{}, false
 	}
 	return h.state(), true
 }
 
 // Hosts returns every host, in creation order.
-func (e *engine) Hosts() []simHostState {
+func (e *engine) Hosts() []HostState {
 	e.lock()
 	defer e.unlock()
-	out := []simHostState{}
+	out := []HostState{}
 	for _, h := range e.sortedHosts() {
 		out = append(out, h.state())
 	}
@@ -70,10 +70,10 @@ func (e *engine) Hosts() []simHostState {
 
 // VLUNs returns every VLUN record (templates and active paths) in insertion
 // order.
-func (e *engine) VLUNs() []simVLUNState {
+func (e *engine) VLUNs() []VLUNState {
 	e.lock()
 	defer e.unlock()
-	out := []simVLUNState{}
+	out := []VLUNState{}
 	for _, l := range e.vluns {
 		out = append(out, l.state())
 	}

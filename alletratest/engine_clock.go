@@ -2,15 +2,7 @@ package alletratest
 
 import "time"
 
-// Clock tells the simulator the time. Session idle expiry and task progress
-// are measured on it; fault delays are not (they use real timers).
-type simClock interface {
-	Now() time.Time
-}
-
-// RealClock is the wall clock. A clock that tests move by hand is
-// alletratest.ManualClock (the engine's own tests have a copy in
-// clock_test.go).
+// realClock is the wall clock, the default Clock.
 type realClock struct{}
 
 // Now returns time.Now().

@@ -59,7 +59,7 @@ func TestPhysicalCopyParentTooBigHasNoCode(t *testing.T) {
 // destination volume's name (stopOnlinePhysicalCopy, _findTask).
 func TestPhysicalCopyTaskNamedAfterDestination(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: time.Hour, SessionIdleTimeout: 2 * time.Hour})
 	c.volume("src", 256)
 	c.volume("src2", 256)
@@ -81,15 +81,15 @@ func TestPhysicalCopyTaskNamedAfterDestination(t *testing.T) {
 // NON_EXISTENT_VVCOPY (404, "physical copy not found") without a number.
 func TestStopPhysicalCopy(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: time.Hour, SessionIdleTimeout: 2 * time.Hour})
 	c.volume("src", 256)
 	c.volume("dst", 256)
 	c.refused(404, "PUT", "/volumes/dst", map[string]any{"action": 1})
 	c.taskID(pcopy(c, "src", "dst"))
 	c.ok(200, "PUT", "/volumes/dst", map[string]any{"action": 1})
-	assert.Equal(t, taskCancelled, c.srv.Engine.Tasks()[0].Status)
+	assert.EqualValues(t, taskCancelled, c.srv.Engine.Tasks()[0].Status)
 	d, _ := c.srv.Engine.Volume("dst")
-	assert.Equal(t, copyBase, d.CopyType)
+	assert.EqualValues(t, copyBase, d.CopyType)
 	c.fails(404, codeNonExistentVolume, "PUT", "/volumes/nope", map[string]any{"action": 1})
 }

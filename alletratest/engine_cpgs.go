@@ -15,7 +15,7 @@ import (
 // NON_EXISTENT_DOMAIN for one the array lacks, as HPE's mock answers) and
 // kept.
 
-// CodeExistentCPG is EXISTENT_CPG (WSAPI 1.2 guide p. 20).
+// codeExistentCPG is EXISTENT_CPG (WSAPI 1.2 guide p. 20).
 const codeExistentCPG = 14
 
 type cpgCreateBody struct {

@@ -8,7 +8,7 @@ import (
 // WSAPI error codes used by the simulator. Every number here is public:
 // HPE's WSAPI developer guides (1.2, 1.3.1 and an older edition), HPE's
 // python client and its mock server, or an issue thread, as noted. Errors the
-// public record names without a number are NamedErrors (named.go).
+// public record names without a number are namedErrors (named.go).
 const (
 	codeInternal             = 1   // INT_SERV_ERR, 500 (guide)
 	codeInputEOF             = 3   // INPUT_EOF, 400 (guide)
@@ -57,11 +57,11 @@ const (
 	codeSystemBusy           = 270 // 503, "system is too busy" (hpe-storage/csi-driver#209)
 )
 
-// APIError is a WSAPI error as the simulator sends it: an HTTP status and a
+// apiError is a WSAPI error as the simulator sends it: an HTTP status and a
 // JSON body {"code":N,"desc":"...","ref":"..."}. Every array error has a
 // numeric code (guide 1.2 p. 16), so a zero Code, an error the public record
 // gives no number for, is sent as PlaceholderCode; only a named error
-// configured with code 0 (Config.NamedErrorCodes) omits the member.
+// configured with code 0 (simConfig.NamedErrorCodes) omits the member.
 type apiError struct {
 	Status int
 	Code   int
@@ -85,7 +85,7 @@ type errorBody struct {
 func (e *apiError) body() errorBody {
 	code := e.Code
 	if code == 0 && !e.omitCode {
-		code = simPlaceholderCode
+		code = PlaceholderCode
 	}
 	return errorBody{Code: code, Desc: e.Desc, Ref: e.Ref}
 }

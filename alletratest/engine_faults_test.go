@@ -17,20 +17,20 @@ import (
 func TestFaultStatusAndTimes(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, simConfig{})
-	c.srv.Engine.InjectFault("GET", "/api/v1/system", simFault{Kind: simFaultStatus, Status: 503, Code: codeSystemBusy, Times: 2})
+	c.srv.Engine.InjectFault("GET", "/api/v1/system", Fault{Kind: FaultStatus, Status: 503, Code: codeSystemBusy, Times: 2})
 	c.fails(503, codeSystemBusy, "GET", "/system", nil)
 	c.fails(503, codeSystemBusy, "GET", "/system", nil)
 	c.ok(200, "GET", "/system", nil)
 	assert.Equal(t, 3, c.srv.Engine.Requests("GET", "/api/v1/system"))
 
 	// FIFO, wildcard method and route.
-	c.srv.Engine.InjectFault("", "*", simFault{Kind: simFaultStatus, Status: 500, Code: 1})
-	c.srv.Engine.InjectFault("GET", "/api/v1/ports", simFault{Kind: simFaultStatus, Status: 404, Code: 11})
+	c.srv.Engine.InjectFault("", "*", Fault{Kind: FaultStatus, Status: 500, Code: 1})
+	c.srv.Engine.InjectFault("GET", "/api/v1/ports", Fault{Kind: FaultStatus, Status: 404, Code: 11})
 	c.fails(500, 1, "GET", "/ports", nil)
 	c.fails(404, 11, "GET", "/ports", nil)
 	c.ok(200, "GET", "/ports", nil)
 
-	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", simFault{Kind: simFaultStatus, Status: 503, Code: codeSystemBusy, Times: -1})
+	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", Fault{Kind: FaultStatus, Status: 503, Code: codeSystemBusy, Times: -1})
 	for range 3 {
 		c.fails(503, codeSystemBusy, "POST", "/volumes", map[string]any{"name": "v", "cpg": "SSD_r6", "sizeMiB": 256, "tpvv": true})
 	}
@@ -45,7 +45,7 @@ func TestFaultDrops(t *testing.T) {
 	body := `{"name":"v","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`
 	post := func() error {
 		req, _ := http.NewRequest("POST", c.srv.URL+"/api/v1/volumes", strings.NewReader(body))
-		req.Header.Set(simSessionHeader, c.key)
+		req.Header.Set(SessionHeader, c.key)
 		req.Header.Set("Content-Type", "application/json")
 		res, err := c.hc.Do(req)
 		if err == nil {
@@ -53,11 +53,11 @@ func TestFaultDrops(t *testing.T) {
 		}
 		return err
 	}
-	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", simFault{Kind: simFaultDropBeforeCommit})
+	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", Fault{Kind: FaultDropBeforeCommit})
 	require.Error(t, post())
 	assert.Empty(t, c.srv.Engine.Volumes())
 
-	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", simFault{Kind: simFaultCommitThenDrop})
+	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", Fault{Kind: FaultCommitThenDrop})
 	require.Error(t, post())
 	_, ok := c.srv.Engine.Volume("v")
 	assert.True(t, ok, "committed before the drop")
@@ -68,15 +68,15 @@ func TestFaultHTMLAndTruncate(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, simConfig{})
 	c.volume("v", 256)
-	c.srv.Engine.InjectFault("GET", "/api/v1/volumes/{name}", simFault{Kind: simFaultHTMLBody, Status: 502})
+	c.srv.Engine.InjectFault("GET", "/api/v1/volumes/{name}", Fault{Kind: FaultHTMLBody, Status: 502})
 	r := c.do("GET", "/volumes/v", nil)
 	assert.Equal(t, 502, r.status)
 	assert.Equal(t, "text/html", r.header.Get("Content-Type"))
 	assert.Contains(t, string(r.body), "<html>")
 
-	c.srv.Engine.InjectFault("GET", "/api/v1/volumes", simFault{Kind: simFaultTruncateList})
+	c.srv.Engine.InjectFault("GET", "/api/v1/volumes", Fault{Kind: FaultTruncateList})
 	req, _ := http.NewRequest("GET", c.srv.URL+"/api/v1/volumes", nil)
-	req.Header.Set(simSessionHeader, c.key)
+	req.Header.Set(SessionHeader, c.key)
 	res, err := c.hc.Do(req)
 	require.NoError(t, err, "headers and the first chunk arrive")
 	assert.Equal(t, 200, res.StatusCode)
@@ -91,13 +91,13 @@ func TestFaultHTMLAndTruncate(t *testing.T) {
 func TestFaultDelayOutlivesClient(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, simConfig{})
-	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", simFault{Kind: simFaultDelay, Delay: time.Second})
+	c.srv.Engine.InjectFault("POST", "/api/v1/volumes", Fault{Kind: FaultDelay, Delay: time.Second})
 	hc := c.srv.HTTPClient()
 	defer hc.CloseIdleConnections()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "POST", c.srv.URL+"/api/v1/volumes", strings.NewReader(`{"name":"late","cpg":"SSD_r6","sizeMiB":256,"tpvv":true}`))
-	req.Header.Set(simSessionHeader, c.key)
+	req.Header.Set(SessionHeader, c.key)
 	done := make(chan error, 1)
 	go func() {
 		resp, err := hc.Do(req)
@@ -130,7 +130,7 @@ func TestCountersAndStreaming(t *testing.T) {
 
 	// Explicit Accept-Encoding: the body arrives gzipped.
 	req, _ := http.NewRequest("GET", c.srv.URL+"/api/v1/system", nil)
-	req.Header.Set(simSessionHeader, c.key)
+	req.Header.Set(SessionHeader, c.key)
 	req.Header.Set("Accept-Encoding", "gzip")
 	res, err := c.hc.Do(req)
 	require.NoError(t, err)
@@ -143,7 +143,7 @@ func TestCountersAndStreaming(t *testing.T) {
 	assert.Contains(t, string(data), "HPE Alletra MP B10000")
 
 	c.srv.Engine.ResetStats()
-	c.srv.Engine.InjectFault("GET", "/api/v1/ports", simFault{Kind: simFaultDelay, Delay: 50 * time.Millisecond, Times: 4})
+	c.srv.Engine.InjectFault("GET", "/api/v1/ports", Fault{Kind: FaultDelay, Delay: 50 * time.Millisecond, Times: 4})
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
@@ -165,6 +165,6 @@ func TestRoutingErrors(t *testing.T) {
 	c.fails(404, codeURINotFound, "GET", "/nothing", nil)
 	c.fails(501, codeUnsupportedOperation, "PATCH", "/volumes", nil)
 	assert.Equal(t, 1, c.srv.Engine.Requests("PATCH", "/api/v1/volumes"))
-	assert.Equal(t, "FaultDelay", simFaultDelay.String())
-	assert.Equal(t, "FaultKind(99)", simFaultKind(99).String())
+	assert.Equal(t, "FaultDelay", FaultDelay.String())
+	assert.Equal(t, "FaultKind(99)", FaultKind(99).String())
 }

@@ -64,7 +64,7 @@ func missingKeys(prefix string, want, got shape) []string {
 
 func TestGoldenKeySets(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, SessionIdleTimeout: time.Hour})
 	c.ok(201, "POST", "/volumes", map[string]any{"name": "c-web01", "cpg": "SSD_r6", "sizeMiB": 10240, "tpvv": true,
 		"comment": "Created and managed by LXD", "expirationHours": 168})
@@ -127,7 +127,7 @@ func TestGoldenKeySets(t *testing.T) {
 	compareGolden(t, "error_port_specification.json", c.do("DELETE", "/vluns/c-web01,0,node1-iscsi,9:9:9", nil).body)
 	r := c.do("PUT", "/volumes/sc-web01-snap0", map[string]any{"action": 4})
 	compareGolden(t, "error_vv_exported.json", r.body)
-	assert.EqualValues(t, simPlaceholderCode, r.json(t)["code"], "no published number: the placeholder")
+	assert.EqualValues(t, PlaceholderCode, r.json(t)["code"], "no published number: the placeholder")
 
 	// The other shape of the VLAN answer, and the session limit.
 	other := newTC(t, simConfig{ISCSIVlansEnvelope: true, SessionLimit: 1})

@@ -81,7 +81,7 @@ func (c *tc) raw(key, method, path string, body any) resp {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if key != "" {
-		req.Header.Set(simSessionHeader, key)
+		req.Header.Set(SessionHeader, key)
 	}
 	res, err := c.hc.Do(req)
 	require.NoError(c.t, err)
@@ -169,7 +169,7 @@ func (c *tc) refused(status int, method, path string, body any) resp {
 	r := c.do(method, path, body)
 	require.Equal(c.t, status, r.status, "%s %s: %s", method, path, r.body)
 	m := r.json(c.t)
-	require.Equal(c.t, float64(simPlaceholderCode), m["code"], "%s %s: %s", method, path, r.body)
+	require.Equal(c.t, float64(PlaceholderCode), m["code"], "%s %s: %s", method, path, r.body)
 	require.NotEmpty(c.t, m["desc"], "%s %s: %s", method, path, r.body)
 	return r
 }

@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -31,22 +33,9 @@ type host struct {
 	desc          descriptors
 }
 
-// HostState is a test's view of one host.
-type simHostState struct {
-	ID            int
-	Name          string
-	Persona       int
-	ISCSINames    []string
-	FCWWNs        []string
-	NQN           string
-	TransportType int
-	Comment       string
-	Domain        string // "" when the host is in no domain
-}
-
-func (h *host) state() simHostState {
-	s := simHostState{ID: h.id, Name: h.name, Persona: h.persona, ISCSINames: slices.Clone(h.iscsi),
-		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: h.transportType, Domain: h.domain}
+func (h *host) state() HostState {
+	s := HostState{ID: h.id, Name: h.name, Persona: alletra.HostPersona(h.persona), ISCSINames: slices.Clone(h.iscsi),
+		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: alletra.TransportType(h.transportType), Domain: h.domain}
 	if h.desc.Comment != nil {
 		s.Comment = *h.desc.Comment
 	}

@@ -11,7 +11,7 @@ import (
 // same body and action enum as volume sets, members are host names, and a
 // set that vLUNs target cannot be deleted (409 EXPORTED_VLUN).
 
-// VLUNTypeHostSet is the VLUN type of an export to a host set.
+// vlunTypeHostSet is the VLUN type of an export to a host set.
 const vlunTypeHostSet = 5
 
 type hostSet struct {
@@ -20,14 +20,6 @@ type hostSet struct {
 	comment    string
 	domain     string
 	members    []string
-}
-
-// HostSetState is a test's view of one host set.
-type simHostSetState struct {
-	ID      int
-	Name    string
-	Comment string
-	Members []string
 }
 
 type hostSetJSON struct {
@@ -45,14 +37,14 @@ func (s *hostSet) wire() hostSetJSON {
 }
 
 // HostSet returns a test's view of the host set called name.
-func (e *engine) HostSet(name string) (simHostSetState, bool) {
+func (e *engine) HostSet(name string) (HostSetState, bool) {
 	e.lock()
 	defer e.unlock()
 	s := e.hostSets[name]
 	if s == nil {
-		return simHostSetState{}, false
+		return HostSetState{}, false
 	}
-	return simHostSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: slices.Clone(s.members)}, true
+	return HostSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: slices.Clone(s.members)}, true
 }
 
 // createHostSet handles POST /hostsets.

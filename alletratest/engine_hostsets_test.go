@@ -32,9 +32,9 @@ func TestHostSets(t *testing.T) {
 	require.Len(t, c.ok(200, "GET", "/hostsets"+qs(`setmembers==h2`), nil).members(t), 1)
 	require.Len(t, c.ok(200, "GET", "/hostsets", nil).members(t), 1)
 
-	c.fails(409, simPlaceholderCode, "DELETE", "/hosts/h2", nil) // HOST_IN_SET
+	c.fails(409, PlaceholderCode, "DELETE", "/hosts/h2", nil) // HOST_IN_SET
 	c.ok(200, "PUT", "/hostsets/cluster", map[string]any{"action": 2, "setmembers": []string{"h2"}})
-	c.fails(404, simPlaceholderCode, "PUT", "/hostsets/cluster", map[string]any{"action": 2, "setmembers": []string{"h2"}})
+	c.fails(404, PlaceholderCode, "PUT", "/hostsets/cluster", map[string]any{"action": 2, "setmembers": []string{"h2"}})
 	c.ok(200, "DELETE", "/hosts/h2", nil)
 
 	// A vLUN to the set exports the volume to every member; the set cannot go while exported.

@@ -2,7 +2,7 @@ package alletratest
 
 import "fmt"
 
-// NamedError is a WSAPI error that the public record names, with its HTTP
+// namedError is a WSAPI error that the public record names, with its HTTP
 // status, but gives no number for: HPE's WSAPI guides list these symbols in
 // the error tables of their operations, and HPE's python client names them in
 // its docstrings, without the code. Every error body of an array has a
@@ -11,82 +11,75 @@ import "fmt"
 // PlaceholderCode, a number outside every published range, so that nobody
 // takes it for the real one and a client under test cannot depend on it. A
 // user who knows the number their array sends sets it with
-// Config.NamedErrorCodes; a test can also set any number to check that a
+// simConfig.NamedErrorCodes; a test can also set any number to check that a
 // client works whatever the number is.
 type namedError string
 
 // Named errors the simulator answers. Each comment gives the HTTP status and
 // where the symbol is documented.
 const (
-	// ErrVVExported: 403. A promote while the parent is exported, a physical
+	// errVVExported: 403. A promote while the parent is exported, a physical
 	// copy into an exported volume (guide 1.3.1, physical copy; HPE python
 	// client, promoteVirtualCopy and copyVolume).
 	errVVExported namedError = "INV_OPERATION_VV_EXPORTED"
-	// ErrParentSizeHasIncreased: 409. A promote after the parent grew (HPE
+	// errParentSizeHasIncreased: 409. A promote after the parent grew (HPE
 	// python client, promoteVirtualCopy).
 	errParentSizeHasIncreased namedError = "INV_OPERATION_PARENT_SIZE_HAS_INCREASED"
-	// ErrCopyParentTooBig: 409. A physical copy into a smaller volume (HPE
+	// errCopyParentTooBig: 409. A physical copy into a smaller volume (HPE
 	// python client, copyVolume).
 	errCopyParentTooBig namedError = "INV_OPERATION_VV_COPY_PARENT_TOO_BIG"
-	// ErrOperationParamConflict: 409. An online promote with a priority
+	// errOperationParamConflict: 409. An online promote with a priority
 	// (HPE python client, promoteVirtualCopy: "parameters cannot be present
 	// at the same time"). It is not INV_INPUT_PARAM_CONFLICT (44), a 400.
 	errOperationParamConflict namedError = "INV_OPERATION_PARAM_CONFLICT"
-	// ErrMemberInSet: 409. Adding a member that is already in the set (guide
+	// errMemberInSet: 409. Adding a member that is already in the set (guide
 	// 1.3.1, modify volume set; host sets take the same modify actions, so
 	// the simulator answers both kinds alike: inferred for host sets). Its
 	// number defaults to 104: a third-party Go WSAPI client reads 104 on a
 	// volume-set add as "already a member", and 104 fits the guide's run of
 	// set codes (101 EXISTENT_SET, 102 NON_EXISTENT_SET). Medium confidence;
-	// set it to 0 in Config.NamedErrorCodes to omit it.
+	// set it to 0 in simConfig.NamedErrorCodes to omit it.
 	errMemberInSet namedError = "MEMBER_IN_SET"
-	// ErrMemberNotInSet: 404. Removing a member that is not in the set (guide
+	// errMemberNotInSet: 404. Removing a member that is not in the set (guide
 	// 1.3.1, modify volume set; host sets alike, inferred).
 	errMemberNotInSet namedError = "MEMBER_NOT_IN_SET"
-	// ErrHostInSet: 409. A host that is a member of a host set (HPE's ruby
+	// errHostInSet: 409. A host that is a member of a host set (HPE's ruby
 	// SDK classes it as a conflict; HPE's mock gives it a number it also uses
 	// for another symbol, so that number is not trusted).
 	errHostInSet namedError = "HOST_IN_SET"
-	// ErrInvalidQueryString: 400. A query= the array cannot parse (guide
+	// errInvalidQueryString: 400. A query= the array cannot parse (guide
 	// 1.3.1, volume queries).
 	errInvalidQueryString namedError = "INV_QUERY_STRING"
-	// ErrAutoLUNUnavailable: 409. No free LUN for autoLun (guide 1.3.1, vLUN
+	// errAutoLUNUnavailable: 409. No free LUN for autoLun (guide 1.3.1, vLUN
 	// create).
 	errAutoLUNUnavailable namedError = "AUTO_LUN_ID_UNAVAILABLE"
-	// ErrNonActiveTask: 400. Cancelling a task that is not active (guide
+	// errNonActiveTask: 400. Cancelling a task that is not active (guide
 	// 1.3.1, cancel task).
 	errNonActiveTask namedError = "NON_ACTIVE_TASK"
-	// ErrVVIsBusy: 409. The volume is busy (HPE python client docstrings).
+	// errVVIsBusy: 409. The volume is busy (HPE python client docstrings).
 	errVVIsBusy namedError = "INV_OPERATION_VV_IS_BUSY"
-	// ErrPhysicalCopyInProgress: 409. An offline physical copy is running on
+	// errPhysicalCopyInProgress: 409. An offline physical copy is running on
 	// the volume (HPE python client, growVolume and promoteVirtualCopy).
 	errPhysicalCopyInProgress namedError = "INV_OPERATION_VV_PCOPY_IN_PROGRESS"
-	// ErrNonExistentVVCopy: 404. Stopping a physical copy that is not
+	// errNonExistentVVCopy: 404. Stopping a physical copy that is not
 	// running (HPE python client docstrings for physical copies: "physical
 	// copy not found"; the guide lists it among the named-only errors).
 	errNonExistentVVCopy namedError = "NON_EXISTENT_VVCOPY"
-	// ErrPromoteInProgress: 409. A promote is running on the volume (HPE
+	// errPromoteInProgress: 409. A promote is running on the volume (HPE
 	// python client, growVolume and promoteVirtualCopy).
 	errPromoteInProgress namedError = "INV_OPERATION_VV_PROMOTE_IN_PROGRESS"
-	// ErrVVLimitReached: 503. A volume create beyond the array's number of
+	// errVVLimitReached: 503. A volume create beyond the array's number of
 	// volumes (guide 1.3.1, create volume errors). A hard limit, not load.
 	errVVLimitReached namedError = "VV_LIMIT_REACHED"
-	// ErrVVIDLimitReached: 503. No volume id left (guide 1.3.1).
+	// errVVIDLimitReached: 503. No volume id left (guide 1.3.1).
 	errVVIDLimitReached namedError = "VV_ID_LIMIT_REACHED"
-	// ErrSnapshotLimitReached: 503. A snapshot beyond the array's number of
+	// errSnapshotLimitReached: 503. A snapshot beyond the array's number of
 	// snapshots (guide 1.3.1, create snapshot errors).
 	errSnapshotLimitReached namedError = "SNAPSHOT_LIMIT_REACHED"
-	// ErrCPGAllocationWarningReached: 503. The CPG reached its allocation
+	// errCPGAllocationWarningReached: 503. The CPG reached its allocation
 	// warning (guide 1.3.1). The simulator never sends it by itself.
 	errCPGAllocationWarningReached namedError = "CPG_ALLOCATION_WARNING_REACHED"
 )
-
-// PlaceholderCode is the code a named error carries when no number is
-// configured for it (MEMBER_IN_SET excepted, see ErrMemberInSet). Published
-// WSAPI codes are all below 300 (the guides' tables, HPE's clients, the
-// issue threads in docs/wsapi-evidence.md); 99999 is far outside them, so a
-// reader of a log or a test cannot mistake it for an array's number.
-const simPlaceholderCode = 99999
 
 // namedStatus is the documented HTTP status of every named error: the one
 // table the simulator answers them from.
@@ -112,12 +105,12 @@ var namedStatus = map[namedError]int{
 	errCPGAllocationWarningReached: 503,
 }
 
-// namedDefaultCodes are the numbers sent when Config.NamedErrorCodes has no
+// namedDefaultCodes are the numbers sent when simConfig.NamedErrorCodes has no
 // entry for a named error, instead of PlaceholderCode: only MEMBER_IN_SET's
 // medium-confidence 104.
 var namedDefaultCodes = map[namedError]int{errMemberInSet: 104}
 
-// NamedErrors returns every named error the simulator answers.
+// namedErrors returns every named error the simulator answers.
 func namedErrors() []namedError {
 	out := make([]namedError, 0, len(namedStatus))
 	for n := range namedStatus {
@@ -139,7 +132,7 @@ func (c *simConfig) namedCode(n namedError) int {
 	if code, ok := namedDefaultCodes[n]; ok {
 		return code
 	}
-	return simPlaceholderCode
+	return PlaceholderCode
 }
 
 // named builds the answer for a named error. The description names the
@@ -180,7 +173,7 @@ func (e *engine) errBusyDelete(name string, t *task) *apiError {
 }
 
 // limitReached answers a create of n more volumes (snapshot false) or
-// snapshots beyond Config.MaxVolumes or Config.MaxSnapshots with the named
+// snapshots beyond simConfig.MaxVolumes or simConfig.MaxSnapshots with the named
 // 503 limit, or returns nil. Callers hold e.mu.
 func (e *engine) limitReached(snapshot bool, n int) *apiError {
 	limit, kind := e.cfg.MaxVolumes, errVVLimitReached

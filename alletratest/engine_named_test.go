@@ -14,7 +14,7 @@ func TestNamedErrorsHaveDocumentedStatuses(t *testing.T) {
 	require.NotEmpty(t, namedErrors())
 	for _, n := range namedErrors() {
 		assert.Contains(t, []int{400, 403, 404, 409, 503}, n.Status(), n)
-		want := simPlaceholderCode
+		want := PlaceholderCode
 		if n == errMemberInSet {
 			want = 104
 		}
@@ -60,7 +60,7 @@ func TestNamedErrorCodesOptionTask(t *testing.T) {
 // flowkit and Cinder), an offline copy and a promote their named 409s.
 func TestBusyAnswersByTask(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: time.Hour, SessionIdleTimeout: 2 * time.Hour})
 	c.volume("a", 256)
 	c.ok(200, "POST", "/volumes/a", map[string]any{"action": "createPhysicalCopy",
@@ -81,16 +81,16 @@ func TestBusyAnswersByTask(t *testing.T) {
 // published number.
 func TestErrorsWithoutNumberCarryPlaceholder(t *testing.T) {
 	t.Parallel()
-	assert.Greater(t, simPlaceholderCode, 9999)
+	assert.Greater(t, PlaceholderCode, 9999)
 	c := newTC(t, simConfig{})
 	c.volume("a", 256)
 	r := c.do("PUT", "/volumes/a", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
 	assert.Equal(t, 404, r.status)
-	assert.EqualValues(t, simPlaceholderCode, r.json(t)["code"], string(r.body))
+	assert.EqualValues(t, PlaceholderCode, r.json(t)["code"], string(r.body))
 	c.iscsiHost("h", iqn1)
 	c.ok(201, "POST", "/hostsets", map[string]any{"name": "hs", "setmembers": []string{"h"}})
-	c.fails(409, simPlaceholderCode, "DELETE", "/hosts/h", nil) // HOST_IN_SET
-	c.fails(400, simPlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
+	c.fails(409, PlaceholderCode, "DELETE", "/hosts/h", nil) // HOST_IN_SET
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
 }
 
 // The named 503 limits are hard limits a test can provoke.
@@ -99,9 +99,9 @@ func TestVolumeAndSnapshotLimits(t *testing.T) {
 	c := newTC(t, simConfig{MaxVolumes: 2, MaxSnapshots: 1, NamedErrorCodes: map[namedError]int{errSnapshotLimitReached: 7010}})
 	c.volume("a", 256)
 	c.volume("b", 256)
-	r := c.fails(503, simPlaceholderCode, "POST", "/volumes", map[string]any{"name": "c", "cpg": defaultCPG, "sizeMiB": 256, "tpvv": true})
+	r := c.fails(503, PlaceholderCode, "POST", "/volumes", map[string]any{"name": "c", "cpg": defaultCPG, "sizeMiB": 256, "tpvv": true})
 	assert.Contains(t, r.json(t)["desc"], string(errVVLimitReached))
-	c.fails(503, simPlaceholderCode, "POST", "/volumes/a", map[string]any{"action": "createPhysicalCopy",
+	c.fails(503, PlaceholderCode, "POST", "/volumes/a", map[string]any{"action": "createPhysicalCopy",
 		"parameters": map[string]any{"destVolume": "c", "online": true, "destCPG": defaultCPG, "tpvv": true}})
 	snap(c, "a", "sa")
 	r = c.fails(503, 7010, "POST", "/volumes/b", map[string]any{"action": "createSnapshot", "parameters": map[string]any{"name": "sb"}})

@@ -18,67 +18,29 @@ const (
 	linkLossSync   = 5
 )
 
-// ISCSIVlanState is one VLAN-tagged iSCSI portal of a port.
-type simISCSIVlanState struct {
-	IPAddr  string
-	VlanTag int
-	Netmask string
-	Gateway string
-	MTU     int
-}
-
-// PortState describes one array port.
-type simPortState struct {
-	Node, Slot, CardPort int
-	Mode                 int // 2 TARGET
-	LinkState            int // 4 READY
-	Type                 int // portConnType: 1 HOST, 8 ISCSI, ...
-	Protocol             int // 1 FC, 2 iSCSI, 6 NVMe
-	Label                string
-	NodeWWN              string // holds the target IP for NVMe/TCP ports
-	PortWWN              string
-	// IPAddr is the port's address. GET /ports reports 0.0.0.0 for a
-	// VLAN-tagged port whatever is set here, as arrays do when no untagged
-	// address is configured (python-3parclient PR #33 and its port
-	// fixture): its portals are its VLAN addresses.
-	IPAddr string
-	// UntaggedIPAddr is a real untagged (trunk) address of a VLAN-tagged
-	// port. GET /ports reports it as the port's IPAddr, and the VLAN list
-	// repeats it first as an "untagged" entry, as `showport -iscsivlans`
-	// shows on real arrays (Cinder commits 4482ec892 and 255ccd6c6: Cinder
-	// exported twice to that portal and got 409/18). The entry's vlanTag is
-	// 0: how the WSAPI writes "untagged" is not published (inferred).
-	UntaggedIPAddr string
-	ISCSIName      string
-	HWAddr         string
-	VLANTagged     bool // iSCSIPortInfo.vlan == 1
-	// ISCSIVlans are the portals of a VLAN-tagged port, answered by
-	// GET /ports/<n:s:p>/iSCSIVlans/ (never inline in GET /ports).
-	ISCSIVlans []simISCSIVlanState
-}
-
 // Pos returns the port position "n:s:p".
-func (p simPortState) Pos() string { return fmt.Sprintf("%d:%d:%d", p.Node, p.Slot, p.CardPort) }
+func (p PortState) Pos() string { return fmt.Sprintf("%d:%d:%d", p.Node, p.Slot, p.CardPort) }
 
 // unspecifiedIP is what a VLAN-tagged iSCSI port reports as its IPAddr.
 const unspecifiedIP = "0.0.0.0"
 
-// untaggedTrunkIP is the untagged address Config.UntaggedVlanEntry gives
+// untaggedTrunkIP is the untagged address simConfig.UntaggedVlanEntry gives
 // the default VLAN-tagged port 1:2:1.
 const untaggedTrunkIP = "10.0.1.11"
 
-// DefaultPorts returns the simulator's default ports: a ready FC port, two
-// ready iSCSI ports (one VLAN-tagged, with portal 10.0.1.12 on VLAN 100), a
-// ready and a down NVMe/TCP port.
-func simDefaultPorts() []simPortState {
-	return []simPortState{
+// DefaultPorts returns the ports a new Server has: 0:1:1 FC, 0:2:1 and
+// 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12 on VLAN 100; with
+// WithUntaggedVlanEntry also 10.0.1.11, untagged), 0:3:1 NVMe/TCP ready
+// (10.0.0.21) and 1:3:1 NVMe/TCP down (10.0.0.22).
+func DefaultPorts() []PortState {
+	return []PortState{
 		{Node: 0, Slot: 1, CardPort: 1, Mode: portModeTarget, LinkState: linkReady, Type: 1, Protocol: protocolFC,
 			Label: "FC01", NodeWWN: "2FF70002AC021F4B", PortWWN: "20110002AC021F4B"},
 		{Node: 0, Slot: 2, CardPort: 1, Mode: portModeTarget, LinkState: linkReady, Type: 8, Protocol: protocolISCSI,
 			Label: "iSCSI01", IPAddr: "10.0.0.11", ISCSIName: "iqn.2000-05.com.3pardata:20210002ac021f4b", HWAddr: "98F2B3E01A21"},
 		{Node: 1, Slot: 2, CardPort: 1, Mode: portModeTarget, LinkState: linkReady, Type: 8, Protocol: protocolISCSI,
 			Label: "iSCSI11", IPAddr: unspecifiedIP, ISCSIName: "iqn.2000-05.com.3pardata:21210002ac021f4b", HWAddr: "98F2B3E01B21",
-			VLANTagged: true, ISCSIVlans: []simISCSIVlanState{{IPAddr: "10.0.1.12", VlanTag: 100, Netmask: "255.255.255.0", Gateway: "10.0.1.1", MTU: 1500}}},
+			VLANTagged: true, ISCSIVlans: []ISCSIVlanState{{IPAddr: "10.0.1.12", VlanTag: 100, Netmask: "255.255.255.0", Gateway: "10.0.1.1", MTU: 1500}}},
 		{Node: 0, Slot: 3, CardPort: 1, Mode: portModeTarget, LinkState: linkReady, Type: 3, Protocol: protocolNVMe,
 			Label: "NVMe01", NodeWWN: "10.0.0.21", HWAddr: "98F2B3E01A31"},
 		{Node: 1, Slot: 3, CardPort: 1, Mode: portModeTarget, LinkState: linkLossSync, Type: 3, Protocol: protocolNVMe,
@@ -125,11 +87,11 @@ type portJSON struct {
 	Device        []string           `json:"device"`
 }
 
-func vlansWire(p simPortState) []iscsiVlanJSON {
+func vlansWire(p PortState) []iscsiVlanJSON {
 	out := []iscsiVlanJSON{}
 	vlans := p.ISCSIVlans
 	if p.UntaggedIPAddr != "" {
-		vlans = append([]simISCSIVlanState{{IPAddr: p.UntaggedIPAddr, Netmask: "255.255.255.0", MTU: 1500}}, vlans...)
+		vlans = append([]ISCSIVlanState{{IPAddr: p.UntaggedIPAddr, Netmask: "255.255.255.0", MTU: 1500}}, vlans...)
 	}
 	for _, v := range vlans {
 		out = append(out, iscsiVlanJSON{IPAddr: v.IPAddr, Netmask: v.Netmask, Gateway: v.Gateway, VlanTag: v.VlanTag,
@@ -138,9 +100,9 @@ func vlansWire(p simPortState) []iscsiVlanJSON {
 	return out
 }
 
-func portWire(p simPortState) portJSON {
-	j := portJSON{PortPos: portPosJSON{p.Node, p.Slot, p.CardPort}, Mode: p.Mode, LinkState: p.LinkState,
-		Type: p.Type, Protocol: p.Protocol, Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
+func portWire(p PortState) portJSON {
+	j := portJSON{PortPos: portPosJSON{p.Node, p.Slot, p.CardPort}, Mode: int(p.Mode), LinkState: int(p.LinkState),
+		Type: int(p.Type), Protocol: int(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
 		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, FailoverState: 1, Device: []string{}}
 	if p.Protocol == protocolISCSI {
 		vlan := 2
@@ -161,7 +123,7 @@ func portWire(p simPortState) portJSON {
 // protocol, or nil. Callers hold e.mu.
 func (e *engine) firstReadyPort(protocol int) *portPosJSON {
 	for _, p := range e.ports {
-		if p.Protocol == protocol && p.LinkState == linkReady && p.Mode == portModeTarget {
+		if int(p.Protocol) == protocol && p.LinkState == linkReady && p.Mode == portModeTarget {
 			return &portPosJSON{p.Node, p.Slot, p.CardPort}
 		}
 	}
@@ -187,19 +149,19 @@ func parsePortPos(s string) (portPosJSON, bool) {
 
 // portIndex returns the index of the port at pos, or -1. Callers hold e.mu.
 func (e *engine) portIndex(pos portPosJSON) int {
-	return slices.IndexFunc(e.ports, func(p simPortState) bool {
+	return slices.IndexFunc(e.ports, func(p PortState) bool {
 		return p.Node == pos.Node && p.Slot == pos.Slot && p.CardPort == pos.CardPort
 	})
 }
 
-func (e *engine) findPort(s string) (simPortState, *apiError) {
+func (e *engine) findPort(s string) (PortState, *apiError) {
 	pos, ok := parsePortPos(s)
 	if !ok {
-		return simPortState{}, errBadRequest(codePortSpecification, "invalid port specification %q", s)
+		return PortState{}, errBadRequest(codePortSpecification, "invalid port specification %q", s)
 	}
 	i := e.portIndex(pos)
 	if i < 0 {
-		return simPortState{}, errNotFound(codeNonExistentPort, "port does not exist: %s", s)
+		return PortState{}, errNotFound(codeNonExistentPort, "port does not exist: %s", s)
 	}
 	return e.ports[i], nil
 }
@@ -233,7 +195,7 @@ type portVlansJSON struct {
 // listPortVlans handles GET /ports/{n:s:p}/iSCSIVlans. HPE's sources differ
 // on the answer's shape: the python client (2023) reads an object with an
 // "iSCSIVlans" member, the default here; the PowerShell toolkit reads the
-// collection envelope, Config.ISCSIVlansEnvelope.
+// collection envelope, simConfig.ISCSIVlansEnvelope.
 func (e *engine) listPortVlans(req *request) response {
 	e.lock()
 	defer e.unlock()
@@ -248,15 +210,25 @@ func (e *engine) listPortVlans(req *request) response {
 }
 
 // SetPorts replaces the array's ports.
-func (e *engine) SetPorts(ports []simPortState) {
+func (e *engine) SetPorts(ports []PortState) {
 	e.mu.Lock()
-	e.ports = slices.Clone(ports)
+	e.ports = clonePorts(ports)
 	e.mu.Unlock()
 }
 
 // Ports returns the array's ports.
-func (e *engine) Ports() []simPortState {
+func (e *engine) Ports() []PortState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return slices.Clone(e.ports)
+	return clonePorts(e.ports)
+}
+
+// clonePorts copies ports, their VLAN lists included, so that a caller's
+// slice and the array's never share memory.
+func clonePorts(ports []PortState) []PortState {
+	out := slices.Clone(ports)
+	for i := range out {
+		out[i].ISCSIVlans = slices.Clone(out[i].ISCSIVlans)
+	}
+	return out
 }

@@ -36,14 +36,6 @@ type qosRule struct {
 	settings qosBody
 }
 
-// QoSRuleState is a test's view of one QoS rule.
-type simQoSRuleState struct {
-	Target       string // "vvset:<set>" or "sys:all_others"
-	Enabled      bool
-	IOMaxLimit   int64
-	BwMaxLimitKB int64
-}
-
 // qosBody holds the members HPE's mock server accepts (_validate_qos_input).
 type qosBody struct {
 	Name           *string `json:"name,omitempty"`
@@ -88,14 +80,14 @@ func (r *qosRule) wire() qosJSON {
 }
 
 // QoSRule returns a test's view of the rule of target ("vvset:<set>" or "sys:all_others").
-func (e *engine) QoSRule(target string) (simQoSRuleState, bool) {
+func (e *engine) QoSRule(target string) (QoSRuleState, bool) {
 	e.lock()
 	defer e.unlock()
 	r := e.qos[target]
 	if r == nil {
-		return simQoSRuleState{}, false
+		return QoSRuleState{}, false
 	}
-	s := simQoSRuleState{Target: r.key(), Enabled: r.settings.Enable == nil || *r.settings.Enable}
+	s := QoSRuleState{Target: r.key(), Enabled: r.settings.Enable == nil || *r.settings.Enable}
 	if r.settings.IOMaxLimit != nil {
 		s.IOMaxLimit = *r.settings.IOMaxLimit
 	}

@@ -19,7 +19,7 @@ func TestQoS(t *testing.T) {
 	c.fails(400, codeMissingRequired, "POST", "/qos", map[string]any{"name": "gold"})
 	c.fails(400, codeInvalidInput, "POST", "/qos", map[string]any{"name": "gold", "type": 1, "ioMax": 1})
 	c.fails(400, codeBelowRange, "POST", "/qos", map[string]any{"name": "x", "type": 1, "ioMaxLimit": -1})
-	c.fails(400, simPlaceholderCode, "POST", "/qos", map[string]any{"name": "x", "type": 1, "ioMinGoal": 10, "ioMaxLimit": 5})
+	c.fails(400, PlaceholderCode, "POST", "/qos", map[string]any{"name": "x", "type": 1, "ioMinGoal": 10, "ioMaxLimit": 5})
 
 	got := c.ok(200, "GET", "/qos/vvset:gold", nil).json(t)
 	assert.Equal(t, "gold", got["name"])
@@ -33,10 +33,10 @@ func TestQoS(t *testing.T) {
 	assert.False(t, st.Enabled)
 	assert.EqualValues(t, 6000, st.IOMaxLimit)
 	assert.EqualValues(t, 102400, st.BwMaxLimitKB, "members not sent are kept")
-	c.fails(400, simPlaceholderCode, "PUT", "/qos/vvset:gold", map[string]any{"ioMinGoal": 7000})
+	c.fails(400, PlaceholderCode, "PUT", "/qos/vvset:gold", map[string]any{"ioMinGoal": 7000})
 
 	// A volume set that a rule targets cannot be deleted (VVSET_QOS_TARGET).
-	c.fails(409, simPlaceholderCode, "DELETE", "/volumesets/gold", nil)
+	c.fails(409, PlaceholderCode, "DELETE", "/volumesets/gold", nil)
 	c.ok(200, "PUT", "/volumesets/gold", map[string]any{"newName": "gold2"})
 	c.ok(200, "GET", "/qos/vvset:gold2", nil)
 

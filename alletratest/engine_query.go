@@ -6,21 +6,21 @@ import (
 	"strings"
 )
 
-// Schema lists the fields (and bracketed sub-collections) a resource's
+// schema lists the fields (and bracketed sub-collections) a resource's
 // WSAPI query may name.
 type schema struct {
 	Fields map[string]bool
 	Subs   map[string]*schema
 }
 
-// Record is a resource as the query evaluator sees it: field values (a field
+// record is a resource as the query evaluator sees it: field values (a field
 // may hold several, e.g. setmembers) and sub-collections (e.g. iSCSIPaths).
 type record struct {
 	Fields map[string][]string
 	Subs   map[string][]record
 }
 
-// Node is a parsed WSAPI query expression.
+// node is a parsed WSAPI query expression.
 type node struct {
 	Op    string  // "OR", "AND", "EQ" (field==value) or "SUB" (field[expr])
 	Field string  // for EQ and SUB
@@ -28,7 +28,7 @@ type node struct {
 	Kids  []*node // for OR, AND (two or more) and SUB (one)
 }
 
-// Query is a compiled query; a nil *Query matches everything.
+// query is a compiled query; a nil *query matches everything.
 type query struct{ root *node }
 
 // Match reports whether r satisfies the query.
@@ -98,7 +98,7 @@ func (e *engine) queryFrom(req *request, s *schema) (*query, *apiError) {
 	return q, nil
 }
 
-// CompileQuery parses the value of a query parameter, which must be wrapped
+// compileQuery parses the value of a query parameter, which must be wrapped
 // in double quotes ("name==x OR name==y"), and checks it against s.
 func compileQuery(raw string, s *schema) (*query, error) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
@@ -194,7 +194,7 @@ type parser struct {
 	depth int
 }
 
-// ParseQuery parses a WSAPI query expression (without the outer quotes):
+// parseQuery parses a WSAPI query expression (without the outer quotes):
 // terms "field==value" or "field EQ value", sub-properties "field[expr]",
 // parentheses, and OR / AND (AND binds tighter; both case-insensitive).
 func parseQuery(s string) (*node, error) {

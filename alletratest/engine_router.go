@@ -140,37 +140,32 @@ next:
 	return nil, nil, nil, false
 }
 
-// Route is a URL template the simulator serves and its methods.
-type simRoute struct {
-	Template string
-	Methods  []string // sorted
-}
-
-// Routes returns every route the simulator serves, in table order.
-func simRoutes() []simRoute {
-	out := make([]simRoute, 0, len(routes))
+// Routes returns every route the simulator serves, in table order: the ones
+// InjectFault accepts and Server.Requests counts.
+func Routes() []Route {
+	out := make([]Route, 0, len(routes))
 	for _, rt := range routes {
 		ms := make([]string, 0, len(rt.methods))
 		for m := range rt.methods {
 			ms = append(ms, m)
 		}
 		slices.Sort(ms)
-		out = append(out, simRoute{Template: rt.template, Methods: ms})
+		out = append(out, Route{Template: rt.template, Methods: ms})
 	}
 	return out
 }
 
-// RouteOf returns the route that an escaped path, or a route template,
+// routeOf returns the route that an escaped path, or a route template,
 // matches.
-func routeOf(path string) (simRoute, bool) {
+func routeOf(path string) (Route, bool) {
 	rt, _, _, ok := match(path)
 	if !ok {
-		return simRoute{}, false
+		return Route{}, false
 	}
-	for _, r := range simRoutes() {
+	for _, r := range Routes() {
 		if r.Template == rt.template {
 			return r, true
 		}
 	}
-	return simRoute{}, false
+	return Route{}, false
 }

@@ -15,12 +15,9 @@ import (
 	"time"
 )
 
-// SessionHeader is the WSAPI session key header.
-const simSessionHeader = "X-HP3PAR-WSAPI-SessionKey"
-
 const maxBody = 16 << 20
 
-// Server is a running simulated array: an Engine behind an httptest server.
+// simServer is a running simulated array: an engine behind an httptest server.
 type simServer struct {
 	// URL is the base URL, e.g. https://127.0.0.1:40123 (without /api/v1).
 	URL string
@@ -33,7 +30,7 @@ type simServer struct {
 	closeOnce sync.Once
 }
 
-// NewServer starts a simulated array configured by cfg.
+// newSimServer starts a simulated array configured by cfg.
 func newSimServer(cfg simConfig) *simServer {
 	s := &simServer{Engine: newEngine(cfg), done: make(chan struct{}), tls: !cfg.PlainHTTP}
 	var h http.Handler = s
@@ -117,18 +114,18 @@ func (s *simServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fault, faulted := e.takeFault(r.Method, rt.template)
 	if faulted {
 		switch fault.Kind {
-		case simFaultStatus:
+		case FaultStatus:
 			st := fault.Status
 			if st == 0 {
 				st = http.StatusInternalServerError
 			}
-			fe := apiErr(st, fault.Code, "injected fault")
+			fe := apiErr(st, int(fault.Code), "injected fault")
 			fe.omitCode = fault.Code == 0 // an injected fault is exactly what the test asked for
 			s.write(w, r, errResponse(fe), false)
 			return
-		case simFaultDropBeforeCommit:
+		case FaultDropBeforeCommit:
 			panic(http.ErrAbortHandler)
-		case simFaultHTMLBody:
+		case FaultHTMLBody:
 			writeHTML(w, fault.Status)
 			return
 		}
@@ -136,7 +133,7 @@ func (s *simServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := &request{method: r.Method, route: rt.template, params: params, raw: raw, query: r.URL.Query()}
 	needAuth := !rt.noAuth[r.Method] || (rt.template == "/api" && e.cfg.Build >= buildAPINeedsSession)
 	if needAuth {
-		sess, aerr := e.acquireSession(r.Header.Get(simSessionHeader))
+		sess, aerr := e.acquireSession(r.Header.Get(SessionHeader))
 		if aerr != nil {
 			s.write(w, r, errResponse(aerr), false)
 			return
@@ -154,7 +151,7 @@ func (s *simServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		req.user = sess.user
 	}
-	if faulted && fault.Kind == simFaultDelay {
+	if faulted && fault.Kind == FaultDelay {
 		// The key stays in use (and its serialisation slot held) while the
 		// array is slow.
 		t := time.NewTimer(fault.Delay)
@@ -172,10 +169,10 @@ func (s *simServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req.body = body
 	resp := h(e, req)
-	if faulted && fault.Kind == simFaultCommitThenDrop {
+	if faulted && fault.Kind == FaultCommitThenDrop {
 		panic(http.ErrAbortHandler)
 	}
-	s.write(w, r, resp, faulted && fault.Kind == simFaultTruncateList)
+	s.write(w, r, resp, faulted && fault.Kind == FaultTruncateList)
 }
 
 func writeHTML(w http.ResponseWriter, status int) {

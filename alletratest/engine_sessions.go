@@ -9,7 +9,7 @@ type session struct {
 	key      string
 	user     string
 	lastUsed time.Time
-	inflight int           // requests currently using the key (guarded by Engine.mu)
+	inflight int           // requests currently using the key (guarded by engine.mu)
 	sem      chan struct{} // one slot: per-key serialisation
 }
 

@@ -56,7 +56,7 @@ func TestAPIVersionNeedsSessionOnNewBuilds(t *testing.T) {
 
 func TestSessionIdleExpiry(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk})
 	c.ok(200, "GET", "/system", nil)
 	clk.Advance(14 * time.Minute)
@@ -96,7 +96,7 @@ func TestSessionLimitAndLogout(t *testing.T) {
 func TestLogoutWhileKeyInUse(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, simConfig{})
-	c.srv.Engine.InjectFault("GET", "/api/v1/system", simFault{Kind: simFaultDelay, Delay: 300 * time.Millisecond})
+	c.srv.Engine.InjectFault("GET", "/api/v1/system", Fault{Kind: FaultDelay, Delay: 300 * time.Millisecond})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -121,7 +121,7 @@ func TestSerializedSessions(t *testing.T) {
 	t.Parallel()
 	c := newTC(t, simConfig{SerializedSessions: true})
 	c.srv.Engine.ResetStats()
-	c.srv.Engine.InjectFault("GET", "/api/v1/system", simFault{Kind: simFaultDelay, Delay: 20 * time.Millisecond, Times: -1})
+	c.srv.Engine.InjectFault("GET", "/api/v1/system", Fault{Kind: FaultDelay, Delay: 20 * time.Millisecond, Times: -1})
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range 5 {

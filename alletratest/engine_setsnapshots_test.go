@@ -33,10 +33,10 @@ func TestVolumeSetSnapshot(t *testing.T) {
 	assert.Equal(t, []string{"a-s0", "b-s1"}, bk.Members)
 
 	c.fails(409, codeExistentVolume, "POST", "/volumesets/pool1", snap(map[string]any{"name": "@vvname@-s@count@"}))
-	c.fails(400, simPlaceholderCode, "POST", "/volumesets/pool1", snap(map[string]any{"name": "same"})) // INV_INPUT_DUP_NAME
-	c.fails(400, codeIllegalChar, "POST", "/volumesets/pool1", snap(map[string]any{"name": "@y@"}))     // unknown pattern
+	c.fails(400, PlaceholderCode, "POST", "/volumesets/pool1", snap(map[string]any{"name": "same"})) // INV_INPUT_DUP_NAME
+	c.fails(400, codeIllegalChar, "POST", "/volumesets/pool1", snap(map[string]any{"name": "@y@"}))  // unknown pattern
 	c.fails(404, codeNonExistentSet, "POST", "/volumesets/none", snap(map[string]any{"name": "x@count@"}))
-	c.fails(404, simPlaceholderCode, "POST", "/volumesets/empty", snap(map[string]any{"name": "x@count@"})) // EMPTY_SET
+	c.fails(404, PlaceholderCode, "POST", "/volumesets/empty", snap(map[string]any{"name": "x@count@"})) // EMPTY_SET
 	c.fails(404, codeNonExistentSet, "POST", "/volumesets/pool1", snap(map[string]any{"name": "z@count@", "addToSet": "none"}))
 	c.fails(409, codeExistentID, "POST", "/volumesets/pool1", snap(map[string]any{"name": "z@count@", "id": 900}))
 	c.fails(400, codeMissingRequired, "POST", "/volumesets/pool1", snap(map[string]any{"readOnly": true}))

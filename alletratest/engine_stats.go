@@ -5,17 +5,6 @@ import (
 	"sync"
 )
 
-// Stats are the simulator's request counters.
-type simStats struct {
-	Logins        int            // successful POST /credentials
-	FailedLogins  int            // refused POST /credentials (bad credentials, session limit)
-	Logouts       int            // successful DELETE /credentials/{key}
-	LiveSessions  int            // session keys alive now
-	Requests      map[string]int // by "METHOD route-template", e.g. "POST /api/v1/volumes"
-	Connections   int            // TCP connections accepted
-	MaxConcurrent int            // most requests in flight at the same time
-}
-
 type statsCounter struct {
 	mu            sync.Mutex
 	logins        int
@@ -49,12 +38,12 @@ func (s *statsCounter) end() { s.add(func(s *statsCounter) { s.inflight-- }) }
 func (e *engine) ConnOpened() { e.stats.add(func(s *statsCounter) { s.connections++ }) }
 
 // Stats returns a copy of the counters.
-func (e *engine) Stats() simStats {
+func (e *engine) Stats() Stats {
 	live := e.Sessions()
 	s := &e.stats
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return simStats{
+	return Stats{
 		Logins: s.logins, FailedLogins: s.failedLogins, Logouts: s.logouts, LiveSessions: live,
 		Requests: maps.Clone(s.requests), Connections: s.connections, MaxConcurrent: s.maxConcurrent,
 	}

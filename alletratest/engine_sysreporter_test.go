@@ -11,7 +11,7 @@ import (
 
 func TestSystemReporter(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch.Add(7 * time.Minute))
+	clk := NewManualClock(epoch.Add(7 * time.Minute))
 	c := newTC(t, simConfig{Clock: clk, CPGs: []string{defaultCPG, "FC_r6"}})
 	c.volume("v1", 1024)
 	c.iscsiHost("h1", iqn1)
@@ -56,7 +56,7 @@ func TestSystemReporter(t *testing.T) {
 	c.fails(400, codeInvalidInput, "GET", "/systemreporter/attime/cpgstatistics/hires;groupby:wwn", nil)
 	c.fails(400, codeInvalidInput, "GET", "/systemreporter/attime/cpgstatistics/hires;name", nil)
 	c.fails(501, codeUnsupportedOperation, "GET", "/systemreporter/attime/cpgstatistics/hires;summary:max", nil)
-	c.fails(400, simPlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires"+qs("sampleTime EQ 3"), nil)
-	c.fails(400, simPlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
-	c.fails(400, simPlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope%22", nil)
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires"+qs("sampleTime EQ 3"), nil)
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope", nil)
+	c.fails(400, PlaceholderCode, "GET", "/systemreporter/attime/cpgstatistics/hires?query=nope%22", nil)
 }

@@ -31,7 +31,7 @@ func (e *engine) apiVersion(_ *request) response {
 	return okJSON(apiVersionJSON{Major: 1, Minor: minor, Build: e.cfg.Build})
 }
 
-// mib is a capacity in MiB. With Config.FloatCapacities it is written as an
+// mib is a capacity in MiB. With simConfig.FloatCapacities it is written as an
 // integral JSON float (35549184.0): the guide types system capacities as
 // numbers, and HPE's own test fixtures write them so.
 type mib struct {

@@ -28,7 +28,7 @@ func TestPortsSystemAndSpace(t *testing.T) {
 	c.fails(400, codePortSpecification, "GET", "/ports/x:1", nil)
 	c.fails(404, codeNonExistentPort, "GET", "/ports/9:9:9", nil)
 
-	c.srv.Engine.SetPorts([]simPortState{{Node: 2, Slot: 2, CardPort: 2, Protocol: protocolISCSI, LinkState: linkReady, Mode: portModeTarget, IPAddr: "192.0.2.1"}})
+	c.srv.Engine.SetPorts([]PortState{{Node: 2, Slot: 2, CardPort: 2, Protocol: protocolISCSI, LinkState: linkReady, Mode: portModeTarget, IPAddr: "192.0.2.1"}})
 	assert.Len(t, c.ok(200, "GET", "/ports", nil).members(t), 1)
 	assert.Len(t, c.srv.Engine.Ports(), 1)
 

@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"net/http"
 	"strconv"
 	"time"
@@ -30,23 +32,10 @@ type task struct {
 	fail          bool
 }
 
-// TaskState is a test's view of one task.
-type simTaskState struct {
-	ID       int
-	Type     int // 1 VV_COPY, 4 PROMOTE_SV, 18 ONLINE_COPY
-	Name     string
-	Status   int // 1 DONE, 2 ACTIVE, 3 CANCELLED, 4 FAILED
-	Priority int
-	User     string
-	Source   string // source volume (the snapshot for a promote)
-	Dest     string // destination volume (the parent for a promote)
-	Start    time.Time
-	Finish   time.Time // zero while active
-}
-
-func (t *task) state() simTaskState {
-	return simTaskState{ID: t.id, Type: t.typ, Name: t.name, Status: t.status, Priority: t.priority,
-		User: t.user, Source: t.src, Dest: t.dest, Start: t.start, Finish: t.finish}
+func (t *task) state() TaskState {
+	return TaskState{ID: t.id, Type: alletra.TaskType(t.typ), Name: t.name, Status: alletra.TaskStatus(t.status),
+		Priority: alletra.TaskPriority(t.priority),
+		User:     t.user, Source: t.src, Dest: t.dest, Start: t.start, Finish: t.finish}
 }
 
 type taskJSON struct {
@@ -226,10 +215,10 @@ func (e *engine) SetTaskDuration(d time.Duration) {
 }
 
 // Tasks returns every task, oldest first.
-func (e *engine) Tasks() []simTaskState {
+func (e *engine) Tasks() []TaskState {
 	e.lock()
 	defer e.unlock()
-	out := make([]simTaskState, 0, len(e.tasks))
+	out := make([]TaskState, 0, len(e.tasks))
 	for _, t := range e.tasks {
 		out = append(out, t.state())
 	}
@@ -240,7 +229,7 @@ func (e *engine) Tasks() []simTaskState {
 // the engine's clock and has no effect on any object: a fixture for suites
 // that expect the array to have tasks (HPE's python client lists them and
 // reads the first). It returns the task.
-func (e *engine) StartTask(typ int, name string, d time.Duration) simTaskState {
+func (e *engine) StartTask(typ int, name string, d time.Duration) TaskState {
 	e.lock()
 	defer e.unlock()
 	saved := e.taskDur

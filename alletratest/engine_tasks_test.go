@@ -34,8 +34,8 @@ func TestSnapshotsAndInstantTasks(t *testing.T) {
 	c.fails(400, codeMissingRequired, "POST", "/volumes/c-A", map[string]any{"action": "createSnapshot", "parameters": map[string]any{}})
 
 	s, _ := c.srv.Engine.Volume("sc-S1")
-	assert.Equal(t, copyVirtual, s.CopyType)
-	assert.Equal(t, provSnap, s.ProvisioningType)
+	assert.EqualValues(t, copyVirtual, s.CopyType)
+	assert.EqualValues(t, provSnap, s.ProvisioningType)
 	assert.Equal(t, "c-A", s.CopyOf)
 	assert.True(t, s.ReadOnly)
 	assert.EqualValues(t, 1024, s.SizeMiB)
@@ -52,7 +52,7 @@ func TestSnapshotsAndInstantTasks(t *testing.T) {
 	assert.EqualValues(t, taskTypeVVCopy, task["type"])
 	x, _ := c.srv.Engine.Volume("c-X")
 	assert.Equal(t, "A", x.Content)
-	assert.Equal(t, copyBase, x.CopyType)
+	assert.EqualValues(t, copyBase, x.CopyType)
 
 	snaps := c.ok(200, "GET", "/volumes"+qs(`copyOf==c-A AND copyType==3`), nil).members(t)
 	require.Len(t, snaps, 2)
@@ -91,7 +91,7 @@ func TestPromoteRefusals(t *testing.T) {
 
 func TestSlowCopyOnManualClock(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: 10 * time.Minute, SessionIdleTimeout: time.Hour})
 	c.volume("src", 1024)
 	c.volume("dst", 2048)
@@ -99,7 +99,7 @@ func TestSlowCopyOnManualClock(t *testing.T) {
 	id := c.taskID(pcopy(c, "src", "dst"))
 
 	d, _ := c.srv.Engine.Volume("dst")
-	assert.Equal(t, copyPhysical, d.CopyType)
+	assert.EqualValues(t, copyPhysical, d.CopyType)
 	assert.Equal(t, "src", d.CopyOf)
 	task := c.ok(200, "GET", "/tasks/"+strconv.Itoa(id), nil).json(t)
 	assert.EqualValues(t, taskActive, task["status"])
@@ -116,25 +116,25 @@ func TestSlowCopyOnManualClock(t *testing.T) {
 	assert.Contains(t, r.json(t)["desc"], "INV_OPERATION_VV_PCOPY_IN_PROGRESS")
 
 	clk.Advance(9 * time.Minute)
-	assert.Equal(t, taskActive, c.srv.Engine.Tasks()[0].Status)
+	assert.EqualValues(t, taskActive, c.srv.Engine.Tasks()[0].Status)
 	content, _ := c.srv.Engine.Content("dst")
 	assert.Empty(t, content)
 	clk.Advance(time.Minute)
 	// Accessors settle tasks too.
 	ts := c.srv.Engine.Tasks()
-	assert.Equal(t, taskDone, ts[0].Status)
+	assert.EqualValues(t, taskDone, ts[0].Status)
 	assert.Equal(t, epoch.Add(10*time.Minute), ts[0].Finish)
 	content, _ = c.srv.Engine.Content("dst")
 	assert.Equal(t, "TOKEN", content)
 	d, _ = c.srv.Engine.Volume("dst")
-	assert.Equal(t, copyBase, d.CopyType)
+	assert.EqualValues(t, copyBase, d.CopyType)
 	assert.Empty(t, d.CopyOf)
 	c.ok(200, "DELETE", "/volumes/dst", nil)
 }
 
 func TestTaskCancelFailAndErrors(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: time.Minute, SessionIdleTimeout: time.Hour})
 	c.volume("src", 256)
 	c.volume("dst", 256)
@@ -180,7 +180,7 @@ func TestTaskCancelInactiveHasNoCode(t *testing.T) {
 // A fixture task stays active for its time on the clock and changes nothing.
 func TestStartTaskFixture(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, SessionIdleTimeout: 2 * time.Hour})
 	ts := c.srv.Engine.StartTask(16, "background", time.Hour)
 	got := c.ok(200, "GET", "/tasks/"+itoa(ts.ID), nil).json(t)

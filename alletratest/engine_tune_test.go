@@ -10,14 +10,14 @@ import (
 
 func TestTuneVolume(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: time.Minute, CPGs: []string{defaultCPG, "FC_r6"}})
 	c.volume("v1", 256)
 	r := c.ok(200, "PUT", "/volumes/v1", map[string]any{"action": 6, "tuneOperation": 1, "userCPG": "FC_r6", "conversionOperation": 2})
 	id := c.taskID(r)
 	v, _ := c.srv.Engine.Volume("v1")
 	assert.Equal(t, "FC_r6", v.CPG)
-	assert.Equal(t, provFull, v.ProvisioningType)
+	assert.EqualValues(t, provFull, v.ProvisioningType)
 	task := c.ok(200, "GET", "/tasks/"+itoa(id), nil).json(t)
 	assert.EqualValues(t, taskTypeConvertVV, task["type"])
 	assert.EqualValues(t, taskActive, task["status"])
@@ -48,7 +48,7 @@ func TestTuneVolume(t *testing.T) {
 
 func TestResyncCopy(t *testing.T) {
 	t.Parallel()
-	clk := newSimManualClock(epoch)
+	clk := NewManualClock(epoch)
 	c := newTC(t, simConfig{Clock: clk, TaskDuration: time.Minute})
 	c.volume("src", 256)
 	c.volume("dst", 256)
@@ -59,7 +59,7 @@ func TestResyncCopy(t *testing.T) {
 	}
 	c.ok(200, "POST", "/volumes/src", copyBody(true))
 	// A resync while the offline copy runs: INV_OPERATION_VV_PCOPY_IN_PROGRESS, a named 409 with no public number.
-	c.fails(409, simPlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
+	c.fails(409, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
 	clk.Advance(time.Minute)
 	require.NoError(t, c.srv.Engine.WriteContent("src", "two"))
 	r := c.ok(200, "PUT", "/volumes/dst", map[string]any{"action": 2})
@@ -70,13 +70,13 @@ func TestResyncCopy(t *testing.T) {
 	assert.Equal(t, "two", got)
 	clk.Advance(time.Minute)
 
-	c.fails(404, simPlaceholderCode, "PUT", "/volumes/other", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
+	c.fails(404, PlaceholderCode, "PUT", "/volumes/other", map[string]any{"action": 2}) // NON_EXISTENT_VVCOPY
 	c.fails(404, codeNonExistentVolume, "PUT", "/volumes/nope", map[string]any{"action": 2})
 	c.fails(400, codeInvalidInput, "PUT", "/volumes/dst", map[string]any{"action": 2, "bogus": true})
 	// A copy without a saved snapshot cannot be resynchronised.
 	c.ok(200, "POST", "/volumes/src", copyBody(false))
 	clk.Advance(time.Minute)
-	c.fails(404, simPlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
+	c.fails(404, PlaceholderCode, "PUT", "/volumes/dst", map[string]any{"action": 2})
 }
 
 // A tune to conversion 4 (DECO: dedup + compression) leaves the volume

@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,22 +30,9 @@ type vlun struct {
 	typ        int
 }
 
-// VLUNState is a test's view of one VLUN record (a template when Active is
-// false, otherwise one active path).
-type simVLUNState struct {
-	VolumeName   string
-	LUN          int
-	Hostname     string
-	Active       bool
-	PortPos      string // "n:s:p", empty for host templates
-	RemoteName   string
-	SubsystemNQN string
-	Type         int // 3 HOST, 4 MATCHED_SET
-}
-
-func (l *vlun) state() simVLUNState {
-	s := simVLUNState{VolumeName: l.volumeName, LUN: l.lun, Hostname: l.hostname, Active: l.active,
-		RemoteName: l.remoteName, SubsystemNQN: l.subsysNQN, Type: l.typ}
+func (l *vlun) state() VLUNState {
+	s := VLUNState{VolumeName: l.volumeName, LUN: l.lun, Hostname: l.hostname, Active: l.active,
+		RemoteName: l.remoteName, SubsystemNQN: l.subsysNQN, Type: alletra.VLUNType(l.typ)}
 	if l.portPos != nil {
 		s.PortPos = fmt.Sprintf("%d:%d:%d", l.portPos.Node, l.portPos.Slot, l.portPos.CardPort)
 	}

@@ -22,7 +22,7 @@ func TestVLUNsISCSI(t *testing.T) {
 	require.Len(t, recs, 6)
 	assert.False(t, recs[0].Active)
 	assert.Empty(t, recs[0].PortPos)
-	assert.Equal(t, vlunTypeHost, recs[0].Type)
+	assert.EqualValues(t, vlunTypeHost, recs[0].Type)
 	assert.True(t, recs[1].Active)
 	assert.Equal(t, "0:2:1", recs[1].PortPos)
 	assert.Equal(t, iqn1, recs[1].RemoteName)

@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -56,33 +58,10 @@ func reduction(on bool) int {
 	return reductionNo
 }
 
-// VolumeState is a test's view of one volume or snapshot.
-type simVolumeState struct {
-	ID               int
-	UUID             string
-	Name             string
-	CPG              string // user CPG
-	SnapCPG          string
-	SizeMiB          int64
-	ProvisioningType int // 1 FULL, 2 TPVV, 3 SNP, 6 TDVV
-	CopyType         int // 1 BASE, 2 PHYSICAL_COPY, 3 VIRTUAL_COPY
-	CopyOf           string
-	ReadOnly         bool
-	WWN              string
-	NGUID            string
-	Comment          string
-	Content          string // the simulated data token
-	UsedMiB          int64  // what GET reports as totalUsedMiB; follows WriteContent
-	Compressed       bool   // compressionState 1 (created with compression or reduce)
-	Created          time.Time
-	Expiration       time.Time // zero when unset
-	Retention        time.Time // zero when unset
-}
-
-func (v *volume) state() simVolumeState {
-	return simVolumeState{
+func (v *volume) state() VolumeState {
+	return VolumeState{
 		ID: v.id, UUID: v.uuid, Name: v.name, CPG: v.cpg, SnapCPG: v.snapCPG, SizeMiB: v.sizeMiB,
-		ProvisioningType: v.provType, CopyType: v.copyType, CopyOf: v.copyOf, ReadOnly: v.readOnly,
+		ProvisioningType: alletra.ProvisioningType(v.provType), CopyType: alletra.CopyType(v.copyType), CopyOf: v.copyOf, ReadOnly: v.readOnly,
 		WWN: wwnFor(v.id), NGUID: nguidFor(v.id), Comment: v.comment, Content: v.content,
 		UsedMiB: v.usedMiB, Compressed: v.compressed,
 		Created: v.created, Expiration: v.expires, Retention: v.retained,
@@ -143,7 +122,7 @@ type volumeJSON struct {
 
 // wire is the volume as GET /volumes answers it. LXD's client reads
 // compressionState, deduplicationState and totalUsedMiB; totalUsedMiB
-// follows what was written (Engine.WriteContent). No public answer shows a
+// follows what was written (engine.WriteContent). No public answer shows a
 // "reduce" member: a reduced (Primera DECO) volume shows as
 // provisioningType 6 with both states 1.
 func (v *volume) wire() volumeJSON {

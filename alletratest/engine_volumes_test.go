@@ -29,7 +29,7 @@ func TestVolumeCreateGetListDelete(t *testing.T) {
 	st, ok := c.srv.Engine.Volume("tiny")
 	require.True(t, ok)
 	assert.EqualValues(t, 256, st.SizeMiB)
-	assert.Equal(t, provTDVV, st.ProvisioningType)
+	assert.EqualValues(t, provTDVV, st.ProvisioningType)
 
 	list := c.ok(200, "GET", "/volumes", nil)
 	assert.Len(t, list.members(t), 2)
@@ -87,7 +87,7 @@ func TestVolumeNameLimitOption(t *testing.T) {
 	old := newTC(t, simConfig{Build: 30103230})
 	old.ok(201, "POST", "/volumes", map[string]any{"name": "fat", "cpg": "SSD_r6", "sizeMiB": 256, "snapCPG": "SSD_r6"})
 	v, _ := old.srv.Engine.Volume("fat")
-	assert.Equal(t, provFull, v.ProvisioningType)
+	assert.EqualValues(t, provFull, v.ProvisioningType)
 }
 
 func TestVolumeGrowAndModify(t *testing.T) {
@@ -180,7 +180,7 @@ func TestVolumeDataReductionAndUsedSpace(t *testing.T) {
 }
 
 // The default name limit follows the build: a build the simulator presents
-// as Alletra MP (from BuildNoSnapCPG) accepts the 34–37-character names LXD
+// as Alletra MP (from buildNoSnapCPG) accepts the 34–37-character names LXD
 // creates there; 3PAR-era builds keep name31. Host names keep 31 everywhere
 // (hpe-storage/csi-driver#460).
 func TestDefaultNameLimitFollowsBuild(t *testing.T) {

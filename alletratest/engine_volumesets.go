@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,16 +24,6 @@ type volumeSet struct {
 	priority   int // taskPriority of the last modify that set one; 0 if none
 }
 
-// VolumeSetState is a test's view of one volume set.
-type simVolumeSetState struct {
-	ID               int
-	Name             string
-	Comment          string
-	Members          []string
-	FlashCachePolicy int // 1 enabled, 2 disabled (the default)
-	Priority         int // the last priority a modify set (1 high - 3 low), 0 if none
-}
-
 type volumeSetJSON struct {
 	ID               int      `json:"id"`
 	UUID             string   `json:"uuid"`
@@ -48,9 +40,9 @@ func (s *volumeSet) wire() volumeSetJSON {
 		SetMembers: append([]string{}, s.members...), FlashCachePolicy: s.flashCache}
 }
 
-func (s *volumeSet) state() simVolumeSetState {
-	return simVolumeSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: append([]string{}, s.members...),
-		FlashCachePolicy: s.flashCache, Priority: s.priority}
+func (s *volumeSet) state() VolumeSetState {
+	return VolumeSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: append([]string{}, s.members...),
+		FlashCachePolicy: s.flashCache, Priority: alletra.TaskPriority(s.priority)}
 }
 
 type setCreateBody struct {

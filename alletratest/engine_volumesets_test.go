@@ -45,5 +45,5 @@ func TestVolumeSetStateShowsPolicyAndPriority(t *testing.T) {
 	c.ok(200, "PUT", "/volumesets/pool1", map[string]any{"flashCachePolicy": 1, "priority": 3})
 	st, _ = c.srv.Engine.VolumeSet("pool1")
 	assert.Equal(t, flashCacheEnabled, st.FlashCachePolicy)
-	assert.Equal(t, 3, st.Priority)
+	assert.EqualValues(t, 3, st.Priority)
 }

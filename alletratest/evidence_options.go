@@ -8,9 +8,11 @@ import (
 // PlaceholderCode is the code the simulator sends with an error the public
 // record gives no number for (every array error carries a numeric code,
 // WSAPI guide 1.2 p. 16). It lies far outside every published range, so it
-// cannot be mistaken for an array's number; a client must classify such
-// errors by operation and HTTP status, whatever the number.
-const PlaceholderCode = simPlaceholderCode
+// cannot be mistaken for an array's number (published WSAPI codes are all
+// below 300: the guides' tables, HPE's clients, the issue threads in
+// docs/wsapi-evidence.md); a client must classify such errors by operation
+// and HTTP status, whatever the number.
+const PlaceholderCode = 99999
 
 // Named errors: errors the public WSAPI record documents by symbol and HTTP
 // status only. The simulator answers them with that status and, unless
