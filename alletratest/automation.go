@@ -1,10 +1,5 @@
 package alletratest
 
-import (
-	"maps"
-	"slices"
-)
-
 // HostSetState is a test's view of a host set.
 type HostSetState struct {
 	ID      int
@@ -14,10 +9,7 @@ type HostSetState struct {
 }
 
 // HostSet returns the named host set.
-func (s *Server) HostSet(name string) (HostSetState, bool) {
-	h, ok := s.e.HostSet(name)
-	return HostSetState{ID: h.ID, Name: h.Name, Comment: h.Comment, Members: slices.Clone(h.Members)}, ok
-}
+func (s *Server) HostSet(name string) (HostSetState, bool) { return s.e.HostSet(name) }
 
 // QoSRuleState is a test's view of a QoS rule.
 type QoSRuleState struct {
@@ -28,11 +20,8 @@ type QoSRuleState struct {
 }
 
 // QoSRule returns the QoS rule of target, "vvset:<set>" or "sys:all_others".
-func (s *Server) QoSRule(target string) (QoSRuleState, bool) {
-	r, ok := s.e.QoSRule(target)
-	return QoSRuleState{Target: r.Target, Enabled: r.Enabled, IOMaxLimit: r.IOMaxLimit, BwMaxLimitKB: r.BwMaxLimitKB}, ok
-}
+func (s *Server) QoSRule(target string) (QoSRuleState, bool) { return s.e.QoSRule(target) }
 
 // Metadata returns the volume's metadata (its objectKeyValues) as a map;
 // nil when the volume does not exist.
-func (s *Server) Metadata(volume string) map[string]string { return maps.Clone(s.e.Metadata(volume)) }
+func (s *Server) Metadata(volume string) map[string]string { return s.e.Metadata(volume) }

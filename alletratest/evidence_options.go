@@ -3,16 +3,16 @@ package alletratest
 import (
 	"fmt"
 	"slices"
-
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // PlaceholderCode is the code the simulator sends with an error the public
 // record gives no number for (every array error carries a numeric code,
 // WSAPI guide 1.2 p. 16). It lies far outside every published range, so it
-// cannot be mistaken for an array's number; a client must classify such
-// errors by operation and HTTP status, whatever the number.
-const PlaceholderCode = sim.PlaceholderCode
+// cannot be mistaken for an array's number (published WSAPI codes are all
+// below 300: the guides' tables, HPE's clients, the issue threads in
+// docs/wsapi-evidence.md); a client must classify such errors by operation
+// and HTTP status, whatever the number.
+const PlaceholderCode = 99999
 
 // Named errors: errors the public WSAPI record documents by symbol and HTTP
 // status only. The simulator answers them with that status and, unless
@@ -46,14 +46,14 @@ const PlaceholderCode = sim.PlaceholderCode
 // name not in the list above panics, so that a typo cannot leave a test
 // checking nothing.
 func WithNamedErrorCode(name string, code int) Option {
-	if sim.NamedError(name).Status() == 0 {
+	if namedError(name).Status() == 0 {
 		panic(fmt.Sprintf("alletratest: WithNamedErrorCode: %q is not a named error the simulator answers", name))
 	}
 	return func(c *config) {
 		if c.sim.NamedErrorCodes == nil {
-			c.sim.NamedErrorCodes = map[sim.NamedError]int{}
+			c.sim.NamedErrorCodes = map[namedError]int{}
 		}
-		c.sim.NamedErrorCodes[sim.NamedError(name)] = code
+		c.sim.NamedErrorCodes[namedError(name)] = code
 	}
 }
 
@@ -99,7 +99,7 @@ func WithUntaggedVlanEntry() Option { return func(c *config) { c.sim.UntaggedVla
 func WithCPGInDomain(name, domain string) Option {
 	return func(c *config) {
 		if len(c.sim.CPGs) == 0 {
-			c.sim.CPGs = []string{sim.DefaultCPG}
+			c.sim.CPGs = []string{defaultCPG}
 		}
 		if !slices.Contains(c.sim.CPGs, name) {
 			c.sim.CPGs = append(c.sim.CPGs, name)
@@ -113,4 +113,4 @@ func WithCPGInDomain(name, domain string) Option {
 
 // NamedErrorStatus returns the documented HTTP status of a named error the
 // simulator answers (see WithNamedErrorCode), or 0 for any other name.
-func NamedErrorStatus(name string) int { return sim.NamedError(name).Status() }
+func NamedErrorStatus(name string) int { return namedError(name).Status() }

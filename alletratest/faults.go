@@ -8,7 +8,6 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // FaultKind says how an injected fault disturbs a request.
@@ -35,22 +34,19 @@ const (
 	FaultTruncateList
 )
 
-var faultKinds = map[FaultKind]struct {
-	name string
-	sim  sim.FaultKind
-}{
-	FaultStatus:           {"FaultStatus", sim.FaultStatus},
-	FaultCommitThenDrop:   {"FaultCommitThenDrop", sim.FaultCommitThenDrop},
-	FaultDropBeforeCommit: {"FaultDropBeforeCommit", sim.FaultDropBeforeCommit},
-	FaultDelay:            {"FaultDelay", sim.FaultDelay},
-	FaultHTMLBody:         {"FaultHTMLBody", sim.FaultHTMLBody},
-	FaultTruncateList:     {"FaultTruncateList", sim.FaultTruncateList},
+var faultKinds = map[FaultKind]string{
+	FaultStatus:           "FaultStatus",
+	FaultCommitThenDrop:   "FaultCommitThenDrop",
+	FaultDropBeforeCommit: "FaultDropBeforeCommit",
+	FaultDelay:            "FaultDelay",
+	FaultHTMLBody:         "FaultHTMLBody",
+	FaultTruncateList:     "FaultTruncateList",
 }
 
 // String returns the kind's name, e.g. "FaultStatus".
 func (k FaultKind) String() string {
-	if fk, ok := faultKinds[k]; ok {
-		return fk.name
+	if name, ok := faultKinds[k]; ok {
+		return name
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -68,10 +64,6 @@ type Fault struct {
 	Times int
 	// Delay is how long FaultDelay holds the request.
 	Delay time.Duration
-}
-
-func (f Fault) sim() sim.Fault {
-	return sim.Fault{Kind: faultKinds[f.Kind].sim, Status: f.Status, Code: int(f.Code), Times: f.Times, Delay: f.Delay}
 }
 
 // InjectFault queues f for the requests that match method and route, and
@@ -136,25 +128,25 @@ func (s *Server) InjectFault(method, route string, f Fault) error {
 		if method != "" && !servedAnywhere(method) {
 			return fmt.Errorf("alletratest: InjectFault: no route serves %s", method)
 		}
-		s.e.InjectFault(method, route, f.sim())
+		s.e.InjectFault(method, route, f)
 		return nil
 	}
 	if strings.Contains(route, "?") {
 		return fmt.Errorf("alletratest: InjectFault: route %q has a query; give the path only", route)
 	}
-	rt, ok := sim.RouteOf(route)
+	rt, ok := routeOf(route)
 	if !ok {
 		return fmt.Errorf("alletratest: InjectFault: the simulator serves no route %q", route)
 	}
 	if method != "" && !slices.Contains(rt.Methods, method) {
 		return fmt.Errorf("alletratest: InjectFault: %s serves %s, not %s", rt.Template, strings.Join(rt.Methods, ", "), method)
 	}
-	s.e.InjectFault(method, rt.Template, f.sim())
+	s.e.InjectFault(method, rt.Template, f)
 	return nil
 }
 
 func servedAnywhere(method string) bool {
-	for _, rt := range sim.Routes() {
+	for _, rt := range Routes() {
 		if slices.Contains(rt.Methods, method) {
 			return true
 		}
@@ -191,29 +183,11 @@ func (p PendingFault) String() string {
 // PendingFaults returns the faults that have not fired as often as asked,
 // oldest first. A test that expects its faults to be hit checks that this
 // is empty; NewTestServer does so at cleanup.
-func (s *Server) PendingFaults() []PendingFault {
-	var out []PendingFault
-	for _, p := range s.e.PendingFaults() {
-		f := Fault{Status: p.Fault.Status, Code: alletra.ErrorCode(p.Fault.Code), Times: p.Fault.Times, Delay: p.Fault.Delay}
-		for k, v := range faultKinds {
-			if v.sim == p.Fault.Kind {
-				f.Kind = k
-			}
-		}
-		out = append(out, PendingFault{Method: p.Method, Route: p.Route, Fault: f, Fired: p.Fired})
-	}
-	return out
-}
+func (s *Server) PendingFaults() []PendingFault { return s.e.PendingFaults() }
 
 // Route is a URL template the simulator serves and the methods it accepts
 // there.
 type Route struct {
 	Template string   // e.g. "/api/v1/volumes/{name}"
 	Methods  []string // e.g. DELETE, GET, POST, PUT, sorted
-}
-
-// Routes returns every route the simulator serves: the ones InjectFault
-// accepts and Server.Requests counts.
-func Routes() []Route {
-	return convert(sim.Routes(), func(r sim.Route) Route { return Route{Template: r.Template, Methods: slices.Clone(r.Methods)} })
 }

@@ -5,14 +5,12 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // Option configures a Server.
 type Option func(*config)
 
-type config struct{ sim sim.Config }
+type config struct{ sim simConfig }
 
 // WithPlainHTTP serves plain HTTP instead of TLS.
 func WithPlainHTTP() Option { return func(c *config) { c.sim.PlainHTTP = true } }

@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // statusWriter records the status a handler sends.
@@ -59,7 +57,7 @@ func requestLog(l *slog.Logger, h http.Handler) http.Handler {
 // replaced by its template.
 func logPath(r *http.Request) string {
 	p := r.URL.EscapedPath()
-	if rt, ok := sim.RouteOf(p); ok && rt.Template == "/api/v1/credentials/{key}" {
+	if rt, ok := routeOf(p); ok && rt.Template == "/api/v1/credentials/{key}" {
 		p = rt.Template
 	}
 	if r.URL.RawQuery != "" {

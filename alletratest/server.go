@@ -8,7 +8,6 @@ import (
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
 // SessionHeader is the WSAPI session key header.
@@ -20,9 +19,9 @@ type Server struct {
 	// /api/v1.
 	URL string
 
-	s   *sim.Server
-	e   *sim.Engine
-	cfg sim.Config
+	s   *simServer
+	e   *engine
+	cfg simConfig
 }
 
 // NewServer starts a simulated array (TLS unless WithPlainHTTP). Call Close
@@ -32,7 +31,7 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&c)
 	}
-	s := sim.NewServer(c.sim)
+	s := newSimServer(c.sim)
 	return &Server{URL: s.URL, s: s, e: s.Engine, cfg: s.Engine.Config()}
 }
 
@@ -74,7 +73,7 @@ func (s *Server) Username() string { return s.cfg.User }
 func (s *Server) Password() string { return s.cfg.Password }
 
 // Stats returns a copy of the counters.
-func (s *Server) Stats() Stats { return stats(s.e.Stats()) }
+func (s *Server) Stats() Stats { return s.e.Stats() }
 
 // Requests returns the number of requests for method and route, e.g.
 // Requests("POST", "/api/v1/volumes"). As in InjectFault, the method is any
@@ -82,7 +81,7 @@ func (s *Server) Stats() Stats { return stats(s.e.Stats()) }
 // "/api/v1/volumes/vol1") counts the GETs of every volume. A path the
 // simulator does not serve counts the requests for exactly that path.
 func (s *Server) Requests(method, route string) int {
-	if rt, ok := sim.RouteOf(route); ok {
+	if rt, ok := routeOf(route); ok {
 		route = rt.Template
 	}
 	return s.e.Requests(strings.ToUpper(method), route)
@@ -99,39 +98,30 @@ func (s *Server) ExpireSessions() { s.e.ExpireSessions() }
 func (s *Server) Sessions() int { return s.e.Sessions() }
 
 // Volume returns the named volume or snapshot.
-func (s *Server) Volume(name string) (VolumeState, bool) {
-	v, ok := s.e.Volume(name)
-	return volumeState(v), ok
-}
+func (s *Server) Volume(name string) (VolumeState, bool) { return s.e.Volume(name) }
 
 // Volumes returns all volumes and snapshots in creation order.
-func (s *Server) Volumes() []VolumeState { return convert(s.e.Volumes(), volumeState) }
+func (s *Server) Volumes() []VolumeState { return s.e.Volumes() }
 
 // VolumeSet returns the named volume set.
-func (s *Server) VolumeSet(name string) (VolumeSetState, bool) {
-	v, ok := s.e.VolumeSet(name)
-	return volumeSetState(v), ok
-}
+func (s *Server) VolumeSet(name string) (VolumeSetState, bool) { return s.e.VolumeSet(name) }
 
 // VolumeSets returns all volume sets in creation order.
-func (s *Server) VolumeSets() []VolumeSetState { return convert(s.e.VolumeSets(), volumeSetState) }
+func (s *Server) VolumeSets() []VolumeSetState { return s.e.VolumeSets() }
 
 // Host returns the named host.
-func (s *Server) Host(name string) (HostState, bool) {
-	h, ok := s.e.Host(name)
-	return hostState(h), ok
-}
+func (s *Server) Host(name string) (HostState, bool) { return s.e.Host(name) }
 
 // Hosts returns all hosts in creation order.
-func (s *Server) Hosts() []HostState { return convert(s.e.Hosts(), hostState) }
+func (s *Server) Hosts() []HostState { return s.e.Hosts() }
 
 // VLUNs returns all vLUN records (templates and active paths) in insertion
 // order.
-func (s *Server) VLUNs() []VLUNState { return convert(s.e.VLUNs(), vlunState) }
+func (s *Server) VLUNs() []VLUNState { return s.e.VLUNs() }
 
 // Tasks returns all tasks, oldest first, with their status brought up to
 // date with the clock.
-func (s *Server) Tasks() []TaskState { return convert(s.e.Tasks(), taskState) }
+func (s *Server) Tasks() []TaskState { return s.e.Tasks() }
 
 // WriteContent simulates writing data to a volume by setting its content
 // token. Snapshots copy the token; promotes and physical copies move it.
@@ -141,10 +131,10 @@ func (s *Server) WriteContent(volume, token string) error { return s.e.WriteCont
 func (s *Server) Content(volume string) (string, error) { return s.e.Content(volume) }
 
 // SetPorts replaces the array's ports.
-func (s *Server) SetPorts(ports []PortState) { s.e.SetPorts(convert(ports, PortState.sim)) }
+func (s *Server) SetPorts(ports []PortState) { s.e.SetPorts(ports) }
 
 // Ports returns the array's ports.
-func (s *Server) Ports() []PortState { return convert(s.e.Ports(), portState) }
+func (s *Server) Ports() []PortState { return s.e.Ports() }
 
 // StartTask starts a task of type typ named name that stays active for d
 // on the server's Clock and changes nothing: a fixture for suites that
@@ -152,7 +142,7 @@ func (s *Server) Ports() []PortState { return convert(s.e.Ports(), portState) }
 // lists them and reads the first). Use alletra.TaskTypeBackgroundTask when
 // the type does not matter.
 func (s *Server) StartTask(typ alletra.TaskType, name string, d time.Duration) TaskState {
-	return taskState(s.e.StartTask(int(typ), name, d))
+	return s.e.StartTask(int(typ), name, d)
 }
 
 // SetTaskDuration sets the duration of tasks started from now on.

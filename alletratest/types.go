@@ -1,18 +1,17 @@
 package alletratest
 
 import (
-	"maps"
-	"slices"
 	"time"
 
 	alletra "github.com/openalletra/go-alletra"
-	"github.com/openalletra/go-alletra/internal/sim"
 )
 
-// The state types below are a test's view of the simulated array. They use
-// go-alletra's enum types for the WSAPI enumerations so that a test can
-// compare them with what the client returned; the simulator's wire encoding
-// stays its own.
+// The state types below are a test's view of the simulated array, made by
+// the engine (engine*.go) straight from its records. They use go-alletra's
+// enum types for the WSAPI enumerations so that a test can compare them with
+// what the client returned; the simulator's wire encoding stays its own: its
+// JSON structs carry plain numbers (TestEngineUsesOnlyClientEnums in
+// engine_test.go keeps the engine to those enum types).
 
 // VolumeState is a test's view of a volume or snapshot.
 type VolumeState struct {
@@ -37,16 +36,6 @@ type VolumeState struct {
 	Retention        time.Time // zero when unset
 }
 
-func volumeState(v sim.VolumeState) VolumeState {
-	return VolumeState{
-		ID: v.ID, UUID: v.UUID, Name: v.Name, CPG: v.CPG, SnapCPG: v.SnapCPG, SizeMiB: v.SizeMiB,
-		ProvisioningType: alletra.ProvisioningType(v.ProvisioningType), CopyType: alletra.CopyType(v.CopyType),
-		CopyOf: v.CopyOf, ReadOnly: v.ReadOnly, WWN: v.WWN, NGUID: v.NGUID, Comment: v.Comment,
-		Content: v.Content, UsedMiB: v.UsedMiB, Compressed: v.Compressed, Created: v.Created,
-		Expiration: v.Expiration, Retention: v.Retention,
-	}
-}
-
 // VolumeSetState is a test's view of a volume set.
 type VolumeSetState struct {
 	ID      int
@@ -59,11 +48,6 @@ type VolumeSetState struct {
 	// Priority is the last priority a PUT /volumesets set (1 high to 3 low),
 	// 0 if none; the array's answers do not show it.
 	Priority alletra.TaskPriority
-}
-
-func volumeSetState(s sim.VolumeSetState) VolumeSetState {
-	return VolumeSetState{ID: s.ID, Name: s.Name, Comment: s.Comment, Members: slices.Clone(s.Members),
-		FlashCachePolicy: s.FlashCachePolicy, Priority: alletra.TaskPriority(s.Priority)}
 }
 
 // HostState is a test's view of a host and its initiators.
@@ -79,14 +63,6 @@ type HostState struct {
 	Domain        string // empty when the host is in no domain; see WithDomains
 }
 
-func hostState(h sim.HostState) HostState {
-	return HostState{
-		ID: h.ID, Name: h.Name, Persona: alletra.HostPersona(h.Persona), ISCSINames: slices.Clone(h.ISCSINames),
-		FCWWNs: slices.Clone(h.FCWWNs), NQN: h.NQN, TransportType: alletra.TransportType(h.TransportType),
-		Comment: h.Comment, Domain: h.Domain,
-	}
-}
-
 // VLUNState is a test's view of a vLUN record: a template (Active false)
 // or one active path.
 type VLUNState struct {
@@ -98,13 +74,6 @@ type VLUNState struct {
 	RemoteName   string // the initiator of an active path
 	SubsystemNQN string // NVMe subsystem of an active NVMe path
 	Type         alletra.VLUNType
-}
-
-func vlunState(l sim.VLUNState) VLUNState {
-	return VLUNState{
-		VolumeName: l.VolumeName, LUN: l.LUN, Hostname: l.Hostname, Active: l.Active, PortPos: l.PortPos,
-		RemoteName: l.RemoteName, SubsystemNQN: l.SubsystemNQN, Type: alletra.VLUNType(l.Type),
-	}
 }
 
 // TaskState is a test's view of an asynchronous task (a promote or a
@@ -122,14 +91,6 @@ type TaskState struct {
 	Finish   time.Time // zero while active
 }
 
-func taskState(t sim.TaskState) TaskState {
-	return TaskState{
-		ID: t.ID, Type: alletra.TaskType(t.Type), Name: t.Name, Status: alletra.TaskStatus(t.Status),
-		Priority: alletra.TaskPriority(t.Priority), User: t.User, Source: t.Source, Dest: t.Dest,
-		Start: t.Start, Finish: t.Finish,
-	}
-}
-
 // PortState describes an array port; see Server.SetPorts and DefaultPorts.
 type PortState struct {
 	Node, Slot, CardPort int // the position "n:s:p"
@@ -140,15 +101,24 @@ type PortState struct {
 	Label                string
 	NodeWWN              string // for NVMe/TCP ports, the target IP address (as arrays report it)
 	PortWWN              string
-	IPAddr               string // GET /ports reports 0.0.0.0 for a VLAN-tagged port, whatever is set (see UntaggedIPAddr)
-	ISCSIName            string
-	HWAddr               string
-	VLANTagged           bool // iSCSI portals are in ISCSIVlans
-	ISCSIVlans           []ISCSIVlanState
+	// IPAddr is the port's address. GET /ports reports 0.0.0.0 for a
+	// VLAN-tagged port whatever is set here (see UntaggedIPAddr), as arrays
+	// do when no untagged address is configured (python-3parclient PR #33
+	// and its port fixture): its portals are its VLAN addresses.
+	IPAddr     string
+	ISCSIName  string
+	HWAddr     string
+	VLANTagged bool // iSCSIPortInfo.vlan 1; the iSCSI portals are in ISCSIVlans
+	// ISCSIVlans are the portals of a VLAN-tagged port, answered by
+	// GET /ports/<n:s:p>/iSCSIVlans/ (never inline in GET /ports).
+	ISCSIVlans []ISCSIVlanState
 	// UntaggedIPAddr is a real untagged (trunk) address of a VLAN-tagged
 	// port: GET /ports reports it as IPAddr instead of 0.0.0.0, and the VLAN
-	// list repeats it first as an "untagged" entry (vlanTag 0), as real
-	// arrays do. See WithUntaggedVlanEntry.
+	// list repeats it first as an "untagged" entry, as `showport
+	// -iscsivlans` shows on real arrays (Cinder commits 4482ec892 and
+	// 255ccd6c6: Cinder exported twice to that portal and got 409/18). The
+	// entry's vlanTag is 0: how the WSAPI writes "untagged" is not published
+	// (inferred). See WithUntaggedVlanEntry.
 	UntaggedIPAddr string
 }
 
@@ -161,39 +131,6 @@ type ISCSIVlanState struct {
 	MTU     int
 }
 
-func portState(p sim.PortState) PortState {
-	out := PortState{
-		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: alletra.PortMode(p.Mode),
-		LinkState: alletra.LinkState(p.LinkState), Type: alletra.PortType(p.Type),
-		Protocol: alletra.PortProtocol(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
-		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
-		UntaggedIPAddr: p.UntaggedIPAddr,
-	}
-	for _, v := range p.ISCSIVlans {
-		out.ISCSIVlans = append(out.ISCSIVlans, ISCSIVlanState(v))
-	}
-	return out
-}
-
-func (p PortState) sim() sim.PortState {
-	out := sim.PortState{
-		Node: p.Node, Slot: p.Slot, CardPort: p.CardPort, Mode: int(p.Mode), LinkState: int(p.LinkState),
-		Type: int(p.Type), Protocol: int(p.Protocol), Label: p.Label, NodeWWN: p.NodeWWN, PortWWN: p.PortWWN,
-		IPAddr: p.IPAddr, ISCSIName: p.ISCSIName, HWAddr: p.HWAddr, VLANTagged: p.VLANTagged,
-		UntaggedIPAddr: p.UntaggedIPAddr,
-	}
-	for _, v := range p.ISCSIVlans {
-		out.ISCSIVlans = append(out.ISCSIVlans, sim.ISCSIVlanState(v))
-	}
-	return out
-}
-
-// DefaultPorts returns the ports a new Server has: 0:1:1 FC, 0:2:1 and
-// 1:2:1 iSCSI (1:2:1 VLAN-tagged, portal 10.0.1.12; with
-// WithUntaggedVlanEntry also 10.0.1.11, untagged), 0:3:1 NVMe/TCP ready
-// (10.0.0.21) and 1:3:1 NVMe/TCP down (10.0.0.22).
-func DefaultPorts() []PortState { return convert(sim.DefaultPorts(), portState) }
-
 // Stats are the request counters of a Server.
 type Stats struct {
 	Logins        int            // successful POST /api/v1/credentials
@@ -203,19 +140,4 @@ type Stats struct {
 	Requests      map[string]int // by "METHOD route", e.g. "POST /api/v1/volumes"; see Server.Requests
 	Connections   int            // TCP connections accepted
 	MaxConcurrent int            // most requests in flight at the same time
-}
-
-func stats(s sim.Stats) Stats {
-	return Stats{
-		Logins: s.Logins, FailedLogins: s.FailedLogins, Logouts: s.Logouts, LiveSessions: s.LiveSessions,
-		Requests: maps.Clone(s.Requests), Connections: s.Connections, MaxConcurrent: s.MaxConcurrent,
-	}
-}
-
-func convert[S, T any](in []S, f func(S) T) []T {
-	out := make([]T, 0, len(in))
-	for _, s := range in {
-		out = append(out, f(s))
-	}
-	return out
 }

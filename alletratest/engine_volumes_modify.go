@@ -1,0 +1,243 @@
+package alletratest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Volume PUT actions.
+const (
+	actionStopPhysicalCopy   = 1
+	actionResyncPhysicalCopy = 2
+	actionGrow               = 3
+	actionPromote            = 4
+)
+
+type volumeModifyBody struct {
+	Action                *int            `json:"action"`
+	SizeMiB               *int64          `json:"sizeMiB"`
+	NewName               *string         `json:"newName"`
+	Comment               *string         `json:"comment"`
+	SnapCPG               *string         `json:"snapCPG"`
+	UserCPG               *string         `json:"userCPG"`
+	Policies              json.RawMessage `json:"policies"`
+	ExpirationHours       *int            `json:"expirationHours"`
+	RetentionHours        *int            `json:"retentionHours"`
+	SsSpcAllocWarningPct  *int            `json:"ssSpcAllocWarningPct"`
+	SsSpcAllocLimitPct    *int            `json:"ssSpcAllocLimitPct"`
+	UsrSpcAllocWarningPct *int            `json:"usrSpcAllocWarningPct"`
+	UsrSpcAllocLimitPct   *int            `json:"usrSpcAllocLimitPct"`
+	RmSsSpcAllocWarning   *bool           `json:"rmSsSpcAllocWarning"`
+	RmUsrSpcAllocWarning  *bool           `json:"rmUsrSpcAllocWarning"`
+	RmExpTime             *bool           `json:"rmExpTime"`
+	RmSsSpcAllocLimit     *bool           `json:"rmSsSpcAllocLimit"`
+	RmUsrSpcAllocLimit    *bool           `json:"rmUsrSpcAllocLimit"`
+	Online                *bool           `json:"online"`
+	Priority              *int            `json:"priority"`
+	AllowRemoteCopyParent *bool           `json:"allowRemoteCopyParent"`
+}
+
+// modifyVolume handles PUT /volumes/{name}: modify, grow, promote, stop copy.
+func (e *engine) modifyVolume(req *request) response {
+	if r, ok := e.volumeActionExt(req); ok { // tune.go: resync, tune
+		return r
+	}
+	var b volumeModifyBody
+	if err := decodeStrict(req.body, &b); err != nil {
+		return errResponse(err)
+	}
+	var pol policiesBody
+	if err := decodeNested(b.Policies, "policies", &pol); err != nil {
+		return errResponse(err)
+	}
+	name := req.params[0]
+	if b.Action == nil {
+		return e.updateVolume(name, &b)
+	}
+	switch *b.Action {
+	case actionGrow:
+		return e.growVolume(name, b.SizeMiB)
+	case actionPromote:
+		return e.promote(req, name, b.Online, b.Priority)
+	case actionStopPhysicalCopy:
+		return e.stopCopy(name)
+	case actionResyncPhysicalCopy, 5, 6:
+		return errResponse(apiErr(http.StatusNotImplemented, codeUnsupportedOperation, "action %d is not simulated", *b.Action))
+	}
+	return errResponse(withRef(errBadRequest(codeBadEnumValue, "invalid input: bad enum value"), "action"))
+}
+
+func (e *engine) updateVolume(name string, b *volumeModifyBody) response {
+	if b.NewName != nil {
+		if err := e.validName("newName", *b.NewName); err != nil {
+			return errResponse(err)
+		}
+	}
+	for _, chk := range []*apiError{checkComment(b.Comment), checkHours("expirationHours", b.ExpirationHours), checkHours("retentionHours", b.RetentionHours)} {
+		if chk != nil {
+			return errResponse(chk)
+		}
+	}
+	e.lock()
+	defer e.unlock()
+	v := e.volumes[name]
+	if v == nil {
+		return errResponse(errNoVolume(name))
+	}
+	for field, c := range map[string]*string{"userCPG": b.UserCPG, "snapCPG": b.SnapCPG} {
+		if c != nil && e.cpgs[*c] == nil {
+			return errResponse(withRef(errNoCPG(*c), field))
+		}
+	}
+	if b.NewName != nil && *b.NewName != name && e.volumes[*b.NewName] != nil {
+		return errResponse(errConflict(codeExistentVolume, "volume exists"))
+	}
+	now := e.now()
+	if b.Comment != nil {
+		v.comment = *b.Comment
+	}
+	if b.UserCPG != nil {
+		v.cpg = *b.UserCPG
+	}
+	if b.SnapCPG != nil {
+		v.snapCPG = *b.SnapCPG
+	}
+	setHours(now, &v.expires, b.ExpirationHours)
+	setHours(now, &v.retained, b.RetentionHours)
+	if isTrue(b.RmExpTime) {
+		v.expires = time.Time{}
+	}
+	if b.NewName != nil && *b.NewName != name {
+		e.renameVolume(v, *b.NewName)
+	}
+	return response{status: http.StatusOK}
+}
+
+// renameVolume moves v to a new name and updates every reference.
+// Callers hold e.mu.
+func (e *engine) renameVolume(v *volume, newName string) {
+	old := v.name
+	delete(e.volumes, old)
+	v.name = newName
+	e.volumes[newName] = v
+	for _, o := range e.volumes {
+		if o.copyOf == old {
+			o.copyOf = newName
+		}
+	}
+	for _, s := range e.sets {
+		for i, m := range s.members {
+			if m == old {
+				s.members[i] = newName
+			}
+		}
+	}
+	for _, l := range e.vluns {
+		if l.volumeName == old {
+			l.volumeName = newName
+		}
+	}
+	for _, t := range e.tasks {
+		if t.src == old {
+			t.src = newName
+		}
+		if t.dest == old {
+			t.dest = newName
+		}
+	}
+}
+
+func (e *engine) growVolume(name string, delta *int64) response {
+	if delta == nil {
+		return errResponse(missing("sizeMiB"))
+	}
+	if *delta <= 0 {
+		return errResponse(withRef(errBadRequest(codeInvalidGrowSize, "invalid grow size"), "sizeMiB"))
+	}
+	e.lock()
+	defer e.unlock()
+	v := e.volumes[name]
+	if v == nil {
+		return errResponse(errNoVolume(name))
+	}
+	if v.copyType == copyVirtual {
+		return errResponse(errForbidden(codeUnsupportedVVType, "cannot grow this type of volume"))
+	}
+	if t := e.activeTaskFor(name); t != nil {
+		return errResponse(e.errBusy(name, t))
+	}
+	newSize := v.sizeMiB + roundUpMiB(*delta)
+	if newSize > e.cfg.MaxVolumeSizeMiB || newSize < v.sizeMiB {
+		return errResponse(withRef(errBadRequest(codeTooLarge, "new size above the architectural limit"), "sizeMiB"))
+	}
+	v.sizeMiB = newSize
+	return response{status: http.StatusOK, location: volumeLocation(name)}
+}
+
+// deleteVolume handles DELETE /volumes/{name}[?cascade=true].
+func (e *engine) deleteVolume(req *request) response {
+	name := req.params[0]
+	cascade := req.query.Get("cascade") == "true" && !e.cfg.IgnoreCascade
+	e.lock()
+	defer e.unlock()
+	v := e.volumes[name]
+	if v == nil {
+		return errResponse(errNoVolume(name))
+	}
+	victims := []*volume{v}
+	if cascade {
+		victims = append(victims, e.descendants(name)...)
+	} else if len(e.children(name)) > 0 {
+		return errResponse(errConflict(codeHasChild, "volume has child snapshots"))
+	}
+	for _, x := range victims {
+		if t := e.activeTaskFor(x.name); t != nil {
+			return errResponse(e.errBusyDelete(x.name, t))
+		}
+		if e.exported(x.name) {
+			return errResponse(errConflict(codeExportedVLUN, "volume %s is exported", x.name))
+		}
+		if e.inAnySet(x.name) {
+			return errResponse(errConflict(codeInUse, "volume %s is a member of a volume set", x.name))
+		}
+	}
+	for _, x := range victims {
+		delete(e.volumes, x.name)
+	}
+	return response{status: http.StatusOK}
+}
+
+// children returns the virtual copies whose parent is name. Callers hold e.mu.
+func (e *engine) children(name string) []*volume {
+	var out []*volume
+	for _, v := range e.sortedVolumes() {
+		if v.copyType == copyVirtual && v.copyOf == name {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (e *engine) descendants(name string) []*volume {
+	var out []*volume
+	for _, c := range e.children(name) {
+		out = append(out, c)
+		out = append(out, e.descendants(c.name)...)
+	}
+	return out
+}
+
+func (e *engine) exported(name string) bool {
+	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == name })
+}
+
+func (e *engine) inAnySet(name string) bool {
+	for _, s := range e.sets {
+		if slices.Contains(s.members, name) {
+			return true
+		}
+	}
+	return false
+}
