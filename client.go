@@ -59,6 +59,7 @@ type Client struct {
 	System     *SystemService     // system info, WSAPI version, CPGs, space report
 	HostSets   *HostSetsService   // host sets: groups of hosts a vLUN can target
 	QoS        *QoSService        // QoS rules of volume sets and sys:all_others
+	RemoteCopy *RemoteCopyService // remote copy groups, targets and disaster recovery
 
 	common service // shared by the services
 
@@ -397,6 +398,7 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	c.System = (*SystemService)(&c.common)
 	c.HostSets = (*HostSetsService)(&c.common)
 	c.QoS = (*QoSService)(&c.common)
+	c.RemoteCopy = (*RemoteCopyService)(&c.common)
 	return c, nil
 }
 
