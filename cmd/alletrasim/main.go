@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	taskDuration := fs.Duration("task-duration", 0, "how long promote and physical-copy tasks run (`D`, e.g. 5s)")
 	build := fs.Int64("build", 0, "the WSAPI build `N` the array reports (0: the simulator's default, an Alletra MP build, where GET /api needs a session)")
 	verbose := fs.Bool("v", false, "log each request on stderr")
+	linked := fs.String("linked", "", "also serve a second array on `host:port`, linked with the first as each other's remote copy target")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,6 +100,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv := alletratest.NewServer(opts...)
 	defer srv.Close()
+	if *linked != "" {
+		second, err := serveLinked(*linked, opts, srv, stdout)
+		if err != nil {
+			return err
+		}
+		defer second.Close()
+	}
 
 	if *certFile != "" {
 		data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
