@@ -139,6 +139,7 @@ listed by 'alletractl help exit-codes'.`,
 		c.GroupID = "array"
 		root.AddCommand(c)
 	}
+	root.AddCommand(a.rcopyCommand()) // rcopy.go
 	root.AddCommand(exitCodesTopic())
 	a.addNameCompletion(root)
 	return root
