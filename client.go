@@ -60,6 +60,7 @@ type Client struct {
 	HostSets   *HostSetsService   // host sets: groups of hosts a vLUN can target
 	QoS        *QoSService        // QoS rules of volume sets and sys:all_others
 	RemoteCopy *RemoteCopyService // remote copy groups, targets and disaster recovery
+	FlashCache *FlashCacheService // the array's flash cache
 
 	common service // shared by the services
 
@@ -399,6 +400,7 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	c.HostSets = (*HostSetsService)(&c.common)
 	c.QoS = (*QoSService)(&c.common)
 	c.RemoteCopy = (*RemoteCopyService)(&c.common)
+	c.FlashCache = (*FlashCacheService)(&c.common)
 	return c, nil
 }
 

@@ -115,6 +115,8 @@ func (f Fault) sim() sim.Fault {
 //	/api/v1/spacereporter                          POST
 //	/api/v1/wsapiconfiguration                     GET
 //	/api/v1/systemreporter/{mode}/{report}/{spec}  GET
+//	/api/v1                                        POST
+//	/api/v1/flashcache                             DELETE GET
 //	/api/v1/remotecopy                             GET
 //	/api/v1/remotecopytargets                      GET
 //	/api/v1/remotecopygroups                       GET POST

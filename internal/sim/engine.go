@@ -146,6 +146,8 @@ type Engine struct {
 	copyOrigin map[string]string
 	// rc: remote copy groups and the link to a peer engine (remotecopy.go).
 	rc rcState
+	// fc: the flash cache, nil when there is none (flashcache.go).
+	fc *flashCache
 }
 
 // NewEngine returns an engine configured by cfg (zero fields take defaults).
