@@ -850,11 +850,7 @@ func errReadOnlySecondary(volume string) error {
 func init() {
 	const v1 = "/api/v1"
 	add := func(tmpl string, m map[string]handlerFunc) {
-		rt := &route{template: tmpl, methods: m, noAuth: map[string]bool{}}
-		for _, s := range splitTemplate(tmpl) {
-			rt.segs = append(rt.segs, s)
-		}
-		routes = append(routes, rt)
+		routes = append(routes, &route{template: tmpl, segs: splitTemplate(tmpl), methods: m, noAuth: map[string]bool{}})
 	}
 	add(v1+"/remotecopy", map[string]handlerFunc{"GET": (*Engine).remoteCopyInfo})
 	add(v1+"/remotecopytargets", map[string]handlerFunc{"GET": (*Engine).listRCTargets})
