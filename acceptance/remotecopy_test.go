@@ -2,6 +2,7 @@ package acceptance_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -228,4 +229,34 @@ func TestRemoteCopyUnlinked(t *testing.T) {
 	var apiErr *alletra.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 403, apiErr.StatusCode)
+}
+
+// Synchronize returns the task while it runs (only its ID set); it ends
+// when the simulator's clock passes the task duration.
+func TestRemoteCopySyncTaskRunsOnTheClock(t *testing.T) {
+	t.Parallel()
+	ctx := flowCtx(t)
+	clk := alletratest.NewManualClock(time.Date(2026, 12, 8, 4, 0, 0, 0, time.UTC))
+	a := alletratest.NewTestServer(t, alletratest.WithClock(clk), alletratest.WithTaskDuration(time.Minute))
+	b := alletratest.NewTestServer(t, alletratest.WithClock(clk))
+	alletratest.Link(a, b)
+	ca := flowClient(t, a)
+	defer closeFlow(t, a, ca)
+	require.NoError(t, ca.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "v1", CPG: flowCPG, SizeMiB: 1024}))
+	require.NoError(t, ca.RemoteCopy.Create(ctx, rcGroup, []alletra.RemoteCopyTargetSpec{{TargetName: "alletra-sim-2", Mode: alletra.RemoteCopySync}}, nil))
+	require.NoError(t, ca.RemoteCopy.AddVolume(ctx, rcGroup, "v1", nil, &alletra.RemoteCopyAddVolumeOptions{AutoCreate: true}))
+	require.NoError(t, ca.RemoteCopy.Start(ctx, rcGroup, nil))
+
+	task, err := ca.RemoteCopy.Synchronize(ctx, rcGroup, nil)
+	require.NoError(t, err)
+	running, err := ca.Tasks.Get(ctx, task.ID)
+	require.NoError(t, err)
+	assert.Equal(t, alletra.TaskActive, running.Status)
+	assert.Equal(t, alletra.TaskType(5), running.Type)
+	assert.Equal(t, rcGroup, running.Name)
+
+	clk.Advance(time.Minute)
+	done, err := ca.Tasks.Wait(ctx, task.ID)
+	require.NoError(t, err)
+	assert.Equal(t, alletra.TaskDone, done.Status)
 }
