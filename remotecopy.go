@@ -508,6 +508,25 @@ func (s *RemoteCopyService) Volumes(ctx context.Context, name string) ([]RemoteC
 	return out.Members, nil
 }
 
+// Volume returns the volume called volume of the group called group.
+//
+// WSAPI: GET /api/v1/remotecopygroups/<group>/volumes/<volume>. Idempotent;
+// retried. A volume not in the group gives ErrNotFound (404).
+func (s *RemoteCopyService) Volume(ctx context.Context, group, volume string) (*RemoteCopyVolume, error) {
+	if err := s.client.checkName("group", group); err != nil {
+		return nil, err
+	}
+	if err := s.client.checkName("volume", volume); err != nil {
+		return nil, err
+	}
+	v := new(RemoteCopyVolume)
+	if _, err := s.client.do(ctx, &call{method: http.MethodGet, path: pathf("/remotecopygroups/%s/volumes/%s", group, volume),
+		out: v, kind: CallRead}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // Create creates the group called name on this (the primary) array, with
 // at least one target. Snap CPGs are dropped on WSAPI builds 100000000 and
 // later, which refuse snapCPG: only when one is set, the version is read

@@ -26,6 +26,9 @@ func TestRemoteCopyReads(t *testing.T) {
 	expectCall(t, m, http.MethodGet, testAPI+"/remotecopygroups", "", nil, jsonText(200, `{"total":1,"members":[`+groupJSON+`]}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/remotecopygroups/rcg/volumes", "", nil,
 		jsonText(200, `{"total":1,"members":[{"name":"v1","remoteVolumes":[{"remoteVolumeName":"s1","syncStatus":5.0}]}]}`))
+	expectCall(t, m, http.MethodGet, testAPI+"/remotecopygroups/rcg/volumes/v1", "", nil,
+		jsonText(200, `{"localVolumeName":"v1","remoteVolumes":[{"remoteVolumeName":"s1","syncStatus":3}]}`))
+	expectCall(t, m, http.MethodGet, testAPI+"/remotecopygroups/rcg/volumes/v9", "", nil, jsonText(404, `{"desc":"not in group"}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/remotecopytargets", "", nil,
 		jsonText(200, `{"total":1,"members":[{"name":"B","status":3,"policies":{"mirrorConfig":true},"quorumIpAddress":"10.0.0.9"}]}`))
 	expectCall(t, m, http.MethodGet, testAPI+"/remotecopy", "", nil, jsonText(200, `{"mode":1}`))
@@ -51,6 +54,12 @@ func TestRemoteCopyReads(t *testing.T) {
 	vs, err := c.RemoteCopy.Volumes(ctx, "rcg")
 	require.NoError(t, err)
 	assert.Equal(t, []RemoteCopyVolume{{LocalVolumeName: "v1", RemoteVolumes: []RemoteVolume{{RemoteVolumeName: "s1", SyncStatus: 5}}}}, vs)
+
+	v, err := c.RemoteCopy.Volume(ctx, "rcg", "v1")
+	require.NoError(t, err)
+	assert.Equal(t, RemoteCopySynced, v.RemoteVolumes[0].SyncStatus)
+	_, err = c.RemoteCopy.Volume(ctx, "rcg", "v9")
+	assert.ErrorIs(t, err, ErrNotFound)
 
 	ts, err := c.RemoteCopy.Targets(ctx)
 	require.NoError(t, err)
