@@ -60,6 +60,8 @@ type Client struct {
 	System     *SystemService     // system info, WSAPI version, CPGs, space report
 	HostSets   *HostSetsService   // host sets: groups of hosts a vLUN can target
 	QoS        *QoSService        // QoS rules of volume sets and sys:all_others
+	RemoteCopy *RemoteCopyService // remote copy groups, targets and disaster recovery
+	FlashCache *FlashCacheService // the array's flash cache
 
 	common service // shared by the services
 
@@ -406,6 +408,8 @@ func NewClient(endpoint, username, password string, opts ...Option) (*Client, er
 	c.System = (*SystemService)(&c.common)
 	c.HostSets = (*HostSetsService)(&c.common)
 	c.QoS = (*QoSService)(&c.common)
+	c.RemoteCopy = (*RemoteCopyService)(&c.common)
+	c.FlashCache = (*FlashCacheService)(&c.common)
 	return c, nil
 }
 

@@ -512,7 +512,10 @@ func sentinelName(t *testing.T, s error, names map[error]string) string {
 			"ErrNameTooLong": ErrNameTooLong, "ErrBusy": ErrBusy, "ErrInvalidInput": ErrInvalidInput,
 			"ErrSessionExpired": ErrSessionExpired, "ErrAuthentication": ErrAuthentication,
 			"ErrSessionLimit": ErrSessionLimit, "ErrPermission": ErrPermission, "ErrTooLarge": ErrTooLarge,
-			"ErrNoSpace": ErrNoSpace, "ErrConflict": ErrConflict, "ErrLimitReached": ErrLimitReached} {
+			"ErrNoSpace": ErrNoSpace, "ErrConflict": ErrConflict, "ErrLimitReached": ErrLimitReached,
+			"ErrRemoteCopyGroupNotFound": ErrRemoteCopyGroupNotFound, "ErrRemoteCopyGroupBusy": ErrRemoteCopyGroupBusy,
+			"ErrNotRemoteCopyTarget": ErrNotRemoteCopyTarget, "ErrVolumeInRemoteCopyGroup": ErrVolumeInRemoteCopyGroup,
+			"ErrRemoteCopyGroupState": ErrRemoteCopyGroupState} {
 			names[e] = n
 		}
 	}

@@ -187,6 +187,10 @@ type engine struct {
 	meta     map[int][]*objectKeyKV // by volume id, so that renames keep and deletes drop them
 	// copyOrigin: the source of each physical copy made with saveSnapshot (tune.go).
 	copyOrigin map[string]string
+	// rc: remote copy groups and the link to a peer engine (remotecopy.go).
+	rc rcState
+	// fc: the flash cache, nil when there is none (flashcache.go).
+	fc *flashCache
 }
 
 // newEngine returns an engine configured by cfg (zero fields take defaults).

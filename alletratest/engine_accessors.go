@@ -89,6 +89,9 @@ func (e *engine) WriteContent(volume, token string) error {
 	if v == nil {
 		return fmt.Errorf("alletratest: volume %q does not exist", volume)
 	}
+	if e.rcReadOnly(volume) { // remotecopy.go
+		return errReadOnlySecondary(volume)
+	}
 	v.content = token
 	v.usedMiB = min(v.sizeMiB, max(int64(len(token)), 1)*chunkMiB)
 	return nil

@@ -85,7 +85,7 @@ func (e *engine) getSystem(_ *request) response {
 	defer e.unlock()
 	used, free := e.space("")
 	return okJSON(systemJSON{
-		ID: 139083, Name: "alletra-sim", SystemVersion: "10.4.5", IPv4Addr: "127.0.0.1",
+		ID: 139083, Name: e.systemName(), SystemVersion: "10.4.5", IPv4Addr: "127.0.0.1",
 		Model: "HPE Alletra MP B10000", SerialNumber: "CZ2D2101QV", TotalNodes: 2, MasterNode: 0,
 		OnlineNodes: []int{0, 1}, ClusterNodes: []int{0, 1}, ChunkletSizeMiB: 1024,
 		TotalCapacityMiB: e.mib(used + free), AllocatedCapacityMiB: e.mib(used), FreeCapacityMiB: e.mib(free),

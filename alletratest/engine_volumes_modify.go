@@ -168,6 +168,9 @@ func (e *engine) growVolume(name string, delta *int64) response {
 	if t := e.activeTaskFor(name); t != nil {
 		return errResponse(e.errBusy(name, t))
 	}
+	if aerr := e.rcGrowGuard(name); aerr != nil { // remotecopy.go
+		return errResponse(aerr)
+	}
 	newSize := v.sizeMiB + roundUpMiB(*delta)
 	if newSize > e.cfg.MaxVolumeSizeMiB || newSize < v.sizeMiB {
 		return errResponse(withRef(errBadRequest(codeTooLarge, "new size above the architectural limit"), "sizeMiB"))

@@ -108,6 +108,14 @@ type Fault struct {
 //	/api/v1/spacereporter                          POST
 //	/api/v1/wsapiconfiguration                     GET
 //	/api/v1/systemreporter/{mode}/{report}/{spec}  GET
+//	/api/v1                                        POST
+//	/api/v1/flashcache                             DELETE GET
+//	/api/v1/remotecopy                             GET
+//	/api/v1/remotecopytargets                      GET
+//	/api/v1/remotecopygroups                       GET POST
+//	/api/v1/remotecopygroups/{name}                DELETE GET POST PUT
+//	/api/v1/remotecopygroups/{name}/volumes        GET
+//	/api/v1/remotecopygroups/{name}/volumes/{vol}  DELETE GET
 func (s *Server) InjectFault(method, route string, f Fault) error {
 	method = strings.ToUpper(method)
 	if _, ok := faultKinds[f.Kind]; !ok {

@@ -142,7 +142,7 @@ listed by 'alletractl help exit-codes'.`,
 		c.GroupID = "array"
 		root.AddCommand(c)
 	}
-	root.AddCommand(a.versionCommand(), exitCodesTopic())
+	root.AddCommand(a.versionCommand(), a.rcopyCommand(), exitCodesTopic()) // rcopy.go
 	a.addNameCompletion(root)
 	return root
 }

@@ -73,6 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	maxVolumes := fs.Int("max-volumes", 0, "answer 503 VV_LIMIT_REACHED beyond `N` volumes (0: no limit)")
 	maxSnapshots := fs.Int("max-snapshots", 0, "answer 503 SNAPSHOT_LIMIT_REACHED beyond `N` snapshots (0: no limit)")
 	untagged := fs.Bool("untagged-vlan-entry", false, "give the VLAN-tagged port 1:2:1 an untagged address its VLAN list repeats")
+	linked := fs.String("linked", "", "also serve a second array on `host:port`, linked with the first as each other's remote copy target")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -137,6 +138,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv := alletratest.NewServer(append(opts, fxOpts...)...)
 	defer srv.Close()
 	fx.apply(srv)
+	if *linked != "" {
+		second, err := serveLinked(*linked, opts, srv, stdout)
+		if err != nil {
+			return err
+		}
+		defer second.Close()
+	}
 
 	if *certFile != "" {
 		data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
