@@ -65,7 +65,7 @@ func TestRcopyDrill(t *testing.T) {
 	s.ok("rcopy", "restore", "g1", "--wait", "--yes")
 	assert.Regexp(t, `(?m)^g1\s+PRIMARY\s+STARTED\s+alletra-sim-2\s+PERIODIC\s+true\s+vol1$`, p.ok("rcopy", "list"))
 
-	p.fails(exitOther, "rcopy", "delete", "g1", "--yes") // started: 215
+	p.fails(exitInUse, "rcopy", "delete", "g1", "--yes") // started: 215, stop it first
 	p.ok("rcopy", "stop", "g1")
 	p.ok("rcopy", "delete", "g1", "--yes", "--remove-secondary-volumes")
 	p.fails(exitNotFound, "rcopy", "get", "g1")
