@@ -51,8 +51,8 @@
 //
 // TLS certificates are verified unless [WithInsecureSkipVerify] is given;
 // [WithCAFile] and [WithCAPEM] trust an array's own CA or self-signed
-// certificate, and [WithTLSConfig] takes any other TLS configuration. Passwords and
-// session keys never appear in logs, errors or fmt output.
+// certificate, and [WithTLSConfig] takes any other TLS configuration.
+// Passwords and session keys never appear in logs, errors or fmt output.
 //
 // # Retries and idempotency
 //
@@ -100,27 +100,28 @@
 // WSAPI code and the array's text. Test it with errors.Is against the
 // sentinels ([ErrNotFound], [ErrEndpoint], [ErrAlreadyExists], [ErrInUse],
 // [ErrBusy], [ErrLimitReached], [ErrNoSpace], ...), which are matched by the
-// operation, the HTTP status and the WSAPI code only (the text changes
-// between releases; see [APIError.Is]), or read its fields with errors.As.
-// The class is decided once, when the error is built from the answer; a read
-// after the answer that confirms or corrects it returns a new [*APIError]. Bad arguments are refused
-// before any I/O with a [*ValidationError] naming the field. Failed and
-// cancelled array tasks are [*TaskError]s. A request that got no answer is a
-// [*TransportError]; an unreadable answer matches [ErrBadResponse].
+// operation, the HTTP status and the WSAPI code only (the text changes between
+// releases; see [APIError.Is]), or read its fields with errors.As. The class
+// is decided once, when the error is built from the answer; a read after the
+// answer that confirms or corrects it returns a new [*APIError]. Bad arguments
+// are refused before any I/O with a [*ValidationError] naming the field.
+// Failed and cancelled array tasks are [*TaskError]s. A request that got no
+// answer is a [*TransportError]; an unreadable answer matches
+// [ErrBadResponse].
 //
 // # Tasks
 //
-// Every operation the array runs as a task has a call that returns its
-// [*Task] as soon as the array accepted it, without waiting:
+// Every operation the array runs as a task has a call that returns its [*Task]
+// as soon as the array accepted it, without waiting:
 // [SnapshotsService.StartRestore], [SnapshotsService.StartCopy],
 // [SnapshotsService.StartOnlineCopy], [SnapshotsService.StartResync] and
 // [VolumesService.StartTune], and for remote copy
-// [RemoteCopyService.Synchronize] and [RemoteCopyService.Recovery] (with
-// its shorthands Failover, Recover and Restore). The array answers such an
-// action with the task id only, so that *Task has only ID set; [TasksService.Get] reads the rest
-// and [TasksService.Wait] waits for the end and returns the final task or a
-// [*TaskError]. [SnapshotsService.Restore] and [SnapshotsService.Copy] are
-// the start call followed by Tasks.Wait, as are
+// [RemoteCopyService.Synchronize] and [RemoteCopyService.Recovery] (with its
+// shorthands Failover, Recover and Restore). The array answers such an action
+// with the task id only, so that *Task has only ID set; [TasksService.Get]
+// reads the rest and [TasksService.Wait] waits for the end and returns the
+// final task or a [*TaskError]. [SnapshotsService.Restore] and
+// [SnapshotsService.Copy] are the start call followed by Tasks.Wait, as are
 // [RemoteCopyService.SynchronizeAndWait] and
 // [RemoteCopyService.RecoveryAndWait].
 //
