@@ -8,10 +8,27 @@
 //	defer c.Close(ctx)
 //	err = c.Volumes.Create(ctx, &alletra.VolumeCreateRequest{Name: "vol1", CPG: "SSD_r6", SizeMiB: 1024})
 //
-// Each resource has a service on the Client: Volumes, VolumeSets, Hosts,
-// HostSets, VLUNs, Snapshots, Tasks, Ports, QoS and System. Every method
-// takes a context; cancelling it ends the call, its retries and any task
-// wait.
+// Each resource has a service on the Client:
+//
+//   - Volumes: virtual volumes: create (in a set too), resize, delete,
+//     metadata, and [VolumesService.StartTune] to move or convert one.
+//   - VolumeSets: volume sets (LXD's pools), their members and set snapshots.
+//   - Hosts: hosts and their initiator paths, ensured by initiator and
+//     deleted once unused.
+//   - HostSets: host sets, groups of hosts a vLUN can target.
+//   - VLUNs: exports of volumes to hosts, and Map and Unmap for a node.
+//   - Snapshots: virtual copies, restores (promotes), offline and online
+//     physical copies.
+//   - Tasks: the array's asynchronous tasks: read, wait for, cancel.
+//   - Ports: the array's ports and their target addresses.
+//   - System: system information, WSAPI version and configuration,
+//     capacity, CPGs and their space and statistics, System Reporter samples.
+//   - QoS: QoS rules of volume sets and sys:all_others.
+//   - RemoteCopy: remote copy groups, targets and disaster recovery.
+//   - FlashCache: the array's flash cache.
+//
+// Every method takes a context; cancelling it ends the call, its retries
+// and any task wait.
 //
 // # Authentication and sessions
 //
@@ -33,8 +50,9 @@
 // no longer need.
 //
 // TLS certificates are verified unless [WithInsecureSkipVerify] is given;
-// [WithTLSConfig] takes the CA pool of a self-signed array. Passwords and
-// session keys never appear in logs, errors or fmt output.
+// [WithCAFile] and [WithCAPEM] trust an array's own CA or self-signed
+// certificate, and [WithTLSConfig] takes any other TLS configuration.
+// Passwords and session keys never appear in logs, errors or fmt output.
 //
 // # Retries and idempotency
 //
@@ -82,25 +100,30 @@
 // WSAPI code and the array's text. Test it with errors.Is against the
 // sentinels ([ErrNotFound], [ErrEndpoint], [ErrAlreadyExists], [ErrInUse],
 // [ErrBusy], [ErrLimitReached], [ErrNoSpace], ...), which are matched by the
-// operation, the HTTP status and the WSAPI code only (the text changes
-// between releases; see [APIError.Is]), or read its fields with errors.As.
-// The class is decided once, when the error is built from the answer; a read
-// after the answer that confirms or corrects it returns a new [*APIError]. Bad arguments are refused
-// before any I/O with a [*ValidationError] naming the field. Failed and
-// cancelled array tasks are [*TaskError]s. A request that got no answer is a
-// [*TransportError]; an unreadable answer matches [ErrBadResponse].
+// operation, the HTTP status and the WSAPI code only (the text changes between
+// releases; see [APIError.Is]), or read its fields with errors.As. The class
+// is decided once, when the error is built from the answer; a read after the
+// answer that confirms or corrects it returns a new [*APIError]. Bad arguments
+// are refused before any I/O with a [*ValidationError] naming the field.
+// Failed and cancelled array tasks are [*TaskError]s. A request that got no
+// answer is a [*TransportError]; an unreadable answer matches
+// [ErrBadResponse].
 //
 // # Tasks
 //
-// Every operation the array runs as a task has a call that returns its
-// [*Task] as soon as the array accepted it, without waiting:
+// Every operation the array runs as a task has a call that returns its [*Task]
+// as soon as the array accepted it, without waiting:
 // [SnapshotsService.StartRestore], [SnapshotsService.StartCopy],
 // [SnapshotsService.StartOnlineCopy], [SnapshotsService.StartResync] and
-// [VolumesService.StartTune]. The array answers such an action with the task
-// id only, so that *Task has only ID set; [TasksService.Get] reads the rest
-// and [TasksService.Wait] waits for the end and returns the final task or a
-// [*TaskError]. [SnapshotsService.Restore] and [SnapshotsService.Copy] are
-// the start call followed by Tasks.Wait.
+// [VolumesService.StartTune], and for remote copy
+// [RemoteCopyService.Synchronize] and [RemoteCopyService.Recovery] (with its
+// shorthands Failover, Recover and Restore). The array answers such an action
+// with the task id only, so that *Task has only ID set; [TasksService.Get]
+// reads the rest and [TasksService.Wait] waits for the end and returns the
+// final task or a [*TaskError]. [SnapshotsService.Restore] and
+// [SnapshotsService.Copy] are the start call followed by Tasks.Wait, as are
+// [RemoteCopyService.SynchronizeAndWait] and
+// [RemoteCopyService.RecoveryAndWait].
 //
 // # Testing
 //
