@@ -58,6 +58,13 @@ func TestConnectionsWithinInFlightBound(t *testing.T) {
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	assert.LessOrEqual(t, srv.Stats().Connections, alletra.DefaultMaxInFlight, "new connections")
+	// At most the in-flight bound open at once. The total accepted may pass
+	// it by a few: under CPU starvation net/http drops a keep-alive
+	// connection whose request write it has not seen confirmed within 50 ms
+	// of the answer (transport.go, maxWriteWaitBeforeConnReuse) and dials
+	// anew; 1,920 requests without reuse would open hundreds.
+	st := srv.Stats()
+	assert.LessOrEqual(t, st.MaxOpenConnections, alletra.DefaultMaxInFlight, "connections open at once")
+	assert.LessOrEqual(t, st.Connections, 2*alletra.DefaultMaxInFlight, "connections are reused")
 	closeFlow(t, srv, c)
 }

@@ -156,6 +156,7 @@ func TestCountersAndStreaming(t *testing.T) {
 	st = c.srv.Engine.Stats()
 	assert.GreaterOrEqual(t, st.MaxConcurrent, 2)
 	assert.GreaterOrEqual(t, st.Connections, 2)
+	assert.GreaterOrEqual(t, st.MaxOpenConnections, 2, "the delayed requests held their connections at once")
 	assert.Equal(t, 4, c.srv.Engine.Requests("GET", "/api/v1/ports"))
 }
 

@@ -44,8 +44,11 @@ func newSimServer(cfg simConfig) *simServer {
 	}
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			s.Engine.ConnOpened()
+		case http.StateClosed, http.StateHijacked:
+			s.Engine.ConnClosed()
 		}
 	}
 	if s.tls {

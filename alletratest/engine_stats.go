@@ -12,6 +12,8 @@ type statsCounter struct {
 	logouts       int
 	requests      map[string]int
 	connections   int
+	open          int // connections open now
+	maxOpen       int
 	inflight      int
 	maxConcurrent int
 }
@@ -35,7 +37,16 @@ func (s *statsCounter) begin(key string) {
 func (s *statsCounter) end() { s.add(func(s *statsCounter) { s.inflight-- }) }
 
 // ConnOpened counts one accepted TCP connection.
-func (e *engine) ConnOpened() { e.stats.add(func(s *statsCounter) { s.connections++ }) }
+func (e *engine) ConnOpened() {
+	e.stats.add(func(s *statsCounter) {
+		s.connections++
+		s.open++
+		s.maxOpen = max(s.maxOpen, s.open)
+	})
+}
+
+// ConnClosed counts one connection closed (or hijacked).
+func (e *engine) ConnClosed() { e.stats.add(func(s *statsCounter) { s.open-- }) }
 
 // Stats returns a copy of the counters.
 func (e *engine) Stats() Stats {
@@ -45,7 +56,7 @@ func (e *engine) Stats() Stats {
 	defer s.mu.Unlock()
 	return Stats{
 		Logins: s.logins, FailedLogins: s.failedLogins, Logouts: s.logouts, LiveSessions: live,
-		Requests: maps.Clone(s.requests), Connections: s.connections, MaxConcurrent: s.maxConcurrent,
+		Requests: maps.Clone(s.requests), Connections: s.connections, MaxOpenConnections: s.maxOpen, MaxConcurrent: s.maxConcurrent,
 	}
 }
 
@@ -56,12 +67,13 @@ func (e *engine) Requests(method, route string) int {
 	return e.stats.requests[method+" "+route]
 }
 
-// ResetStats zeroes the counters (MaxConcurrent restarts from the requests
-// in flight now).
+// ResetStats zeroes the counters (MaxConcurrent and MaxOpenConnections
+// restart from the requests in flight and the connections open now).
 func (e *engine) ResetStats() {
 	e.stats.add(func(s *statsCounter) {
 		s.logins, s.failedLogins, s.logouts, s.connections = 0, 0, 0, 0
 		s.requests = map[string]int{}
 		s.maxConcurrent = s.inflight
+		s.maxOpen = s.open
 	})
 }

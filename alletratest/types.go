@@ -133,11 +133,13 @@ type ISCSIVlanState struct {
 
 // Stats are the request counters of a Server.
 type Stats struct {
-	Logins        int            // successful POST /api/v1/credentials
-	FailedLogins  int            // refused POST /api/v1/credentials (bad credentials, session limit)
-	Logouts       int            // successful DELETE /api/v1/credentials/{key}
-	LiveSessions  int            // session keys alive now
-	Requests      map[string]int // by "METHOD route", e.g. "POST /api/v1/volumes"; see Server.Requests
-	Connections   int            // TCP connections accepted
-	MaxConcurrent int            // most requests in flight at the same time
+	Logins       int            // successful POST /api/v1/credentials
+	FailedLogins int            // refused POST /api/v1/credentials (bad credentials, session limit)
+	Logouts      int            // successful DELETE /api/v1/credentials/{key}
+	LiveSessions int            // session keys alive now
+	Requests     map[string]int // by "METHOD route", e.g. "POST /api/v1/volumes"; see Server.Requests
+	Connections  int            // TCP connections accepted
+	// MaxOpenConnections is the most TCP connections open at the same time.
+	MaxOpenConnections int
+	MaxConcurrent      int // most requests in flight at the same time
 }
