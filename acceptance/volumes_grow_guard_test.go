@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -18,11 +19,12 @@ import (
 
 // lateGrow makes the next grow of srv reach the array only after the
 // client's request timeout: the simulator holds the PUT for lateGrowDelay
-// (real time) and carries it out then, while the client gives up after
-// lateGrowTimeout. It returns a function that waits until the volume's size
+// and carries it out then, while the client gives up after lateGrowTimeout.
+// Both run on a synctest bubble's clock (see guardArrayInBubble), so no test
+// waits for them. It returns a function that waits until the volume's size
 // is no longer from, i.e. until the late grow has landed.
 const (
-	lateGrowTimeout = time.Second // also bounds the login: not shorter, on a loaded machine
+	lateGrowTimeout = time.Second
 	lateGrowDelay   = 2500 * time.Millisecond
 )
 
@@ -51,6 +53,22 @@ func guardArray(t *testing.T, extra ...alletra.Option) *guard {
 	g := new(guard)
 	g.srv = alletratest.NewTestServer(t, alletratest.WithRequestLog(slog.New(putCounter{&g.puts})))
 	g.c = flowClient(t, g.srv, extra...)
+	require.NoError(t, g.c.Volumes.Create(context.Background(),
+		&alletra.VolumeCreateRequest{Name: "c-guard", CPG: flowCPG, SizeMiB: 1024}))
+	return g
+}
+
+// guardArrayInBubble is guardArray for a synctest bubble: the simulator is
+// served over in-memory pipes, so that its delays and the client's timeouts
+// run on the bubble's clock. Call it inside synctest.Test.
+func guardArrayInBubble(t *testing.T, extra ...alletra.Option) *guard {
+	t.Helper()
+	pipes := newPipeNet()
+	g := new(guard)
+	g.srv = alletratest.NewTestServer(t, alletratest.WithListener(pipes), alletratest.WithPlainHTTP(),
+		alletratest.WithRequestLog(slog.New(putCounter{&g.puts})))
+	g.c = flowClient(t, g.srv, append([]alletra.Option{
+		alletra.WithHTTPClient(&http.Client{Transport: &http.Transport{DialContext: pipes.DialContext}})}, extra...)...)
 	require.NoError(t, g.c.Volumes.Create(context.Background(),
 		&alletra.VolumeCreateRequest{Name: "c-guard", CPG: flowCPG, SizeMiB: 1024}))
 	return g
@@ -103,51 +121,55 @@ func (p putCounter) WithGroup(string) slog.Handler      { return p }
 // on top: 2048 MiB.
 func TestGrowTimedOutThenResizeToNeverDoubles(t *testing.T) {
 	t.Parallel()
-	g := guardArray(t, alletra.WithRequestTimeout(lateGrowTimeout))
-	c := g.c
-	ctx := context.Background()
-	landed := lateGrow(t, g, 1024)
+	synctest.Test(t, func(t *testing.T) {
+		g := guardArrayInBubble(t, alletra.WithRequestTimeout(lateGrowTimeout))
+		c := g.c
+		ctx := context.Background()
+		landed := lateGrow(t, g, 1024)
 
-	err := c.Volumes.Grow(ctx, "c-guard", 512)
-	require.Error(t, err, "the grow timed out on the client")
-	require.ErrorIs(t, err, alletra.ErrGrowPending)
-
-	// The recovery Grow's doc gives: ResizeTo to the intended size. Until
-	// the size changes it refuses to grow again.
-	_, err = c.Volumes.ResizeTo(ctx, "c-guard", 1536)
-	if err != nil {
+		err := c.Volumes.Grow(ctx, "c-guard", 512)
+		require.Error(t, err, "the grow timed out on the client")
 		require.ErrorIs(t, err, alletra.ErrGrowPending)
-	}
-	landed()
-	size, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
-	require.NoError(t, err)
-	assert.EqualValues(t, 1536, size)
-	assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
-	assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
-	closeFlow(t, g.srv, c)
+
+		// The recovery Grow's doc gives: ResizeTo to the intended size. Until
+		// the size changes it refuses to grow again.
+		_, err = c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+		if err != nil {
+			require.ErrorIs(t, err, alletra.ErrGrowPending)
+		}
+		landed()
+		size, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+		require.NoError(t, err)
+		assert.EqualValues(t, 1536, size)
+		assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
+		assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
+		closeFlow(t, g.srv, c)
+	})
 }
 
 // The same with ResizeTo twice: the second call must not add the delta again.
 func TestResizeToTimedOutThenResizeToNeverDoubles(t *testing.T) {
 	t.Parallel()
-	g := guardArray(t, alletra.WithRequestTimeout(lateGrowTimeout))
-	c := g.c
-	ctx := context.Background()
-	landed := lateGrow(t, g, 1024)
+	synctest.Test(t, func(t *testing.T) {
+		g := guardArrayInBubble(t, alletra.WithRequestTimeout(lateGrowTimeout))
+		c := g.c
+		ctx := context.Background()
+		landed := lateGrow(t, g, 1024)
 
-	_, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
-	require.ErrorIs(t, err, alletra.ErrGrowPending)
-	_, err = c.Volumes.ResizeTo(ctx, "c-guard", 1536)
-	if err != nil {
+		_, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
 		require.ErrorIs(t, err, alletra.ErrGrowPending)
-	}
-	landed()
-	size, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
-	require.NoError(t, err)
-	assert.EqualValues(t, 1536, size)
-	assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
-	assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
-	closeFlow(t, g.srv, c)
+		_, err = c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+		if err != nil {
+			require.ErrorIs(t, err, alletra.ErrGrowPending)
+		}
+		landed()
+		size, err := c.Volumes.ResizeTo(ctx, "c-guard", 1536)
+		require.NoError(t, err)
+		assert.EqualValues(t, 1536, size)
+		assert.Equal(t, 1, g.quiet(t), "one grow reached the array")
+		assert.EqualValues(t, 1536, g.size(t), "grown once, to the intended size")
+		closeFlow(t, g.srv, c)
+	})
 }
 
 // dropGrow makes the next grow of g's array never reach it: the connection
