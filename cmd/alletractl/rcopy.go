@@ -19,9 +19,12 @@ type rcGroupView struct {
 	RoleReversed bool           `json:"roleReversed"`
 	State        string         `json:"state"`
 	Target       string         `json:"target,omitempty"`
-	Mode         string         `json:"mode,omitempty"`
+	Mode         string         `json:"mode,omitempty"` // sync, periodic or async, as --mode takes it
 	InSync       bool           `json:"inSync"`
-	LastSync     string         `json:"lastSyncTime,omitempty"`
+	LastSync     string         `json:"lastSyncTime,omitempty"` // RFC 3339
+	// LastSyncText is the array's own text of a time alletractl cannot
+	// convert without guessing; lastSyncTime is then absent.
+	LastSyncText string `json:"lastSyncTimeText,omitempty"`
 	Volumes      []rcVolumeView `json:"volumes"`
 }
 
@@ -36,7 +39,11 @@ func newRCGroupView(g *alletra.RemoteCopyGroup) rcGroupView {
 		InSync: g.InSync(), Volumes: []rcVolumeView{}}
 	if len(g.Targets) > 0 {
 		t := g.Targets[0]
-		v.Target, v.Mode, v.LastSync = t.TargetName, t.Mode.String(), t.GroupLastSyncTime
+		v.Target, v.Mode = t.TargetName, rcModeName(t.Mode)
+		var ok bool
+		if v.LastSync, ok = taskTime(t.GroupLastSyncTime); !ok {
+			v.LastSyncText = t.GroupLastSyncTime
+		}
 	}
 	for _, vol := range g.Volumes {
 		rv := rcVolumeView{Name: vol.LocalVolumeName, SyncStatus: alletra.RemoteCopySyncStatus(0).String()}
@@ -135,6 +142,17 @@ func (a *app) rcopyGetCommand() *cobra.Command {
 			})
 		}),
 	}
+}
+
+// rcModeName spells a mode as --mode takes it (the WSAPI's name for a mode
+// --mode does not know).
+func rcModeName(m alletra.RemoteCopyMode) string {
+	for name, mode := range rcModes {
+		if mode == m {
+			return name
+		}
+	}
+	return m.String()
 }
 
 // rcModes maps --mode to the WSAPI's modes.

@@ -37,7 +37,7 @@ func TestRcopyDrill(t *testing.T) {
 
 	p.fails(exitInvalid, "rcopy", "create", "g1", "--target", "alletra-sim-2", "--mode", "fast")
 	out := p.ok("rcopy", "create", "g1", "--target", "alletra-sim-2", "--mode", "periodic", "--user-cpg", "SSD_r6")
-	assert.Regexp(t, `(?m)^g1\s+PRIMARY\s+NONE\s+alletra-sim-2\s+PERIODIC\s+false`, out)
+	assert.Regexp(t, `(?m)^g1\s+PRIMARY\s+NONE\s+alletra-sim-2\s+periodic\s+false`, out)
 	p.ok("rcopy", "add", "g1", "vol1", "--auto-create")
 	p.ok("rcopy", "start", "g1")
 	require.NoError(t, p.srv.WriteContent("vol1", "data-2"))
@@ -49,7 +49,7 @@ func TestRcopyDrill(t *testing.T) {
 
 	var g rcGroupView
 	require.NoError(t, json.Unmarshal([]byte(p.ok("rcopy", "get", "g1", "-o", "json")), &g))
-	assert.Equal(t, rcGroupView{Name: "g1", Role: "PRIMARY", State: "STARTED", Target: "alletra-sim-2", Mode: "PERIODIC",
+	assert.Equal(t, rcGroupView{Name: "g1", Role: "PRIMARY", State: "STARTED", Target: "alletra-sim-2", Mode: "periodic",
 		InSync: true, LastSync: g.LastSync, Volumes: []rcVolumeView{{Name: "vol1", Secondary: "vol1", SyncStatus: "SYNCED"}}}, g)
 	assert.Equal(t, "g1\n", s.ok("rcopy", "list", "-o", "name"))
 
@@ -63,7 +63,7 @@ func TestRcopyDrill(t *testing.T) {
 	assert.Equal(t, "data-2", got)
 	s.ok("rcopy", "recover", "g1", "--wait", "--yes")
 	s.ok("rcopy", "restore", "g1", "--wait", "--yes")
-	assert.Regexp(t, `(?m)^g1\s+PRIMARY\s+STARTED\s+alletra-sim-2\s+PERIODIC\s+true\s+vol1$`, p.ok("rcopy", "list"))
+	assert.Regexp(t, `(?m)^g1\s+PRIMARY\s+STARTED\s+alletra-sim-2\s+periodic\s+true\s+vol1$`, p.ok("rcopy", "list"))
 
 	p.fails(exitInUse, "rcopy", "delete", "g1", "--yes") // started: 215, stop it first
 	p.ok("rcopy", "stop", "g1")
@@ -71,4 +71,29 @@ func TestRcopyDrill(t *testing.T) {
 	p.fails(exitNotFound, "rcopy", "get", "g1")
 	_, onSecondary := s.srv.Volume("vol1")
 	assert.False(t, onSecondary)
+}
+
+// TestRcopyJSONMatchesGoldenFiles pins the -o json documents of the rcopy
+// commands, as TestJSONShapesMatchGoldenFiles does for the others: enum
+// values as the flags take them, RFC 3339 times, no table placeholder.
+func TestRcopyJSONMatchesGoldenFiles(t *testing.T) {
+	p, s := linkedCLI(t)
+	p.ok("volume", "create", "vol1", "--size", "1GiB", "--cpg", "SSD_r6")
+	for _, st := range []struct {
+		golden string
+		c      *cli
+		args   []string
+		into   func() any
+	}{
+		{"rcopy-create", p, []string{"rcopy", "create", "g1", "--target", "alletra-sim-2", "--mode", "periodic", "--user-cpg", "SSD_r6"}, func() any { return &rcGroupView{} }},
+		{"rcopy-add", p, []string{"rcopy", "add", "g1", "vol1", "--auto-create"}, func() any { return &rcGroupView{} }},
+		{"rcopy-start", p, []string{"rcopy", "start", "g1"}, func() any { return &rcGroupView{} }},
+		{"rcopy-sync", p, []string{"rcopy", "sync", "g1", "--wait"}, func() any { return &rcTaskView{} }},
+		{"rcopy-get", p, []string{"rcopy", "get", "g1"}, func() any { return &rcGroupView{} }},
+		{"rcopy-list", s, []string{"rcopy", "list"}, func() any { return &[]rcGroupView{} }},
+		{"rcopy-stop", p, []string{"rcopy", "stop", "g1"}, func() any { return &rcGroupView{} }},
+	} {
+		out := st.c.ok(append(st.args, "-o", "json")...)
+		checkJSONGolden(t, st.golden, out, st.into())
+	}
 }

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 
 // volatile are JSON members whose values differ from run to run; the golden
 // files hold a placeholder instead.
-var volatile = regexp.MustCompile(`("(?:uuid|creationTime|startTime|finishTime|goVersion)": )"[^"]*"`)
+var volatile = regexp.MustCompile(`("(?:uuid|creationTime|startTime|finishTime|lastSyncTime|goVersion)": )"[^"]*"`)
 
 // TestJSONShapesMatchGoldenFiles runs each command with -o json against a
 // simulator in a known state and compares the document with
@@ -79,33 +79,39 @@ func TestJSONShapesMatchGoldenFiles(t *testing.T) {
 		if s.golden == "" {
 			continue
 		}
-		require.True(t, json.Valid([]byte(out)), "%s: not JSON:\n%s", s.golden, out)
-
-		// round trip through the view type, unknown fields refused
-		dec := json.NewDecoder(bytes.NewReader([]byte(out)))
-		dec.DisallowUnknownFields()
-		v := s.into()
-		require.NoError(t, dec.Decode(v), s.golden)
-		var again bytes.Buffer
-		enc := json.NewEncoder(&again)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		require.NoError(t, enc.Encode(v))
-		assert.Equal(t, out, again.String(), "%s does not round-trip", s.golden)
-
-		noPlaceholdersAndRFC3339Times(t, s.golden, out)
-
-		got := volatile.ReplaceAllString(out, `$1"<varies>"`)
-		path := filepath.Join("testdata", s.golden+".golden")
-		if *update {
-			require.NoError(t, os.MkdirAll("testdata", 0o755))
-			require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-			continue
-		}
-		want, err := os.ReadFile(path)
-		require.NoError(t, err, "missing golden file: run go test -run TestJSONShapes -update")
-		assert.Equal(t, string(want), got, "%s differs from %s (go test -run TestJSONShapes -update rewrites it)", s.golden, path)
+		checkJSONGolden(t, s.golden, out, s.into())
 	}
+}
+
+// checkJSONGolden checks one command's -o json document: valid JSON that
+// round-trips exactly through its view type v (unknown fields refused), no
+// table placeholder, RFC 3339 times, and equal to testdata/<name>.golden
+// (-update rewrites it).
+func checkJSONGolden(t *testing.T, name, out string, v any) {
+	t.Helper()
+	require.True(t, json.Valid([]byte(out)), "%s: not JSON:\n%s", name, out)
+	dec := json.NewDecoder(bytes.NewReader([]byte(out)))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(v), name)
+	var again bytes.Buffer
+	enc := json.NewEncoder(&again)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(v))
+	assert.Equal(t, out, again.String(), "%s does not round-trip", name)
+
+	noPlaceholdersAndRFC3339Times(t, name, out)
+
+	got := volatile.ReplaceAllString(out, `$1"<varies>"`)
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file: run go test -run TestJSONShapes -update")
+	assert.Equal(t, string(want), got, "%s differs from %s (go test -run 'TestJSONShapes|TestRcopyJSON' -update rewrites it)", name, path)
 }
 
 // noPlaceholdersAndRFC3339Times fails when a JSON document holds a table
