@@ -14,17 +14,17 @@ import (
 // rcGroupView is the -o json document of a remote copy group. Enums are
 // written by name; a state the WSAPI gives no name is its number.
 type rcGroupView struct {
-	Name         string         `json:"name"`
-	Role         string         `json:"role"`
-	RoleReversed bool           `json:"roleReversed"`
-	State        string         `json:"state"`
-	Target       string         `json:"target,omitempty"`
-	Mode         string         `json:"mode,omitempty"` // sync, periodic or async, as --mode takes it
-	InSync       bool           `json:"inSync"`
-	LastSync     string         `json:"lastSyncTime,omitempty"` // RFC 3339
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	RoleReversed bool   `json:"roleReversed"`
+	State        string `json:"state"`
+	Target       string `json:"target,omitempty"`
+	Mode         string `json:"mode,omitempty"` // sync, periodic or async, as --mode takes it
+	InSync       bool   `json:"inSync"`
+	LastSync     string `json:"lastSyncTime,omitempty"` // RFC 3339
 	// LastSyncText is the array's own text of a time alletractl cannot
 	// convert without guessing; lastSyncTime is then absent.
-	LastSyncText string `json:"lastSyncTimeText,omitempty"`
+	LastSyncText string         `json:"lastSyncTimeText,omitempty"`
 	Volumes      []rcVolumeView `json:"volumes"`
 }
 
