@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -45,13 +44,13 @@ func lateGrow(t *testing.T, g *guard, from int64) (landed func()) {
 type guard struct {
 	srv  *alletratest.Server
 	c    *alletra.Client
-	puts atomic.Int32 // PUT /volumes/{name} the array has finished (its request log)
+	log  requestLog // the array's request log: what it has finished
 }
 
 func guardArray(t *testing.T, extra ...alletra.Option) *guard {
 	t.Helper()
 	g := new(guard)
-	g.srv = alletratest.NewTestServer(t, alletratest.WithRequestLog(slog.New(putCounter{&g.puts})))
+	g.srv = alletratest.NewTestServer(t, alletratest.WithRequestLog(slog.New(&g.log)))
 	g.c = flowClient(t, g.srv, extra...)
 	require.NoError(t, g.c.Volumes.Create(context.Background(),
 		&alletra.VolumeCreateRequest{Name: "c-guard", CPG: flowCPG, SizeMiB: 1024}))
@@ -66,7 +65,7 @@ func guardArrayInBubble(t *testing.T, extra ...alletra.Option) *guard {
 	pipes := newPipeNet()
 	g := new(guard)
 	g.srv = alletratest.NewTestServer(t, alletratest.WithListener(pipes), alletratest.WithPlainHTTP(),
-		alletratest.WithRequestLog(slog.New(putCounter{&g.puts})))
+		alletratest.WithRequestLog(slog.New(&g.log)))
 	g.c = flowClient(t, g.srv, append([]alletra.Option{
 		alletra.WithHTTPClient(&http.Client{Transport: &http.Transport{DialContext: pipes.DialContext}})}, extra...)...)
 	require.NoError(t, g.c.Volumes.Create(context.Background(),
@@ -79,9 +78,9 @@ func guardArrayInBubble(t *testing.T, extra ...alletra.Option) *guard {
 func (g *guard) quiet(t *testing.T) int {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		return int(g.puts.Load()) == g.srv.Requests(http.MethodPut, "/api/v1/volumes/{name}")
+		return g.puts() == g.srv.Requests(http.MethodPut, "/api/v1/volumes/{name}")
 	}, time.Minute, 5*time.Millisecond)
-	return int(g.puts.Load())
+	return g.puts()
 }
 
 func (g *guard) size(t *testing.T) int64 {
@@ -91,29 +90,19 @@ func (g *guard) size(t *testing.T) int64 {
 	return v.SizeMiB
 }
 
-// putCounter is a slog.Handler that counts the simulator's log records of
-// finished PUT /api/v1/volumes/<name> requests.
-type putCounter struct{ n *atomic.Int32 }
-
-func (putCounter) Enabled(context.Context, slog.Level) bool { return true }
-func (p putCounter) Handle(_ context.Context, r slog.Record) error {
-	var method, path string
-	r.Attrs(func(a slog.Attr) bool {
-		switch a.Key {
-		case "method":
-			method = a.Value.String()
-		case "path":
-			path = a.Value.String()
+// puts counts the PUT /api/v1/volumes/<name> requests the array has
+// finished.
+func (g *guard) puts() int {
+	g.log.mu.Lock()
+	defer g.log.mu.Unlock()
+	n := 0
+	for _, r := range g.log.reqs {
+		if strings.HasPrefix(r, "PUT /api/v1/volumes/") {
+			n++
 		}
-		return true
-	})
-	if method == http.MethodPut && strings.HasPrefix(path, "/api/v1/volumes/") {
-		p.n.Add(1)
 	}
-	return nil
+	return n
 }
-func (p putCounter) WithAttrs([]slog.Attr) slog.Handler { return p }
-func (p putCounter) WithGroup(string) slog.Handler      { return p }
 
 // Issue 20: a Grow whose answer comes after the client's timeout, then the
 // documented recovery (ResizeTo to the intended size), must not grow twice.
