@@ -42,9 +42,9 @@ func lateGrow(t *testing.T, g *guard, from int64) (landed func()) {
 
 // guard is a simulator with a 1024 MiB volume "c-guard", and a client.
 type guard struct {
-	srv  *alletratest.Server
-	c    *alletra.Client
-	log  requestLog // the array's request log: what it has finished
+	srv *alletratest.Server
+	c   *alletra.Client
+	log requestLog // the array's request log: what it has finished
 }
 
 func guardArray(t *testing.T, extra ...alletra.Option) *guard {
