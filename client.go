@@ -15,8 +15,9 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// Version is the SDK's version; it is sent in the User-Agent header.
-const Version = "0.1.0"
+// Version is the SDK's version; it is sent in the User-Agent header. Between
+// releases it names the next one with a "-dev" suffix.
+const Version = "0.2.0-dev"
 
 // Defaults used when no option says otherwise.
 const (
