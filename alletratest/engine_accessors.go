@@ -92,8 +92,8 @@ func (e *engine) WriteContent(volume, token string) error {
 	if e.rcReadOnly(volume) { // remotecopy.go
 		return errReadOnlySecondary(volume)
 	}
-	v.content = token
-	v.usedMiB = min(v.sizeMiB, max(int64(len(token)), 1)*chunkMiB)
+	v.Content = token
+	v.UsedMiB = min(v.SizeMiB, max(int64(len(token)), 1)*chunkMiB)
 	return nil
 }
 
@@ -105,5 +105,5 @@ func (e *engine) Content(volume string) (string, error) {
 	if v == nil {
 		return "", fmt.Errorf("alletratest: volume %q does not exist", volume)
 	}
-	return v.content, nil
+	return v.Content, nil
 }

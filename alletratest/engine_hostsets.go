@@ -236,7 +236,7 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 	}
 	group := e.newID()
-	e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: target, lun: chosen, portPos: port, typ: vlunTypeHostSet})
+	e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.Name, hostname: target, lun: chosen, portPos: port, typ: vlunTypeHostSet})
 	for _, m := range s.members {
 		h := e.hosts[m]
 		if h == nil {
@@ -255,11 +255,11 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 		for _, id := range h.initiators() {
 			p := *pos
-			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: h.name, lun: chosen, active: true,
+			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.Name, hostname: h.name, lun: chosen, active: true,
 				portPos: &p, remoteName: id, subsysNQN: nqn, typ: vlunTypeHostSet})
 		}
 	}
-	return response{status: http.StatusCreated, location: vlunLocation(v.name, chosen, target, port)}
+	return response{status: http.StatusCreated, location: vlunLocation(v.Name, chosen, target, port)}
 }
 
 // setNameInPath checks a host set's name in a GET or PUT path before the set

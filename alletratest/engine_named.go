@@ -185,7 +185,7 @@ func (e *engine) limitReached(snapshot bool, n int) *apiError {
 	}
 	have := 0
 	for _, v := range e.volumes {
-		if (v.copyType == copyVirtual) == snapshot {
+		if (v.CopyType == copyVirtual) == snapshot {
 			have++
 		}
 	}

@@ -562,17 +562,17 @@ func (e *engine) rcAdmit(g *rcGroup, b *rcModifyBody) response {
 	case auto:
 		cpg := g.remoteUserCPG
 		if cpg == "" {
-			cpg = v.cpg
+			cpg = v.CPG
 		}
 		if p.cpgs[cpg] == nil {
 			return errResponse(errForbidden(0, "no CPG defined for the remote copy group on the target"))
 		}
 		id := p.newID()
-		p.volumes[sec] = &volume{id: id, uuid: newUUID(), name: sec, cpg: cpg, sizeMiB: v.sizeMiB, provType: v.provType,
-			copyType: copyBase, baseID: id, created: p.now()}
+		p.volumes[sec] = &volume{VolumeState: VolumeState{ID: id, UUID: newUUID(), Name: sec, CPG: cpg, SizeMiB: v.SizeMiB,
+			ProvisioningType: v.ProvisioningType, CopyType: copyBase, Created: p.now()}, baseID: id}
 	case pv == nil:
 		return errResponse(apiErr(http.StatusNotFound, 0, "secondary volume %s does not exist on the target", sec))
-	case pv.sizeMiB != v.sizeMiB:
+	case pv.SizeMiB != v.SizeMiB:
 		return errResponse(errForbidden(0, "the size of the volume does not match its secondary"))
 	}
 	if in, _ := p.rcGroupOf(sec); in != nil {
@@ -658,7 +658,7 @@ func (e *engine) rcCopy(g *rcGroup) {
 	for _, v := range g.vols {
 		src, dst := e.volumes[v.local], p.volumes[v.remote]
 		if src != nil && dst != nil {
-			dst.content, dst.usedMiB = src.content, src.usedMiB
+			dst.Content, dst.UsedMiB = src.Content, src.UsedMiB
 		}
 		v.synced = true
 		for _, w := range s.vols {

@@ -97,19 +97,19 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 		if aerr != nil {
 			return errResponse(aerr)
 		}
-		s := &volume{
-			id: id, uuid: newUUID(), name: names[i], cpg: parent.cpg, snapCPG: parent.snapCPG,
-			sizeMiB: parent.sizeMiB, provType: provSnap, copyType: copyVirtual, copyOf: parent.name,
-			baseID: parent.baseID, readOnly: isTrue(p.ReadOnly), created: now, content: parent.content,
-		}
+		s := &volume{VolumeState: VolumeState{
+			ID: id, UUID: newUUID(), Name: names[i], CPG: parent.CPG, SnapCPG: parent.SnapCPG,
+			SizeMiB: parent.SizeMiB, ProvisioningType: provSnap, CopyType: copyVirtual, CopyOf: parent.Name,
+			ReadOnly: isTrue(p.ReadOnly), Created: now, Content: parent.Content,
+		}, baseID: parent.baseID}
 		if p.Comment != nil {
-			s.comment = *p.Comment
+			s.Comment = *p.Comment
 		}
-		setHours(now, &s.expires, p.ExpirationHours)
-		setHours(now, &s.retained, p.RetentionHours)
-		e.volumes[s.name] = s
-		if addTo != nil && !slices.Contains(addTo.members, s.name) {
-			addTo.members = append(addTo.members, s.name)
+		setHours(now, &s.Expiration, p.ExpirationHours)
+		setHours(now, &s.Retention, p.RetentionHours)
+		e.volumes[s.Name] = s
+		if addTo != nil && !slices.Contains(addTo.members, s.Name) {
+			addTo.members = append(addTo.members, s.Name)
 		}
 	}
 	return response{status: http.StatusCreated}

@@ -227,9 +227,9 @@ func (e *engine) srObjects(report string, filters map[string][]string) []srObjec
 		}
 	case "volumespacedata":
 		for _, v := range e.sortedVolumes() {
-			if pass("name", v.name) && pass("userCPG", v.cpg) && pass("snapCPG", v.snapCPG) && pass("provType", itoa(v.provType)) {
-				out = append(out, srObject{id: v.id, identity: srSampleJSON{Name: v.name, UserCPG: v.cpg, SnapCPG: v.snapCPG},
-					used: float64(v.usedMiB), free: float64(v.sizeMiB - v.usedMiB)})
+			if pass("name", v.Name) && pass("userCPG", v.CPG) && pass("snapCPG", v.SnapCPG) && pass("provType", itoa(int(v.ProvisioningType))) {
+				out = append(out, srObject{id: v.ID, identity: srSampleJSON{Name: v.Name, UserCPG: v.CPG, SnapCPG: v.SnapCPG},
+					used: float64(v.UsedMiB), free: float64(v.SizeMiB - v.UsedMiB)})
 			}
 		}
 	case "vlunstatistics":

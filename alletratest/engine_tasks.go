@@ -99,12 +99,12 @@ func (e *engine) settleTasks(now time.Time) {
 		switch t.typ {
 		case taskTypeVVCopy, taskTypeOnlineCopy:
 			if src != nil && dest != nil {
-				dest.content, dest.usedMiB = src.content, src.usedMiB
+				dest.Content, dest.UsedMiB = src.Content, src.UsedMiB
 			}
 			e.undoTask(t)
 		case taskTypePromoteSV:
 			if src != nil && dest != nil {
-				dest.content, dest.usedMiB = src.content, src.usedMiB
+				dest.Content, dest.UsedMiB = src.Content, src.UsedMiB
 			}
 		}
 	}
@@ -115,8 +115,8 @@ func (e *engine) undoTask(t *task) {
 	if t.typ != taskTypeVVCopy && t.typ != taskTypeOnlineCopy {
 		return
 	}
-	if d := e.volumes[t.dest]; d != nil && d.copyType == copyPhysical {
-		d.copyType, d.copyOf = copyBase, ""
+	if d := e.volumes[t.dest]; d != nil && d.CopyType == copyPhysical {
+		d.CopyType, d.CopyOf = copyBase, ""
 	}
 }
 

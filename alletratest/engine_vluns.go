@@ -59,7 +59,7 @@ func (e *engine) vlunWire(l *vlun) vlunJSON {
 	j := vlunJSON{LUN: l.lun, VolumeName: l.volumeName, Hostname: l.hostname, RemoteName: l.remoteName,
 		PortPos: l.portPos, Type: l.typ, Multipathing: 1, FailedPathPol: 1, Active: l.active, SubsystemNQN: l.subsysNQN}
 	if v := e.volumes[l.volumeName]; v != nil {
-		j.VolumeWWN = wwnFor(v.id)
+		j.VolumeWWN = wwnFor(v.ID)
 	}
 	if l.active {
 		empty := ""
@@ -155,19 +155,19 @@ func (e *engine) createVLUN(req *request) response {
 		return errResponse(errNoHost(*b.Hostname))
 	}
 	nvme := h.protocol() == protocolNVMe
-	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == v.name && l.hostname == h.name }) {
+	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == v.Name && l.hostname == h.name }) {
 		// LXD's driver (commit f4d1931d8e) sees 400 with code 29, OTHER, when
 		// it exports a volume a second time to an NVMe/TCP host, and treats
 		// it as "already exported"; iSCSI and FC hosts silently get a second
 		// vLUN.
-		return errResponse(errBadRequest(codeOther, "volume %s is already exported to host %s", v.name, h.name))
+		return errResponse(errBadRequest(codeOther, "volume %s is already exported to host %s", v.Name, h.name))
 	}
 	lun, aerr := e.chooseLUN(h.name, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, nvme)
 	if aerr != nil {
 		return errResponse(aerr)
 	}
-	e.addVLUNs(v.name, h, lun, port)
-	return response{status: http.StatusCreated, location: vlunLocation(v.name, lun, h.name, port)}
+	e.addVLUNs(v.Name, h, lun, port)
+	return response{status: http.StatusCreated, location: vlunLocation(v.Name, lun, h.name, port)}
 }
 
 // chooseLUN picks or checks a LUN for a host. Callers hold e.mu.
