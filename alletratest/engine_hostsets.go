@@ -255,7 +255,7 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 		for _, id := range h.initiators() {
 			p := *pos
-			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.Name, hostname: h.name, lun: chosen, active: true,
+			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.Name, hostname: h.Name, lun: chosen, active: true,
 				portPos: &p, remoteName: id, subsysNQN: nqn, typ: vlunTypeHostSet})
 		}
 	}

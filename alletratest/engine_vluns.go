@@ -155,19 +155,19 @@ func (e *engine) createVLUN(req *request) response {
 		return errResponse(errNoHost(*b.Hostname))
 	}
 	nvme := h.protocol() == protocolNVMe
-	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == v.Name && l.hostname == h.name }) {
+	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == v.Name && l.hostname == h.Name }) {
 		// LXD's driver (commit f4d1931d8e) sees 400 with code 29, OTHER, when
 		// it exports a volume a second time to an NVMe/TCP host, and treats
 		// it as "already exported"; iSCSI and FC hosts silently get a second
 		// vLUN.
-		return errResponse(errBadRequest(codeOther, "volume %s is already exported to host %s", v.Name, h.name))
+		return errResponse(errBadRequest(codeOther, "volume %s is already exported to host %s", v.Name, h.Name))
 	}
-	lun, aerr := e.chooseLUN(h.name, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, nvme)
+	lun, aerr := e.chooseLUN(h.Name, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, nvme)
 	if aerr != nil {
 		return errResponse(aerr)
 	}
 	e.addVLUNs(v.Name, h, lun, port)
-	return response{status: http.StatusCreated, location: vlunLocation(v.Name, lun, h.name, port)}
+	return response{status: http.StatusCreated, location: vlunLocation(v.Name, lun, h.Name, port)}
 }
 
 // chooseLUN picks or checks a LUN for a host. Callers hold e.mu.
@@ -214,7 +214,7 @@ func (e *engine) addVLUNs(vol string, h *host, lun int, port *portPosJSON) {
 	if proto == protocolNVMe {
 		nqn = "nqn.2020-07.com.hpe:" + systemUUID
 	}
-	e.vluns = append(e.vluns, &vlun{group: group, volumeName: vol, hostname: h.name, lun: lun, portPos: port, subsysNQN: nqn, typ: typ})
+	e.vluns = append(e.vluns, &vlun{group: group, volumeName: vol, hostname: h.Name, lun: lun, portPos: port, subsysNQN: nqn, typ: typ})
 	pos := port
 	if pos == nil {
 		pos = e.firstReadyPort(proto)
@@ -224,7 +224,7 @@ func (e *engine) addVLUNs(vol string, h *host, lun int, port *portPosJSON) {
 	}
 	for _, id := range h.initiators() {
 		p := *pos
-		e.vluns = append(e.vluns, &vlun{group: group, volumeName: vol, hostname: h.name, lun: lun, active: true,
+		e.vluns = append(e.vluns, &vlun{group: group, volumeName: vol, hostname: h.Name, lun: lun, active: true,
 			portPos: &p, remoteName: id, subsysNQN: nqn, typ: typ})
 	}
 }
