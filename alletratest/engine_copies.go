@@ -113,7 +113,7 @@ func (e *engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 	// assumed (inferred: both are the array's createvvcopy task).
 	e.rememberCopy(srcName, destName, isTrue(p.SaveSnapshot) && !online) // tune.go: for a resync
 	t := e.startTask(typ, destName, req.user, srcName, destName, prio)
-	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.id}}
+	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.ID}}
 }
 
 // stopCopy handles PUT /volumes/{dest} {"action":1}: cancel the physical
@@ -125,8 +125,8 @@ func (e *engine) stopCopy(name string) response {
 		return errResponse(errNoVolume(name))
 	}
 	for _, t := range e.tasks {
-		if t.status == taskActive && t.dest == name && (t.typ == taskTypeVVCopy || t.typ == taskTypeOnlineCopy) {
-			t.status, t.finish = taskCancelled, e.now()
+		if t.Status == taskActive && t.Dest == name && (t.Type == taskTypeVVCopy || t.Type == taskTypeOnlineCopy) {
+			t.Status, t.Finish = taskCancelled, e.now()
 			e.undoTask(t)
 			return response{status: http.StatusOK}
 		}

@@ -716,7 +716,7 @@ func (e *engine) rcSync(req *request, g *rcGroup) response {
 		e.rcCopy(g)
 	}
 	t := e.startTask(taskTypeRemoteCopySync, g.name, req.user, "", "", 2)
-	return okJSON(map[string]int{"taskid": t.id})
+	return okJSON(map[string]int{"taskid": t.ID})
 }
 
 type rcRecoverBody struct {
@@ -811,7 +811,7 @@ func (e *engine) recoverRCGroup(req *request) response {
 		return errResponse(withRef(errBadRequest(codeBadEnumValue, "invalid input: bad enum value"), "action"))
 	}
 	t := e.startTask(typ, g.name, req.user, "", "", 2)
-	return okJSON(map[string]int{"taskid": t.id})
+	return okJSON(map[string]int{"taskid": t.ID})
 }
 
 // RemoteCopyGroups returns the engine's groups, by name.

@@ -163,5 +163,5 @@ func (e *engine) promote(req *request, name string, online *bool, priority *int)
 	// Task names for promotes are not in the public record; like copies,
 	// the task is named after the volume it writes (the parent; inferred).
 	t := e.startTask(taskTypePromoteSV, parent.Name, req.user, name, parent.Name, prio)
-	return okJSON(taskIDJSON{TaskID: t.id})
+	return okJSON(taskIDJSON{TaskID: t.ID})
 }

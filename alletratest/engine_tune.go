@@ -125,7 +125,7 @@ func (e *engine) tuneVolume(req *request) response {
 		v.Compressed = *b.Compression
 	}
 	t := e.startTask(typ, "tunevv "+name, req.user, name, "", 2)
-	return okJSON(taskIDJSON{TaskID: t.id})
+	return okJSON(taskIDJSON{TaskID: t.ID})
 }
 
 // copyOrigins records, for a physical copy made with saveSnapshot, its
@@ -168,5 +168,5 @@ func (e *engine) resyncCopy(req *request) response {
 	}
 	dest.Content, dest.UsedMiB = src.Content, src.UsedMiB
 	t := e.startTask(taskTypePhysCopyResync, "resync "+src.Name+" "+name, req.user, src.Name, name, 2)
-	return response{status: http.StatusOK, body: taskIDJSON{TaskID: t.id}}
+	return response{status: http.StatusOK, body: taskIDJSON{TaskID: t.ID}}
 }

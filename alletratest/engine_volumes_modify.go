@@ -140,11 +140,11 @@ func (e *engine) renameVolume(v *volume, newName string) {
 		}
 	}
 	for _, t := range e.tasks {
-		if t.src == old {
-			t.src = newName
+		if t.Source == old {
+			t.Source = newName
 		}
-		if t.dest == old {
-			t.dest = newName
+		if t.Dest == old {
+			t.Dest = newName
 		}
 	}
 }
