@@ -320,7 +320,7 @@ func (e *engine) deleteHost(req *request) response {
 	if e.hosts[name] == nil {
 		return errResponse(errNoHost(name))
 	}
-	if slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == name }) {
+	if slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.Hostname == name }) {
 		return errResponse(errConflict(codeExportedVLUN, "host %s has exported volumes", name))
 	}
 	if e.hostInAnySet(name) { // HOST_IN_SET: 409 (HPE's ruby SDK), no trusted number

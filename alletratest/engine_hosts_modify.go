@@ -97,8 +97,8 @@ func (e *engine) modifyHost(req *request) response {
 		h.Name = *b.NewName
 		e.hosts[h.Name] = h
 		for _, l := range e.vluns {
-			if l.hostname == name {
-				l.hostname = h.Name
+			if l.Hostname == name {
+				l.Hostname = h.Name
 			}
 		}
 	}

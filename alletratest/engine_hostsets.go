@@ -152,8 +152,8 @@ func (e *engine) modifyHostSet(req *request) response {
 		s.name = *b.NewName
 		e.hostSets[s.name] = s
 		for _, l := range e.vluns { // the set's exports follow it
-			if l.hostname == "set:"+name {
-				l.hostname = "set:" + s.name
+			if l.Hostname == "set:"+name {
+				l.Hostname = "set:" + s.name
 			}
 		}
 	}
@@ -177,7 +177,7 @@ func (e *engine) deleteHostSet(req *request) response {
 
 // hostSetExported reports whether vLUNs target the host set. Callers hold e.mu.
 func (e *engine) hostSetExported(name string) bool {
-	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == "set:"+name })
+	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.Hostname == "set:"+name })
 }
 
 // hostInAnySet reports whether a host set lists the host. Callers hold e.mu.
@@ -209,7 +209,7 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 	target := "set:" + set
 	free := func(n int) bool {
 		for _, l := range e.vluns {
-			if l.lun == n && !l.active && (l.hostname == target || slices.Contains(s.members, l.hostname)) {
+			if l.LUN == n && !l.Active && (l.Hostname == target || slices.Contains(s.members, l.Hostname)) {
 				return false
 			}
 		}
@@ -236,7 +236,8 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 	}
 	group := e.newID()
-	e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.Name, hostname: target, lun: chosen, portPos: port, typ: vlunTypeHostSet})
+	e.vluns = append(e.vluns, &vlun{VLUNState: VLUNState{VolumeName: v.Name, Hostname: target, LUN: chosen, Type: vlunTypeHostSet},
+		group: group, portPos: port})
 	for _, m := range s.members {
 		h := e.hosts[m]
 		if h == nil {
@@ -255,8 +256,8 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 		for _, id := range h.initiators() {
 			p := *pos
-			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.Name, hostname: h.Name, lun: chosen, active: true,
-				portPos: &p, remoteName: id, subsysNQN: nqn, typ: vlunTypeHostSet})
+			e.vluns = append(e.vluns, &vlun{VLUNState: VLUNState{VolumeName: v.Name, Hostname: h.Name, LUN: chosen, Active: true,
+				RemoteName: id, SubsystemNQN: nqn, Type: vlunTypeHostSet}, group: group, portPos: &p})
 		}
 	}
 	return response{status: http.StatusCreated, location: vlunLocation(v.Name, chosen, target, port)}

@@ -234,11 +234,11 @@ func (e *engine) srObjects(report string, filters map[string][]string) []srObjec
 		}
 	case "vlunstatistics":
 		for _, l := range e.vluns {
-			if l.active || !pass("volumeName", l.volumeName) || !pass("hostname", l.hostname) || !pass("lun", itoa(l.lun)) {
+			if l.Active || !pass("volumeName", l.VolumeName) || !pass("hostname", l.Hostname) || !pass("lun", itoa(l.LUN)) {
 				continue
 			}
-			lun := l.lun
-			out = append(out, srObject{id: l.group, identity: srSampleJSON{VolumeName: l.volumeName, Hostname: l.hostname, LUN: &lun}})
+			lun := l.LUN
+			out = append(out, srObject{id: l.group, identity: srSampleJSON{VolumeName: l.VolumeName, Hostname: l.Hostname, LUN: &lun}})
 		}
 	}
 	return out

@@ -135,8 +135,8 @@ func (e *engine) renameVolume(v *volume, newName string) {
 		}
 	}
 	for _, l := range e.vluns {
-		if l.volumeName == old {
-			l.volumeName = newName
+		if l.VolumeName == old {
+			l.VolumeName = newName
 		}
 	}
 	for _, t := range e.tasks {
@@ -233,7 +233,7 @@ func (e *engine) descendants(name string) []*volume {
 }
 
 func (e *engine) exported(name string) bool {
-	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == name })
+	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.VolumeName == name })
 }
 
 func (e *engine) inAnySet(name string) bool {
