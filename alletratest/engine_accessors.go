@@ -40,7 +40,7 @@ func (e *engine) VolumeSets() []VolumeSetState {
 	e.lock()
 	defer e.unlock()
 	out := []VolumeSetState{}
-	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.id }) {
+	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.ID }) {
 		out = append(out, s.state())
 	}
 	return out

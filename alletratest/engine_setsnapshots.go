@@ -57,8 +57,8 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 	if set == nil {
 		return errResponse(errNoSet(req.params[0]))
 	}
-	if len(set.members) == 0 {
-		return errResponse(errNotFound(0, "set %s is empty", set.name))
+	if len(set.Members) == 0 {
+		return errResponse(errNotFound(0, "set %s is empty", set.Name))
 	}
 	var addTo *volumeSet
 	if p.AddToSet != nil {
@@ -66,8 +66,8 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 			return errResponse(errNoSet(*p.AddToSet))
 		}
 	}
-	names := make([]string, len(set.members))
-	for i, m := range set.members {
+	names := make([]string, len(set.Members))
+	for i, m := range set.Members {
 		names[i] = expandPattern(*p.Name, m, i)
 		if err := e.validName("name", names[i]); err != nil {
 			return errResponse(err)
@@ -91,7 +91,7 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 		return errResponse(errConflict(codeExistentID, "volume ID already used"))
 	}
 	now := e.now()
-	for i, m := range set.members {
+	for i, m := range set.Members {
 		parent := e.volumes[m]
 		id, aerr := e.volumeID(p.ID)
 		if aerr != nil {
@@ -108,8 +108,8 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 		setHours(now, &s.Expiration, p.ExpirationHours)
 		setHours(now, &s.Retention, p.RetentionHours)
 		e.volumes[s.Name] = s
-		if addTo != nil && !slices.Contains(addTo.members, s.Name) {
-			addTo.members = append(addTo.members, s.Name)
+		if addTo != nil && !slices.Contains(addTo.Members, s.Name) {
+			addTo.Members = append(addTo.Members, s.Name)
 		}
 	}
 	return response{status: http.StatusCreated}

@@ -105,8 +105,8 @@ func (e *engine) createSnapshot(req *request, raw json.RawMessage) response {
 	setHours(now, &s.Expiration, p.ExpirationHours)
 	setHours(now, &s.Retention, p.RetentionHours)
 	e.volumes[s.Name] = s
-	if set != nil && !slices.Contains(set.members, s.Name) {
-		set.members = append(set.members, s.Name)
+	if set != nil && !slices.Contains(set.Members, s.Name) {
+		set.Members = append(set.Members, s.Name)
 	}
 	return response{status: http.StatusCreated, location: volumeLocation(s.Name)}
 }

@@ -128,9 +128,9 @@ func (e *engine) renameVolume(v *volume, newName string) {
 		}
 	}
 	for _, s := range e.sets {
-		for i, m := range s.members {
+		for i, m := range s.Members {
 			if m == old {
-				s.members[i] = newName
+				s.Members[i] = newName
 			}
 		}
 	}
@@ -238,7 +238,7 @@ func (e *engine) exported(name string) bool {
 
 func (e *engine) inAnySet(name string) bool {
 	for _, s := range e.sets {
-		if slices.Contains(s.members, name) {
+		if slices.Contains(s.Members, name) {
 			return true
 		}
 	}
