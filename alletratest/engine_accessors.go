@@ -40,7 +40,7 @@ func (e *engine) VolumeSets() []VolumeSetState {
 	e.lock()
 	defer e.unlock()
 	out := []VolumeSetState{}
-	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.id }) {
+	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.ID }) {
 		out = append(out, s.state())
 	}
 	return out
@@ -92,8 +92,8 @@ func (e *engine) WriteContent(volume, token string) error {
 	if e.rcReadOnly(volume) { // remotecopy.go
 		return errReadOnlySecondary(volume)
 	}
-	v.content = token
-	v.usedMiB = min(v.sizeMiB, max(int64(len(token)), 1)*chunkMiB)
+	v.Content = token
+	v.UsedMiB = min(v.SizeMiB, max(int64(len(token)), 1)*chunkMiB)
 	return nil
 }
 
@@ -105,5 +105,5 @@ func (e *engine) Content(volume string) (string, error) {
 	if v == nil {
 		return "", fmt.Errorf("alletratest: volume %q does not exist", volume)
 	}
-	return v.content, nil
+	return v.Content, nil
 }

@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"encoding/json"
 	"net/http"
 )
@@ -77,13 +79,13 @@ func (e *engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 			return errResponse(err)
 		}
 		id, _ := e.volumeID(nil)
-		prov := provTPVV
+		prov := alletra.ProvisioningType(provTPVV)
 		if isTrue(p.Reduce) || isTrue(p.TDVV) {
 			prov = provTDVV
 		}
-		dest = &volume{id: id, uuid: newUUID(), name: destName, cpg: *p.DestCPG, snapCPG: *p.DestCPG,
-			sizeMiB: src.sizeMiB, provType: prov, baseID: id, created: e.now(),
-			compressed: isTrue(p.Compression) || isTrue(p.Reduce)}
+		dest = &volume{VolumeState: VolumeState{ID: id, UUID: newUUID(), Name: destName, CPG: *p.DestCPG, SnapCPG: *p.DestCPG,
+			SizeMiB: src.SizeMiB, ProvisioningType: prov, Created: e.now(),
+			Compressed: isTrue(p.Compression) || isTrue(p.Reduce)}, baseID: id}
 		e.volumes[destName] = dest
 		typ = taskTypeOnlineCopy
 	} else {
@@ -94,24 +96,24 @@ func (e *engine) createPhysicalCopy(req *request, raw json.RawMessage) response 
 			return errResponse(e.errBusy(destName, t))
 		}
 		switch {
-		case dest.copyType == copyVirtual:
+		case dest.CopyType == copyVirtual:
 			return errResponse(errForbidden(codeUnsupportedVVType, "destination %s is a virtual copy", destName))
 		case e.exported(destName):
 			// HPE's python client (copyVolume) and the guide's physical copy
 			// errors: INV_OPERATION_VV_EXPORTED, 403.
 			return errResponse(e.named(errVVExported, "destination volume %s is exported", destName))
-		case dest.sizeMiB < src.sizeMiB:
+		case dest.SizeMiB < src.SizeMiB:
 			return errResponse(e.named(errCopyParentTooBig, "the source %s is bigger than the destination %s", srcName, destName))
 		}
 	}
-	dest.copyType, dest.copyOf = copyPhysical, srcName
+	dest.CopyType, dest.CopyOf = copyPhysical, srcName
 	// The task is named after the destination volume: HPE's python client
 	// (stopOnlinePhysicalCopy, _findTask) finds a running online copy in
 	// GET /tasks by the destination's name. For offline copies the same is
 	// assumed (inferred: both are the array's createvvcopy task).
 	e.rememberCopy(srcName, destName, isTrue(p.SaveSnapshot) && !online) // tune.go: for a resync
 	t := e.startTask(typ, destName, req.user, srcName, destName, prio)
-	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.id}}
+	return response{status: http.StatusOK, location: volumeLocation(destName), body: taskIDJSON{TaskID: t.ID}}
 }
 
 // stopCopy handles PUT /volumes/{dest} {"action":1}: cancel the physical
@@ -123,8 +125,8 @@ func (e *engine) stopCopy(name string) response {
 		return errResponse(errNoVolume(name))
 	}
 	for _, t := range e.tasks {
-		if t.status == taskActive && t.dest == name && (t.typ == taskTypeVVCopy || t.typ == taskTypeOnlineCopy) {
-			t.status, t.finish = taskCancelled, e.now()
+		if t.Status == taskActive && t.Dest == name && (t.Type == taskTypeVVCopy || t.Type == taskTypeOnlineCopy) {
+			t.Status, t.Finish = taskCancelled, e.now()
 			e.undoTask(t)
 			return response{status: http.StatusOK}
 		}

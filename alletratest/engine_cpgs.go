@@ -120,8 +120,8 @@ func (e *engine) deleteCPG(req *request) response {
 		return errResponse(errNoCPG(name))
 	}
 	for _, v := range e.volumes {
-		if v.cpg == name || v.snapCPG == name {
-			return errResponse(errConflict(codeInUse, "CPG %s is in use by volume %s", name, v.name))
+		if v.CPG == name || v.SnapCPG == name {
+			return errResponse(errConflict(codeInUse, "CPG %s is in use by volume %s", name, v.Name))
 		}
 	}
 	delete(e.cpgs, name)

@@ -21,21 +21,20 @@ type descriptors struct {
 	Comment  *string `json:"comment,omitempty"`
 }
 
+// host is a host as the engine keeps it: its public state (FCWWNs
+// normalised to upper-case hex without colons; Comment stays empty here,
+// desc.Comment holds it as the descriptors the array answers with) and its
+// descriptors.
 type host struct {
-	id            int
-	name          string
-	persona       int
-	domain        string
-	iscsi         []string
-	fc            []string // normalised: upper-case hex, no colons
-	nqn           string
-	transportType int
-	desc          descriptors
+	HostState
+	desc descriptors
 }
 
+// state returns a copy of the host's public state, with its own initiator
+// slices and the comment from the descriptors.
 func (h *host) state() HostState {
-	s := HostState{ID: h.id, Name: h.name, Persona: alletra.HostPersona(h.persona), ISCSINames: slices.Clone(h.iscsi),
-		FCWWNs: slices.Clone(h.fc), NQN: h.nqn, TransportType: alletra.TransportType(h.transportType), Domain: h.domain}
+	s := h.HostState
+	s.ISCSINames, s.FCWWNs = slices.Clone(h.ISCSINames), slices.Clone(h.FCWWNs)
 	if h.desc.Comment != nil {
 		s.Comment = *h.desc.Comment
 	}
@@ -45,11 +44,11 @@ func (h *host) state() HostState {
 // protocol returns the port protocol the host's paths use (0 without paths).
 func (h *host) protocol() int {
 	switch {
-	case h.nqn != "":
+	case h.NQN != "":
 		return protocolNVMe
-	case len(h.iscsi) > 0:
+	case len(h.ISCSINames) > 0:
 		return protocolISCSI
-	case len(h.fc) > 0:
+	case len(h.FCWWNs) > 0:
 		return protocolFC
 	}
 	return 0
@@ -57,10 +56,10 @@ func (h *host) protocol() int {
 
 // initiators returns the host's path identities.
 func (h *host) initiators() []string {
-	if h.nqn != "" {
-		return []string{h.nqn}
+	if h.NQN != "" {
+		return []string{h.NQN}
 	}
-	return append(slices.Clone(h.iscsi), h.fc...)
+	return append(slices.Clone(h.ISCSINames), h.FCWWNs...)
 }
 
 type portPosJSON struct {
@@ -100,30 +99,30 @@ type hostJSON struct {
 }
 
 func (e *engine) hostWire(h *host) hostJSON {
-	j := hostJSON{ID: h.id, Name: h.name, Domain: h.domain, Persona: h.persona, Descriptors: h.desc,
+	j := hostJSON{ID: h.ID, Name: h.Name, Domain: h.Domain, Persona: int(h.Persona), Descriptors: h.desc,
 		FCPaths: []fcPathJSON{}, ISCSIPaths: []iscsiPathJSON{}, NVMETCPPaths: []nvmePathJSON{}}
-	for _, w := range h.fc {
+	for _, w := range h.FCWWNs {
 		j.FCPaths = append(j.FCPaths, fcPathJSON{WWN: w, PortPos: e.firstReadyPort(protocolFC)})
 	}
-	for _, n := range h.iscsi {
+	for _, n := range h.ISCSINames {
 		j.ISCSIPaths = append(j.ISCSIPaths, iscsiPathJSON{Name: n, PortPos: e.firstReadyPort(protocolISCSI)})
 	}
-	if h.nqn != "" {
-		j.NVMETCPPaths = append(j.NVMETCPPaths, nvmePathJSON{NQN: h.nqn, PortPos: e.firstReadyPort(protocolNVMe)})
+	if h.NQN != "" {
+		j.NVMETCPPaths = append(j.NVMETCPPaths, nvmePathJSON{NQN: h.NQN, PortPos: e.firstReadyPort(protocolNVMe)})
 	}
 	return j
 }
 
 func (h *host) record() record {
-	r := record{Fields: map[string][]string{"name": {h.name}, "id": {itoa(h.id)}}, Subs: map[string][]record{}}
-	for _, n := range h.iscsi {
+	r := record{Fields: map[string][]string{"name": {h.Name}, "id": {itoa(h.ID)}}, Subs: map[string][]record{}}
+	for _, n := range h.ISCSINames {
 		r.Subs["iSCSIPaths"] = append(r.Subs["iSCSIPaths"], record{Fields: map[string][]string{"name": {n}, "IPAddr": {""}}})
 	}
-	for _, w := range h.fc {
+	for _, w := range h.FCWWNs {
 		r.Subs["FCPaths"] = append(r.Subs["FCPaths"], record{Fields: map[string][]string{"wwn": {w}}})
 	}
-	if h.nqn != "" {
-		r.Subs["NVMETCPPaths"] = append(r.Subs["NVMETCPPaths"], record{Fields: map[string][]string{"NQN": {h.nqn}, "IP": {""}}})
+	if h.NQN != "" {
+		r.Subs["NVMETCPPaths"] = append(r.Subs["NVMETCPPaths"], record{Fields: map[string][]string{"NQN": {h.NQN}, "IP": {""}}})
 	}
 	return r
 }
@@ -253,28 +252,28 @@ func (e *engine) createHost(req *request) response {
 	}
 	for _, id := range slices.Concat(iscsi, fc, nqn) {
 		if o := e.pathOwner(id); o != nil {
-			return errResponse(errConflict(codeExistentPath, "path %s is already owned by host %s", id, o.name))
+			return errResponse(errConflict(codeExistentPath, "path %s is already owned by host %s", id, o.Name))
 		}
 	}
-	h := &host{id: e.newID(), name: *b.Name, persona: 2, iscsi: iscsi, fc: fc, desc: d}
+	h := &host{HostState: HostState{ID: e.newID(), Name: *b.Name, Persona: 2, ISCSINames: iscsi, FCWWNs: fc}, desc: d}
 	if b.ID != nil {
-		h.id = *b.ID
+		h.ID = *b.ID
 	}
 	if b.Persona != nil {
-		h.persona = *b.Persona
+		h.Persona = alletra.HostPersona(*b.Persona)
 	}
 	if len(nqn) == 1 {
-		h.nqn = nqn[0]
-		h.transportType = 2
+		h.NQN = nqn[0]
+		h.TransportType = 2
 	}
 	if b.TransportType != nil {
-		h.transportType = *b.TransportType
+		h.TransportType = alletra.TransportType(*b.TransportType)
 	}
 	if b.Domain != nil {
-		h.domain = *b.Domain
+		h.Domain = *b.Domain
 	}
-	e.hosts[h.name] = h
-	return response{status: http.StatusCreated, location: "/api/v1/hosts/" + url.PathEscape(h.name)}
+	e.hosts[h.Name] = h
+	return response{status: http.StatusCreated, location: "/api/v1/hosts/" + url.PathEscape(h.Name)}
 }
 
 // getHost handles GET /hosts/{name}. A name with an illegal character is
@@ -310,7 +309,7 @@ func (e *engine) listHosts(req *request) response {
 }
 
 func (e *engine) sortedHosts() []*host {
-	return sortedKeys(e.hosts, func(h *host) int { return h.id })
+	return sortedKeys(e.hosts, func(h *host) int { return h.ID })
 }
 
 // deleteHost handles DELETE /hosts/{name}.
@@ -321,7 +320,7 @@ func (e *engine) deleteHost(req *request) response {
 	if e.hosts[name] == nil {
 		return errResponse(errNoHost(name))
 	}
-	if slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == name }) {
+	if slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.Hostname == name }) {
 		return errResponse(errConflict(codeExportedVLUN, "host %s has exported volumes", name))
 	}
 	if e.hostInAnySet(name) { // HOST_IN_SET: 409 (HPE's ruby SDK), no trusted number

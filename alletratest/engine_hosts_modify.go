@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -75,28 +77,28 @@ func (e *engine) modifyHost(req *request) response {
 		return errResponse(errConflict(codeExistentHost, "host exists"))
 	}
 	if b.PathOperation != nil {
-		list := &h.iscsi
+		list := &h.ISCSINames
 		ids := iscsi
 		if b.FCWWNs != nil {
-			list, ids = &h.fc, fc
+			list, ids = &h.FCWWNs, fc
 		}
 		if aerr := e.changePaths(h, list, ids, *b.PathOperation == 1); aerr != nil {
 			return errResponse(aerr)
 		}
 	}
 	if b.Persona != nil {
-		h.persona = *b.Persona
+		h.Persona = alletra.HostPersona(*b.Persona)
 	}
 	if d != nil {
 		h.desc = *d
 	}
 	if b.NewName != nil && *b.NewName != name {
 		delete(e.hosts, name)
-		h.name = *b.NewName
-		e.hosts[h.name] = h
+		h.Name = *b.NewName
+		e.hosts[h.Name] = h
 		for _, l := range e.vluns {
-			if l.hostname == name {
-				l.hostname = h.name
+			if l.Hostname == name {
+				l.Hostname = h.Name
 			}
 		}
 	}
@@ -111,10 +113,10 @@ func (e *engine) changePaths(h *host, list *[]string, ids []string, add bool) *a
 	for _, id := range ids {
 		if add {
 			if o := e.pathOwner(id); o != nil && o != h {
-				return errConflict(codeExistentPath, "path %s is already owned by host %s", id, o.name)
+				return errConflict(codeExistentPath, "path %s is already owned by host %s", id, o.Name)
 			}
 		} else if !has(id) {
-			return errNotFound(codeNonExistentPath, "host %s has no path %s", h.name, id)
+			return errNotFound(codeNonExistentPath, "host %s has no path %s", h.Name, id)
 		}
 	}
 	for _, id := range ids {

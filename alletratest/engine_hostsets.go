@@ -14,12 +14,12 @@ import (
 // vlunTypeHostSet is the VLUN type of an export to a host set.
 const vlunTypeHostSet = 5
 
+// hostSet is a host set as the engine keeps it: its public state and what
+// the wire shows besides.
 type hostSet struct {
-	id         int
-	uuid, name string
-	comment    string
-	domain     string
-	members    []string
+	HostSetState
+	uuid   string
+	domain string
 }
 
 type hostSetJSON struct {
@@ -32,8 +32,8 @@ type hostSetJSON struct {
 }
 
 func (s *hostSet) wire() hostSetJSON {
-	return hostSetJSON{ID: s.id, UUID: s.uuid, Name: s.name, Domain: s.domain, Comment: s.comment,
-		SetMembers: append([]string{}, s.members...)}
+	return hostSetJSON{ID: s.ID, UUID: s.uuid, Name: s.Name, Domain: s.domain, Comment: s.Comment,
+		SetMembers: append([]string{}, s.Members...)}
 }
 
 // HostSet returns a test's view of the host set called name.
@@ -44,7 +44,9 @@ func (e *engine) HostSet(name string) (HostSetState, bool) {
 	if s == nil {
 		return HostSetState{}, false
 	}
-	return HostSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: slices.Clone(s.members)}, true
+	st := s.HostSetState
+	st.Members = slices.Clone(s.Members)
+	return st, true
 }
 
 // createHostSet handles POST /hostsets.
@@ -60,8 +62,8 @@ func (e *engine) createHostSet(req *request) response {
 			if e.hostSets == nil {
 				e.hostSets = map[string]*hostSet{}
 			}
-			e.hostSets[b.name] = &hostSet{id: b.id, uuid: b.uuid, name: b.name, comment: b.comment,
-				domain: b.domain, members: b.members}
+			e.hostSets[b.name] = &hostSet{HostSetState: HostSetState{ID: b.id, Name: b.name, Comment: b.comment,
+				Members: b.members}, uuid: b.uuid, domain: b.domain}
 		})
 }
 
@@ -88,8 +90,8 @@ func (e *engine) listHostSets(req *request) response {
 	e.lock()
 	defer e.unlock()
 	out := []hostSetJSON{}
-	for _, s := range sortedKeys(e.hostSets, func(s *hostSet) int { return s.id }) {
-		r := record{Fields: map[string][]string{"name": {s.name}, "setmembers": s.members, "id": {itoa(s.id)}, "uuid": {s.uuid}}}
+	for _, s := range sortedKeys(e.hostSets, func(s *hostSet) int { return s.ID }) {
+		r := record{Fields: map[string][]string{"name": {s.Name}, "setmembers": s.Members, "id": {itoa(s.ID)}, "uuid": {s.uuid}}}
 		if q.Match(r) {
 			out = append(out, s.wire())
 		}
@@ -135,7 +137,7 @@ func (e *engine) modifyHostSet(req *request) response {
 		return errResponse(errConflict(codeExistentSet, "set exists"))
 	}
 	if b.Action != nil {
-		if aerr := e.changeMembers(s.name, &s.members, *b.Action, b.SetMembers, "host", func(m string) *apiError { // volumesets.go
+		if aerr := e.changeMembers(s.Name, &s.Members, *b.Action, b.SetMembers, "host", func(m string) *apiError { // volumesets.go
 			if e.hosts[m] == nil {
 				return errNoHost(m)
 			}
@@ -145,15 +147,15 @@ func (e *engine) modifyHostSet(req *request) response {
 		}
 	}
 	if b.Comment != nil {
-		s.comment = *b.Comment
+		s.Comment = *b.Comment
 	}
 	if b.NewName != nil && *b.NewName != name {
 		delete(e.hostSets, name)
-		s.name = *b.NewName
-		e.hostSets[s.name] = s
+		s.Name = *b.NewName
+		e.hostSets[s.Name] = s
 		for _, l := range e.vluns { // the set's exports follow it
-			if l.hostname == "set:"+name {
-				l.hostname = "set:" + s.name
+			if l.Hostname == "set:"+name {
+				l.Hostname = "set:" + s.Name
 			}
 		}
 	}
@@ -177,13 +179,13 @@ func (e *engine) deleteHostSet(req *request) response {
 
 // hostSetExported reports whether vLUNs target the host set. Callers hold e.mu.
 func (e *engine) hostSetExported(name string) bool {
-	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.hostname == "set:"+name })
+	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.Hostname == "set:"+name })
 }
 
 // hostInAnySet reports whether a host set lists the host. Callers hold e.mu.
 func (e *engine) hostInAnySet(name string) bool {
 	for _, s := range e.hostSets {
-		if slices.Contains(s.members, name) {
+		if slices.Contains(s.Members, name) {
 			return true
 		}
 	}
@@ -209,7 +211,7 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 	target := "set:" + set
 	free := func(n int) bool {
 		for _, l := range e.vluns {
-			if l.lun == n && !l.active && (l.hostname == target || slices.Contains(s.members, l.hostname)) {
+			if l.LUN == n && !l.Active && (l.Hostname == target || slices.Contains(s.Members, l.Hostname)) {
 				return false
 			}
 		}
@@ -236,8 +238,9 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 	}
 	group := e.newID()
-	e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: target, lun: chosen, portPos: port, typ: vlunTypeHostSet})
-	for _, m := range s.members {
+	e.vluns = append(e.vluns, &vlun{VLUNState: VLUNState{VolumeName: v.Name, Hostname: target, LUN: chosen, Type: vlunTypeHostSet},
+		group: group, portPos: port})
+	for _, m := range s.Members {
 		h := e.hosts[m]
 		if h == nil {
 			continue
@@ -255,11 +258,11 @@ func (e *engine) exportToHostSet(v *volume, set string, lun int, auto bool, maxA
 		}
 		for _, id := range h.initiators() {
 			p := *pos
-			e.vluns = append(e.vluns, &vlun{group: group, volumeName: v.name, hostname: h.name, lun: chosen, active: true,
-				portPos: &p, remoteName: id, subsysNQN: nqn, typ: vlunTypeHostSet})
+			e.vluns = append(e.vluns, &vlun{VLUNState: VLUNState{VolumeName: v.Name, Hostname: h.Name, LUN: chosen, Active: true,
+				RemoteName: id, SubsystemNQN: nqn, Type: vlunTypeHostSet}, group: group, portPos: &p})
 		}
 	}
-	return response{status: http.StatusCreated, location: vlunLocation(v.name, chosen, target, port)}
+	return response{status: http.StatusCreated, location: vlunLocation(v.Name, chosen, target, port)}
 }
 
 // setNameInPath checks a host set's name in a GET or PUT path before the set

@@ -45,7 +45,7 @@ func (e *engine) Metadata(volume string) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	for _, kv := range e.meta[v.id] {
+	for _, kv := range e.meta[v.ID] {
 		out[kv.key] = kv.value
 	}
 	return out
@@ -70,7 +70,7 @@ func (e *engine) metaOf(volume, key string) (*volume, *objectKeyKV, *apiError) {
 	if v == nil {
 		return nil, nil, errNoVolume(volume)
 	}
-	for _, kv := range e.meta[v.id] {
+	for _, kv := range e.meta[v.ID] {
 		if kv.key == key {
 			return v, kv, nil
 		}
@@ -112,7 +112,7 @@ func (e *engine) createKV(req *request) response {
 	if e.meta == nil {
 		e.meta = map[int][]*objectKeyKV{}
 	}
-	e.meta[v.id] = append(e.meta[v.id], &objectKeyKV{key: *b.Key, value: *b.Value, created: e.now()})
+	e.meta[v.ID] = append(e.meta[v.ID], &objectKeyKV{key: *b.Key, value: *b.Value, created: e.now()})
 	return response{status: http.StatusCreated}
 }
 
@@ -125,7 +125,7 @@ func (e *engine) listKV(req *request) response {
 		return errResponse(errNoVolume(req.params[0]))
 	}
 	out := []objectKVJSON{}
-	for _, kv := range e.meta[v.id] {
+	for _, kv := range e.meta[v.ID] {
 		out = append(out, kv.wire())
 	}
 	return listResponse(out)
@@ -197,10 +197,10 @@ func (e *engine) deleteKV(req *request) response {
 	if kv == nil {
 		return errResponse(errNoKey(req.params[1]))
 	}
-	list := e.meta[v.id]
+	list := e.meta[v.ID]
 	for i, x := range list {
 		if x == kv {
-			e.meta[v.id] = append(list[:i:i], list[i+1:]...)
+			e.meta[v.ID] = append(list[:i:i], list[i+1:]...)
 			break
 		}
 	}

@@ -149,7 +149,7 @@ func (e *engine) named(n namedError, format string, args ...any) *apiError {
 // see for it; an offline copy and a promote give the named 409s that HPE's
 // python client lists for these operations. Callers hold e.mu.
 func (e *engine) errBusy(name string, t *task) *apiError {
-	switch t.typ {
+	switch t.Type {
 	case taskTypeOnlineCopy:
 		return errConflict(codeTuneInProgress, "volume %s is the target or source of an online copy in progress", name)
 	case taskTypeConvertVV, taskTypeMoveRegions:
@@ -166,7 +166,7 @@ func (e *engine) errBusy(name string, t *task) *apiError {
 // so a copy of either kind gives 151; a promote gives its named 409.
 // Callers hold e.mu.
 func (e *engine) errBusyDelete(name string, t *task) *apiError {
-	if t.typ == taskTypePromoteSV {
+	if t.Type == taskTypePromoteSV {
 		return e.errBusy(name, t)
 	}
 	return errConflict(codeTuneInProgress, "volume %s is in a physical copy in progress", name)
@@ -185,7 +185,7 @@ func (e *engine) limitReached(snapshot bool, n int) *apiError {
 	}
 	have := 0
 	for _, v := range e.volumes {
-		if (v.copyType == copyVirtual) == snapshot {
+		if (v.CopyType == copyVirtual) == snapshot {
 			have++
 		}
 	}

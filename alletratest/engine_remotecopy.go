@@ -60,12 +60,15 @@ type rcPolicies struct {
 	PathManagement  bool `json:"pathManagement"`
 }
 
-// rcGroup is one engine's view of a group.
+// rcGroup is one engine's view of a group: its public state (Volumes and
+// Synced stay nil here; RemoteCopyGroups derives them from vols, which keeps
+// the volumes in the order they were added) and what only the engine and the
+// wire show.
 type rcGroup struct {
+	RemoteCopyGroup
 	id                         int
-	name, target, domain       string
-	role, mode, state          int
-	roleReversed               bool
+	domain                     string
+	mode                       int
 	localUserCPG, localSnapCPG string
 	remoteUserCPG              string
 	policies                   rcPolicies
@@ -152,8 +155,8 @@ func (e *engine) rcGroupOf(volume string) (*rcGroup, *rcVol) {
 // rcGrowGuard refuses a grow of a volume in a started group: 400 code 29
 // (csi-driver #332). Callers hold e.mu.
 func (e *engine) rcGrowGuard(volume string) *apiError {
-	if g, _ := e.rcGroupOf(volume); g != nil && g.state == rcStarted {
-		return errBadRequest(codeOther, "the remote copy group %s must be stopped before the volume's user space can be grown", g.name)
+	if g, _ := e.rcGroupOf(volume); g != nil && g.State == rcStarted {
+		return errBadRequest(codeOther, "the remote copy group %s must be stopped before the volume's user space can be grown", g.Name)
 	}
 	return nil
 }
@@ -162,7 +165,7 @@ func (e *engine) rcGrowGuard(volume string) *apiError {
 // write (RCOPY_GROUP_TARGET_VOL_IS_RO). Callers hold e.mu.
 func (e *engine) rcReadOnly(volume string) bool {
 	g, _ := e.rcGroupOf(volume)
-	return g != nil && g.role == rcSecondary
+	return g != nil && g.Role == rcSecondary
 }
 
 type rcGroupJSON struct {
@@ -200,7 +203,7 @@ type rcRemoteJSON struct {
 }
 
 func (g *rcGroup) volJSON(v *rcVol) rcVolumeJSON {
-	r := rcRemoteJSON{TargetName: g.target, RemoteVolumeName: v.remote}
+	r := rcRemoteJSON{TargetName: g.Target, RemoteVolumeName: v.remote}
 	if v.synced {
 		r.SyncStatus = rcSynced
 	}
@@ -208,10 +211,10 @@ func (g *rcGroup) volJSON(v *rcVol) rcVolumeJSON {
 }
 
 func (g *rcGroup) wire() rcGroupJSON {
-	j := rcGroupJSON{ID: g.id, Name: g.name, Domain: g.domain, Role: g.role, RoleReversed: g.roleReversed,
-		RemoteGroupName: g.name, LocalUserCPG: g.localUserCPG, LocalSnapCPG: g.localSnapCPG,
-		Targets: []rcTargetJSON{{Target: g.target, State: g.state, Mode: g.mode, UserCPG: g.remoteUserCPG,
-			Policies: g.policies, GroupLastSyncTime: g.lastSync, RoleReversed: g.roleReversed}},
+	j := rcGroupJSON{ID: g.id, Name: g.Name, Domain: g.domain, Role: g.Role, RoleReversed: g.RoleReversed,
+		RemoteGroupName: g.Name, LocalUserCPG: g.localUserCPG, LocalSnapCPG: g.localSnapCPG,
+		Targets: []rcTargetJSON{{Target: g.Target, State: g.State, Mode: g.mode, UserCPG: g.remoteUserCPG,
+			Policies: g.policies, GroupLastSyncTime: g.lastSync, RoleReversed: g.RoleReversed}},
 		Volumes: []rcVolumeJSON{}}
 	for _, v := range g.vols {
 		j.Volumes = append(j.Volumes, g.volJSON(v))
@@ -386,11 +389,11 @@ func (e *engine) createRCGroup(req *request) response {
 	if p.rcGroups()[*b.Name] != nil {
 		return errResponse(errConflict(codeExistentRCGroup, "remote copy group %s exists on the target", *b.Name))
 	}
-	g := &rcGroup{id: e.newID(), name: *b.Name, target: p.systemName(), domain: str(b.Domain), role: rcPrimary,
-		mode: *t.Mode, localUserCPG: str(b.LocalUserCPG), localSnapCPG: str(b.LocalSnapCPG), remoteUserCPG: str(t.UserCPG)}
-	s := &rcGroup{id: p.newID(), name: g.name, target: e.systemName(), domain: g.domain, role: rcSecondary,
-		mode: g.mode, localUserCPG: g.remoteUserCPG, remoteUserCPG: g.localUserCPG}
-	e.rc.groups[g.name], p.rc.groups[s.name] = g, s
+	g := &rcGroup{RemoteCopyGroup: RemoteCopyGroup{Name: *b.Name, Target: p.systemName(), Role: rcPrimary},
+		id: e.newID(), domain: str(b.Domain), mode: *t.Mode, localUserCPG: str(b.LocalUserCPG), localSnapCPG: str(b.LocalSnapCPG), remoteUserCPG: str(t.UserCPG)}
+	s := &rcGroup{RemoteCopyGroup: RemoteCopyGroup{Name: g.Name, Target: e.systemName(), Role: rcSecondary},
+		id: p.newID(), domain: g.domain, mode: g.mode, localUserCPG: g.remoteUserCPG, remoteUserCPG: g.localUserCPG}
+	e.rc.groups[g.Name], p.rc.groups[s.Name] = g, s
 	return response{status: http.StatusOK}
 }
 
@@ -399,7 +402,7 @@ func (e *engine) peerGroup(g *rcGroup) *rcGroup {
 	if e.rc.peer == nil {
 		return nil
 	}
-	return e.rc.peer.rc.groups[g.name]
+	return e.rc.peer.rc.groups[g.Name]
 }
 
 // deleteRCGroup handles DELETE /remotecopygroups/{name}[?keepSnap=...]: the
@@ -411,15 +414,15 @@ func (e *engine) deleteRCGroup(req *request) response {
 	if g == nil {
 		return errResponse(errNoRCGroup(req.params[0]))
 	}
-	if g.role != rcPrimary {
+	if g.Role != rcPrimary {
 		return errResponse(errForbidden(0, "operation only on the primary side"))
 	}
-	if g.state == rcStarted {
-		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.name))
+	if g.State == rcStarted {
+		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.Name))
 	}
-	delete(e.rc.groups, g.name)
+	delete(e.rc.groups, g.Name)
 	if e.rc.peer != nil {
-		delete(e.rc.peer.rc.groups, g.name)
+		delete(e.rc.peer.rc.groups, g.Name)
 	}
 	return response{status: http.StatusOK}
 }
@@ -457,13 +460,13 @@ func (e *engine) modifyRCGroup(req *request) response {
 	if g == nil {
 		return errResponse(errNoRCGroup(req.params[0]))
 	}
-	if b.TargetName != nil && *b.TargetName != g.target {
+	if b.TargetName != nil && *b.TargetName != g.Target {
 		return errResponse(errForbidden(codeRCInvalidTarget, "%s is not a target of the group", *b.TargetName))
 	}
 	if b.Action == nil {
 		return e.rcModify(g, &b)
 	}
-	if g.role != rcPrimary {
+	if g.Role != rcPrimary {
 		return errResponse(errForbidden(0, "operation only on the primary side"))
 	}
 	switch *b.Action {
@@ -494,15 +497,15 @@ func (e *engine) rcModify(g *rcGroup, b *rcModifyBody) response {
 	}
 	s := e.peerGroup(g)
 	for _, t := range b.Targets {
-		if str(t.TargetName) != g.target {
+		if str(t.TargetName) != g.Target {
 			return errResponse(errForbidden(codeRCInvalidTarget, "%s is not a target of the group", str(t.TargetName)))
 		}
 		if t.SyncPeriod != nil && (*t.SyncPeriod < 300 || *t.SyncPeriod > 31622400) {
 			return errResponse(withRef(errBadRequest(codeExceedsRange, "invalid input: period out of range"), "syncPeriod"))
 		}
 		if t.Mode != nil {
-			if g.state == rcStarted {
-				return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.name))
+			if g.State == rcStarted {
+				return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.Name))
 			}
 			g.mode = *t.Mode
 		}
@@ -533,8 +536,8 @@ func (e *engine) rcAdmit(g *rcGroup, b *rcModifyBody) response {
 	} else if in != nil {
 		return errResponse(errForbidden(0, "volume %s is in another remote copy group", name))
 	}
-	if g.state == rcStarted {
-		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.name))
+	if g.State == rcStarted {
+		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.Name))
 	}
 	p, s := e.rc.peer, e.peerGroup(g)
 	if p == nil || s == nil {
@@ -546,7 +549,7 @@ func (e *engine) rcAdmit(g *rcGroup, b *rcModifyBody) response {
 	case len(b.Targets) > 1:
 		return errResponse(errForbidden(0, "the wrong number of targets"))
 	case len(b.Targets) == 1:
-		if str(b.Targets[0].TargetName) != g.target {
+		if str(b.Targets[0].TargetName) != g.Target {
 			return errResponse(errForbidden(codeRCInvalidTarget, "%s is not a target of the group", str(b.Targets[0].TargetName)))
 		}
 		if n := str(b.Targets[0].SecVolumeName); n != "" {
@@ -562,17 +565,17 @@ func (e *engine) rcAdmit(g *rcGroup, b *rcModifyBody) response {
 	case auto:
 		cpg := g.remoteUserCPG
 		if cpg == "" {
-			cpg = v.cpg
+			cpg = v.CPG
 		}
 		if p.cpgs[cpg] == nil {
 			return errResponse(errForbidden(0, "no CPG defined for the remote copy group on the target"))
 		}
 		id := p.newID()
-		p.volumes[sec] = &volume{id: id, uuid: newUUID(), name: sec, cpg: cpg, sizeMiB: v.sizeMiB, provType: v.provType,
-			copyType: copyBase, baseID: id, created: p.now()}
+		p.volumes[sec] = &volume{VolumeState: VolumeState{ID: id, UUID: newUUID(), Name: sec, CPG: cpg, SizeMiB: v.SizeMiB,
+			ProvisioningType: v.ProvisioningType, CopyType: copyBase, Created: p.now()}, baseID: id}
 	case pv == nil:
 		return errResponse(apiErr(http.StatusNotFound, 0, "secondary volume %s does not exist on the target", sec))
-	case pv.sizeMiB != v.sizeMiB:
+	case pv.SizeMiB != v.SizeMiB:
 		return errResponse(errForbidden(0, "the size of the volume does not match its secondary"))
 	}
 	if in, _ := p.rcGroupOf(sec); in != nil {
@@ -590,11 +593,11 @@ func (e *engine) rcDismiss(g *rcGroup, volume string, removeSecondary bool) resp
 	if volume == "" {
 		return errResponse(missing("volumeName"))
 	}
-	if g.role != rcPrimary {
+	if g.Role != rcPrimary {
 		return errResponse(errForbidden(0, "operation only on the primary side"))
 	}
-	if g.state == rcStarted {
-		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.name))
+	if g.State == rcStarted {
+		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is started", g.Name))
 	}
 	i := -1
 	for k, v := range g.vols {
@@ -642,9 +645,9 @@ func (e *engine) deleteRCVolume(req *request) response {
 
 // rcSetState sets the state on both sides. Callers hold both locks.
 func (e *engine) rcSetState(g *rcGroup, state int) {
-	g.state = state
+	g.State = state
 	if s := e.peerGroup(g); s != nil {
-		s.state = state
+		s.State = state
 	}
 }
 
@@ -658,7 +661,7 @@ func (e *engine) rcCopy(g *rcGroup) {
 	for _, v := range g.vols {
 		src, dst := e.volumes[v.local], p.volumes[v.remote]
 		if src != nil && dst != nil {
-			dst.content, dst.usedMiB = src.content, src.usedMiB
+			dst.Content, dst.UsedMiB = src.Content, src.UsedMiB
 		}
 		v.synced = true
 		for _, w := range s.vols {
@@ -684,8 +687,8 @@ func (e *engine) rcUnsync(g *rcGroup) {
 }
 
 func (e *engine) rcStart(g *rcGroup, skipSync bool) response {
-	if g.state == rcStarted {
-		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is already started", g.name))
+	if g.State == rcStarted {
+		return errResponse(errForbidden(codeRCGroupStarted, "remote copy group %s is already started", g.Name))
 	}
 	if len(g.vols) == 0 {
 		return errResponse(errBadRequest(0, "the remote copy group must contain volumes before being started"))
@@ -704,8 +707,8 @@ func (e *engine) rcStart(g *rcGroup, skipSync bool) response {
 // FailNextTask) the task fails, the group stops on both sides and its
 // volumes are no longer synchronized.
 func (e *engine) rcSync(req *request, g *rcGroup) response {
-	if g.state != rcStarted {
-		return errResponse(errForbidden(0, "remote copy group %s is not started", g.name))
+	if g.State != rcStarted {
+		return errResponse(errForbidden(0, "remote copy group %s is not started", g.Name))
 	}
 	fail := e.failNext || e.rc.link == nil || e.rc.link.down.Load()
 	if fail {
@@ -715,8 +718,8 @@ func (e *engine) rcSync(req *request, g *rcGroup) response {
 	} else {
 		e.rcCopy(g)
 	}
-	t := e.startTask(taskTypeRemoteCopySync, g.name, req.user, "", "", 2)
-	return okJSON(map[string]int{"taskid": t.id})
+	t := e.startTask(taskTypeRemoteCopySync, g.Name, req.user, "", "", 2)
+	return okJSON(map[string]int{"taskid": t.ID})
 }
 
 type rcRecoverBody struct {
@@ -750,7 +753,7 @@ func (e *engine) recoverRCGroup(req *request) response {
 	if g == nil {
 		return errResponse(errNoRCGroup(req.params[0]))
 	}
-	if b.TargetName != nil && *b.TargetName != g.target {
+	if b.TargetName != nil && *b.TargetName != g.Target {
 		return errResponse(errBadRequest(codeRCInvalidTarget, "%s is not a target of the group", *b.TargetName))
 	}
 	p := e.peerGroup(g)
@@ -764,23 +767,23 @@ func (e *engine) recoverRCGroup(req *request) response {
 	var typ int
 	switch *b.Action {
 	case 7: // failover: the secondary group becomes primary, its volumes writable
-		if g.role != rcSecondary || g.roleReversed {
+		if g.Role != rcSecondary || g.RoleReversed {
 			return conflict()
 		}
-		if g.state == rcStarted && up {
-			return errResponse(errForbidden(0, "remote copy group %s is not stopped", g.name))
+		if g.State == rcStarted && up {
+			return errResponse(errForbidden(0, "remote copy group %s is not stopped", g.Name))
 		}
-		g.role, g.roleReversed, g.state = rcPrimary, true, rcStopped
-		p.state = rcStopped
+		g.Role, g.RoleReversed, g.State = rcPrimary, true, rcStopped
+		p.State = rcStopped
 		typ = taskTypeRemoteCopyFailover
 	case 9: // recover: replicate back to the old primary, which becomes secondary
-		if g.role != rcPrimary || !g.roleReversed || p.role != rcPrimary {
+		if g.Role != rcPrimary || !g.RoleReversed || p.Role != rcPrimary {
 			return conflict()
 		}
 		if !up {
 			return errResponse(rcNotReady())
 		}
-		p.role, p.roleReversed = rcSecondary, true
+		p.Role, p.RoleReversed = rcSecondary, true
 		if !isSet(b.SkipStart) {
 			e.rcSetState(g, rcStarted)
 		}
@@ -789,7 +792,7 @@ func (e *engine) recoverRCGroup(req *request) response {
 		}
 		typ = taskTypeRemoteCopyRecover
 	case 10: // restore: the natural direction again, started
-		if g.role != rcPrimary || !g.roleReversed || p.role != rcSecondary {
+		if g.Role != rcPrimary || !g.RoleReversed || p.Role != rcSecondary {
 			return conflict()
 		}
 		if !up {
@@ -798,20 +801,20 @@ func (e *engine) recoverRCGroup(req *request) response {
 		if !isSet(b.SkipSync) {
 			e.rcCopy(g)
 		}
-		g.role, p.role, g.roleReversed, p.roleReversed = rcSecondary, rcPrimary, false, false
+		g.Role, p.Role, g.RoleReversed, p.RoleReversed = rcSecondary, rcPrimary, false, false
 		state := rcStarted
 		if isSet(b.SkipStart) {
 			state = rcStopped
 		}
-		g.state, p.state = state, state
+		g.State, p.State = state, state
 		typ = taskTypeRemoteCopyRestore
 	case 6, 8, 11:
 		return errResponse(apiErr(http.StatusNotImplemented, codeUnsupportedOperation, "recovery action %d is not simulated", *b.Action))
 	default:
 		return errResponse(withRef(errBadRequest(codeBadEnumValue, "invalid input: bad enum value"), "action"))
 	}
-	t := e.startTask(typ, g.name, req.user, "", "", 2)
-	return okJSON(map[string]int{"taskid": t.id})
+	t := e.startTask(typ, g.Name, req.user, "", "", 2)
+	return okJSON(map[string]int{"taskid": t.ID})
 }
 
 // RemoteCopyGroups returns the engine's groups, by name.
@@ -820,8 +823,8 @@ func (e *engine) RemoteCopyGroups() []RemoteCopyGroup {
 	defer e.unlock()
 	out := []RemoteCopyGroup{}
 	for _, g := range e.rc.groups {
-		s := RemoteCopyGroup{Name: g.name, Role: g.role, RoleReversed: g.roleReversed, State: g.state,
-			Target: g.target, Volumes: map[string]string{}, Synced: map[string]bool{}}
+		s := g.RemoteCopyGroup
+		s.Volumes, s.Synced = map[string]string{}, map[string]bool{}
 		for _, v := range g.vols {
 			s.Volumes[v.local], s.Synced[v.local] = v.remote, v.synced
 		}

@@ -57,8 +57,8 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 	if set == nil {
 		return errResponse(errNoSet(req.params[0]))
 	}
-	if len(set.members) == 0 {
-		return errResponse(errNotFound(0, "set %s is empty", set.name))
+	if len(set.Members) == 0 {
+		return errResponse(errNotFound(0, "set %s is empty", set.Name))
 	}
 	var addTo *volumeSet
 	if p.AddToSet != nil {
@@ -66,8 +66,8 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 			return errResponse(errNoSet(*p.AddToSet))
 		}
 	}
-	names := make([]string, len(set.members))
-	for i, m := range set.members {
+	names := make([]string, len(set.Members))
+	for i, m := range set.Members {
 		names[i] = expandPattern(*p.Name, m, i)
 		if err := e.validName("name", names[i]); err != nil {
 			return errResponse(err)
@@ -91,25 +91,25 @@ func (e *engine) snapshotSet(req *request, raw json.RawMessage) response {
 		return errResponse(errConflict(codeExistentID, "volume ID already used"))
 	}
 	now := e.now()
-	for i, m := range set.members {
+	for i, m := range set.Members {
 		parent := e.volumes[m]
 		id, aerr := e.volumeID(p.ID)
 		if aerr != nil {
 			return errResponse(aerr)
 		}
-		s := &volume{
-			id: id, uuid: newUUID(), name: names[i], cpg: parent.cpg, snapCPG: parent.snapCPG,
-			sizeMiB: parent.sizeMiB, provType: provSnap, copyType: copyVirtual, copyOf: parent.name,
-			baseID: parent.baseID, readOnly: isTrue(p.ReadOnly), created: now, content: parent.content,
-		}
+		s := &volume{VolumeState: VolumeState{
+			ID: id, UUID: newUUID(), Name: names[i], CPG: parent.CPG, SnapCPG: parent.SnapCPG,
+			SizeMiB: parent.SizeMiB, ProvisioningType: provSnap, CopyType: copyVirtual, CopyOf: parent.Name,
+			ReadOnly: isTrue(p.ReadOnly), Created: now, Content: parent.Content,
+		}, baseID: parent.baseID}
 		if p.Comment != nil {
-			s.comment = *p.Comment
+			s.Comment = *p.Comment
 		}
-		setHours(now, &s.expires, p.ExpirationHours)
-		setHours(now, &s.retained, p.RetentionHours)
-		e.volumes[s.name] = s
-		if addTo != nil && !slices.Contains(addTo.members, s.name) {
-			addTo.members = append(addTo.members, s.name)
+		setHours(now, &s.Expiration, p.ExpirationHours)
+		setHours(now, &s.Retention, p.RetentionHours)
+		e.volumes[s.Name] = s
+		if addTo != nil && !slices.Contains(addTo.Members, s.Name) {
+			addTo.Members = append(addTo.Members, s.Name)
 		}
 	}
 	return response{status: http.StatusCreated}

@@ -93,22 +93,22 @@ func (e *engine) createSnapshot(req *request, raw json.RawMessage) response {
 		return errResponse(aerr)
 	}
 	now := e.now()
-	s := &volume{
-		id: id, uuid: newUUID(), name: *p.Name, cpg: parent.cpg, snapCPG: parent.snapCPG,
-		sizeMiB: parent.sizeMiB, provType: provSnap, copyType: copyVirtual, copyOf: parent.name,
-		baseID: parent.baseID, readOnly: isTrue(p.ReadOnly), created: now, content: parent.content,
-		compressed: parent.compressed,
-	}
+	s := &volume{VolumeState: VolumeState{
+		ID: id, UUID: newUUID(), Name: *p.Name, CPG: parent.CPG, SnapCPG: parent.SnapCPG,
+		SizeMiB: parent.SizeMiB, ProvisioningType: provSnap, CopyType: copyVirtual, CopyOf: parent.Name,
+		ReadOnly: isTrue(p.ReadOnly), Created: now, Content: parent.Content,
+		Compressed: parent.Compressed,
+	}, baseID: parent.baseID}
 	if p.Comment != nil {
-		s.comment = *p.Comment
+		s.Comment = *p.Comment
 	}
-	setHours(now, &s.expires, p.ExpirationHours)
-	setHours(now, &s.retained, p.RetentionHours)
-	e.volumes[s.name] = s
-	if set != nil && !slices.Contains(set.members, s.name) {
-		set.members = append(set.members, s.name)
+	setHours(now, &s.Expiration, p.ExpirationHours)
+	setHours(now, &s.Retention, p.RetentionHours)
+	e.volumes[s.Name] = s
+	if set != nil && !slices.Contains(set.Members, s.Name) {
+		set.Members = append(set.Members, s.Name)
 	}
-	return response{status: http.StatusCreated, location: volumeLocation(s.name)}
+	return response{status: http.StatusCreated, location: volumeLocation(s.Name)}
 }
 
 type taskIDJSON struct {
@@ -142,26 +142,26 @@ func (e *engine) promote(req *request, name string, online *bool, priority *int)
 	if isTrue(online) && priority != nil {
 		return errResponse(withRef(e.named(errOperationParamConflict, "priority does not apply to an online promote"), "online,priority"))
 	}
-	if snap.copyType != copyVirtual {
+	if snap.CopyType != copyVirtual {
 		return errResponse(errForbidden(codeUnsupportedVVType, "volume %s is not a virtual copy", name))
 	}
-	parent := e.volumes[snap.copyOf]
+	parent := e.volumes[snap.CopyOf]
 	if parent == nil {
-		return errResponse(errNoVolume(snap.copyOf))
+		return errResponse(errNoVolume(snap.CopyOf))
 	}
-	if !isTrue(online) && e.exported(parent.name) {
-		return errResponse(e.named(errVVExported, "parent volume %s is exported", parent.name))
+	if !isTrue(online) && e.exported(parent.Name) {
+		return errResponse(e.named(errVVExported, "parent volume %s is exported", parent.Name))
 	}
-	if parent.sizeMiB > snap.sizeMiB {
-		return errResponse(e.named(errParentSizeHasIncreased, "parent %s has grown since the snapshot", parent.name))
+	if parent.SizeMiB > snap.SizeMiB {
+		return errResponse(e.named(errParentSizeHasIncreased, "parent %s has grown since the snapshot", parent.Name))
 	}
-	for _, n := range []string{parent.name, name} {
+	for _, n := range []string{parent.Name, name} {
 		if t := e.activeTaskFor(n); t != nil {
 			return errResponse(e.errBusy(n, t))
 		}
 	}
 	// Task names for promotes are not in the public record; like copies,
 	// the task is named after the volume it writes (the parent; inferred).
-	t := e.startTask(taskTypePromoteSV, parent.name, req.user, name, parent.name, prio)
-	return okJSON(taskIDJSON{TaskID: t.id})
+	t := e.startTask(taskTypePromoteSV, parent.Name, req.user, name, parent.Name, prio)
+	return okJSON(taskIDJSON{TaskID: t.ID})
 }

@@ -227,18 +227,18 @@ func (e *engine) srObjects(report string, filters map[string][]string) []srObjec
 		}
 	case "volumespacedata":
 		for _, v := range e.sortedVolumes() {
-			if pass("name", v.name) && pass("userCPG", v.cpg) && pass("snapCPG", v.snapCPG) && pass("provType", itoa(v.provType)) {
-				out = append(out, srObject{id: v.id, identity: srSampleJSON{Name: v.name, UserCPG: v.cpg, SnapCPG: v.snapCPG},
-					used: float64(v.usedMiB), free: float64(v.sizeMiB - v.usedMiB)})
+			if pass("name", v.Name) && pass("userCPG", v.CPG) && pass("snapCPG", v.SnapCPG) && pass("provType", itoa(int(v.ProvisioningType))) {
+				out = append(out, srObject{id: v.ID, identity: srSampleJSON{Name: v.Name, UserCPG: v.CPG, SnapCPG: v.SnapCPG},
+					used: float64(v.UsedMiB), free: float64(v.SizeMiB - v.UsedMiB)})
 			}
 		}
 	case "vlunstatistics":
 		for _, l := range e.vluns {
-			if l.active || !pass("volumeName", l.volumeName) || !pass("hostname", l.hostname) || !pass("lun", itoa(l.lun)) {
+			if l.Active || !pass("volumeName", l.VolumeName) || !pass("hostname", l.Hostname) || !pass("lun", itoa(l.LUN)) {
 				continue
 			}
-			lun := l.lun
-			out = append(out, srObject{id: l.group, identity: srSampleJSON{VolumeName: l.volumeName, Hostname: l.hostname, LUN: &lun}})
+			lun := l.LUN
+			out = append(out, srObject{id: l.group, identity: srSampleJSON{VolumeName: l.VolumeName, Hostname: l.Hostname, LUN: &lun}})
 		}
 	}
 	return out

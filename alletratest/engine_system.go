@@ -101,8 +101,8 @@ func (e *engine) space(cpgName string) (used, free int64) {
 		return e.spaceUsed, e.spaceFree
 	}
 	for _, v := range e.volumes {
-		if v.copyType != copyVirtual && (cpgName == "" || v.cpg == cpgName) {
-			used += v.sizeMiB
+		if v.CopyType != copyVirtual && (cpgName == "" || v.CPG == cpgName) {
+			used += v.SizeMiB
 		}
 	}
 	return used, max(totalCapMiB-used, 0)
@@ -169,10 +169,10 @@ func (e *engine) cpgWire(c *cpg) cpgJSON {
 		SDGrowth:     growthJSON{IncrementMiB: 32768, LDLayout: ldLayoutJSON{RAIDType: 4, HA: 2, DiskPatterns: []diskPatternJSON{{3}}}},
 		FailedStates: []int{}, DegradedStates: []int{}, AdditionalStates: []int{}}
 	for _, v := range e.volumes {
-		if v.cpg != c.name || v.copyType == copyVirtual {
+		if v.CPG != c.name || v.CopyType == copyVirtual {
 			continue
 		}
-		switch v.provType {
+		switch v.ProvisioningType {
 		case provFull:
 			j.NumFPVVs++
 		case provTPVV:

@@ -20,23 +20,16 @@ const (
 	taskTypeOnlineCopy = 18
 )
 
+// task is a task as the engine keeps it: its public state, how long it
+// runs and whether it ends failed.
 type task struct {
-	id, typ       int
-	name          string
-	status        int
-	start, finish time.Time
-	dur           time.Duration
-	priority      int
-	user          string
-	src, dest     string
-	fail          bool
+	TaskState
+	dur  time.Duration
+	fail bool
 }
 
-func (t *task) state() TaskState {
-	return TaskState{ID: t.id, Type: alletra.TaskType(t.typ), Name: t.name, Status: alletra.TaskStatus(t.status),
-		Priority: alletra.TaskPriority(t.priority),
-		User:     t.user, Source: t.src, Dest: t.dest, Start: t.start, Finish: t.finish}
-}
+// state returns a copy of the task's public state.
+func (t *task) state() TaskState { return t.TaskState }
 
 type taskJSON struct {
 	ID              int    `json:"id"`
@@ -54,17 +47,17 @@ type taskJSON struct {
 }
 
 func (t *task) wire(now time.Time) taskJSON {
-	j := taskJSON{ID: t.id, Type: t.typ, Name: t.name, Status: t.status, TotalPhases: 1,
-		StartTime: fmtTaskTime(t.start), FinishTime: "-", Priority: t.priority, User: t.user}
-	if t.status == taskActive {
+	j := taskJSON{ID: t.ID, Type: int(t.Type), Name: t.Name, Status: int(t.Status), TotalPhases: 1,
+		StartTime: fmtTaskTime(t.Start), FinishTime: "-", Priority: int(t.Priority), User: t.User}
+	if t.Status == taskActive {
 		total, done := 100, 0
 		if t.dur > 0 {
-			done = int(100 * now.Sub(t.start) / t.dur)
+			done = int(100 * now.Sub(t.Start) / t.dur)
 		}
 		j.CompletedSteps, j.TotalSteps = &done, &total
 	} else {
-		j.FinishTime = fmtTaskTime(t.finish)
-		if t.status == taskDone {
+		j.FinishTime = fmtTaskTime(t.Finish)
+		if t.Status == taskDone {
 			j.CompletedPhases = 1
 		}
 	}
@@ -73,8 +66,9 @@ func (t *task) wire(now time.Time) taskJSON {
 
 // startTask records a new task. Callers hold e.mu.
 func (e *engine) startTask(typ int, name, user, src, dest string, priority int) *task {
-	t := &task{id: len(e.tasks) + 1, typ: typ, name: name, status: taskActive, start: e.now(),
-		dur: e.taskDur, priority: priority, user: user, src: src, dest: dest, fail: e.failNext}
+	t := &task{TaskState: TaskState{ID: len(e.tasks) + 1, Type: alletra.TaskType(typ), Name: name, Status: taskActive,
+		Start: e.now(), Priority: alletra.TaskPriority(priority), User: user, Source: src, Dest: dest},
+		dur: e.taskDur, fail: e.failNext}
 	e.failNext = false
 	e.tasks = append(e.tasks, t)
 	e.settleTasks(e.now())
@@ -85,26 +79,26 @@ func (e *engine) startTask(typ int, name, user, src, dest string, priority int) 
 // exactly once. Callers hold e.mu.
 func (e *engine) settleTasks(now time.Time) {
 	for _, t := range e.tasks {
-		if t.status != taskActive || now.Before(t.start.Add(t.dur)) {
+		if t.Status != taskActive || now.Before(t.Start.Add(t.dur)) {
 			continue
 		}
-		t.finish = t.start.Add(t.dur)
+		t.Finish = t.Start.Add(t.dur)
 		if t.fail {
-			t.status = taskFailed
+			t.Status = taskFailed
 			e.undoTask(t)
 			continue
 		}
-		t.status = taskDone
-		src, dest := e.volumes[t.src], e.volumes[t.dest]
-		switch t.typ {
+		t.Status = taskDone
+		src, dest := e.volumes[t.Source], e.volumes[t.Dest]
+		switch t.Type {
 		case taskTypeVVCopy, taskTypeOnlineCopy:
 			if src != nil && dest != nil {
-				dest.content, dest.usedMiB = src.content, src.usedMiB
+				dest.Content, dest.UsedMiB = src.Content, src.UsedMiB
 			}
 			e.undoTask(t)
 		case taskTypePromoteSV:
 			if src != nil && dest != nil {
-				dest.content, dest.usedMiB = src.content, src.usedMiB
+				dest.Content, dest.UsedMiB = src.Content, src.UsedMiB
 			}
 		}
 	}
@@ -112,18 +106,18 @@ func (e *engine) settleTasks(now time.Time) {
 
 // undoTask returns a copy destination to a plain base volume.
 func (e *engine) undoTask(t *task) {
-	if t.typ != taskTypeVVCopy && t.typ != taskTypeOnlineCopy {
+	if t.Type != taskTypeVVCopy && t.Type != taskTypeOnlineCopy {
 		return
 	}
-	if d := e.volumes[t.dest]; d != nil && d.copyType == copyPhysical {
-		d.copyType, d.copyOf = copyBase, ""
+	if d := e.volumes[t.Dest]; d != nil && d.CopyType == copyPhysical {
+		d.CopyType, d.CopyOf = copyBase, ""
 	}
 }
 
 // activeTaskFor returns an active task using volume name. Callers hold e.mu.
 func (e *engine) activeTaskFor(name string) *task {
 	for _, t := range e.tasks {
-		if t.status == taskActive && (t.src == name || t.dest == name) {
+		if t.Status == taskActive && (t.Source == name || t.Dest == name) {
 			return t
 		}
 	}
@@ -191,10 +185,10 @@ func (e *engine) cancelTask(req *request) response {
 	if aerr != nil {
 		return errResponse(aerr)
 	}
-	if t.status != taskActive {
-		return errResponse(e.named(errNonActiveTask, "task %d is not active", t.id))
+	if t.Status != taskActive {
+		return errResponse(e.named(errNonActiveTask, "task %d is not active", t.ID))
 	}
-	t.status, t.finish = taskCancelled, e.now()
+	t.Status, t.Finish = taskCancelled, e.now()
 	e.undoTask(t)
 	return response{status: http.StatusOK}
 }

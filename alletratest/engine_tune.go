@@ -1,6 +1,8 @@
 package alletratest
 
 import (
+	alletra "github.com/openalletra/go-alletra"
+
 	"encoding/json"
 	"net/http"
 )
@@ -104,26 +106,26 @@ func (e *engine) tuneVolume(req *request) response {
 	}
 	typ := taskTypeMoveRegions
 	if b.UserCPG != nil {
-		v.cpg = *b.UserCPG
+		v.CPG = *b.UserCPG
 	}
 	if b.SnapCPG != nil {
-		v.snapCPG = *b.SnapCPG
+		v.SnapCPG = *b.SnapCPG
 	}
 	if c := b.ConversionOperation; c != nil {
 		typ = taskTypeConvertVV
-		v.provType = map[int]int{1: provTPVV, 2: provFull, 3: provTDVV, 4: provTDVV}[*c]
+		v.ProvisioningType = map[int]alletra.ProvisioningType{1: provTPVV, 2: provFull, 3: provTDVV, 4: provTDVV}[*c]
 		// 4 is DECO, dedup and compression: the volume ends compressed, as
 		// a create with reduce does (HPE's mock; python-3parclient's volume
 		// test of CONVERT_TO_DECO).
 		if *c == 4 {
-			v.compressed = true
+			v.Compressed = true
 		}
 	}
 	if b.Compression != nil {
-		v.compressed = *b.Compression
+		v.Compressed = *b.Compression
 	}
 	t := e.startTask(typ, "tunevv "+name, req.user, name, "", 2)
-	return okJSON(taskIDJSON{TaskID: t.id})
+	return okJSON(taskIDJSON{TaskID: t.ID})
 }
 
 // copyOrigins records, for a physical copy made with saveSnapshot, its
@@ -161,10 +163,10 @@ func (e *engine) resyncCopy(req *request) response {
 	if t := e.activeTaskFor(name); t != nil {
 		return errResponse(e.errBusy(name, t))
 	}
-	if t := e.activeTaskFor(src.name); t != nil {
-		return errResponse(e.errBusy(src.name, t))
+	if t := e.activeTaskFor(src.Name); t != nil {
+		return errResponse(e.errBusy(src.Name, t))
 	}
-	dest.content, dest.usedMiB = src.content, src.usedMiB
-	t := e.startTask(taskTypePhysCopyResync, "resync "+src.name+" "+name, req.user, src.name, name, 2)
-	return response{status: http.StatusOK, body: taskIDJSON{TaskID: t.id}}
+	dest.Content, dest.UsedMiB = src.Content, src.UsedMiB
+	t := e.startTask(taskTypePhysCopyResync, "resync "+src.Name+" "+name, req.user, src.Name, name, 2)
+	return response{status: http.StatusOK, body: taskIDJSON{TaskID: t.ID}}
 }

@@ -18,21 +18,19 @@ const (
 	vlunTypeMatchedSet = 4
 )
 
+// vlun is a vLUN record as the engine keeps it: its public state (PortPos
+// stays empty here; state derives it from portPos), the group that links a
+// template with its active records, and the port position as the wire shows
+// it.
 type vlun struct {
-	group      int // links a template with its active records
-	volumeName string
-	hostname   string
-	lun        int
-	active     bool
-	portPos    *portPosJSON
-	remoteName string
-	subsysNQN  string
-	typ        int
+	VLUNState
+	group   int
+	portPos *portPosJSON
 }
 
+// state returns a copy of the record's public state with PortPos as "n:s:p".
 func (l *vlun) state() VLUNState {
-	s := VLUNState{VolumeName: l.volumeName, LUN: l.lun, Hostname: l.hostname, Active: l.active,
-		RemoteName: l.remoteName, SubsystemNQN: l.subsysNQN, Type: alletra.VLUNType(l.typ)}
+	s := l.VLUNState
 	if l.portPos != nil {
 		s.PortPos = fmt.Sprintf("%d:%d:%d", l.portPos.Node, l.portPos.Slot, l.portPos.CardPort)
 	}
@@ -56,12 +54,12 @@ type vlunJSON struct {
 }
 
 func (e *engine) vlunWire(l *vlun) vlunJSON {
-	j := vlunJSON{LUN: l.lun, VolumeName: l.volumeName, Hostname: l.hostname, RemoteName: l.remoteName,
-		PortPos: l.portPos, Type: l.typ, Multipathing: 1, FailedPathPol: 1, Active: l.active, SubsystemNQN: l.subsysNQN}
-	if v := e.volumes[l.volumeName]; v != nil {
-		j.VolumeWWN = wwnFor(v.id)
+	j := vlunJSON{LUN: l.LUN, VolumeName: l.VolumeName, Hostname: l.Hostname, RemoteName: l.RemoteName,
+		PortPos: l.portPos, Type: int(l.Type), Multipathing: 1, FailedPathPol: 1, Active: l.Active, SubsystemNQN: l.SubsystemNQN}
+	if v := e.volumes[l.VolumeName]; v != nil {
+		j.VolumeWWN = wwnFor(v.ID)
 	}
-	if l.active {
+	if l.Active {
 		empty := ""
 		j.HostDeviceName = &empty
 	}
@@ -71,9 +69,9 @@ func (e *engine) vlunWire(l *vlun) vlunJSON {
 func (l *vlun) record(e *engine) record {
 	j := e.vlunWire(l)
 	return record{Fields: map[string][]string{
-		"volumeName": {l.volumeName}, "hostname": {l.hostname}, "lun": {itoa(l.lun)},
-		"active": {strconv.FormatBool(l.active)}, "type": {itoa(l.typ)}, "volumeWWN": {j.VolumeWWN},
-		"remoteName": {l.remoteName},
+		"volumeName": {l.VolumeName}, "hostname": {l.Hostname}, "lun": {itoa(l.LUN)},
+		"active": {strconv.FormatBool(l.Active)}, "type": {itoa(int(l.Type))}, "volumeWWN": {j.VolumeWWN},
+		"remoteName": {l.RemoteName},
 	}}
 }
 
@@ -155,27 +153,27 @@ func (e *engine) createVLUN(req *request) response {
 		return errResponse(errNoHost(*b.Hostname))
 	}
 	nvme := h.protocol() == protocolNVMe
-	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == v.name && l.hostname == h.name }) {
+	if nvme && slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.VolumeName == v.Name && l.Hostname == h.Name }) {
 		// LXD's driver (commit f4d1931d8e) sees 400 with code 29, OTHER, when
 		// it exports a volume a second time to an NVMe/TCP host, and treats
 		// it as "already exported"; iSCSI and FC hosts silently get a second
 		// vLUN.
-		return errResponse(errBadRequest(codeOther, "volume %s is already exported to host %s", v.name, h.name))
+		return errResponse(errBadRequest(codeOther, "volume %s is already exported to host %s", v.Name, h.Name))
 	}
-	lun, aerr := e.chooseLUN(h.name, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, nvme)
+	lun, aerr := e.chooseLUN(h.Name, *b.LUN, isTrue(b.AutoLun), b.MaxAutoLun, nvme)
 	if aerr != nil {
 		return errResponse(aerr)
 	}
-	e.addVLUNs(v.name, h, lun, port)
-	return response{status: http.StatusCreated, location: vlunLocation(v.name, lun, h.name, port)}
+	e.addVLUNs(v.Name, h, lun, port)
+	return response{status: http.StatusCreated, location: vlunLocation(v.Name, lun, h.Name, port)}
 }
 
 // chooseLUN picks or checks a LUN for a host. Callers hold e.mu.
 func (e *engine) chooseLUN(hostname string, lun int, auto bool, maxAuto *int, nvme bool) (int, *apiError) {
 	used := map[int]bool{}
 	for _, l := range e.vluns {
-		if l.hostname == hostname && !l.active {
-			used[l.lun] = true
+		if l.Hostname == hostname && !l.Active {
+			used[l.LUN] = true
 		}
 	}
 	lo, hi := 0, maxLUN
@@ -214,7 +212,8 @@ func (e *engine) addVLUNs(vol string, h *host, lun int, port *portPosJSON) {
 	if proto == protocolNVMe {
 		nqn = "nqn.2020-07.com.hpe:" + systemUUID
 	}
-	e.vluns = append(e.vluns, &vlun{group: group, volumeName: vol, hostname: h.name, lun: lun, portPos: port, subsysNQN: nqn, typ: typ})
+	e.vluns = append(e.vluns, &vlun{VLUNState: VLUNState{VolumeName: vol, Hostname: h.Name, LUN: lun, SubsystemNQN: nqn, Type: alletra.VLUNType(typ)},
+		group: group, portPos: port})
 	pos := port
 	if pos == nil {
 		pos = e.firstReadyPort(proto)
@@ -224,8 +223,8 @@ func (e *engine) addVLUNs(vol string, h *host, lun int, port *portPosJSON) {
 	}
 	for _, id := range h.initiators() {
 		p := *pos
-		e.vluns = append(e.vluns, &vlun{group: group, volumeName: vol, hostname: h.name, lun: lun, active: true,
-			portPos: &p, remoteName: id, subsysNQN: nqn, typ: typ})
+		e.vluns = append(e.vluns, &vlun{VLUNState: VLUNState{VolumeName: vol, Hostname: h.Name, LUN: lun, Active: true,
+			RemoteName: id, SubsystemNQN: nqn, Type: alletra.VLUNType(typ)}, group: group, portPos: &p})
 	}
 }
 
@@ -287,7 +286,7 @@ func parseVLUNID(raw string) (vlunID, *apiError) {
 func (e *engine) vlunOnPort(id vlunID) bool {
 	found := false
 	for _, l := range e.vluns {
-		if l.volumeName == id.vol && l.lun == id.lun && (id.host == "" || l.hostname == id.host) {
+		if l.VolumeName == id.vol && l.LUN == id.lun && (id.host == "" || l.Hostname == id.host) {
 			found = true
 			if id.matches(l) {
 				return true
@@ -298,7 +297,7 @@ func (e *engine) vlunOnPort(id vlunID) bool {
 }
 
 func (id vlunID) matches(l *vlun) bool {
-	if l.volumeName != id.vol || l.lun != id.lun || (id.host != "" && l.hostname != id.host) {
+	if l.VolumeName != id.vol || l.LUN != id.lun || (id.host != "" && l.Hostname != id.host) {
 		return false
 	}
 	return id.port == nil || (l.portPos != nil && *l.portPos == *id.port)
@@ -348,7 +347,7 @@ func (e *engine) deleteVLUN(req *request) response {
 	for _, l := range e.vluns {
 		if id.matches(l) {
 			hit[l] = true
-			if !l.active {
+			if !l.Active {
 				groups[l.group] = true
 			}
 		}

@@ -25,22 +25,12 @@ const (
 	copyVirtual  = 3
 )
 
+// volume is a volume as the engine keeps it: its public state (WWN and
+// NGUID stay empty here; state derives them from the ID) and what only the
+// engine tracks.
 type volume struct {
-	id                int
-	uuid, name        string
-	cpg, snapCPG      string
-	comment           string
-	sizeMiB           int64
-	provType          int
-	copyType          int
-	copyOf            string
-	baseID            int
-	readOnly          bool
-	created           time.Time
-	expires, retained time.Time
-	content           string
-	usedMiB           int64
-	compressed        bool // created with compression or reduce
+	VolumeState
+	baseID int
 }
 
 // Data-reduction states of a volume (compressionState, deduplicationState):
@@ -58,14 +48,12 @@ func reduction(on bool) int {
 	return reductionNo
 }
 
+// state returns a copy of the volume's public state with the derived WWN
+// and NGUID filled in.
 func (v *volume) state() VolumeState {
-	return VolumeState{
-		ID: v.id, UUID: v.uuid, Name: v.name, CPG: v.cpg, SnapCPG: v.snapCPG, SizeMiB: v.sizeMiB,
-		ProvisioningType: alletra.ProvisioningType(v.provType), CopyType: alletra.CopyType(v.copyType), CopyOf: v.copyOf, ReadOnly: v.readOnly,
-		WWN: wwnFor(v.id), NGUID: nguidFor(v.id), Comment: v.comment, Content: v.content,
-		UsedMiB: v.usedMiB, Compressed: v.compressed,
-		Created: v.created, Expiration: v.expires, Retention: v.retained,
-	}
+	s := v.VolumeState
+	s.WWN, s.NGUID = wwnFor(v.ID), nguidFor(v.ID)
+	return s
 }
 
 type spaceJSON struct {
@@ -126,30 +114,30 @@ type volumeJSON struct {
 // "reduce" member: a reduced (Primera DECO) volume shows as
 // provisioningType 6 with both states 1.
 func (v *volume) wire() volumeJSON {
-	used := v.usedMiB
+	used := v.UsedMiB
 	reserved := roundUpMiB(used)
-	if v.copyType == copyVirtual {
+	if v.CopyType == copyVirtual {
 		reserved = 0
 	}
 	j := volumeJSON{
-		ID: v.id, UUID: v.uuid, Name: v.name, ProvisioningType: v.provType, CopyType: v.copyType,
-		CopyOf: v.copyOf, BaseID: v.baseID, ReadOnly: v.readOnly, State: 1,
+		ID: v.ID, UUID: v.UUID, Name: v.Name, ProvisioningType: int(v.ProvisioningType), CopyType: int(v.CopyType),
+		CopyOf: v.CopyOf, BaseID: v.baseID, ReadOnly: v.ReadOnly, State: 1,
 		FailedStates: []int{}, DegradedStates: []int{}, AdditionalStates: []int{},
-		CompressionState: reduction(v.compressed), DeduplicationState: reduction(v.provType == provTDVV),
-		SizeMiB: v.sizeMiB, TotalUsedMiB: used,
+		CompressionState: reduction(v.Compressed), DeduplicationState: reduction(v.ProvisioningType == provTDVV),
+		SizeMiB: v.SizeMiB, TotalUsedMiB: used,
 		UserSpace: spaceJSON{ReservedMiB: reserved, RawReservedMiB: reserved * 3, UsedMiB: used, FreeMiB: reserved - used},
-		WWN:       wwnFor(v.id), NGUID: nguidFor(v.id), UserCPG: v.cpg, SnapCPG: v.snapCPG,
-		Policies: policiesJSON{StaleSS: true, ZeroDetect: v.provType != provFull, Caching: true, HostDIF: 3},
-		Comment:  v.comment, CreationTime8601: fmtTime8601(v.created), CreationTimeSec: v.created.Unix(),
+		WWN:       wwnFor(v.ID), NGUID: nguidFor(v.ID), UserCPG: v.CPG, SnapCPG: v.SnapCPG,
+		Policies: policiesJSON{StaleSS: true, ZeroDetect: v.ProvisioningType != provFull, Caching: true, HostDIF: 3},
+		Comment:  v.Comment, CreationTime8601: fmtTime8601(v.Created), CreationTimeSec: v.Created.Unix(),
 	}
-	if v.copyType != copyVirtual {
+	if v.CopyType != copyVirtual {
 		j.AdminSpace = spaceJSON{ReservedMiB: 256, RawReservedMiB: 768, UsedMiB: 8, FreeMiB: 248}
 	}
-	if !v.expires.IsZero() {
-		j.ExpirationTime8601, j.ExpirationTimeSec = fmtTime8601(v.expires), v.expires.Unix()
+	if !v.Expiration.IsZero() {
+		j.ExpirationTime8601, j.ExpirationTimeSec = fmtTime8601(v.Expiration), v.Expiration.Unix()
 	}
-	if !v.retained.IsZero() {
-		j.RetentionTime8601, j.RetentionTimeSec = fmtTime8601(v.retained), v.retained.Unix()
+	if !v.Retention.IsZero() {
+		j.RetentionTime8601, j.RetentionTimeSec = fmtTime8601(v.Retention), v.Retention.Unix()
 	}
 	return j
 }
@@ -271,7 +259,7 @@ func (e *engine) createVolume(req *request) response {
 	if aerr != nil {
 		return errResponse(aerr)
 	}
-	prov := provFull
+	prov := alletra.ProvisioningType(provFull)
 	switch {
 	case isTrue(b.Reduce) || isTrue(b.TDVV):
 		prov = provTDVV
@@ -279,18 +267,18 @@ func (e *engine) createVolume(req *request) response {
 		prov = provTPVV
 	}
 	now := e.now()
-	v := &volume{
-		id: id, uuid: newUUID(), name: *b.Name, cpg: *b.CPG, snapCPG: snapCPG, sizeMiB: size,
-		provType: prov, copyType: copyBase, baseID: id, created: now,
-		compressed: isTrue(b.Compression) || isTrue(b.Reduce),
-	}
+	v := &volume{VolumeState: VolumeState{
+		ID: id, UUID: newUUID(), Name: *b.Name, CPG: *b.CPG, SnapCPG: snapCPG, SizeMiB: size,
+		ProvisioningType: prov, CopyType: copyBase, Created: now,
+		Compressed: isTrue(b.Compression) || isTrue(b.Reduce),
+	}, baseID: id}
 	if b.Comment != nil {
-		v.comment = *b.Comment
+		v.Comment = *b.Comment
 	}
-	setHours(now, &v.expires, b.ExpirationHours)
-	setHours(now, &v.retained, b.RetentionHours)
-	e.volumes[v.name] = v
-	return response{status: http.StatusCreated, location: volumeLocation(v.name)}
+	setHours(now, &v.Expiration, b.ExpirationHours)
+	setHours(now, &v.Retention, b.RetentionHours)
+	e.volumes[v.Name] = v
+	return response{status: http.StatusCreated, location: volumeLocation(v.Name)}
 }
 
 func setHours(now time.Time, t *time.Time, h *int) {
@@ -303,7 +291,7 @@ func setHours(now time.Time, t *time.Time, h *int) {
 func (e *engine) volumeID(want *int) (int, *apiError) {
 	used := map[int]bool{}
 	for _, v := range e.volumes {
-		used[v.id] = true
+		used[v.ID] = true
 	}
 	if want != nil {
 		if *want < 0 || *want > 65535 {
@@ -344,9 +332,9 @@ var volumeQuerySchema = &schema{Fields: map[string]bool{
 
 func (v *volume) record() record {
 	return record{Fields: map[string][]string{
-		"wwn": {wwnFor(v.id)}, "name": {v.name}, "copyOf": {v.copyOf}, "copyType": {itoa(v.copyType)},
-		"userCPG": {v.cpg}, "snapCPG": {v.snapCPG}, "provisioningType": {itoa(v.provType)},
-		"id": {itoa(v.id)}, "uuid": {v.uuid}, "baseId": {itoa(v.baseID)}, "readOnly": {fmt.Sprint(v.readOnly)},
+		"wwn": {wwnFor(v.ID)}, "name": {v.Name}, "copyOf": {v.CopyOf}, "copyType": {itoa(int(v.CopyType))},
+		"userCPG": {v.CPG}, "snapCPG": {v.SnapCPG}, "provisioningType": {itoa(int(v.ProvisioningType))},
+		"id": {itoa(v.ID)}, "uuid": {v.UUID}, "baseId": {itoa(v.baseID)}, "readOnly": {fmt.Sprint(v.ReadOnly)},
 	}}
 }
 
@@ -368,5 +356,5 @@ func (e *engine) listVolumes(req *request) response {
 }
 
 func (e *engine) sortedVolumes() []*volume {
-	return sortedKeys(e.volumes, func(v *volume) int { return v.id })
+	return sortedKeys(e.volumes, func(v *volume) int { return v.ID })
 }

@@ -96,18 +96,18 @@ func (e *engine) updateVolume(name string, b *volumeModifyBody) response {
 	}
 	now := e.now()
 	if b.Comment != nil {
-		v.comment = *b.Comment
+		v.Comment = *b.Comment
 	}
 	if b.UserCPG != nil {
-		v.cpg = *b.UserCPG
+		v.CPG = *b.UserCPG
 	}
 	if b.SnapCPG != nil {
-		v.snapCPG = *b.SnapCPG
+		v.SnapCPG = *b.SnapCPG
 	}
-	setHours(now, &v.expires, b.ExpirationHours)
-	setHours(now, &v.retained, b.RetentionHours)
+	setHours(now, &v.Expiration, b.ExpirationHours)
+	setHours(now, &v.Retention, b.RetentionHours)
 	if isTrue(b.RmExpTime) {
-		v.expires = time.Time{}
+		v.Expiration = time.Time{}
 	}
 	if b.NewName != nil && *b.NewName != name {
 		e.renameVolume(v, *b.NewName)
@@ -118,33 +118,33 @@ func (e *engine) updateVolume(name string, b *volumeModifyBody) response {
 // renameVolume moves v to a new name and updates every reference.
 // Callers hold e.mu.
 func (e *engine) renameVolume(v *volume, newName string) {
-	old := v.name
+	old := v.Name
 	delete(e.volumes, old)
-	v.name = newName
+	v.Name = newName
 	e.volumes[newName] = v
 	for _, o := range e.volumes {
-		if o.copyOf == old {
-			o.copyOf = newName
+		if o.CopyOf == old {
+			o.CopyOf = newName
 		}
 	}
 	for _, s := range e.sets {
-		for i, m := range s.members {
+		for i, m := range s.Members {
 			if m == old {
-				s.members[i] = newName
+				s.Members[i] = newName
 			}
 		}
 	}
 	for _, l := range e.vluns {
-		if l.volumeName == old {
-			l.volumeName = newName
+		if l.VolumeName == old {
+			l.VolumeName = newName
 		}
 	}
 	for _, t := range e.tasks {
-		if t.src == old {
-			t.src = newName
+		if t.Source == old {
+			t.Source = newName
 		}
-		if t.dest == old {
-			t.dest = newName
+		if t.Dest == old {
+			t.Dest = newName
 		}
 	}
 }
@@ -162,7 +162,7 @@ func (e *engine) growVolume(name string, delta *int64) response {
 	if v == nil {
 		return errResponse(errNoVolume(name))
 	}
-	if v.copyType == copyVirtual {
+	if v.CopyType == copyVirtual {
 		return errResponse(errForbidden(codeUnsupportedVVType, "cannot grow this type of volume"))
 	}
 	if t := e.activeTaskFor(name); t != nil {
@@ -171,11 +171,11 @@ func (e *engine) growVolume(name string, delta *int64) response {
 	if aerr := e.rcGrowGuard(name); aerr != nil { // remotecopy.go
 		return errResponse(aerr)
 	}
-	newSize := v.sizeMiB + roundUpMiB(*delta)
-	if newSize > e.cfg.MaxVolumeSizeMiB || newSize < v.sizeMiB {
+	newSize := v.SizeMiB + roundUpMiB(*delta)
+	if newSize > e.cfg.MaxVolumeSizeMiB || newSize < v.SizeMiB {
 		return errResponse(withRef(errBadRequest(codeTooLarge, "new size above the architectural limit"), "sizeMiB"))
 	}
-	v.sizeMiB = newSize
+	v.SizeMiB = newSize
 	return response{status: http.StatusOK, location: volumeLocation(name)}
 }
 
@@ -196,18 +196,18 @@ func (e *engine) deleteVolume(req *request) response {
 		return errResponse(errConflict(codeHasChild, "volume has child snapshots"))
 	}
 	for _, x := range victims {
-		if t := e.activeTaskFor(x.name); t != nil {
-			return errResponse(e.errBusyDelete(x.name, t))
+		if t := e.activeTaskFor(x.Name); t != nil {
+			return errResponse(e.errBusyDelete(x.Name, t))
 		}
-		if e.exported(x.name) {
-			return errResponse(errConflict(codeExportedVLUN, "volume %s is exported", x.name))
+		if e.exported(x.Name) {
+			return errResponse(errConflict(codeExportedVLUN, "volume %s is exported", x.Name))
 		}
-		if e.inAnySet(x.name) {
-			return errResponse(errConflict(codeInUse, "volume %s is a member of a volume set", x.name))
+		if e.inAnySet(x.Name) {
+			return errResponse(errConflict(codeInUse, "volume %s is a member of a volume set", x.Name))
 		}
 	}
 	for _, x := range victims {
-		delete(e.volumes, x.name)
+		delete(e.volumes, x.Name)
 	}
 	return response{status: http.StatusOK}
 }
@@ -216,7 +216,7 @@ func (e *engine) deleteVolume(req *request) response {
 func (e *engine) children(name string) []*volume {
 	var out []*volume
 	for _, v := range e.sortedVolumes() {
-		if v.copyType == copyVirtual && v.copyOf == name {
+		if v.CopyType == copyVirtual && v.CopyOf == name {
 			out = append(out, v)
 		}
 	}
@@ -227,18 +227,18 @@ func (e *engine) descendants(name string) []*volume {
 	var out []*volume
 	for _, c := range e.children(name) {
 		out = append(out, c)
-		out = append(out, e.descendants(c.name)...)
+		out = append(out, e.descendants(c.Name)...)
 	}
 	return out
 }
 
 func (e *engine) exported(name string) bool {
-	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.volumeName == name })
+	return slices.ContainsFunc(e.vluns, func(l *vlun) bool { return l.VolumeName == name })
 }
 
 func (e *engine) inAnySet(name string) bool {
 	for _, s := range e.sets {
-		if slices.Contains(s.members, name) {
+		if slices.Contains(s.Members, name) {
 			return true
 		}
 	}

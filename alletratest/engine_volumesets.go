@@ -14,14 +14,13 @@ const (
 	flashCacheDisabled = 2
 )
 
+// volumeSet is a volume set as the engine keeps it: its public state
+// (FlashCachePolicy 1 enabled, 2 disabled; Priority the taskPriority of the
+// last modify that set one, 0 if none) and what the wire shows besides.
 type volumeSet struct {
-	id         int
-	uuid, name string
-	comment    string
-	domain     string
-	members    []string
-	flashCache int // 1 enabled, 2 disabled
-	priority   int // taskPriority of the last modify that set one; 0 if none
+	VolumeSetState
+	uuid   string
+	domain string
 }
 
 type volumeSetJSON struct {
@@ -36,13 +35,15 @@ type volumeSetJSON struct {
 }
 
 func (s *volumeSet) wire() volumeSetJSON {
-	return volumeSetJSON{ID: s.id, UUID: s.uuid, Name: s.name, Domain: s.domain, Comment: s.comment,
-		SetMembers: append([]string{}, s.members...), FlashCachePolicy: s.flashCache}
+	return volumeSetJSON{ID: s.ID, UUID: s.uuid, Name: s.Name, Domain: s.domain, Comment: s.Comment,
+		SetMembers: append([]string{}, s.Members...), FlashCachePolicy: s.FlashCachePolicy}
 }
 
+// state returns a copy of the set's public state with its own member slice.
 func (s *volumeSet) state() VolumeSetState {
-	return VolumeSetState{ID: s.id, Name: s.name, Comment: s.comment, Members: append([]string{}, s.members...),
-		FlashCachePolicy: s.flashCache, Priority: alletra.TaskPriority(s.priority)}
+	st := s.VolumeSetState
+	st.Members = append([]string{}, s.Members...)
+	return st
 }
 
 type setCreateBody struct {
@@ -114,8 +115,8 @@ func (e *engine) createSet(req *request) response {
 			return nil
 		},
 		func(b newSet) {
-			e.sets[b.name] = &volumeSet{id: b.id, uuid: b.uuid, name: b.name, comment: b.comment,
-				domain: b.domain, members: b.members, flashCache: flashCacheDisabled}
+			e.sets[b.name] = &volumeSet{VolumeSetState: VolumeSetState{ID: b.id, Name: b.name, Comment: b.comment,
+				Members: b.members, FlashCachePolicy: flashCacheDisabled}, uuid: b.uuid, domain: b.domain}
 		})
 }
 
@@ -141,8 +142,8 @@ func (e *engine) listSets(req *request) response {
 	e.lock()
 	defer e.unlock()
 	out := []volumeSetJSON{}
-	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.id }) {
-		r := record{Fields: map[string][]string{"name": {s.name}, "setmembers": s.members, "id": {itoa(s.id)}, "uuid": {s.uuid}}}
+	for _, s := range sortedKeys(e.sets, func(s *volumeSet) int { return s.ID }) {
+		r := record{Fields: map[string][]string{"name": {s.Name}, "setmembers": s.Members, "id": {itoa(s.ID)}, "uuid": {s.uuid}}}
 		if q.Match(r) {
 			out = append(out, s.wire())
 		}
@@ -207,7 +208,7 @@ func (e *engine) modifySet(req *request) response {
 		return errResponse(errConflict(codeExistentSet, "set exists"))
 	}
 	if b.Action != nil {
-		if aerr := e.changeMembers(s.name, &s.members, *b.Action, b.SetMembers, "volume", func(m string) *apiError {
+		if aerr := e.changeMembers(s.Name, &s.Members, *b.Action, b.SetMembers, "volume", func(m string) *apiError {
 			if e.volumes[m] == nil {
 				return errNoVolume(m)
 			}
@@ -217,19 +218,19 @@ func (e *engine) modifySet(req *request) response {
 		}
 	}
 	if b.Comment != nil {
-		s.comment = *b.Comment
+		s.Comment = *b.Comment
 	}
 	if b.FlashCachePolicy != nil {
-		s.flashCache = *b.FlashCachePolicy
+		s.FlashCachePolicy = *b.FlashCachePolicy
 	}
 	if b.Priority != nil {
-		s.priority = *b.Priority
+		s.Priority = alletra.TaskPriority(*b.Priority)
 	}
 	if b.NewName != nil && *b.NewName != name {
 		delete(e.sets, name)
-		s.name = *b.NewName
-		e.sets[s.name] = s
-		e.renameQoSTarget(name, s.name) // qos.go
+		s.Name = *b.NewName
+		e.sets[s.Name] = s
+		e.renameQoSTarget(name, s.Name) // qos.go
 	}
 	return response{status: http.StatusOK}
 }

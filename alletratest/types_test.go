@@ -44,3 +44,38 @@ func TestFaultKindNames(t *testing.T) {
 	assert.Len(t, faultKinds, 6)
 	assert.Equal(t, "FaultKind(9)", FaultKind(9).String())
 }
+
+// The state views hand out their own slices: changing a returned host's
+// initiators or a set's members does not change the array. The engine keeps
+// these types embedded in its records, so a view without its copies would
+// share the array's memory.
+func TestStatesAreCopies(t *testing.T) {
+	t.Parallel()
+	c := newTC(t, simConfig{})
+	e := c.srv.Engine
+	c.iscsiHost("h1", iqn1)
+	c.ok(201, "POST", "/hosts", map[string]any{"name": "h2", "FCWWNs": []string{"10000090FA1B2C3D"}})
+	c.volume("v1", 1024)
+	c.ok(201, "POST", "/volumesets", map[string]any{"name": "vs", "setmembers": []string{"v1"}})
+	c.ok(201, "POST", "/hostsets", map[string]any{"name": "hs", "setmembers": []string{"h1"}})
+
+	h1, _ := e.Host("h1")
+	h1.ISCSINames[0] = "changed"
+	h2, _ := e.Host("h2")
+	h2.FCWWNs[0] = "changed"
+	e.Hosts()[0].ISCSINames[0] = "changed"
+	vs, _ := e.VolumeSet("vs")
+	vs.Members[0] = "changed"
+	e.VolumeSets()[0].Members[0] = "changed"
+	hs, _ := e.HostSet("hs")
+	hs.Members[0] = "changed"
+
+	h1, _ = e.Host("h1")
+	assert.Equal(t, []string{iqn1}, h1.ISCSINames)
+	h2, _ = e.Host("h2")
+	assert.Equal(t, []string{"10000090FA1B2C3D"}, h2.FCWWNs)
+	vs, _ = e.VolumeSet("vs")
+	assert.Equal(t, []string{"v1"}, vs.Members)
+	hs, _ = e.HostSet("hs")
+	assert.Equal(t, []string{"h1"}, hs.Members)
+}
