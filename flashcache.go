@@ -84,7 +84,9 @@ func (s *FlashCacheService) Get(ctx context.Context) (*FlashCache, error) {
 //
 // WSAPI: POST /api/v1/ {"flashCache":{"sizeGiB":N,"mode":M}} (the API root,
 // as HPE's python client sends it), [GET /api/v1/flashcache after a 409].
-// Sent again after transient failures.
+// Sent again after transient failures; when a retry after a lost answer
+// meets a cache (409), that GET decides: a cache in the mode asked for is
+// this call's own (success), another is ErrAlreadyExists.
 func (s *FlashCacheService) Create(ctx context.Context, sizeGiB int64, opts *FlashCacheCreateOptions) error {
 	if sizeGiB <= 0 || sizeGiB%flashCacheGranularityGiB != 0 {
 		return invalid("sizeGiB", fmt.Sprintf("must be a positive multiple of %d GiB, got %d", flashCacheGranularityGiB, sizeGiB))
@@ -97,9 +99,24 @@ func (s *FlashCacheService) Create(ctx context.Context, sizeGiB int64, opts *Fla
 		}
 		body.FlashCache.Mode = opts.Mode
 	}
-	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/", body: body, kind: CallCreate})
+	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/", body: body, kind: CallCreate,
+		// A retry after a lost answer meets the cache the first attempt
+		// made (409, no number): a cache in the mode asked for is ours. Its
+		// size is the whole system's, so it is not compared.
+		reconcileOnStatus: http.StatusConflict,
+		reconcile: func(ctx context.Context) (bool, error) {
+			f, err := s.Get(ctx)
+			if err != nil {
+				return false, err
+			}
+			want := body.FlashCache.Mode
+			if want == 0 {
+				want = FlashCacheReal // the array's default
+			}
+			return f.Mode == want, nil
+		}})
 	var e *APIError
-	if errors.As(err, &e) && e.StatusCode == http.StatusConflict && !e.Code.known() {
+	if errors.As(err, &e) && e.StatusCode == http.StatusConflict && !e.Code.known() && !errors.Is(err, ErrAlreadyExists) {
 		if _, gerr := s.Get(ctx); gerr == nil {
 			return refine(err, "", ErrAlreadyExists)
 		}
