@@ -247,10 +247,12 @@ func (s *VolumesService) Get(ctx context.Context, name string) (*Volume, error) 
 // (400, code 28) from the array. CreateInSet also adds the volume to a
 // volume set.
 //
-// WSAPI: POST /api/v1/volumes. Retried; when a retry meets "already exists"
-// (the first attempt was committed but its answer lost), the existing volume
-// is compared with req and a match counts as success. A volume of that name
-// created by someone else gives ErrAlreadyExists.
+// WSAPI: GET /api (only when SnapCPG is set, once per Client: the answer
+// is cached; builds that refuse snapCPG get none), then POST
+// /api/v1/volumes. Retried; when a retry meets "already exists" (the first
+// attempt was committed but its answer lost), GET /api/v1/volumes/<name>
+// compares the existing volume with req and a match counts as success. A
+// volume of that name created by someone else gives ErrAlreadyExists.
 func (s *VolumesService) Create(ctx context.Context, req *VolumeCreateRequest) error {
 	body, err := s.createBody(ctx, req)
 	if err != nil {
@@ -328,7 +330,8 @@ func (s *VolumesService) createBody(ctx context.Context, req *VolumeCreateReques
 // is a *VolumeLeftError: the volume is on the array, in no set, for the
 // caller to delete.
 //
-// WSAPI: POST /api/v1/volumes, then PUT /api/v1/volumesets/<set>
+// WSAPI: POST /api/v1/volumes (as Create, with its GET /api when SnapCPG
+// is set), then PUT /api/v1/volumesets/<set>
 // {"action":1,"setmembers":[<name>]}: two requests. After a failed add,
 // DELETE /api/v1/volumes/<name>.
 func (s *VolumesService) CreateInSet(ctx context.Context, set string, req *VolumeCreateRequest) error {
