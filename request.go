@@ -489,5 +489,3 @@ func newResponse(hresp *http.Response, attempts int) *response {
 	}
 	return out
 }
-
-// drainBody reads what is left of a body (up to a bound) so that the

@@ -241,6 +241,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// drainBody reads what is left of a body (up to a bound) so that the
 // connection can be reused, and closes it.
 func drainBody(b io.ReadCloser) {
 	if b == http.NoBody {
