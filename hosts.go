@@ -694,8 +694,10 @@ func hostMatches(h *Host, req *HostCreateRequest) bool {
 // host in a host set gives ErrInHostSet and ErrInUse (409 HOST_IN_SET,
 // confirmed by reading the host sets).
 //
-// WSAPI: DELETE /api/v1/hosts/<name>. Idempotent; retried. A missing host
-// gives ErrNotFound (code 17), which callers tearing down may ignore.
+// WSAPI: DELETE /api/v1/hosts/<name>. Idempotent; retried. Only when the
+// array refuses it with 409 and no known code, GET /api/v1/hostsets (see
+// HostSets.FindForHost) looks for the host's sets. A missing host gives
+// ErrNotFound (code 17), which callers tearing down may ignore.
 func (s *HostsService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err

@@ -419,9 +419,11 @@ func roundMiB(mib int64) (int64, error) {
 // ErrBusy and ErrInUse) once one read of the tasks confirms it (see
 // Snapshots.CopyTask).
 //
-// WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. A volume that
-// does not exist gives ErrNotFound (unless a retry finds it gone after an
-// earlier attempt whose answer was lost), which callers tearing down may ignore.
+// WSAPI: DELETE /api/v1/volumes/<name>. Idempotent; retried. Only when
+// the array refuses it with 409 (code 151 or none) or 400 code 29, GET
+// /api/v1/tasks looks for the copy. A volume that does not exist gives
+// ErrNotFound (unless a retry finds it gone after an earlier attempt whose
+// answer was lost), which callers tearing down may ignore.
 func (s *VolumesService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
@@ -449,8 +451,10 @@ func (s *VolumesService) Delete(ctx context.Context, name string) error {
 //
 // WSAPI: DELETE /api/v1/volumes/<name>?cascade=true; after a refusal, GET
 // /api/v1/volumes?query="copyOf==<name>" and DELETE /api/v1/volumes/<name>
-// per snapshot, then the volume. Idempotent like Delete: a missing volume
-// gives ErrNotFound, which callers tearing down may ignore.
+// per snapshot, then the volume; a refusal that may be a copy in progress
+// is confirmed with GET /api/v1/tasks, as for Delete. Idempotent like
+// Delete: a missing volume gives ErrNotFound, which callers tearing down
+// may ignore.
 func (s *VolumesService) DeleteCascade(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err

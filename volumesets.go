@@ -166,8 +166,10 @@ func createSet(ctx context.Context, c *Client, path, what string, body setCreate
 // gives ErrQoSTarget and ErrInUse (409 VVSET_QOS_TARGET, confirmed by
 // reading the set's rule); delete the rule first with QoS.Delete.
 //
-// WSAPI: DELETE /api/v1/volumesets/<name>. Idempotent; retried. A missing
-// set gives ErrNotFound (code 102), which callers tearing down may ignore.
+// WSAPI: DELETE /api/v1/volumesets/<name>. Idempotent; retried. Only when
+// the array refuses it with 409 and no known code, GET
+// /api/v1/qos/vvset:<name> looks for the rule. A missing set gives
+// ErrNotFound (code 102), which callers tearing down may ignore.
 func (s *VolumeSetsService) Delete(ctx context.Context, name string) error {
 	if err := s.client.checkName("name", name); err != nil {
 		return err
