@@ -37,9 +37,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "alletrasim:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the usage is printed; asking for help is no error
 		}
+		fmt.Fprintln(os.Stderr, "alletrasim:", err)
 		os.Exit(2)
 	}
 }
