@@ -145,13 +145,22 @@ func (f *fixtures) options() ([]alletratest.Option, error) {
 		}
 		opts = append(opts, alletratest.WithNamedErrorCode(name, code))
 	}
+	taken := map[alletra.PortPos]bool{}
+	for _, p := range alletratest.DefaultPorts() {
+		taken[alletra.PortPos{Node: p.Node, Slot: p.Slot, CardPort: p.CardPort}] = true
+	}
 	for _, p := range f.IPPorts {
-		if _, err := alletra.ParsePortPos(p.Pos); err != nil {
+		pos, err := alletra.ParsePortPos(p.Pos)
+		if err != nil {
 			return nil, fmt.Errorf("IP port %q: %w", p.Pos, err)
 		}
 		if p.IP == "" {
 			return nil, fmt.Errorf("IP port %s needs an address", p.Pos)
 		}
+		if taken[pos] {
+			return nil, fmt.Errorf("IP port %s: the position is taken by another port", p.Pos)
+		}
+		taken[pos] = true
 	}
 	for _, t := range f.Tasks {
 		if t.Name == "" || t.ActiveFor <= 0 {
