@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -156,6 +157,9 @@ func (f *fixtures) options() ([]alletratest.Option, error) {
 		}
 		if p.IP == "" {
 			return nil, fmt.Errorf("IP port %s needs an address", p.Pos)
+		}
+		if net.ParseIP(p.IP) == nil {
+			return nil, fmt.Errorf("IP port %s: %q is not an IP address", p.Pos, p.IP)
 		}
 		if taken[pos] {
 			return nil, fmt.Errorf("IP port %s: the position is taken by another port", p.Pos)

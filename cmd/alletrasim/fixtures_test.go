@@ -110,4 +110,7 @@ func TestRunRefusesIPPortAtATakenPosition(t *testing.T) {
 		err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-plain"}, args...), io.Discard, io.Discard)
 		assert.ErrorContains(t, err, "taken", "%q", args)
 	}
+	// and an address that is not an IP address
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-ip-port", "0:6:1=array.example"}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "not an IP address")
 }
