@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,6 +138,9 @@ func (f *fixtures) options() ([]alletratest.Option, error) {
 	for _, c := range f.CPGs {
 		if c.Name == "" {
 			return nil, errors.New("a CPG fixture needs a name")
+		}
+		if c.Domain != "" && !slices.Contains(f.Domains, c.Domain) {
+			return nil, fmt.Errorf("CPG %s: the domain %s is not one of the array's domains (-domain)", c.Name, c.Domain)
 		}
 		opts = append(opts, alletratest.WithCPGInDomain(c.Name, c.Domain))
 	}

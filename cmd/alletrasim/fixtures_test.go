@@ -114,3 +114,15 @@ func TestRunRefusesIPPortAtATakenPosition(t *testing.T) {
 	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-ip-port", "0:6:1=array.example"}, io.Discard, io.Discard)
 	assert.ErrorContains(t, err, "not an IP address")
 }
+
+// A CPG fixture's domain must be one of the array's domains (-domain):
+// a CPG in a domain the array does not have cannot be.
+func TestRunRefusesCPGInAnUnknownDomain(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a run that passes its checks returns at once
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-cpg", "FC_r1@NOPE"}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "NOPE")
+	err = run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-domain", "D1", "-cpg", "FC_r1@D1"}, io.Discard, io.Discard)
+	assert.NoError(t, err)
+}
