@@ -95,3 +95,13 @@ func TestRemoteCopyUnlinkedEngine(t *testing.T) {
 	a.refused(403, "POST", "/remotecopygroups", map[string]any{"name": "g",
 		"targets": []any{map[string]any{"targetName": "x", "mode": 1}}})
 }
+
+// A secondary volume is read-only until a failover: a grow is refused, as
+// docs/wsapi-evidence.md says (RCOPY_GROUP_TARGET_VOL_IS_RO), also while the
+// group is stopped or was never started; its size stays the primary's.
+func TestRemoteCopySecondaryGrowRefused(t *testing.T) {
+	t.Parallel()
+	_, b := linkedTC(t)
+	b.refused(403, "PUT", "/volumes/v", map[string]any{"action": 3, "sizeMiB": 1024})
+	assert.EqualValues(t, 1024, b.ok(200, "GET", "/volumes/v", nil).json(t)["sizeMiB"])
+}

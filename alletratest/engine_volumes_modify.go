@@ -171,6 +171,9 @@ func (e *engine) growVolume(name string, delta *int64) response {
 	if aerr := e.rcGrowGuard(name); aerr != nil { // remotecopy.go
 		return errResponse(aerr)
 	}
+	if e.rcReadOnly(name) { // RCOPY_GROUP_TARGET_VOL_IS_RO: a 403 like the other RCOPY_GROUP_* refusals, number unknown
+		return errResponse(errForbidden(0, "volume %s is a remote copy secondary: read-only until a failover", name))
+	}
 	newSize := v.SizeMiB + roundUpMiB(*delta)
 	if newSize > e.cfg.MaxVolumeSizeMiB || newSize < v.SizeMiB {
 		return errResponse(withRef(errBadRequest(codeTooLarge, "new size above the architectural limit"), "sizeMiB"))

@@ -49,6 +49,10 @@ var fieldNames = map[string]string{
 	"id": "ID", "ID": "ID", "taskID": "ID",
 }
 
+// refAlternates name the flag that sets an array's ref in the commands
+// without the flag fieldNames gives: volume grow sends its --by as sizeMiB.
+var refAlternates = map[string]string{"sizeMiB": "--by"}
+
 // sdkAdvice are the SDK's pieces of advice to a Go programmer, replaced by
 // their command-line counterpart.
 var sdkAdvice = strings.NewReplacer(
@@ -72,7 +76,12 @@ func describe(cmd *cobra.Command, err error) (msg, hint string) {
 	if errors.As(err, &ae) && ae.Ref != "" {
 		// The array's ref names the request member it refused: say which
 		// flag or argument set it, not the member's wire name.
-		if n, ok := fieldNames[ae.Ref]; ok {
+		n, ok := fieldNames[ae.Ref]
+		if alt, has := refAlternates[ae.Ref]; has && cmd != nil && cmd.Flags().Lookup(strings.TrimPrefix(n, "--")) == nil &&
+			cmd.Flags().Lookup(strings.TrimPrefix(alt, "--")) != nil {
+			n = alt // the command sets the member with another flag
+		}
+		if ok {
 			msg = strings.Replace(msg, "(ref "+ae.Ref+")", "(about "+n+")", 1)
 		}
 	}

@@ -103,3 +103,13 @@ func TestBinaryErrorsHaveOnePrefixAndAHint(t *testing.T) {
 	assert.Contains(t, o.stderr, "code 16", "the array's code is kept")
 	assert.NotContains(t, o.stderr, "conflicting object exists")
 }
+
+// The array's ref of a refused grow is sizeMiB, set by --by there: the
+// message names the command's own flag (it said --size, which grow has not).
+func TestBinaryErrorNamesTheCommandsOwnFlag(t *testing.T) {
+	c := newCLI(t)
+	c.ok("volume", "create", "v1", "--size", "1GiB", "--cpg", "SSD_r6")
+	o := c.fails(exitInvalid, "volume", "grow", "v1", "--by", "100TiB")
+	assert.Contains(t, o.stderr, "(about --by)")
+	assert.NotContains(t, o.stderr, "--size")
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	alletra "github.com/openalletra/go-alletra"
@@ -67,6 +68,9 @@ func (a *app) portTargetsCommand() *cobra.Command {
 				addrs, err := c.Ports.TargetAddresses(ctx, proto)
 				if err != nil {
 					return err
+				}
+				if len(addrs) == 0 { // the SDK's empty result: no ready target port
+					return fmt.Errorf("the array has no ready %s target port: %w", strings.ToLower(args[0]), alletra.ErrNotFound)
 				}
 				r := result{header: []string{"PROTOCOL", "IP", "PORT", "VLAN", "TARGET"}}
 				views := make([]targetView, 0, len(addrs))

@@ -15,3 +15,13 @@ func TestPortsAndTargetAddresses(t *testing.T) {
 	assert.Equal(t, "10.0.0.21\n", c.ok("port", "targets", "nvme", "-o", "name"), "only the ready NVMe port")
 	c.fails(exitInvalid, "port", "targets", "fc")
 }
+
+// port targets exits 3 when the array has no ready target port of the
+// protocol, as its help says (TargetAddresses answers an empty list).
+func TestPortTargetsNoneExitsNotFound(t *testing.T) {
+	c := newCLI(t)
+	c.srv.SetPorts(nil)
+	o := c.fails(exitNotFound, "port", "targets", "iscsi")
+	assert.Equal(t, "alletractl: the array has no ready iscsi target port\n", o.stderr)
+	c.fails(exitNotFound, "port", "targets", "nvme", "-o", "json")
+}

@@ -303,9 +303,9 @@ the target unless --remove-secondary.`,
 func (a *app) rcopyStartStopCommand(start bool) *cobra.Command {
 	var target string
 	var flag bool
-	use, short := "stop", "Stop replicating a remote copy group"
+	use, done, short := "stop", "stopped", "Stop replicating a remote copy group"
 	if start {
-		use, short = "start", "Start a remote copy group (a first full synchronization unless --skip-initial-sync)"
+		use, done, short = "start", "started", "Start a remote copy group (a first full synchronization unless --skip-initial-sync)"
 	}
 	cmd := &cobra.Command{
 		Use:   use + " GROUP",
@@ -322,7 +322,7 @@ func (a *app) rcopyStartStopCommand(start bool) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.showGroup(ctx, c, args[0], "remote copy group "+args[0]+" "+use+"ed")
+				return a.showGroup(ctx, c, args[0], "remote copy group "+args[0]+" "+done)
 			})
 		}),
 	}

@@ -97,3 +97,14 @@ func TestRcopyJSONMatchesGoldenFiles(t *testing.T) {
 		checkJSONGolden(t, st.golden, out, st.into())
 	}
 }
+
+// rcopy start and stop say what they did in English ("stoped" before).
+func TestRcopyStartStopNotes(t *testing.T) {
+	t.Parallel()
+	p, _ := linkedCLI(t)
+	p.ok("volume", "create", "vol1", "--size", "1GiB", "--cpg", "SSD_r6")
+	p.ok("rcopy", "create", "g1", "--target", "alletra-sim-2", "--mode", "sync")
+	p.ok("rcopy", "add", "g1", "vol1", "--auto-create")
+	assert.Contains(t, p.ok("rcopy", "start", "g1"), "remote copy group g1 started\n")
+	assert.Contains(t, p.ok("rcopy", "stop", "g1"), "remote copy group g1 stopped\n")
+}

@@ -12,10 +12,23 @@ import (
 func (a *app) snapshotCommand() *cobra.Command {
 	cmd := group("snapshot", "Create, list, restore and copy snapshots", "snap", "snapshots")
 	cmd.AddCommand(a.snapshotCreateCommand(), a.snapshotListCommand(),
-		a.deleteCommand("snapshot", "Delete a snapshot",
-			func(ctx context.Context, c *alletra.Client, name string) error { return c.Snapshots.Delete(ctx, name) }),
+		a.deleteCommand("snapshot", "Delete a snapshot (refused for a volume that is not one)", deleteSnapshot),
 		a.snapshotRestoreCommand(), a.snapshotCopyCommand())
 	return cmd
+}
+
+// deleteSnapshot deletes the snapshot name after reading it: Snapshots.Delete
+// deletes whatever volume has the name, and a base volume or a physical copy
+// is not what "snapshot delete" was asked to delete.
+func deleteSnapshot(ctx context.Context, c *alletra.Client, name string) error {
+	v, err := c.Volumes.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if v.CopyType != alletra.CopyVirtualCopy {
+		return invalidf("NAME", "%s is not a snapshot; delete a volume with alletractl volume delete", name)
+	}
+	return c.Snapshots.Delete(ctx, name)
 }
 
 func (a *app) snapshotCreateCommand() *cobra.Command {

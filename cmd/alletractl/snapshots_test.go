@@ -105,3 +105,15 @@ func TestTimeoutStopsAWaitWithExitNine(t *testing.T) {
 	c.fails(exitInterrupted, "--timeout", "300ms", "snapshot", "restore", "s1", "--wait")
 	assert.Zero(t, c.srv.Sessions(), "logged out after the timeout")
 }
+
+// snapshot delete deletes snapshots only: given a base volume's name it
+// refuses (exit 2) and the volume stays (Snapshots.Delete deletes whatever
+// volume has the name).
+func TestSnapshotDeleteRefusesABaseVolume(t *testing.T) {
+	c := newCLI(t)
+	c.ok("volume", "create", "vol1", "--size", "1GiB", "--cpg", "SSD_r6")
+	o := c.fails(exitInvalid, "snapshot", "delete", "vol1")
+	assert.Contains(t, o.stderr, "not a snapshot")
+	c.fails(exitInvalid, "snapshot", "delete", "vol1", "--missing-ok")
+	c.ok("volume", "get", "vol1")
+}

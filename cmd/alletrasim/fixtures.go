@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,6 +139,9 @@ func (f *fixtures) options() ([]alletratest.Option, error) {
 		if c.Name == "" {
 			return nil, errors.New("a CPG fixture needs a name")
 		}
+		if c.Domain != "" && !slices.Contains(f.Domains, c.Domain) {
+			return nil, fmt.Errorf("CPG %s: the domain %s is not one of the array's domains (-domain)", c.Name, c.Domain)
+		}
 		opts = append(opts, alletratest.WithCPGInDomain(c.Name, c.Domain))
 	}
 	for name, code := range f.ErrorCodes {
@@ -145,13 +150,25 @@ func (f *fixtures) options() ([]alletratest.Option, error) {
 		}
 		opts = append(opts, alletratest.WithNamedErrorCode(name, code))
 	}
+	taken := map[alletra.PortPos]bool{}
+	for _, p := range alletratest.DefaultPorts() {
+		taken[alletra.PortPos{Node: p.Node, Slot: p.Slot, CardPort: p.CardPort}] = true
+	}
 	for _, p := range f.IPPorts {
-		if _, err := alletra.ParsePortPos(p.Pos); err != nil {
+		pos, err := alletra.ParsePortPos(p.Pos)
+		if err != nil {
 			return nil, fmt.Errorf("IP port %q: %w", p.Pos, err)
 		}
 		if p.IP == "" {
 			return nil, fmt.Errorf("IP port %s needs an address", p.Pos)
 		}
+		if net.ParseIP(p.IP) == nil {
+			return nil, fmt.Errorf("IP port %s: %q is not an IP address", p.Pos, p.IP)
+		}
+		if taken[pos] {
+			return nil, fmt.Errorf("IP port %s: the position is taken by another port", p.Pos)
+		}
+		taken[pos] = true
 	}
 	for _, t := range f.Tasks {
 		if t.Name == "" || t.ActiveFor <= 0 {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -93,4 +95,34 @@ func checkFixtures(t *testing.T, hc *http.Client, s *started, key string) {
 	task := tasks["members"].([]any)[0].(map[string]any)
 	assert.Equal(t, "background", task["name"])
 	assert.EqualValues(t, 2, task["status"], "active")
+}
+
+// An IP port fixture at a position the array has already (a default port
+// or another fixture) is refused: it made two ports of one position.
+func TestRunRefusesIPPortAtATakenPosition(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a run that passes its checks returns at once
+	for _, args := range [][]string{
+		{"-ip-port", "0:2:1=10.9.9.9"},
+		{"-ip-port", "0:6:1=10.0.0.1", "-ip-port", "0:6:1=10.0.0.2"},
+	} {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-plain"}, args...), io.Discard, io.Discard)
+		assert.ErrorContains(t, err, "taken", "%q", args)
+	}
+	// and an address that is not an IP address
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-ip-port", "0:6:1=array.example"}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "not an IP address")
+}
+
+// A CPG fixture's domain must be one of the array's domains (-domain):
+// a CPG in a domain the array does not have cannot be.
+func TestRunRefusesCPGInAnUnknownDomain(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a run that passes its checks returns at once
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-cpg", "FC_r1@NOPE"}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "NOPE")
+	err = run(ctx, []string{"-addr", "127.0.0.1:0", "-plain", "-domain", "D1", "-cpg", "FC_r1@D1"}, io.Discard, io.Discard)
+	assert.NoError(t, err)
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/openalletra/go-alletra/alletratest"
 )
 
-// serveLinked starts a second array on addr with the options of the first
-// (opts[0] is the first's listener and is replaced), links the two as each
+// serveLinked starts a second array on addr with the options of the first,
+// its fixtures included (opts[0] is the first's listener and is replaced), links the two as each
 // other's remote copy target (alletratest.Link: "alletra-sim-1" and
 // "alletra-sim-2") and prints its URL. The caller closes the returned server.
 func serveLinked(addr string, opts []alletratest.Option, first *alletratest.Server, stdout io.Writer) (*alletratest.Server, error) {

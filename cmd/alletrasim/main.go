@@ -37,9 +37,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "alletrasim:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the usage is printed; asking for help is no error
 		}
+		fmt.Fprintln(os.Stderr, "alletrasim:", err)
 		os.Exit(2)
 	}
 }
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	maxVolumes := fs.Int("max-volumes", 0, "answer 503 VV_LIMIT_REACHED beyond `N` volumes (0: no limit)")
 	maxSnapshots := fs.Int("max-snapshots", 0, "answer 503 SNAPSHOT_LIMIT_REACHED beyond `N` snapshots (0: no limit)")
 	untagged := fs.Bool("untagged-vlan-entry", false, "give the VLAN-tagged port 1:2:1 an untagged address its VLAN list repeats")
-	linked := fs.String("linked", "", "also serve a second array on `host:port`, linked with the first as each other's remote copy target")
+	linked := fs.String("linked", "", "also serve a second array on `host:port`, linked with the first as each other's remote copy target, with the same fixtures")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -139,11 +140,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer srv.Close()
 	fx.apply(srv)
 	if *linked != "" {
-		second, err := serveLinked(*linked, opts, srv, stdout)
+		second, err := serveLinked(*linked, append(opts, fxOpts...), srv, stdout)
 		if err != nil {
 			return err
 		}
 		defer second.Close()
+		fx.apply(second)
 	}
 
 	if *certFile != "" {

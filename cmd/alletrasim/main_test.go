@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -224,4 +225,22 @@ func TestReachableURL(t *testing.T) {
 		reachableURL("http://[::]:8080", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}))
 	assert.Equal(t, "https://10.0.0.5:8080",
 		reachableURL("https://10.0.0.5:8080", &net.TCPAddr{IP: net.IPv4(10, 0, 0, 5), Port: 8080}))
+}
+
+// alletrasim -h prints the flags and exits 0, as Go commands do: asking for
+// help is no error (it exited 2).
+func TestMainHelpExitsZero(t *testing.T) {
+	if os.Getenv("ALLETRASIM_TEST_MAIN") == "1" {
+		os.Args = []string{"alletrasim", "-h"}
+		main()
+		return
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainHelpExitsZero$")
+	cmd.Env = append(os.Environ(), "ALLETRASIM_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	require.NoError(t, err, stderr.String())
+	assert.Contains(t, stderr.String(), "usage: alletrasim")
 }
