@@ -98,7 +98,7 @@ func (s *simServer) HTTPClient() *http.Client {
 func (s *simServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := s.Engine
 	rt, raw, params, ok := match(r.URL.EscapedPath())
-	tmpl := r.URL.Path
+	tmpl := withoutKey(r.URL.Path) // an unserved path may hold a session key
 	if ok {
 		tmpl = rt.template
 	}

@@ -3,6 +3,7 @@ package alletratest
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -54,14 +55,22 @@ func requestLog(l *slog.Logger, h http.Handler) http.Handler {
 }
 
 // logPath is the request's path and query, with a session key in the path
-// replaced by its template.
+// replaced by its template (withoutKey).
 func logPath(r *http.Request) string {
-	p := r.URL.EscapedPath()
-	if rt, ok := routeOf(p); ok && rt.Template == "/api/v1/credentials/{key}" {
-		p = rt.Template
-	}
+	p := withoutKey(r.URL.EscapedPath())
 	if r.URL.RawQuery != "" {
 		p += "?" + r.URL.RawQuery
+	}
+	return p
+}
+
+// withoutKey returns a path below /api/v1/credentials/ as the template
+// "/api/v1/credentials/{key}", whatever follows: the segment after it is a
+// session key, also in paths the router does not serve.
+func withoutKey(p string) string {
+	const prefix = "/api/v1/credentials/"
+	if strings.HasPrefix(p, prefix) && len(p) > len(prefix) {
+		return prefix + "{key}"
 	}
 	return p
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,4 +57,24 @@ func TestWithRequestLog(t *testing.T) {
 	assert.Contains(t, log, "method=DELETE path=/api/v1/credentials/{key} status=200")
 	assert.NotContains(t, log, c.key)
 	assert.NotContains(t, log, srv.Password())
+}
+
+// A path under /api/v1/credentials/ that the array does not serve still
+// holds a session key: neither the request log nor the counters show it.
+func TestRequestLogHidesAKeyInAnUnservedPath(t *testing.T) {
+	t.Parallel()
+	var buf lockedBuffer
+	srv := alletratest.NewTestServer(t, alletratest.WithRequestLog(slog.New(slog.NewTextHandler(&buf, nil))))
+	hc := srv.HTTPClient()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/credentials/SECRETKEY42/x", nil)
+	require.NoError(t, err)
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Eventually(t, func() bool { return strings.Contains(buf.String(), "credentials") }, 30*time.Second, time.Millisecond)
+	assert.NotContains(t, buf.String(), "SECRETKEY42")
+	for route := range srv.Stats().Requests {
+		assert.NotContains(t, route, "SECRETKEY42")
+	}
 }
