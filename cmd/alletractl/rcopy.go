@@ -145,8 +145,11 @@ func (a *app) rcopyGetCommand() *cobra.Command {
 }
 
 // rcModeName spells a mode as --mode takes it (the WSAPI's name for a mode
-// --mode does not know).
+// --mode does not know, "" for none).
 func rcModeName(m alletra.RemoteCopyMode) string {
+	if m == 0 {
+		return "" // no mode in the answer: the member is left out
+	}
 	for name, mode := range rcModes {
 		if mode == m {
 			return name
