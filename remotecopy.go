@@ -3,7 +3,6 @@ package alletra
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -856,7 +855,7 @@ func (s *RemoteCopyService) RecoveryAndWait(ctx context.Context, name string, ac
 
 func (s *RemoteCopyService) wait(ctx context.Context, t *Task, method, path string) (*Task, error) {
 	if t == nil {
-		return nil, errBadResponse(method, path, errors.New("the array accepted the action but named no task to wait for"))
+		return nil, errBadResponse(method, path, fmt.Errorf("the array accepted the action but named no task to wait for"))
 	}
 	return s.client.Tasks.Wait(ctx, t.ID)
 }
