@@ -283,6 +283,11 @@ func is(e ...error) []error            { return e }
 // the sizes, VolumeSets.AddMembers and RemoveMembers read the set,
 // VLUNs.Create reads the vLUNs.
 var rules = []rule{
+	// The flash cache is created at the API root (POST /api/v1/, as HPE's
+	// python client sends it); EXISTENT_FLASH_CACHE is a 409 without a
+	// published number (python-3parclient createFlashCache docstring).
+	{method: "POST", path: "/", status: 409, codes: codes(codeUnknown), is: is(ErrAlreadyExists)},
+
 	// Remote copy groups: first, so that their codes get the remote copy
 	// sentinels as well as the general class.
 	{codes: codes(CodeNonExistentRemoteCopy), is: is(ErrNotFound, ErrRemoteCopyGroupNotFound)},
@@ -412,6 +417,9 @@ func (r *rule) matches(method, path string, status int, code ErrorCode) bool {
 // (including none). "/volumes/*" is one volume, "/*/*/**" any object below
 // a collection.
 func matchPath(pattern, path string) bool {
+	if strings.Trim(pattern, "/") == "" { // the API root itself
+		return strings.Trim(path, "/") == ""
+	}
 	ps := strings.Split(strings.Trim(pattern, "/"), "/")
 	xs := strings.Split(strings.Trim(path, "/"), "/")
 	for i, p := range ps {

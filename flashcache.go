@@ -3,7 +3,6 @@ package alletra
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 )
@@ -78,15 +77,15 @@ func (s *FlashCacheService) Get(ctx context.Context) (*FlashCache, error) {
 }
 
 // Create creates the flash cache, sizeGiB per node pair (a positive
-// multiple of 16). A 409 is confirmed by reading the cache: when one exists,
-// the error matches ErrAlreadyExists (EXISTENT_FLASH_CACHE has no published
-// number).
+// multiple of 16). An existing cache is a 409 matching ErrAlreadyExists
+// (EXISTENT_FLASH_CACHE has no published number: classified by operation
+// and status).
 //
 // WSAPI: POST /api/v1/ {"flashCache":{"sizeGiB":N,"mode":M}} (the API root,
-// as HPE's python client sends it), [GET /api/v1/flashcache after a 409].
-// Sent again after transient failures; when a retry after a lost answer
-// meets a cache (409), that GET decides: a cache in the mode asked for is
-// this call's own (success), another is ErrAlreadyExists.
+// as HPE's python client sends it). Sent again after transient failures;
+// only when a retry after a lost answer meets a cache (409) does it read
+// GET /api/v1/flashcache: a cache in the mode asked for is this call's own
+// (success), another is ErrAlreadyExists and ErrConflict.
 func (s *FlashCacheService) Create(ctx context.Context, sizeGiB int64, opts *FlashCacheCreateOptions) error {
 	if sizeGiB <= 0 || sizeGiB%flashCacheGranularityGiB != 0 {
 		return invalid("sizeGiB", fmt.Sprintf("must be a positive multiple of %d GiB, got %d", flashCacheGranularityGiB, sizeGiB))
@@ -101,9 +100,8 @@ func (s *FlashCacheService) Create(ctx context.Context, sizeGiB int64, opts *Fla
 	}
 	_, err := s.client.do(ctx, &call{method: http.MethodPost, path: "/", body: body, kind: CallCreate,
 		// A retry after a lost answer meets the cache the first attempt
-		// made (409, no number): a cache in the mode asked for is ours. Its
-		// size is the whole system's, so it is not compared.
-		reconcileOnStatus: http.StatusConflict,
+		// made (409, ErrAlreadyExists): a cache in the mode asked for is
+		// ours. Its size is the whole system's, so it is not compared.
 		reconcile: func(ctx context.Context) (bool, error) {
 			f, err := s.Get(ctx)
 			if err != nil {
@@ -115,12 +113,6 @@ func (s *FlashCacheService) Create(ctx context.Context, sizeGiB int64, opts *Fla
 			}
 			return f.Mode == want, nil
 		}})
-	var e *APIError
-	if errors.As(err, &e) && e.StatusCode == http.StatusConflict && !e.Code.known() && !errors.Is(err, ErrAlreadyExists) {
-		if _, gerr := s.Get(ctx); gerr == nil {
-			return refine(err, "", ErrAlreadyExists)
-		}
-	}
 	return err
 }
 

@@ -56,10 +56,6 @@ type call struct {
 	// a success: the earlier attempt was carried out.
 	reconcile   func(ctx context.Context) (bool, error)
 	reconcileOn error
-	// reconcileOnStatus, when set, also reconciles an error answer of this
-	// HTTP status without a known code: a named-only "already exists" the
-	// table cannot classify (EXISTENT_FLASH_CACHE, a 409 to the API root).
-	reconcileOnStatus int
 
 	// precheck, for a callCreateChecked call whose attempt had an unknown
 	// outcome (and so is not sent again), looks for the object on the
@@ -443,8 +439,7 @@ func (x *exchange) afterError(ctx context.Context, resp *response, apiErr *APIEr
 	if on == nil {
 		on = ErrAlreadyExists
 	}
-	named := cl.reconcileOnStatus != 0 && apiErr.StatusCode == cl.reconcileOnStatus && !apiErr.Code.known()
-	if row.onUnknown != unknownReconcile || cl.reconcile == nil || !errors.Is(apiErr, on) && !named {
+	if row.onUnknown != unknownReconcile || cl.reconcile == nil || !errors.Is(apiErr, on) {
 		return resp, apiErr
 	}
 	ok, rerr := cl.reconcile(ctx)
