@@ -27,11 +27,6 @@ type stepTransport struct {
 	at     int    // the step to run before on; 0: none
 	before func() // run before step at
 	log    []string
-	// afterMatch and after: after runs once, when the answer of the first
-	// request afterMatch accepts has come back.
-	afterMatch func(*http.Request) bool
-	after      func()
-	afterDone  bool
 }
 
 func (s *stepTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -47,17 +42,7 @@ func (s *stepTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if run {
 		hook()
 	}
-	resp, err := s.base.RoundTrip(req)
-	s.mu.Lock()
-	fire := !s.afterDone && s.afterMatch != nil && s.afterMatch(req) && err == nil
-	if fire {
-		s.afterDone = true
-	}
-	s.mu.Unlock()
-	if fire {
-		s.after()
-	}
-	return resp, err
+	return s.base.RoundTrip(req)
 }
 
 func (s *stepTransport) CloseIdleConnections() {
@@ -264,14 +249,14 @@ func TestVLUNsMapHostDeletedAfterItsCreate(t *testing.T) {
 	srv := alletratest.NewTestServer(t)
 	other := flowClient(t, srv)
 	ctx := flowCtx(t)
-	st := &stepTransport{
-		afterMatch: func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/v1/hosts" },
-		after: func() {
+	tr := &hookTransport{base: srv.HTTPClient().Transport, after: true,
+		match: func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/api/v1/hosts" },
+		hook: func() {
 			deleted, err := other.Hosts.DeleteIfUnused(ctx, "node1-nvme-tcp")
 			require.NoError(t, err)
 			require.True(t, deleted)
 		}}
-	c := stepClient(t, srv, st)
+	c := flowClient(t, srv, alletra.WithHTTPClient(&http.Client{Transport: tr}))
 	newVolume(t, ctx, c, "c-A")
 	m, err := c.VLUNs.Map(ctx, &alletra.MapRequest{Volume: "c-A", Host: "node1-nvme-tcp", Initiator: mapNQN1})
 	require.NoError(t, err)
@@ -282,7 +267,7 @@ func TestVLUNsMapHostDeletedAfterItsCreate(t *testing.T) {
 
 	// Ensure alone: the host it made is gone right after, which is no
 	// error of Ensure's (it does not read the host back).
-	st.afterDone = false
+	tr.rearm()
 	u, err := c.VLUNs.Unmap(ctx, "c-A", mapNQN1)
 	require.NoError(t, err)
 	_, err = c.Hosts.DeleteIfUnused(ctx, u.Host)

@@ -19,25 +19,49 @@ const ensureSimNQN = "nqn.2014-08.org.nvmexpress:uuid:6a1e1d3c-3d0b-4f5e-9c39-2b
 // hookTransport runs hook before the first request that match accepts.
 // With fail, it then fails that request with a connection reset without
 // sending it (the client cannot tell whether the array carried it out);
-// otherwise it sends it on.
+// otherwise it sends it on. With after, hook runs instead once that
+// request's answer has come back. rearm makes it fire once more.
 type hookTransport struct {
 	base  http.RoundTripper
 	match func(*http.Request) bool
 	hook  func()
 	fail  bool
-	once  sync.Once
+	after bool
+	mu    sync.Mutex
+	fired bool
+}
+
+// fire reports whether req is the one to run the hook on, once.
+func (h *hookTransport) fire(req *http.Request) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fired || !h.match(req) {
+		return false
+	}
+	h.fired = true
+	return true
+}
+
+func (h *hookTransport) rearm() {
+	h.mu.Lock()
+	h.fired = false
+	h.mu.Unlock()
 }
 
 func (h *hookTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	fired := false
-	if h.match(req) {
-		h.once.Do(func() { fired = true })
+	if !h.fire(req) {
+		return h.base.RoundTrip(req)
 	}
-	if fired {
-		h.hook()
-		if h.fail {
-			return nil, syscall.ECONNRESET
+	if h.after {
+		resp, err := h.base.RoundTrip(req)
+		if err == nil {
+			h.hook()
 		}
+		return resp, err
+	}
+	h.hook()
+	if h.fail {
+		return nil, syscall.ECONNRESET
 	}
 	return h.base.RoundTrip(req)
 }
