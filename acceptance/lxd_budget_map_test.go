@@ -112,7 +112,8 @@ func lxdStop(ctx context.Context, c *alletra.Client, vol string, n lxdNode) (hos
 //	       GetVolume, GetVLUNsForHost, and for the last volume
 //	       GetTargetAddrs and DeleteHost = 7 (5 otherwise)
 //
-// lxd.md §0.1 measured the port of the December 2026 SDK at 8 for start.
+// The SDK before this budget sent 8 for start (the host read back after
+// its create, the vLUN list read again for the NVMe subsystem NQN).
 const (
 	lxdStartNewHost = 6
 	lxdStartHost    = 5

@@ -29,8 +29,8 @@ import (
 const (
 	lxdFlowBudget      = 42 // examples/lxdflow's sequence, LXD's in-tree client
 	lxdFlowTasks       = 3  // the restore and the two copies
-	lxdLifecycleBudget = 38 // create, start, snapshot, stop, delete on NVMe/TCP (lxd.md §0.1)
-	lxdRefreshBudget   = 7  // refresh with one snapshot (lxd.md §0.1 row 7)
+	lxdLifecycleBudget = 38 // create, start, snapshot, stop, delete on NVMe/TCP, LXD's in-tree client
+	lxdRefreshBudget   = 7  // refresh with one snapshot, LXD's in-tree client
 )
 
 // budgetLog starts a simulator whose request log (logins included) is
@@ -225,8 +225,9 @@ func TestLXDBudgetFlowSequence(t *testing.T) {
 //	delete:   HasVolume (GET), this host's vLUN (none: the host is gone),
 //	          out of the pool and deleted with its snapshot.
 //
-// LXD's own client sends 38 for it (lxd.md §0.1, task polls excluded: there
-// are no tasks here); the per-step split is our reading of its driver.
+// LXD's own client sends 38 for it (canonical/lxd's alletra driver, its
+// calls counted as listed above; no tasks here); the per-step split is our
+// reading of that driver.
 func TestLXDBudgetContainerLifecycle(t *testing.T) {
 	t.Parallel()
 	srv, c, log := budgetLog(t)

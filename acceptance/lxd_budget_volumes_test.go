@@ -12,7 +12,7 @@ import (
 	"github.com/openalletra/go-alletra/alletratest"
 )
 
-// Request budgets of LXD's volume flows (lxd.md §0.1 row 6, §4), counted
+// Request budgets of LXD's volume flows (canonical/lxd's alletra driver), counted
 // with the simulator's request log: what LXD's own client sends is the
 // most the SDK may send for the same flow.
 //
@@ -21,7 +21,7 @@ import (
 // (GET /hosts, POST /hosts, GET /vluns?query, POST /vluns, GET /ports) and
 // GetVolume for the NGUID, resize the file system, and the clean-up unmap
 // (GET /hosts, GET /vluns, DELETE /vluns, GET /vluns, DELETE /hosts).
-// lxd.md counts 15 for it.
+// That is 15 requests.
 const (
 	lxdResizeBudget = 15
 	lxdCreateBudget = 2 // POST /volumes, PUT /volumesets/{pool}

@@ -21,8 +21,8 @@ const (
 	defaultMaxNameLength = 31
 	// defaultMaxNameLengthMP is the limit of volume, snapshot, set and CPG
 	// names on builds from buildNoSnapCPG (the "WSAPI of 2023", Alletra MP).
-	// LXD's driver creates 34–37-character volume names there and its
-	// upstream tests pass against such an array (lxd.md §0 and §2); the real
+	// LXD's driver creates 34–37-character volume names there (naming.LXD
+	// gives them) and its upstream tests pass against such an array; the real
 	// limit is not published, so the default is the longest length
 	// go-alletra's probe tries (63). Host names keep 31 on every build
 	// (hpe-storage/csi-driver#460: an Alletra MP B10000 refused a longer

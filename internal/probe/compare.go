@@ -129,8 +129,7 @@ func compareExchange(step string, i int, a, s Exchange) []Difference {
 // difference; a different JSON type still is. Sources: the volume object's
 // copyOf is the parent's name "for copies" (WSAPI guide 1.2 p48, 1.3.1 p70);
 // a task's completedSteps and totalSteps are given for active tasks only
-// (WSAPI guide 1.3.1 pp131-133). See /work/shared/design/wsapi.md and
-// docs/wsapi-evidence.md.
+// (WSAPI guide 1.3.1 pp131-133). See docs/wsapi-evidence.md.
 var optionalMembers = map[string][]string{
 	"volumes": {"copyOf", "members[].copyOf"},
 	"tasks":   {"completedSteps", "totalSteps", "members[].completedSteps", "members[].totalSteps"},
