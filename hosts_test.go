@@ -483,6 +483,22 @@ func TestHostsEnsureFindsCreatesOrRefuses(t *testing.T) {
 		require.ErrorIs(t, err, ErrAlreadyExists)
 		// (No DELETE responder: removing the stranger's host fails the test.)
 	})
+	t.Run("name taken, its read fails", func(t *testing.T) {
+		t.Parallel()
+		c, m := newMock(t)
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts", jsonResponder(200, map[string]any{"total": 0, "members": []any{}}))
+		m.RegisterResponder(http.MethodPost, testAPI+"/hosts", errorResponder(409, CodeExistentHost, "host exists"))
+		m.RegisterResponder(http.MethodGet, testAPI+"/hosts/node1-nvme-tcp", errorResponder(403, CodePermissionDenied, "denied"))
+		_, created, err := c.Hosts.Ensure(context.Background(), req)
+		assert.False(t, created)
+		// The error to act on is the read's (one error, one class), not
+		// the create's "exists" with the read's tacked on.
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "/hosts/node1-nvme-tcp", apiErr.Path)
+		assert.ErrorIs(t, err, ErrPermission)
+		assert.NotErrorIs(t, err, ErrConflict)
+	})
 	t.Run("no initiator", func(t *testing.T) {
 		t.Parallel()
 		c, m := newMock(t)
